@@ -1,0 +1,281 @@
+/*
+ * plotline.h - the whole public API of libplotline.
+ *
+ * plotline stores TV episode synopses written in any language, tells each
+ * text's language, and finds episodes by what happens in them. A database is
+ * an SQLite file (the catalog, the source of truth) plus an index folder
+ * beside it ("<path>.idx/") that is derived from the catalog and catches up
+ * with it whenever the database is opened.
+ *
+ * Conventions
+ * - Every function that can fail returns a pl_status: PL_OK (0) or a negative
+ *   code. pl_strerror() names a code; pl_db_errmsg() gives the last failure's
+ *   message for a handle, tagged with the place ("file.tsv:7: ...").
+ * - Text is UTF-8, passed as pointer plus length unless a parameter says it is
+ *   a NUL-terminated string.
+ * - Whoever a function hands memory to is named in its comment; every _free
+ *   and _close accepts NULL.
+ * - A pl_db handle is for one thread at a time. Open one handle per thread;
+ *   SQLite and the index's file locks keep several handles consistent.
+ */
+#ifndef PLOTLINE_H
+#define PLOTLINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define PL_EXPORT __attribute__((visibility("default")))
+#else
+#define PL_EXPORT
+#endif
+
+#define PL_VERSION "0.1.0"
+
+/* ---- Status codes ---------------------------------------------------- */
+
+typedef enum pl_status {
+    PL_OK = 0,
+    PL_ERR_NOMEM = -1,    /* an allocation failed */
+    PL_ERR_IO = -2,       /* a file could not be read or written */
+    PL_ERR_CORRUPT = -3,  /* a stored file fails its checks */
+    PL_ERR_INPUT = -4,    /* the caller's data is malformed (see the message) */
+    PL_ERR_NOTFOUND = -5, /* no such synopsis, episode or file */
+    PL_ERR_USAGE = -6,    /* an argument is out of range or inconsistent */
+    PL_ERR_DB = -7,       /* the catalog (SQLite) reported an error */
+    PL_ERR_BUSY = -8,     /* another writer holds the database */
+    PL_ERR_INTERNAL = -9  /* a bug: please report it */
+} pl_status;
+
+/* A static English name for a status ("invalid input"). Never NULL. */
+PL_EXPORT const char *pl_strerror(int status);
+
+/* ---- Opening a database ---------------------------------------------- */
+
+typedef struct pl_db pl_db;
+
+enum {
+    PL_OPEN_READONLY = 1 << 0, /* no writes; the index is not caught up on disk */
+    PL_OPEN_CREATE = 1 << 1    /* create the database when it does not exist */
+};
+
+/*
+ * Opens (or with PL_OPEN_CREATE creates) the database at `path`, a
+ * NUL-terminated file name. The index folder "<path>.idx" is created or
+ * brought up to date with the catalog before this returns.
+ * On success *out is a handle to close with pl_db_close(). On failure *out is
+ * still set when memory allowed, so that pl_db_errmsg(*out) explains; close it.
+ */
+PL_EXPORT int pl_db_open(const char *path, int flags, pl_db **out);
+PL_EXPORT void pl_db_close(pl_db *db);
+
+/* The message of the last failure on `db`, or "" when there was none. Owned
+ * by the handle, valid until the next call on it. Accepts NULL. */
+PL_EXPORT const char *pl_db_errmsg(const pl_db *db);
+
+/* ---- Language identification ----------------------------------------- */
+
+/* Language codes are ISO 639-1 where one exists ("de", "el"), else ISO 639-3;
+ * scripts that no language model covers are named "und-Xxxx" by ISO 15924
+ * script ("und-Hani"); "und" is unknown. */
+#define PL_LANG_MAX 16
+
+typedef struct pl_lang_guess {
+    char lang[PL_LANG_MAX]; /* NUL-terminated code */
+    double confidence;      /* 0..1; the guesses of one call sum to <= 1 */
+} pl_lang_guess;
+
+/*
+ * Identifies the language of `text`. Fills up to `max` guesses, best first,
+ * and returns how many (>= 1: an empty or letterless text gives "und" with
+ * confidence 0), or a negative status. The model is built into the library.
+ * Thread-safe and needs no handle.
+ */
+PL_EXPORT int pl_langid(const char *text, size_t len, pl_lang_guess *out, int max);
+
+/* ---- Importing synopses ---------------------------------------------- */
+
+/* One synopsis to store. Strings are NUL-terminated, NULL when absent. */
+typedef struct pl_record {
+    const char *text;   /* the synopsis (required, valid UTF-8, no NUL) */
+    size_t text_len;    /* its length in bytes */
+    const char *lang;   /* its language, or NULL to identify it */
+    const char *series; /* series name, or NULL */
+    int season;         /* season number, or 0 */
+    int episode;        /* episode number within the season, or 0 */
+    const char *title;  /* episode title, or NULL */
+    const char *source; /* where it came from ("file.txt:5"), or NULL */
+} pl_record;
+
+typedef enum pl_format {
+    PL_FORMAT_AUTO = 0, /* by file name (.tsv, .jsonl/.ndjson), else TEXT */
+    PL_FORMAT_TEXT,     /* one synopsis per line */
+    PL_FORMAT_TSV,      /* header naming any of: series season episode lang title synopsis */
+    PL_FORMAT_JSONL     /* one JSON object per line with the same keys */
+} pl_format;
+
+/* Called now and then during an import; return non-zero to cancel it (the
+ * batch is then rolled back). `done` and `total` count input bytes. */
+typedef int (*pl_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+
+typedef struct pl_import_opts {
+    pl_format format;
+    const char *lang;     /* force this language on every record, or NULL */
+    const char *series;   /* default series for records without one */
+    int season;           /* default season; with `series`, a text file's line
+                             N becomes episode N of this season */
+    pl_progress_fn progress;
+    void *progress_ctx;
+} pl_import_opts;
+
+typedef struct pl_import_report {
+    uint64_t records;    /* records read */
+    uint64_t added;      /* new synopses stored */
+    uint64_t duplicates; /* records whose text was already stored */
+    int64_t first_id;    /* id of the first synopsis added, or 0 */
+    int64_t last_id;     /* id of the last synopsis added, or 0 */
+} pl_import_report;
+
+/*
+ * Reads `nbytes` bytes of `data` in the given format and stores every record
+ * in one transaction: either all of them are stored (and the index updated) or,
+ * on any error, none is, and the catalog is exactly as before. `name` is the
+ * input's name used in sources and messages ("000.txt"; NULL means "-").
+ * Malformed input (invalid UTF-8, a NUL byte, an empty input, a line over
+ * PL_MAX_RECORD bytes, a TSV row with a missing column, bad JSON) fails with
+ * PL_ERR_INPUT and a message "name:line: reason". `report` may be NULL.
+ */
+#define PL_MAX_RECORD (1u << 20) /* 1 MiB: longer than any synopsis */
+PL_EXPORT int pl_import(pl_db *db, const char *name, const char *data, size_t nbytes,
+                        const pl_import_opts *opts, pl_import_report *report);
+
+/* The same for a file: reads it in a stream (bounded memory) and imports it as
+ * one batch. `path` "-" reads standard input. */
+PL_EXPORT int pl_import_file(pl_db *db, const char *path, const pl_import_opts *opts,
+                             pl_import_report *report);
+
+/*
+ * Stores records given one by one as a batch: nothing is visible or durable
+ * until pl_batch_commit(); pl_batch_abort() (or closing the database) drops
+ * them. Only one batch may be open on a handle.
+ */
+typedef struct pl_batch pl_batch;
+PL_EXPORT int pl_batch_begin(pl_db *db, pl_batch **out);
+/* Validates and adds one record. *id receives the synopsis id (an existing one
+ * when the same text is stored already, with *is_new 0); both may be NULL. */
+PL_EXPORT int pl_batch_add(pl_batch *b, const pl_record *rec, int64_t *id, int *is_new);
+/* Commits and frees the batch; on failure it is rolled back and freed. */
+PL_EXPORT int pl_batch_commit(pl_batch *b);
+PL_EXPORT void pl_batch_abort(pl_batch *b);
+
+/* Deletes a synopsis from the catalog and the index. PL_ERR_NOTFOUND when no
+ * synopsis has that id. An episode left with no synopsis is deleted too. */
+PL_EXPORT int pl_delete(pl_db *db, int64_t synopsis_id);
+
+/* ---- Reading the catalog --------------------------------------------- */
+
+typedef struct pl_synopsis {
+    int64_t id;
+    int64_t episode_id;
+    char lang[PL_LANG_MAX];
+    double lang_confidence; /* 1 when the language was given */
+    int lang_given;         /* 1 when the language came with the input */
+    char *text;             /* NUL-terminated */
+    char *source;           /* "" when unknown */
+} pl_synopsis;
+
+typedef struct pl_episode {
+    int64_t id;
+    char *series; /* "" when unknown */
+    int season;   /* 0 when unknown */
+    int number;   /* 0 when unknown */
+    char *title;  /* "" when unknown */
+    size_t n_synopses;
+    pl_synopsis *synopses; /* by id */
+} pl_episode;
+
+/* Reads one synopsis into *out; free with pl_synopsis_free(). */
+PL_EXPORT int pl_get_synopsis(pl_db *db, int64_t id, pl_synopsis **out);
+PL_EXPORT void pl_synopsis_free(pl_synopsis *s);
+/* Reads one episode with all its synopses; free with pl_episode_free(). */
+PL_EXPORT int pl_get_episode(pl_db *db, int64_t id, pl_episode **out);
+PL_EXPORT void pl_episode_free(pl_episode *e);
+
+typedef struct pl_lang_count {
+    char lang[PL_LANG_MAX];
+    uint64_t synopses;
+} pl_lang_count;
+
+typedef struct pl_stats {
+    uint64_t series, episodes, synopses;
+    uint64_t text_bytes;     /* bytes of synopsis text in the catalog */
+    uint64_t catalog_bytes;  /* size of the SQLite file (with its WAL) */
+    uint64_t index_bytes;    /* size of the index folder */
+    uint64_t index_segments; /* segments the index holds */
+    uint64_t index_docs;     /* live documents in the index */
+    size_t n_langs;
+    pl_lang_count *langs; /* most synopses first */
+} pl_stats;
+
+/* Fills *out; free with pl_stats_free(). */
+PL_EXPORT int pl_get_stats(pl_db *db, pl_stats **out);
+PL_EXPORT void pl_stats_free(pl_stats *s);
+
+/* ---- Searching -------------------------------------------------------- */
+
+/*
+ * Query syntax: words; "exact phrases"; -word or -"phrase" to exclude; a OR b
+ * to accept either. Words are matched after the same analysis as the text
+ * (case, accents where the language allows, stemming), under the query's
+ * likely languages. Results that match more of the query rank first; a
+ * result need not match every word.
+ */
+typedef struct pl_search_opts {
+    const char *lang; /* the query's language when known, or NULL */
+    int limit;        /* results to return; 0 means 10 */
+    int offset;       /* results to skip */
+} pl_search_opts;
+
+typedef struct pl_hit {
+    int64_t synopsis_id;
+    int64_t episode_id;
+    double score;
+    char lang[PL_LANG_MAX];
+    char *source;  /* "" when unknown */
+    char *snippet; /* an excerpt with the matched words in [brackets] */
+} pl_hit;
+
+typedef struct pl_results {
+    char *query;
+    uint64_t total; /* how many synopses matched */
+    size_t n_hits;
+    pl_hit *hits;   /* best first */
+} pl_results;
+
+/* Runs `query` (NUL-terminated). *out is freed with pl_results_free(). */
+PL_EXPORT int pl_search(pl_db *db, const char *query, const pl_search_opts *opts,
+                        pl_results **out);
+PL_EXPORT void pl_results_free(pl_results *r);
+
+/* Formats results as the JSON object documented in docs/API.md, without a
+ * trailing newline. *json is the caller's to free(). */
+PL_EXPORT int pl_results_json(const pl_results *r, char **json);
+
+/* ---- Maintenance ------------------------------------------------------ */
+
+/* Verifies every index segment's checksum and that the index holds exactly the
+ * catalog's synopses. PL_OK or PL_ERR_CORRUPT with a message saying what. */
+PL_EXPORT int pl_integrity_check(pl_db *db);
+
+/* Throws the index away and builds it again from the catalog. */
+PL_EXPORT int pl_reindex(pl_db *db, pl_progress_fn progress, void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PLOTLINE_H */

@@ -1,0 +1,107 @@
+/*
+ * index.h - plotline's inverted index: immutable segments on disk.
+ *
+ * The index lives in a folder beside the catalog ("<db>.idx/"). It is derived
+ * data: it records the catalog change-log sequence it holds (`seq`) and the
+ * database layer feeds it the changes after that on open. A writer collects
+ * added documents in memory and, on commit, writes them as a new immutable
+ * segment plus new delete lists, then publishes everything at once by
+ * writing a new manifest (write temp, fsync, rename, fsync folder). A crash
+ * at any moment leaves either the old or the new manifest, and every file the
+ * manifest names is complete and checksummed.
+ *
+ * Documents are keyed by the catalog's synopsis id (int64). Ids given to a
+ * writer must be greater than every id already in the index: the catalog
+ * never reuses ids, so the segments, in manifest order, hold increasing ids
+ * and a postings iterator walks all segments in one ascending sweep.
+ */
+#ifndef PL_INDEX_H
+#define PL_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+typedef struct pl_index pl_index;
+typedef struct pl_index_writer pl_index_writer;
+typedef struct pl_postings pl_postings;
+
+enum { PL_INDEX_READONLY = 1 };
+
+/* Opens (creating when absent, unless read-only) the index folder `dir`.
+ * Fails with PL_ERR_CORRUPT when the manifest or a segment fails its checks. */
+int pl_index_open(const char *dir, int flags, pl_index **out, pl_err *err);
+void pl_index_close(pl_index *ix);
+
+/* Re-reads the manifest when another handle committed since; cheap otherwise. */
+int pl_index_refresh(pl_index *ix, pl_err *err);
+
+/* The catalog change-log sequence the index holds (0 for a new index). */
+uint64_t pl_index_seq(const pl_index *ix);
+
+typedef struct pl_index_stats {
+    uint64_t docs;      /* live documents */
+    uint64_t total_len; /* sum of live documents' lengths in tokens */
+    uint64_t segments;
+    uint64_t bytes;     /* size of the folder's files */
+} pl_index_stats;
+void pl_index_get_stats(const pl_index *ix, pl_index_stats *st);
+
+/* ---- writing ---- */
+
+typedef struct pl_index_token {
+    const char *term; /* not NUL-terminated */
+    uint32_t len;
+    uint32_t pos;     /* token position within the document */
+} pl_index_token;
+
+/* Starts a write; only one writer at a time (an exclusive lock on the folder:
+ * PL_ERR_BUSY when another process holds it). */
+int pl_index_begin(pl_index *ix, pl_index_writer **out, pl_err *err);
+/* Adds a document with its tokens (copied). `doc` must exceed every id in the
+ * index and in this writer. A document with no tokens is still counted. */
+int pl_index_add(pl_index_writer *w, int64_t doc, const pl_index_token *toks, size_t n,
+                 pl_err *err);
+/* Marks a document deleted (it may be in this writer or a segment); a missing
+ * id is ignored. */
+int pl_index_delete(pl_index_writer *w, int64_t doc, pl_err *err);
+/* Publishes the writer's changes atomically together with `seq`, then frees
+ * the writer (also on failure, when nothing is published). May merge
+ * segments to keep their number low. */
+int pl_index_commit(pl_index_writer *w, uint64_t seq, pl_err *err);
+void pl_index_abort(pl_index_writer *w);
+
+/* ---- reading ---- */
+
+/* Documents containing `term` (deleted ones included, as BM25's statistics
+ * customarily do): the document frequency for IDF. */
+uint64_t pl_index_df(pl_index *ix, const char *term, size_t len);
+
+/* Opens an iterator over the live documents containing `term`, ascending by
+ * id. A term that is absent gives an iterator that is at its end at once.
+ * With `positions` 0 the positions are never read. */
+int pl_postings_open(pl_index *ix, const char *term, size_t len, int positions,
+                     pl_postings **out, pl_err *err);
+/* Moves to the next document: 1 when there is one, 0 at the end, <0 on a
+ * corrupt segment (a status). */
+int pl_postings_next(pl_postings *p);
+/* Moves to the first document with id >= target: 1, 0 or <0 as above. */
+int pl_postings_seek(pl_postings *p, int64_t target);
+int64_t pl_postings_doc(const pl_postings *p);
+uint32_t pl_postings_tf(const pl_postings *p);
+uint32_t pl_postings_doclen(const pl_postings *p); /* the document's length in tokens */
+/* The current document's positions, ascending; valid until the next move.
+ * Only when opened with positions. */
+const uint32_t *pl_postings_positions(const pl_postings *p, uint32_t *n);
+void pl_postings_close(pl_postings *p);
+
+/* ---- checking ---- */
+
+/* Verifies every file's checksum and structure. */
+int pl_index_verify(pl_index *ix, pl_err *err);
+/* Calls fn for every live document id, ascending; stops when fn returns
+ * non-zero and returns that value. */
+int pl_index_each_doc(pl_index *ix, int (*fn)(void *ctx, int64_t doc), void *ctx);
+
+#endif

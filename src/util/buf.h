@@ -1,0 +1,58 @@
+/*
+ * buf.h - growable byte buffers, varints and sticky-error builders.
+ *
+ * Every part that writes bytes (segments, JSON, snippets) uses one buffer type
+ * so that out-of-memory is handled in one place: a pl_buf whose allocation
+ * failed sets `oom` and ignores later appends, and the caller checks once at
+ * the end (the sticky-error style of SQLite's FTS5 buffers).
+ */
+#ifndef PL_UTIL_BUF_H
+#define PL_UTIL_BUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct pl_buf {
+    unsigned char *data; /* owned; NULL while empty */
+    size_t len;          /* bytes in use */
+    size_t cap;          /* bytes allocated */
+    int oom;             /* set once an allocation failed; appends are no-ops */
+} pl_buf;
+
+#define PL_BUF_INIT {NULL, 0, 0, 0}
+
+/* Ensures room for `extra` more bytes. Returns 0, or -1 (and sets oom). */
+int pl_buf_reserve(pl_buf *b, size_t extra);
+void pl_buf_append(pl_buf *b, const void *p, size_t n);
+void pl_buf_puts(pl_buf *b, const char *s);
+void pl_buf_putc(pl_buf *b, int c);
+void pl_buf_printf(pl_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Appends `s` as the inside of a JSON string (quotes not included). */
+void pl_buf_json_str(pl_buf *b, const char *s, size_t n);
+void pl_buf_put_u32le(pl_buf *b, uint32_t v);
+void pl_buf_put_u64le(pl_buf *b, uint64_t v);
+/* LEB128 unsigned varint: 1 byte below 128, at most 10 bytes. */
+void pl_buf_put_varint(pl_buf *b, uint64_t v);
+/* NUL-terminates without counting the NUL in len; returns data or NULL on oom. */
+char *pl_buf_cstr(pl_buf *b);
+/* Hands the bytes to the caller (free() them) and empties the buffer. */
+unsigned char *pl_buf_detach(pl_buf *b, size_t *len);
+void pl_buf_reset(pl_buf *b);
+void pl_buf_free(pl_buf *b);
+
+/*
+ * Reads a varint at *p, not past end. Returns 0 and advances *p, or -1 when the
+ * bytes run out or the value overflows 64 bits (corrupt input).
+ */
+int pl_varint_get(const unsigned char **p, const unsigned char *end, uint64_t *v);
+
+static inline uint32_t pl_get_u32le(const unsigned char *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+static inline uint64_t pl_get_u64le(const unsigned char *p) {
+    return (uint64_t)pl_get_u32le(p) | (uint64_t)pl_get_u32le(p + 4) << 32;
+}
+
+#endif
