@@ -1,0 +1,79 @@
+/*
+ * catalog.h - the catalog: series, episodes and synopses in SQLite.
+ *
+ * The catalog is the source of truth; the index and every cache are derived
+ * from it. Each write also appends to a change log (`changes`, with an
+ * increasing sequence) in the same transaction, so that the index can tell
+ * exactly which writes it holds and catch up on the rest after a crash.
+ * SQLite runs in WAL mode with synchronous=FULL: a committed batch survives a
+ * crash or power loss.
+ */
+#ifndef PL_CATALOG_H
+#define PL_CATALOG_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "plotline.h"
+#include "util/err.h"
+
+#define PL_SCHEMA_VERSION 1
+
+enum { PL_CHANGE_ADD = 1, PL_CHANGE_DELETE = 2 };
+
+typedef struct pl_catalog pl_catalog;
+
+/* Opens the SQLite file at `path` (creating it with PL_OPEN_CREATE), sets it
+ * up for durability, and creates or migrates the schema. */
+int pl_catalog_open(const char *path, int flags, pl_catalog **out, pl_err *err);
+void pl_catalog_close(pl_catalog *c);
+sqlite3 *pl_catalog_sqlite(pl_catalog *c);
+
+/* Transactions: begin takes the write lock at once (BEGIN IMMEDIATE) so that
+ * a batch never fails half-way for want of it. */
+int pl_catalog_begin(pl_catalog *c, pl_err *err);
+int pl_catalog_commit(pl_catalog *c, pl_err *err);
+void pl_catalog_rollback(pl_catalog *c);
+
+/* Stores one validated record with its language inside the open transaction.
+ * A text already stored (same bytes) is not stored again: *id is the stored
+ * one and *is_new 0. */
+int pl_catalog_add(pl_catalog *c, const pl_record *rec, const char *lang, double conf,
+                   int lang_given, int64_t *id, int *is_new, pl_err *err);
+
+/* Deletes a synopsis (and its episode when that is left empty) inside the
+ * open transaction. PL_ERR_NOTFOUND when absent. */
+int pl_catalog_delete(pl_catalog *c, int64_t id, pl_err *err);
+
+/* The highest change sequence, 0 when there is none. */
+int pl_catalog_last_seq(pl_catalog *c, uint64_t *seq, pl_err *err);
+
+/* One change after a given sequence; `text` is NULL when the synopsis is gone
+ * (added and deleted since). Pointers are valid during the callback only. */
+typedef struct pl_change {
+    uint64_t seq;
+    int op;
+    int64_t synopsis_id;
+    const char *lang;
+    const char *text;
+    size_t text_len;
+} pl_change;
+
+/* Calls fn for each change with seq > after, in order; stops at fn's non-zero
+ * return and returns it. */
+int pl_catalog_changes(pl_catalog *c, uint64_t after,
+                       int (*fn)(void *ctx, const pl_change *ch), void *ctx, pl_err *err);
+
+int pl_catalog_get_synopsis(pl_catalog *c, int64_t id, pl_synopsis **out, pl_err *err);
+int pl_catalog_get_episode(pl_catalog *c, int64_t id, pl_episode **out, pl_err *err);
+int pl_catalog_stats(pl_catalog *c, pl_stats *st, pl_err *err);
+
+/* The languages of the catalog's synopses with their counts, most first;
+ * *langs is the caller's to free(). */
+int pl_catalog_langs(pl_catalog *c, pl_lang_count **langs, size_t *n, pl_err *err);
+
+/* Calls fn for every synopsis id, ascending (for integrity checks). */
+int pl_catalog_each_id(pl_catalog *c, int (*fn)(void *ctx, int64_t id), void *ctx,
+                       pl_err *err);
+
+#endif

@@ -1,0 +1,178 @@
+/*
+ * schema.c - opening the catalog: durability settings, the schema and its
+ * migrations.
+ *
+ * The schema version lives in SQLite's user_version. Each migration step
+ * takes the file from version N-1 to N inside one transaction, so a crash in
+ * the middle of an upgrade leaves the old version intact.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog_internal.h"
+
+/* Version 1: the first schema. AUTOINCREMENT keeps synopsis ids and change
+ * sequences from ever being reused, which the index relies on (its documents
+ * are kept in ascending id order across segments). */
+static const char SCHEMA_V1[] =
+    "CREATE TABLE series("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE);"
+    "CREATE TABLE episodes("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  series_id INTEGER REFERENCES series(id),"
+    "  season INTEGER,"
+    "  number INTEGER,"
+    "  title TEXT,"
+    "  UNIQUE(series_id, season, number));"
+    "CREATE TABLE synopses("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  episode_id INTEGER NOT NULL REFERENCES episodes(id),"
+    "  lang TEXT NOT NULL,"
+    "  lang_conf REAL NOT NULL,"
+    "  lang_given INTEGER NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  source TEXT,"
+    "  hash BLOB NOT NULL UNIQUE,"
+    "  added INTEGER NOT NULL DEFAULT (unixepoch()));"
+    "CREATE INDEX synopses_episode ON synopses(episode_id);"
+    "CREATE INDEX synopses_lang ON synopses(lang);"
+    "CREATE TABLE changes("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  op INTEGER NOT NULL,"
+    "  synopsis_id INTEGER NOT NULL);";
+
+static const char *const MIGRATIONS[] = {SCHEMA_V1};
+#define N_MIGRATIONS (sizeof MIGRATIONS / sizeof MIGRATIONS[0])
+
+int pl_catalog_fail(pl_catalog *c, const char *what, pl_err *err) {
+    int code = sqlite3_errcode(c->db);
+    int status = (code == SQLITE_BUSY || code == SQLITE_LOCKED) ? PL_ERR_BUSY
+                 : (code == SQLITE_NOMEM)                       ? PL_ERR_NOMEM
+                 : (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) ? PL_ERR_CORRUPT
+                 : (code == SQLITE_IOERR || code == SQLITE_CANTOPEN || code == SQLITE_FULL)
+                     ? PL_ERR_IO
+                     : PL_ERR_DB;
+    return pl_err_set(err, status, "%s: %s: %s", c->path, what, sqlite3_errmsg(c->db));
+}
+
+static int exec(pl_catalog *c, const char *sql, pl_err *err) {
+    if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return pl_catalog_fail(c, "setting up the catalog", err);
+    return PL_OK;
+}
+
+static int user_version(pl_catalog *c, int *v, pl_err *err) {
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+        return pl_catalog_fail(c, "reading the schema version", err);
+    int rc = sqlite3_step(s);
+    *v = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+    sqlite3_finalize(s);
+    if (rc != SQLITE_ROW) return pl_catalog_fail(c, "reading the schema version", err);
+    return PL_OK;
+}
+
+static int migrate(pl_catalog *c, int readonly, pl_err *err) {
+    int v;
+    int rc = user_version(c, &v, err);
+    if (rc) return rc;
+    if (v > (int)N_MIGRATIONS)
+        return pl_err_set(err, PL_ERR_USAGE,
+                          "%s: schema version %d is newer than this plotline knows (%d)",
+                          c->path, v, (int)N_MIGRATIONS);
+    if (v == (int)N_MIGRATIONS) return PL_OK;
+    if (readonly)
+        return pl_err_set(err, PL_ERR_USAGE, "%s: schema version %d needs an upgrade",
+                          c->path, v);
+    for (; v < (int)N_MIGRATIONS; v++) {
+        char setv[64];
+        snprintf(setv, sizeof setv, "PRAGMA user_version=%d", v + 1);
+        if ((rc = exec(c, "BEGIN IMMEDIATE", err))) return rc;
+        if ((rc = exec(c, MIGRATIONS[v], err)) || (rc = exec(c, setv, err)) ||
+            (rc = exec(c, "COMMIT", err))) {
+            sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+            return rc;
+        }
+    }
+    return PL_OK;
+}
+
+int pl_catalog_open(const char *path, int flags, pl_catalog **out, pl_err *err) {
+    *out = NULL;
+    pl_catalog *c = calloc(1, sizeof *c);
+    if (!c || !(c->path = strdup(path))) {
+        free(c);
+        return pl_err_set(err, PL_ERR_NOMEM, "opening %s: out of memory", path);
+    }
+    int readonly = flags & PL_OPEN_READONLY;
+    int oflags = readonly ? SQLITE_OPEN_READONLY
+                          : SQLITE_OPEN_READWRITE | ((flags & PL_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(path, &c->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        int rc = c->db ? pl_catalog_fail(c, "cannot open", err)
+                       : pl_err_set(err, PL_ERR_NOMEM, "%s: out of memory", path);
+        if (sqlite3_errcode(c->db) == SQLITE_CANTOPEN && !(flags & PL_OPEN_CREATE)) {
+            pl_err_clear(err);
+            rc = pl_err_set(err, PL_ERR_NOTFOUND, "%s: no such database", path);
+        }
+        pl_catalog_close(c);
+        return rc;
+    }
+    sqlite3_busy_timeout(c->db, 5000);
+    sqlite3_extended_result_codes(c->db, 0);
+    int rc;
+    if (!readonly && (rc = exec(c, "PRAGMA journal_mode=WAL", err))) goto fail;
+    if ((rc = exec(c, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", err))) goto fail;
+    /* A file that is not a database fails here, on its first read. */
+    if ((rc = migrate(c, readonly, err))) goto fail;
+    *out = c;
+    return PL_OK;
+fail:
+    pl_catalog_close(c);
+    return rc;
+}
+
+void pl_catalog_close(pl_catalog *c) {
+    if (!c) return;
+    for (int i = 0; i < ST__COUNT; i++) sqlite3_finalize(c->st[i]);
+    sqlite3_close(c->db);
+    free(c->path);
+    free(c);
+}
+
+sqlite3 *pl_catalog_sqlite(pl_catalog *c) { return c->db; }
+
+static const char *const STATEMENTS[ST__COUNT] = {
+    [ST_FIND_HASH] = "SELECT id FROM synopses WHERE hash=?",
+    [ST_FIND_SERIES] = "SELECT id FROM series WHERE name=?",
+    [ST_ADD_SERIES] = "INSERT INTO series(name) VALUES(?)",
+    [ST_FIND_EPISODE] = "SELECT id, title FROM episodes WHERE series_id IS ? AND season IS ?"
+                        " AND number IS ?",
+    [ST_ADD_EPISODE] = "INSERT INTO episodes(series_id, season, number, title)"
+                       " VALUES(?,?,?,?)",
+    [ST_SET_TITLE] = "UPDATE episodes SET title=? WHERE id=?",
+    [ST_ADD_SYNOPSIS] = "INSERT INTO synopses(episode_id, lang, lang_conf, lang_given, text,"
+                        " source, hash) VALUES(?,?,?,?,?,?,?)",
+    [ST_ADD_CHANGE] = "INSERT INTO changes(op, synopsis_id) VALUES(?,?)",
+    [ST_GET_SYNOPSIS] = "SELECT id, episode_id, lang, lang_conf, lang_given, text, source"
+                        " FROM synopses WHERE id=?",
+    [ST_DEL_SYNOPSIS] = "DELETE FROM synopses WHERE id=? RETURNING episode_id",
+    [ST_COUNT_EPISODE] = "SELECT count(*) FROM synopses WHERE episode_id=?",
+    [ST_DEL_EPISODE] = "DELETE FROM episodes WHERE id=?",
+};
+
+sqlite3_stmt *pl_catalog_stmt(pl_catalog *c, int which, pl_err *err) {
+    if (!c->st[which] &&
+        sqlite3_prepare_v3(c->db, STATEMENTS[which], -1, SQLITE_PREPARE_PERSISTENT,
+                           &c->st[which], NULL) != SQLITE_OK) {
+        pl_catalog_fail(c, "preparing a statement", err);
+        return NULL;
+    }
+    return c->st[which];
+}
+
+char *pl_catalog_col_strdup(sqlite3_stmt *s, int col) {
+    const unsigned char *t = sqlite3_column_text(s, col);
+    return strdup(t ? (const char *)t : "");
+}

@@ -1,0 +1,175 @@
+/*
+ * db.c - opening and closing a database; keeping the index caught up with
+ * the catalog.
+ *
+ * Writes go to the catalog first (one SQLite transaction, durable when it
+ * returns) and to the index second. If the process dies in between, the
+ * index is simply behind: the next open replays the catalog's change log
+ * from the sequence the index holds. So a write is acknowledged once the
+ * catalog has it, and search never disagrees with the catalog after an open.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+
+int pl_db_fail(pl_db *db, const pl_err *e) {
+    db->err = *e;
+    return e->status;
+}
+
+const char *pl_db_errmsg(const pl_db *db) { return db ? db->err.msg : ""; }
+
+void pl_base_lang(const char *tag, char *out) {
+    size_t n = 0;
+    while (tag && tag[n] && tag[n] != '-' && tag[n] != '_' && n < PL_LANG_MAX - 1) {
+        out[n] = tag[n];
+        n++;
+    }
+    out[n] = 0;
+}
+
+int pl_db_open(const char *path, int flags, pl_db **out) {
+    *out = NULL;
+    pl_db *db = calloc(1, sizeof *db);
+    if (!db) return PL_ERR_NOMEM;
+    *out = db;
+    pl_err err = PL_ERR_INIT;
+    size_t n = strlen(path);
+    db->flags = flags;
+    db->path = strdup(path);
+    db->index_path = malloc(n + 5);
+    if (!db->path || !db->index_path) {
+        pl_err_set(&err, PL_ERR_NOMEM, "opening %s: out of memory", path);
+        return pl_db_fail(db, &err);
+    }
+    memcpy(db->index_path, path, n);
+    memcpy(db->index_path + n, ".idx", 5);
+    int rc;
+    if ((rc = pl_catalog_open(path, flags, &db->cat, &err)) ||
+        (rc = pl_analyzer_new(&db->an) ? pl_err_set(&err, PL_ERR_NOMEM, "out of memory") : 0) ||
+        (rc = pl_index_open(db->index_path,
+                            (flags & PL_OPEN_READONLY) ? PL_INDEX_READONLY : 0, &db->ix,
+                            &err)))
+        return pl_db_fail(db, &err);
+    if (!(flags & PL_OPEN_READONLY) && (rc = pl_db_sync_index(db, NULL, NULL, &err)))
+        return pl_db_fail(db, &err);
+    return PL_OK;
+}
+
+void pl_db_close(pl_db *db) {
+    if (!db) return;
+    if (db->batch) pl_batch_abort(db->batch);
+    pl_index_close(db->ix);
+    pl_analyzer_free(db->an);
+    pl_catalog_close(db->cat);
+    free(db->path);
+    free(db->index_path);
+    free(db);
+}
+
+/* ---- catching the index up -------------------------------------------- */
+
+/* Documents are committed to the index in chunks of this many bytes of text,
+ * which bounds the writer's memory during a large catch-up. */
+#define SYNC_CHUNK_BYTES (64u << 20)
+
+typedef struct term_ref {
+    size_t off; /* into the arena */
+    uint32_t len;
+    uint32_t pos;
+} term_ref;
+
+typedef struct sync_ctx {
+    pl_db *db;
+    pl_index_writer *w;
+    pl_err *err;
+    pl_buf arena;  /* term bytes of the current document */
+    term_ref *refs;
+    size_t n_refs, cap_refs;
+    pl_index_token *toks;
+    size_t cap_toks;
+    uint64_t chunk_bytes, last_seq, done, total;
+    pl_progress_fn progress;
+    void *progress_ctx;
+} sync_ctx;
+
+static int collect_token(void *vctx, const pl_token *t) {
+    sync_ctx *s = vctx;
+    if (s->n_refs == s->cap_refs) {
+        size_t cap = s->cap_refs ? s->cap_refs * 2 : 256;
+        term_ref *grown = realloc(s->refs, cap * sizeof *grown);
+        if (!grown) return PL_ERR_NOMEM;
+        s->refs = grown;
+        s->cap_refs = cap;
+    }
+    s->refs[s->n_refs++] = (term_ref){s->arena.len, (uint32_t)t->len, t->pos};
+    pl_buf_append(&s->arena, t->term, t->len);
+    return s->arena.oom ? PL_ERR_NOMEM : 0;
+}
+
+/* Analyzes one synopsis and adds it to the writer. */
+static int index_text(sync_ctx *s, int64_t id, const char *lang, const char *text, size_t len) {
+    char base[PL_LANG_MAX];
+    pl_base_lang(lang, base);
+    pl_buf_reset(&s->arena);
+    s->n_refs = 0;
+    int rc = pl_analyze(s->db->an, base, text, len, collect_token, s);
+    if (rc) return pl_err_set(s->err, PL_ERR_NOMEM, "indexing synopsis %lld: out of memory",
+                              (long long)id);
+    if (s->n_refs > s->cap_toks) {
+        pl_index_token *grown = realloc(s->toks, s->n_refs * sizeof *grown);
+        if (!grown) return pl_err_set(s->err, PL_ERR_NOMEM, "out of memory");
+        s->toks = grown;
+        s->cap_toks = s->n_refs;
+    }
+    for (size_t i = 0; i < s->n_refs; i++)
+        s->toks[i] = (pl_index_token){(const char *)s->arena.data + s->refs[i].off,
+                                      s->refs[i].len, s->refs[i].pos};
+    return pl_index_add(s->w, id, s->toks, s->n_refs, s->err);
+}
+
+static int sync_change(void *vctx, const pl_change *ch) {
+    sync_ctx *s = vctx;
+    int rc;
+    if (!s->w && (rc = pl_index_begin(s->db->ix, &s->w, s->err))) return rc;
+    if (ch->op == PL_CHANGE_ADD && ch->text) {
+        rc = index_text(s, ch->synopsis_id, ch->lang, ch->text, ch->text_len);
+        s->chunk_bytes += ch->text_len;
+    } else if (ch->op == PL_CHANGE_DELETE) {
+        rc = pl_index_delete(s->w, ch->synopsis_id, s->err);
+    } else {
+        rc = PL_OK; /* added, then deleted later in the log: nothing to index */
+    }
+    if (rc) return rc;
+    s->last_seq = ch->seq;
+    s->done++;
+    if (s->chunk_bytes >= SYNC_CHUNK_BYTES) {
+        rc = pl_index_commit(s->w, s->last_seq, s->err);
+        s->w = NULL;
+        s->chunk_bytes = 0;
+        if (rc) return rc;
+    }
+    if (s->progress && (s->done & 255) == 0 && s->progress(s->progress_ctx, s->done, s->total))
+        return pl_err_set(s->err, PL_ERR_USAGE, "indexing cancelled");
+    return 0;
+}
+
+int pl_db_sync_index(pl_db *db, pl_progress_fn progress, void *pctx, pl_err *err) {
+    uint64_t have = pl_index_seq(db->ix), want;
+    int rc = pl_catalog_last_seq(db->cat, &want, err);
+    if (rc || have >= want) return rc;
+    sync_ctx s = {.db = db, .err = err, .last_seq = have, .total = want - have,
+                  .progress = progress, .progress_ctx = pctx};
+    rc = pl_catalog_changes(db->cat, have, sync_change, &s, err);
+    if (!rc && s.w) {
+        rc = pl_index_commit(s.w, s.last_seq, err);
+        s.w = NULL;
+    }
+    if (s.w) pl_index_abort(s.w);
+    if (!rc && progress) progress(pctx, s.total, s.total);
+    pl_buf_free(&s.arena);
+    free(s.refs);
+    free(s.toks);
+    return rc;
+}

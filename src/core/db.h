@@ -1,0 +1,36 @@
+/*
+ * db.h - the database handle that ties the catalog, the index and the
+ * analyzer together, and the steps every write shares.
+ */
+#ifndef PL_CORE_DB_H
+#define PL_CORE_DB_H
+
+#include "catalog/catalog.h"
+#include "index/index.h"
+#include "plotline.h"
+#include "text/text.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+struct pl_db {
+    pl_catalog *cat;  /* the source of truth */
+    pl_index *ix;     /* derived; caught up on open and after each write */
+    pl_analyzer *an;  /* for indexing, queries and snippets */
+    char *path;       /* the catalog file */
+    char *index_path; /* "<path>.idx" */
+    int flags;        /* PL_OPEN_* */
+    pl_batch *batch;  /* the open batch, if any */
+    pl_err err;       /* the last failure's message */
+};
+
+/* Records a failure on the handle: clears the previous message first. */
+int pl_db_fail(pl_db *db, const pl_err *e);
+
+/* Feeds the index every catalog change it does not hold yet, committing in
+ * chunks so that memory stays bounded on a large catch-up. */
+int pl_db_sync_index(pl_db *db, pl_progress_fn progress, void *ctx, pl_err *err);
+
+/* The base language of a tag for analysis ("pt-br" -> "pt"), in out[PL_LANG_MAX]. */
+void pl_base_lang(const char *tag, char *out);
+
+#endif

@@ -1,0 +1,214 @@
+/*
+ * write.c - batches, imports and deletes: validation, language
+ * identification, the catalog transaction, then the index.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "db.h"
+#include "ingest/ingest.h"
+
+struct pl_batch {
+    pl_db *db;
+    pl_err err;
+};
+
+int pl_batch_begin(pl_db *db, pl_batch **out) {
+    *out = NULL;
+    pl_err err = PL_ERR_INIT;
+    if (db->flags & PL_OPEN_READONLY) {
+        pl_err_set(&err, PL_ERR_USAGE, "%s: opened read-only", db->path);
+        return pl_db_fail(db, &err);
+    }
+    if (db->batch) {
+        pl_err_set(&err, PL_ERR_USAGE, "a batch is open already on this handle");
+        return pl_db_fail(db, &err);
+    }
+    pl_batch *b = calloc(1, sizeof *b);
+    if (!b) {
+        pl_err_set(&err, PL_ERR_NOMEM, "out of memory");
+        return pl_db_fail(db, &err);
+    }
+    int rc = pl_catalog_begin(db->cat, &err);
+    if (rc) {
+        free(b);
+        return pl_db_fail(db, &err);
+    }
+    b->db = db;
+    db->batch = b;
+    *out = b;
+    return PL_OK;
+}
+
+/* Adds a record, leaving any error in b->err (and not on the handle, so that
+ * the importer can still add the input's name and line). */
+static int batch_add(pl_batch *b, const pl_record *rec, int64_t *id, int *is_new) {
+    pl_err *err = &b->err;
+    const char *where = rec->source ? rec->source : "synopsis";
+    if (!rec->text) return pl_err_set(err, PL_ERR_USAGE, "%s: no text", where);
+    size_t bad;
+    int u = pl_utf8_check(rec->text, rec->text_len, &bad);
+    if (u == -1) return pl_err_set(err, PL_ERR_INPUT, "%s: invalid UTF-8 at byte %zu", where, bad + 1);
+    if (u == -2) return pl_err_set(err, PL_ERR_INPUT, "%s: NUL byte at byte %zu", where, bad + 1);
+    if (rec->text_len == 0) return pl_err_set(err, PL_ERR_INPUT, "%s: the synopsis is empty", where);
+    if (rec->text_len > PL_MAX_RECORD)
+        return pl_err_set(err, PL_ERR_INPUT, "%s: the synopsis is longer than %u bytes", where,
+                          (unsigned)PL_MAX_RECORD);
+    if (rec->lang && !pl_lang_tag_ok(rec->lang))
+        return pl_err_set(err, PL_ERR_INPUT, "%s: \"%s\" is not a language code", where, rec->lang);
+    pl_lang_guess g = {"und", 0};
+    int given = rec->lang != NULL;
+    if (given) {
+        snprintf(g.lang, sizeof g.lang, "%s", rec->lang);
+        g.confidence = 1;
+    } else if (pl_langid(rec->text, rec->text_len, &g, 1) < 0) {
+        return pl_err_set(err, PL_ERR_NOMEM, "%s: identifying the language: out of memory",
+                          where);
+    }
+    int64_t sid;
+    int fresh;
+    int rc = pl_catalog_add(b->db->cat, rec, g.lang, g.confidence, given, &sid, &fresh, err);
+    if (rc) return rc;
+    if (id) *id = sid;
+    if (is_new) *is_new = fresh;
+    return PL_OK;
+}
+
+int pl_batch_add(pl_batch *b, const pl_record *rec, int64_t *id, int *is_new) {
+    int rc = batch_add(b, rec, id, is_new);
+    if (rc) pl_db_fail(b->db, &b->err);
+    return rc;
+}
+
+static void batch_free(pl_batch *b) {
+    b->db->batch = NULL;
+    free(b);
+}
+
+void pl_batch_abort(pl_batch *b) {
+    if (!b) return;
+    pl_catalog_rollback(b->db->cat);
+    batch_free(b);
+}
+
+int pl_batch_commit(pl_batch *b) {
+    pl_db *db = b->db;
+    pl_err err = PL_ERR_INIT;
+    int rc = pl_catalog_commit(db->cat, &err);
+    batch_free(b);
+    if (rc) return pl_db_fail(db, &err);
+    /* The batch is durable now. An index failure does not undo it: the index
+     * catches up on the next open, so it is reported but not an error. */
+    if (pl_db_sync_index(db, NULL, NULL, &err)) pl_db_fail(db, &err);
+    return PL_OK;
+}
+
+/* ---- importing ---------------------------------------------------------- */
+
+typedef struct import_ctx {
+    pl_batch *b;
+    pl_import_report *rep;
+    const pl_import_opts *opts;
+    pl_line_reader *r;
+    uint64_t total;
+} import_ctx;
+
+static int import_record(void *vctx, const pl_record *rec, uint64_t line_no) {
+    import_ctx *c = vctx;
+    int64_t id;
+    int fresh;
+    int rc = batch_add(c->b, rec, &id, &fresh);
+    if (rc) return rc;
+    c->rep->records++;
+    if (fresh) {
+        c->rep->added++;
+        if (!c->rep->first_id) c->rep->first_id = id;
+        c->rep->last_id = id;
+    } else {
+        c->rep->duplicates++;
+    }
+    if (c->opts && c->opts->progress && (c->rep->records & 63) == 0 &&
+        c->opts->progress(c->opts->progress_ctx, c->r->offset, c->total))
+        return pl_err_set(&c->b->err, PL_ERR_USAGE, "%s:%llu: import cancelled", c->r->name,
+                          (unsigned long long)line_no);
+    return 0;
+}
+
+static int import_reader(pl_db *db, pl_line_reader *r, uint64_t total,
+                         const pl_import_opts *opts, pl_import_report *report) {
+    pl_import_report local;
+    if (!report) report = &local;
+    memset(report, 0, sizeof *report);
+    if (opts && opts->lang && !pl_lang_tag_ok(opts->lang)) {
+        pl_err err = PL_ERR_INIT;
+        pl_err_set(&err, PL_ERR_USAGE, "\"%s\" is not a language code (like de or pt-br)",
+                   opts->lang);
+        return pl_db_fail(db, &err);
+    }
+    pl_batch *b;
+    int rc = pl_batch_begin(db, &b);
+    if (rc) return rc;
+    import_ctx c = {b, report, opts, r, total};
+    rc = pl_ingest(r, opts ? opts->format : PL_FORMAT_AUTO, opts, import_record, &c, &b->err);
+    if (rc) {
+        pl_db_fail(db, &b->err);
+        pl_batch_abort(b);
+        memset(report, 0, sizeof *report);
+        return rc;
+    }
+    if (opts && opts->progress) opts->progress(opts->progress_ctx, total, total);
+    return pl_batch_commit(b);
+}
+
+int pl_import(pl_db *db, const char *name, const char *data, size_t nbytes,
+              const pl_import_opts *opts, pl_import_report *report) {
+    pl_line_reader r = {.mem = data, .mem_len = nbytes, .name = name ? name : "-"};
+    int rc = import_reader(db, &r, nbytes, opts, report);
+    pl_line_reader_free(&r);
+    return rc;
+}
+
+int pl_import_file(pl_db *db, const char *path, const pl_import_opts *opts,
+                   pl_import_report *report) {
+    int use_stdin = strcmp(path, "-") == 0;
+    FILE *fp = use_stdin ? stdin : fopen(path, "rb");
+    if (!fp) {
+        pl_err err = PL_ERR_INIT;
+        pl_err_set(&err, errno == ENOENT ? PL_ERR_NOTFOUND : PL_ERR_IO, "%s: %s", path,
+                   strerror(errno));
+        return pl_db_fail(db, &err);
+    }
+    struct stat st;
+    uint64_t total = fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+    if (!use_stdin && S_ISDIR(st.st_mode)) {
+        fclose(fp);
+        pl_err err = PL_ERR_INIT;
+        pl_err_set(&err, PL_ERR_INPUT, "%s: is a folder, not a file", path);
+        return pl_db_fail(db, &err);
+    }
+    /* Sources name the file, not the folder it was in. */
+    const char *slash = strrchr(path, '/');
+    pl_line_reader r = {.fp = fp, .name = use_stdin ? "-" : slash ? slash + 1 : path};
+    pl_import_opts o = opts ? *opts : (pl_import_opts){0};
+    if (o.format == PL_FORMAT_AUTO) o.format = pl_format_for_name(path);
+    int rc = import_reader(db, &r, total, &o, report);
+    pl_line_reader_free(&r);
+    if (!use_stdin) fclose(fp);
+    return rc;
+}
+
+int pl_delete(pl_db *db, int64_t id) {
+    pl_batch *b;
+    int rc = pl_batch_begin(db, &b);
+    if (rc) return rc;
+    if ((rc = pl_catalog_delete(db->cat, id, &b->err))) {
+        pl_db_fail(db, &b->err);
+        pl_batch_abort(b);
+        return rc;
+    }
+    return pl_batch_commit(b);
+}

@@ -1,0 +1,139 @@
+/*
+ * search.c - pl_search: parse, plan, score, then read the hits from the
+ * catalog and cut their snippets; and the results' JSON form.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "search.h"
+#include "util/buf.h"
+
+#define MAX_LIMIT 1000
+#define MAX_QUERY 4096 /* bytes: longer is not a description of an episode */
+
+void pl_results_free(pl_results *r) {
+    if (!r) return;
+    for (size_t i = 0; i < r->n_hits; i++) {
+        free(r->hits[i].source);
+        free(r->hits[i].snippet);
+    }
+    free(r->hits);
+    free(r->query);
+    free(r);
+}
+
+static int fill_hits(pl_db *db, const pl_plan *plan, const pl_scored *sc, size_t n,
+                     size_t offset, size_t limit, pl_results *r, pl_err *err) {
+    if (offset >= n) return PL_OK;
+    size_t want = n - offset < limit ? n - offset : limit;
+    if (!(r->hits = calloc(want, sizeof *r->hits)))
+        return pl_err_set(err, PL_ERR_NOMEM, "search: out of memory");
+    for (size_t i = offset; i < n && r->n_hits < want; i++) {
+        pl_synopsis *s;
+        pl_err miss = PL_ERR_INIT;
+        int rc = pl_catalog_get_synopsis(db->cat, sc[i].doc, &s, &miss);
+        if (rc == PL_ERR_NOTFOUND) {
+            /* The index of a read-only handle can lag behind a delete. */
+            r->total--;
+            continue;
+        }
+        if (rc) return pl_err_set(err, rc, "%s", miss.msg);
+        pl_hit *h = &r->hits[r->n_hits++];
+        h->synopsis_id = s->id;
+        h->episode_id = s->episode_id;
+        h->score = sc[i].score;
+        memcpy(h->lang, s->lang, PL_LANG_MAX);
+        h->source = s->source;
+        s->source = NULL;
+        h->snippet = pl_snippet(db->an, s->lang, s->text, strlen(s->text), plan);
+        pl_synopsis_free(s);
+        if (!h->snippet) return pl_err_set(err, PL_ERR_NOMEM, "search: out of memory");
+    }
+    return PL_OK;
+}
+
+static int search(pl_db *db, const char *query, const pl_search_opts *opts, pl_results *r,
+                  pl_err *err) {
+    size_t qlen = strlen(query);
+    size_t bad;
+    if (qlen > MAX_QUERY)
+        return pl_err_set(err, PL_ERR_USAGE, "the query is longer than %d bytes", MAX_QUERY);
+    int u = pl_utf8_check(query, qlen, &bad);
+    if (u)
+        return pl_err_set(err, PL_ERR_INPUT, "the query has %s at byte %zu",
+                          u == -1 ? "invalid UTF-8" : "a NUL byte", bad + 1);
+    size_t limit = opts && opts->limit > 0 ? (size_t)opts->limit : 10;
+    size_t offset = opts && opts->offset > 0 ? (size_t)opts->offset : 0;
+    if (limit > MAX_LIMIT)
+        return pl_err_set(err, PL_ERR_USAGE, "limit %zu is above the maximum of %d", limit,
+                          MAX_LIMIT);
+    pl_query q;
+    int rc = pl_query_parse(db->an, query, &q, err);
+    if (rc) return rc;
+    int positive = 0;
+    for (size_t i = 0; i < q.n_clauses; i++) positive |= !q.clauses[i].excluded;
+    if (!positive) {
+        pl_query_free(&q);
+        return pl_err_set(err, PL_ERR_USAGE, "the query has no word to search for");
+    }
+    pl_plan plan;
+    rc = pl_plan_make(db, &q, opts ? opts->lang : NULL, &plan, err);
+    pl_query_free(&q);
+    if (rc) return rc;
+    pl_scored *sc;
+    size_t n;
+    if (!(rc = pl_score(db->ix, &plan, &sc, &n, err))) {
+        r->total = n;
+        rc = fill_hits(db, &plan, sc, n, offset, limit, r, err);
+        free(sc);
+    }
+    pl_plan_free(&plan);
+    return rc;
+}
+
+int pl_search(pl_db *db, const char *query, const pl_search_opts *opts, pl_results **out) {
+    pl_err err = PL_ERR_INIT;
+    *out = NULL;
+    pl_results *r = calloc(1, sizeof *r);
+    if (!r || !(r->query = strdup(query))) {
+        free(r);
+        pl_err_set(&err, PL_ERR_NOMEM, "search: out of memory");
+        return pl_db_fail(db, &err);
+    }
+    int rc = search(db, query, opts, r, &err);
+    if (rc) {
+        pl_results_free(r);
+        return pl_db_fail(db, &err);
+    }
+    *out = r;
+    return PL_OK;
+}
+
+int pl_results_json(const pl_results *r, char **json) {
+    pl_buf b = PL_BUF_INIT;
+    pl_buf_puts(&b, "{\"query\":\"");
+    pl_buf_json_str(&b, r->query, strlen(r->query));
+    pl_buf_printf(&b, "\",\"total\":%llu,\"results\":[", (unsigned long long)r->total);
+    for (size_t i = 0; i < r->n_hits; i++) {
+        const pl_hit *h = &r->hits[i];
+        pl_buf_printf(&b,
+                      "%s{\"rank\":%zu,\"score\":%.4f,\"synopsis_id\":%lld,"
+                      "\"episode_id\":%lld,\"lang\":\"",
+                      i ? "," : "", i + 1, h->score, (long long)h->synopsis_id,
+                      (long long)h->episode_id);
+        pl_buf_json_str(&b, h->lang, strlen(h->lang));
+        pl_buf_puts(&b, "\",\"source\":\"");
+        pl_buf_json_str(&b, h->source, strlen(h->source));
+        pl_buf_puts(&b, "\",\"snippet\":\"");
+        pl_buf_json_str(&b, h->snippet, strlen(h->snippet));
+        pl_buf_puts(&b, "\"}");
+    }
+    pl_buf_puts(&b, "]}");
+    if (b.oom || !pl_buf_cstr(&b)) {
+        pl_buf_free(&b);
+        *json = NULL;
+        return PL_ERR_NOMEM;
+    }
+    *json = (char *)pl_buf_detach(&b, NULL);
+    return PL_OK;
+}

@@ -1,0 +1,99 @@
+/*
+ * search.h - queries: parsing, planning under the query's likely languages,
+ * scoring with BM25, and snippets.
+ *
+ * A query is a list of clauses. A clause is satisfied by any of its
+ * alternatives (a OR b); an alternative is a word or a "phrase". Planning
+ * turns every word into weighted term variants, one per likely language
+ * (the same word stemmed as German and as English may give two terms), so
+ * that a query needs no hard guess of its language.
+ */
+#ifndef PL_SEARCH_H
+#define PL_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/db.h"
+
+/* ---- Interface to code in query.c: the parser ---- */
+
+typedef struct pl_qalt {
+    char *text;  /* the surface text of the word or phrase (owned) */
+    int phrase;  /* 1 for a "quoted phrase" or a word the tokenizer splits */
+} pl_qalt;
+
+typedef struct pl_qclause {
+    pl_qalt *alts; /* owned */
+    size_t n_alts;
+    int excluded;  /* -word: results must not match it */
+} pl_qclause;
+
+typedef struct pl_query {
+    pl_qclause *clauses; /* owned */
+    size_t n_clauses;
+} pl_query;
+
+/* Parses a query. Lenient like a search box should be: an unclosed quote
+ * ends at the end of the query; a stray OR or '-' is taken as a word.
+ * Words the tokenizer splits ("Herz-OP") become clauses of their own. */
+int pl_query_parse(pl_analyzer *an, const char *q, pl_query *out, pl_err *err);
+void pl_query_free(pl_query *q);
+
+/* ---- Interface to code in plan.c: analysis under likely languages ---- */
+
+typedef struct pl_variant {
+    char *term; /* NUL-terminated index term (owned) */
+    double weight; /* how likely the language that produced it: (0, 1] */
+} pl_variant;
+
+typedef struct pl_slot {
+    pl_variant *v; /* the term variants for one token position (owned) */
+    size_t n;
+} pl_slot;
+
+typedef struct pl_alt {
+    pl_slot *slots; /* one per token; several for a phrase (owned) */
+    size_t n_slots;
+} pl_alt;
+
+typedef struct pl_clause {
+    pl_alt *alts; /* owned */
+    size_t n_alts;
+    int excluded;
+} pl_clause;
+
+typedef struct pl_plan {
+    pl_clause *clauses; /* owned */
+    size_t n_clauses;
+    char langs[8][PL_LANG_MAX]; /* the languages the query was analyzed in */
+    double lang_weight[8];
+    size_t n_langs;
+} pl_plan;
+
+/* Chooses the query's likely languages (the `lang` hint alone when given;
+ * otherwise the identifier's candidates and the catalog's languages) and
+ * analyzes every alternative under each. */
+int pl_plan_make(pl_db *db, const pl_query *q, const char *lang, pl_plan *out, pl_err *err);
+void pl_plan_free(pl_plan *p);
+
+/* ---- Interface to code in score.c: matching and ranking ---- */
+
+typedef struct pl_scored {
+    int64_t doc;
+    double score;
+} pl_scored;
+
+/* Scores every live document that satisfies at least one positive clause and
+ * no excluded one. *out holds them best first (ties by id); caller frees. */
+int pl_score(pl_index *ix, const pl_plan *plan, pl_scored **out, size_t *n, pl_err *err);
+
+/* ---- Interface to code in snippet.c ---- */
+
+/* An excerpt of text (analyzed as `lang`) around the densest cluster of
+ * terms from the plan, with each matching word in [brackets]. Returns a
+ * malloc'ed string or NULL when out of memory. */
+char *pl_snippet(pl_analyzer *an, const char *lang, const char *text, size_t len,
+                 const pl_plan *plan);
+
+#endif

@@ -1,0 +1,124 @@
+/*
+ * snippet.c - excerpts with the matched words marked.
+ *
+ * The synopsis is analyzed again with the same analyzer as at indexing, so a
+ * word is marked exactly when one of its terms is a term of the query; the
+ * tokens' byte offsets cut the excerpt out of the original text, with its
+ * case, accents and punctuation intact.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "search.h"
+#include "util/buf.h"
+
+#define WINDOW 28 /* words in an excerpt */
+
+typedef struct tok {
+    uint32_t start, end;
+    int match; /* index+1 of the query term it matches, or 0 */
+} tok;
+
+typedef struct snip_ctx {
+    const pl_plan *plan;
+    tok *toks;
+    size_t n, cap;
+    int oom;
+} snip_ctx;
+
+static int term_index(const pl_plan *p, const char *t, size_t len) {
+    int k = 0;
+    for (size_t c = 0; c < p->n_clauses; c++) {
+        if (p->clauses[c].excluded) continue;
+        for (size_t a = 0; a < p->clauses[c].n_alts; a++)
+            for (size_t s = 0; s < p->clauses[c].alts[a].n_slots; s++) {
+                const pl_slot *sl = &p->clauses[c].alts[a].slots[s];
+                k++;
+                for (size_t v = 0; v < sl->n; v++)
+                    if (strlen(sl->v[v].term) == len && memcmp(sl->v[v].term, t, len) == 0)
+                        return k;
+            }
+    }
+    return 0;
+}
+
+static int note_token(void *ctx, const pl_token *t) {
+    snip_ctx *c = ctx;
+    /* Bigrams overlap: the second of two CJK bigrams continues the first. */
+    if (c->n && t->start < c->toks[c->n - 1].end) {
+        int m = term_index(c->plan, t->term, t->len);
+        if (m) c->toks[c->n - 1].match = m, c->toks[c->n - 1].end = t->end;
+        return 0;
+    }
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 256;
+        tok *grown = realloc(c->toks, cap * sizeof *grown);
+        if (!grown) return c->oom = 1;
+        c->toks = grown;
+        c->cap = cap;
+    }
+    c->toks[c->n++] = (tok){t->start, t->end, term_index(c->plan, t->term, t->len)};
+    return 0;
+}
+
+/* The window start with the most distinct matched terms, then the most
+ * matches; ties go to the earliest. */
+static size_t best_window(const tok *t, size_t n) {
+    size_t best = 0;
+    int best_distinct = -1, best_count = -1;
+    for (size_t s = 0; s < n; s++) {
+        if (!t[s].match && s != 0) continue; /* windows start on a match */
+        int seen[64] = {0}, distinct = 0, count = 0;
+        for (size_t i = s; i < n && i < s + WINDOW; i++) {
+            if (!t[i].match) continue;
+            count++;
+            int m = t[i].match < 64 ? t[i].match : 63;
+            if (!seen[m]) seen[m] = 1, distinct++;
+        }
+        if (distinct > best_distinct || (distinct == best_distinct && count > best_count)) {
+            best = s;
+            best_distinct = distinct;
+            best_count = count;
+        }
+    }
+    /* Start a few words before the first match, for context. */
+    if (best > 0 && t[best].match) best = best >= 4 ? best - 4 : 0;
+    return best;
+}
+
+char *pl_snippet(pl_analyzer *an, const char *lang, const char *text, size_t len,
+                 const pl_plan *plan) {
+    snip_ctx c = {.plan = plan};
+    char base[PL_LANG_MAX];
+    pl_base_lang(lang, base);
+    pl_analyze(an, base, text, len, note_token, &c);
+    pl_buf out = PL_BUF_INIT;
+    if (c.oom) goto done;
+    if (c.n == 0) {
+        pl_buf_append(&out, text, len < 200 ? len : 0);
+        goto done;
+    }
+    size_t s = best_window(c.toks, c.n);
+    size_t e = s + WINDOW < c.n ? s + WINDOW : c.n;
+    size_t from = s == 0 ? 0 : c.toks[s].start;
+    size_t to = e == c.n ? len : c.toks[e - 1].end;
+    if (from > 0) pl_buf_puts(&out, "... ");
+    size_t at = from;
+    for (size_t i = s; i < e; i++) {
+        if (!c.toks[i].match) continue;
+        pl_buf_append(&out, text + at, c.toks[i].start - at);
+        pl_buf_putc(&out, '[');
+        pl_buf_append(&out, text + c.toks[i].start, c.toks[i].end - c.toks[i].start);
+        pl_buf_putc(&out, ']');
+        at = c.toks[i].end;
+    }
+    pl_buf_append(&out, text + at, to - at);
+    if (to < len) pl_buf_puts(&out, " ...");
+done:
+    free(c.toks);
+    if (c.oom || out.oom || !pl_buf_cstr(&out)) {
+        pl_buf_free(&out);
+        return NULL;
+    }
+    return (char *)pl_buf_detach(&out, NULL);
+}
