@@ -251,7 +251,8 @@ typedef struct pl_hit {
 
 typedef struct pl_results {
     char *query;
-    uint64_t total; /* how many synopses matched */
+    uint64_t total;  /* how many synopses matched */
+    uint64_t offset; /* results skipped before hits[0] (the request's offset) */
     size_t n_hits;
     pl_hit *hits;   /* best first */
 } pl_results;

@@ -84,6 +84,7 @@ static int search(pl_db *db, const char *query, const pl_search_opts *opts, pl_r
     size_t n;
     if (!(rc = pl_score(db->ix, &plan, &sc, &n, err))) {
         r->total = n;
+        r->offset = offset;
         rc = fill_hits(db, &plan, sc, n, offset, limit, r, err);
         free(sc);
     }
@@ -119,7 +120,7 @@ int pl_results_json(const pl_results *r, char **json) {
         pl_buf_printf(&b,
                       "%s{\"rank\":%zu,\"score\":%.4f,\"synopsis_id\":%lld,"
                       "\"episode_id\":%lld,\"lang\":\"",
-                      i ? "," : "", i + 1, h->score, (long long)h->synopsis_id,
+                      i ? "," : "", (size_t)r->offset + i + 1, h->score, (long long)h->synopsis_id,
                       (long long)h->episode_id);
         pl_buf_json_str(&b, h->lang, strlen(h->lang));
         pl_buf_puts(&b, "\",\"source\":\"");
