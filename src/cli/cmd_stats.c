@@ -14,7 +14,8 @@ static const char STATS_HELP[] =
     "Prints the numbers of series, episodes and synopses, the synopses per\n"
     "language, and the sizes of the catalog and the index.\n";
 
-/* Parses only --help (and --json when json is not NULL). */
+/* Parses only --help (and --json when json is not NULL). Returns -1 to go on,
+ * or the exit status when done (after --help, or on a usage error). */
 static int simple_opts(const char *cmd, const char *help, int argc, char **argv, int *json) {
     static const struct option opts[] = {
         {"json", no_argument, 0, 'j'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
@@ -23,7 +24,7 @@ static int simple_opts(const char *cmd, const char *help, int argc, char **argv,
     while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
         if (ch == 'h') {
             fputs(help, stdout);
-            return EXIT_OK + 100;
+            return EXIT_OK;
         }
         if (ch == 'j' && json) {
             *json = 1;
@@ -38,7 +39,7 @@ static int simple_opts(const char *cmd, const char *help, int argc, char **argv,
 int cmd_stats(const cli *c, int argc, char **argv) {
     int json = 0;
     int r = simple_opts("stats", STATS_HELP, argc, argv, &json);
-    if (r >= 0) return r == 100 ? EXIT_OK : r;
+    if (r >= 0) return r; /* --help or a usage error */
     pl_db *db = cli_open(c, 0);
     if (!db) return EXIT_FAIL;
     pl_stats *st;
@@ -86,7 +87,7 @@ static const char CHECK_HELP[] =
 
 int cmd_check(const cli *c, int argc, char **argv) {
     int r = simple_opts("integrity-check", CHECK_HELP, argc, argv, NULL);
-    if (r >= 0) return r == 100 ? EXIT_OK : r;
+    if (r >= 0) return r; /* --help or a usage error */
     pl_db *db = cli_open(c, 0);
     if (!db) return EXIT_FAIL;
     int rc = pl_integrity_check(db);
@@ -103,7 +104,7 @@ static const char REINDEX_HELP[] =
 
 int cmd_reindex(const cli *c, int argc, char **argv) {
     int r = simple_opts("reindex", REINDEX_HELP, argc, argv, NULL);
-    if (r >= 0) return r == 100 ? EXIT_OK : r;
+    if (r >= 0) return r; /* --help or a usage error */
     pl_db *db = cli_open(c, 0);
     if (!db) return EXIT_FAIL;
     int rc = pl_reindex(db, c->progress ? cli_progress : NULL, (void *)"reindex");

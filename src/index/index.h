@@ -50,6 +50,10 @@ void pl_index_get_stats(const pl_index *ix, pl_index_stats *st);
 
 /* ---- writing ---- */
 
+/* Terms longer than this many bytes, and empty ones, are not indexed; their
+ * tokens still count in the document's length. */
+#define PL_INDEX_MAX_TERM 512
+
 typedef struct pl_index_token {
     const char *term; /* not NUL-terminated */
     uint32_t len;
@@ -66,6 +70,9 @@ int pl_index_add(pl_index_writer *w, int64_t doc, const pl_index_token *toks, si
 /* Marks a document deleted (it may be in this writer or a segment); a missing
  * id is ignored. */
 int pl_index_delete(pl_index_writer *w, int64_t doc, pl_err *err);
+/* Marks every document already in the index deleted (the writer's own
+ * additions stay): for rebuilding the index from scratch. */
+int pl_index_delete_all(pl_index_writer *w, pl_err *err);
 /* Publishes the writer's changes atomically together with `seq`, then frees
  * the writer (also on failure, when nothing is published). May merge
  * segments to keep their number low. */

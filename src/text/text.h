@@ -38,6 +38,11 @@ typedef struct pl_token {
     uint32_t end;     /* byte offset just past it */
 } pl_token;
 
+/* A term is at most this many bytes: longer ones are cut at a character
+ * boundary, alike in texts and queries, so a very long word still finds
+ * itself. The cap keeps index keys short and bounds the work per token. */
+#define PL_TERM_MAX 64
+
 /* Receives each token in order; return non-zero to stop the analysis. */
 typedef int (*pl_token_fn)(void *ctx, const pl_token *tok);
 
@@ -51,7 +56,8 @@ void pl_analyzer_free(pl_analyzer *a);
  * Analyzes text[0..len) (valid UTF-8) as language `lang` (an ISO code such as
  * "de"; NULL, "und" or a language without a stemmer: normalize and fold only)
  * and calls `fn` for each token. Returns 0, PL_ERR_NOMEM, or the callback's
- * non-zero value when it stopped the analysis.
+ * non-zero value when it stopped the analysis. (PL_ERR_USAGE for a NULL
+ * analyzer or callback, or a text over UINT32_MAX bytes.)
  */
 int pl_analyze(pl_analyzer *a, const char *lang, const char *text, size_t len,
                pl_token_fn fn, void *ctx);
