@@ -1,0 +1,161 @@
+/*
+ * normalize.c - NFKC with case folding, and accent folding, of one token.
+ *
+ * Both run on utf8proc's code point arrays, kept in the analyzer's scratch
+ * memory so that a token costs no allocation once the buffers have grown to
+ * the longest word seen. The caller takes the all-ASCII case elsewhere; this
+ * file sees only tokens with other characters.
+ */
+#include <stdlib.h>
+
+#include "text/text_internal.h"
+
+/* NFKC_Casefold as utf8proc spells it; IGNORE drops the soft hyphens and
+ * zero-width joiners the tokenizer lets inside words. */
+#define NORM_OPTS                                                                        \
+    (UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |           \
+     UTF8PROC_IGNORE)
+#define NFD_OPTS (UTF8PROC_STABLE | UTF8PROC_DECOMPOSE)
+#define NFC_OPTS (UTF8PROC_STABLE | UTF8PROC_COMPOSE)
+
+void pl_scratch_free(pl_scratch *sc) {
+    free(sc->cps);
+    free(sc->out);
+    sc->cps = NULL;
+    sc->out = NULL;
+    sc->cps_cap = sc->out_cap = 0;
+}
+
+static size_t grown(size_t cap, size_t need) {
+    if (cap < 64) cap = 64;
+    while (cap < need) cap *= 2;
+    return cap;
+}
+
+static int reserve_cps(pl_scratch *sc, size_t need) {
+    if (need <= sc->cps_cap) return PL_OK;
+    if (need > SIZE_MAX / 2 / sizeof *sc->cps) return PL_ERR_NOMEM;
+    size_t cap = grown(sc->cps_cap, need);
+    utf8proc_int32_t *p = realloc(sc->cps, cap * sizeof *p);
+    if (!p) return PL_ERR_NOMEM;
+    sc->cps = p;
+    sc->cps_cap = cap;
+    return PL_OK;
+}
+
+int pl_scratch_reserve_out(pl_scratch *sc, size_t need) {
+    if (need <= sc->out_cap) return PL_OK;
+    if (need > SIZE_MAX / 2) return PL_ERR_NOMEM;
+    size_t cap = grown(sc->out_cap, need);
+    unsigned char *p = realloc(sc->out, cap);
+    if (!p) return PL_ERR_NOMEM;
+    sc->out = p;
+    sc->out_cap = cap;
+    return PL_OK;
+}
+
+/*
+ * Decomposes s[0..n) into sc->cps, growing it until the result fits with one
+ * code point to spare (utf8proc_reencode writes a NUL after its output).
+ * *count is 0 when utf8proc refuses the input, which well-formed UTF-8 of
+ * bounded length never makes it do.
+ */
+static int decompose(pl_scratch *sc, const unsigned char *s, size_t n,
+                     utf8proc_option_t opts, utf8proc_custom_func fn, void *data,
+                     size_t *count) {
+    if (reserve_cps(sc, n + 1)) return PL_ERR_NOMEM;
+    for (;;) {
+        utf8proc_ssize_t m =
+            utf8proc_decompose_custom(s, (utf8proc_ssize_t)n, sc->cps,
+                                      (utf8proc_ssize_t)sc->cps_cap - 1, opts, fn, data);
+        if (m < 0) {
+            *count = 0;
+            return PL_OK;
+        }
+        if ((size_t)m < sc->cps_cap) {
+            *count = (size_t)m;
+            return PL_OK;
+        }
+        if (reserve_cps(sc, (size_t)m + 1)) return PL_ERR_NOMEM;
+    }
+}
+
+/* Casing that plain Unicode case folding gets wrong for some languages. */
+static utf8proc_int32_t case_map(utf8proc_int32_t cp, void *data) {
+    const pl_lang_info *li = data;
+    /* İ folds to "i" plus a combining dot, which no one types: make it i. */
+    if (cp == 0x130) return 'i';
+    /* In Turkish and Azerbaijani the capital of ı is I. */
+    if (cp == 'I' && li->turkic) return 0x131;
+    return cp;
+}
+
+int pl_normalize(pl_scratch *sc, const unsigned char *s, size_t n, const pl_lang_info *li,
+                 size_t *out_len) {
+    size_t m;
+    *out_len = 0;
+    if (decompose(sc, s, n, NORM_OPTS, case_map, (void *)li, &m)) return PL_ERR_NOMEM;
+    if (m == 0) return PL_OK;
+    utf8proc_ssize_t r = utf8proc_normalize_utf32(sc->cps, (utf8proc_ssize_t)m, NORM_OPTS);
+    if (r <= 0) return PL_OK;
+    m = (size_t)r;
+
+    if (pl_scratch_reserve_out(sc, 4 * m)) return PL_ERR_NOMEM;
+    unsigned char *o = sc->out;
+    for (size_t i = 0; i < m; i++) {
+        utf8proc_int32_t cp = sc->cps[i];
+        if (cp < 0x80) {
+            *o++ = (unsigned char)cp;
+            continue;
+        }
+        if (li->folds) {
+            /*
+             * Where accents fold, ligatures and barred letters are spelling
+             * variants too. They are spelled out before stemming, because
+             * the stemmers' alphabets lack them (French treats œ as a
+             * consonant, so "sœurs" and "soeurs" would stem apart).
+             * No expansion is longer than the UTF-8 it replaces.
+             */
+            switch (cp) {
+            case 0x153: *o++ = 'o'; *o++ = 'e'; continue; /* œ */
+            case 0xE6: *o++ = 'a'; *o++ = 'e'; continue;  /* æ */
+            case 0xF8: *o++ = 'o'; continue;              /* ø */
+            case 0x142: *o++ = 'l'; continue;             /* ł */
+            case 0x111: *o++ = 'd'; continue;             /* đ */
+            default: break;
+            }
+        }
+        o += utf8proc_encode_char(cp, o);
+    }
+    *out_len = (size_t)(o - sc->out);
+    return PL_OK;
+}
+
+/*
+ * The combining diacritics of Latin, Greek and Cyrillic. Marks of other
+ * scripts (Indic vowel signs, Thai, Hebrew and Arabic points) carry vowels
+ * rather than decoration and are kept even where accents fold.
+ */
+static int is_accent(utf8proc_int32_t cp) {
+    return (cp >= 0x300 && cp <= 0x36F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+           (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
+           (cp >= 0xFE20 && cp <= 0xFE2F);
+}
+
+int pl_fold_accents(pl_scratch *sc, const unsigned char *s, size_t n, const pl_lang_info *li,
+                    const unsigned char **res, size_t *res_len) {
+    size_t m, k = 0;
+    if (decompose(sc, s, n, NFD_OPTS, NULL, NULL, &m)) return PL_ERR_NOMEM;
+    for (size_t i = 0; i < m; i++) {
+        utf8proc_int32_t cp = sc->cps[i];
+        if (is_accent(cp) &&
+            !(cp == 0x303 && li->keep_n_tilde && k > 0 && sc->cps[k - 1] == 'n'))
+            continue;
+        sc->cps[k++] = cp;
+    }
+    /* Recompose what is left (marks of other scripts), encoding in place. */
+    utf8proc_ssize_t r = utf8proc_reencode(sc->cps, (utf8proc_ssize_t)k, NFC_OPTS);
+    *res = (const unsigned char *)sc->cps;
+    *res_len = r > 0 ? (size_t)r : 0;
+    return PL_OK;
+}
