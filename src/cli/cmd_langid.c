@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "text/text.h"
 
 static const char HELP[] =
     "Usage: plotline langid [options] [FILE...]\n"
@@ -35,8 +36,11 @@ static int run(FILE *fp, const char *name, int top) {
         line_no++;
         size_t len = (size_t)n;
         while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
-        if (memchr(line, 0, len)) {
-            fprintf(stderr, "plotline langid: %s:%llu: NUL byte in the line\n", name, line_no);
+        size_t bad;
+        int u = pl_utf8_check(line, len, &bad);
+        if (u) {
+            fprintf(stderr, "plotline langid: %s:%llu: %s at byte %zu\n", name, line_no,
+                    u == -1 ? "invalid UTF-8" : "NUL byte", bad + 1);
             status = EXIT_FAIL;
             break;
         }

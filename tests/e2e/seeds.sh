@@ -1,0 +1,77 @@
+# seeds.sh - the sample synopses end to end: import, language, search, show,
+# delete, statistics.
+. "$(dirname "$0")/lib.sh"
+S000="$PLOTLINE_SAMPLES/000_a745887c23e04ec9.txt"
+S003="$PLOTLINE_SAMPLES/003_c8ee2d876f44739e.txt"
+
+out=$("$PLOTLINE" import "$S000" --series "Sex and the City" --season 1)
+expect_eq "import 000" "$?" 0
+expect_contains "import 000 report" "$out" "12 synopses added"
+out=$("$PLOTLINE" import "$S003")
+expect_contains "import 003 report" "$out" "9 synopses added"
+out=$("$PLOTLINE" import "$S003")
+expect_contains "re-import adds nothing" "$out" "0 synopses added"
+expect_contains "re-import counts duplicates" "$out" "9 already stored"
+
+# Every seed line's language, with and without the database.
+got=$("$PLOTLINE" langid < "$S000" | cut -f1 | tr '\n' ' ')
+expect_eq "langid 000" "$got" "de de de de de de de de de de de de "
+got=$("$PLOTLINE" langid < "$S003" | cut -f1 | tr '\n' ' ')
+expect_eq "langid 003" "$got" "de en fi fr hu it es pt el "
+got=$("$PLOTLINE" show --json 14 | grep -o '"lang":"[^"]*"')
+expect_eq "stored language of 003:2" "$got" '"lang":"en"'
+
+# Finding an episode by what happens in it.
+expect_eq "Kreditkarte zerschnitten" "$(first_source 'Kreditkarte zerschnitten')" "000_a745887c23e04ec9.txt:5"
+expect_eq "Kreditkarten" "$(first_source Kreditkarten)" "000_a745887c23e04ec9.txt:5"
+expect_eq "Schuh" "$(first_source Schuh)" "000_a745887c23e04ec9.txt:5"
+expect_eq "Schwangerschaftstest" "$(first_source Schwangerschaftstest)" "000_a745887c23e04ec9.txt:10"
+expect_eq "Herz-OP" "$(first_source Herz-OP)" "003_c8ee2d876f44739e.txt:1"
+expect_eq "Schildkröte mit Mundgeruch" "$(first_source 'Schildkröte mit Mundgeruch')" "000_a745887c23e04ec9.txt:9"
+expect_eq "--lang de" "$(first_source --lang de Kreditkarte)" "000_a745887c23e04ec9.txt:5"
+expect_eq "phrase" "$(first_source '"Schildkröte mit Mundgeruch"')" "000_a745887c23e04ec9.txt:9"
+expect_eq "accents folded in French" "$(first_source coeur)" "003_c8ee2d876f44739e.txt:4"
+
+json=$("$PLOTLINE" search --json --limit 5 Schwangerschaftstest)
+expect_contains "json query" "$json" '"query":"Schwangerschaftstest"'
+expect_contains "json rank" "$json" '"rank":1,"score":'
+expect_contains "json snippet marks" "$json" '[Schwangerschaftstest]'
+expect_contains "json lang" "$json" '"lang":"de"'
+
+# Exclusion and OR.
+got=$("$PLOTLINE" search --json 'Carrie -Big' | grep -c '"source":"003_c8ee2d876f44739e.txt:1"')
+expect_eq "excluded word drops 003:1" "$got" 0
+src=$("$PLOTLINE" search --json --limit 30 'Schildkröte OR Schwangerschaftstest' | grep -o '"source":"[^"]*"' | sort | tr '\n' ' ')
+expect_eq "OR" "$src" '"source":"000_a745887c23e04ec9.txt:10" "source":"000_a745887c23e04ec9.txt:9" '
+
+# show: a synopsis, an episode.
+out=$("$PLOTLINE" show 5)
+expect_contains "show 5" "$out" "Kreditkarte"
+out=$("$PLOTLINE" show --episode 5)
+expect_contains "show episode 5" "$out" "season 1  episode 5"
+
+# stats, then rm: gone from catalog and index alike.
+out=$("$PLOTLINE" stats --json)
+expect_contains "stats synopses" "$out" '"synopses":21'
+expect_contains "stats languages" "$out" '"de":13'
+"$PLOTLINE" rm 10 >/dev/null
+expect_eq "rm exit" "$?" 0
+got=$(first_source Schwangerschaftstest)
+expect_eq "deleted synopsis not found" "$got" ""
+"$PLOTLINE" show 10 >/dev/null 2>&1
+expect_eq "show deleted" "$?" 1
+"$PLOTLINE" rm 10 >/dev/null 2>&1
+expect_eq "rm twice" "$?" 1
+out=$("$PLOTLINE" integrity-check)
+expect_eq "integrity after rm" "$out" "ok"
+"$PLOTLINE" reindex >/dev/null
+expect_eq "Kreditkarte after reindex" "$(first_source Kreditkarte)" "000_a745887c23e04ec9.txt:5"
+out=$("$PLOTLINE" integrity-check)
+expect_eq "integrity after reindex" "$out" "ok"
+
+# Every command answers --help.
+for cmd in import search langid show rm stats integrity-check reindex; do
+    out=$("$PLOTLINE" $cmd --help)
+    expect_contains "$cmd --help" "$out" "Usage: plotline"
+done
+finish

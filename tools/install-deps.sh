@@ -1,0 +1,17 @@
+#!/bin/sh
+# install-deps.sh - installs the Debian packages plotline builds and tests
+# with, when any is missing. Runs apt-get as root (directly, or through sudo).
+set -eu
+PACKAGES="gcc make cmake pkg-config libsqlite3-dev libstemmer-dev libutf8proc-dev \
+libjansson-dev libxxhash-dev"
+missing=""
+for p in $PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+        missing="$missing $p"
+done
+[ -n "$missing" ] || exit 0
+echo "installing:$missing"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
