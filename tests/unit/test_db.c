@@ -1,0 +1,172 @@
+/*
+ * test_db.c - the public API over a real database file: batches are all or
+ * nothing, texts are stored once, episodes are found by their labels, and
+ * the index follows every write, also across a reopen.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "plotline.h"
+
+static char dir[] = "/tmp/plotline-test-db-XXXXXX";
+static char path[256];
+
+static uint64_t n_synopses(pl_db *db) {
+    pl_stats *st;
+    if (pl_get_stats(db, &st)) return UINT64_MAX;
+    uint64_t n = st->synopses;
+    CHECK_INT(st->index_docs, n); /* the index always agrees */
+    pl_stats_free(st);
+    return n;
+}
+
+static uint64_t hits(pl_db *db, const char *q) {
+    pl_results *r;
+    if (pl_search(db, q, NULL, &r)) return UINT64_MAX;
+    uint64_t n = r->total;
+    pl_results_free(r);
+    return n;
+}
+
+static void test_batches(pl_db *db) {
+    pl_batch *b;
+    CHECK_INT(pl_batch_begin(db, &b), PL_OK);
+    pl_record r1 = {.text = "Carrie kauft teure Schuhe.", .text_len = 26, .lang = "de",
+                    .series = "SATC", .season = 1, .episode = 5, .title = "Die Kreditkarte"};
+    pl_record r2 = {.text = "Carrie buys expensive shoes.", .text_len = 28,
+                    .series = "SATC", .season = 1, .episode = 5};
+    int64_t id1, id2, id3;
+    int fresh;
+    CHECK_INT(pl_batch_add(b, &r1, &id1, &fresh), PL_OK);
+    CHECK_INT(fresh, 1);
+    CHECK_INT(pl_batch_add(b, &r2, &id2, &fresh), PL_OK);
+    CHECK_INT(pl_batch_add(b, &r1, &id3, &fresh), PL_OK); /* the same text again */
+    CHECK_INT(fresh, 0);
+    CHECK_INT(id3, id1);
+    /* Only one batch at a time. */
+    pl_batch *b2;
+    CHECK_INT(pl_batch_begin(db, &b2), PL_ERR_USAGE);
+    CHECK_INT(pl_batch_commit(b), PL_OK);
+    CHECK_INT(n_synopses(db), 2);
+
+    /* Both versions are one episode, found by its labels. */
+    pl_synopsis *s;
+    CHECK_INT(pl_get_synopsis(db, id2, &s), PL_OK);
+    CHECK_STR(s->lang, "en"); /* identified */
+    CHECK_INT(s->lang_given, 0);
+    pl_episode *e;
+    CHECK_INT(pl_get_episode(db, s->episode_id, &e), PL_OK);
+    CHECK_INT(e->n_synopses, 2);
+    CHECK_STR(e->series, "SATC");
+    CHECK_INT(e->number, 5);
+    CHECK_STR(e->title, "Die Kreditkarte");
+    pl_episode_free(e);
+    pl_synopsis_free(s);
+
+    /* An aborted batch leaves nothing. */
+    CHECK_INT(pl_batch_begin(db, &b), PL_OK);
+    pl_record r3 = {.text = "Miranda hat einen neuen Freund.", .text_len = 31};
+    CHECK_INT(pl_batch_add(b, &r3, NULL, NULL), PL_OK);
+    pl_batch_abort(b);
+    CHECK_INT(n_synopses(db), 2);
+    CHECK_INT(hits(db, "Miranda"), 0);
+
+    /* A bad record is refused with its place; the batch is still usable. */
+    CHECK_INT(pl_batch_begin(db, &b), PL_OK);
+    pl_record bad = {.text = "kaputt \xff", .text_len = 8, .source = "x.txt:3"};
+    CHECK_INT(pl_batch_add(b, &bad, NULL, NULL), PL_ERR_INPUT);
+    CHECK_STR(pl_db_errmsg(db), "x.txt:3: invalid UTF-8 at byte 8");
+    pl_batch_abort(b);
+}
+
+static void test_import_all_or_nothing(pl_db *db) {
+    const char good_then_bad[] = "{\"synopsis\":\"Samantha zieht um.\"}\n{\"synopsis\":1}\n";
+    pl_import_opts o = {.format = PL_FORMAT_JSONL};
+    pl_import_report rep;
+    CHECK_INT(pl_import(db, "in.jsonl", good_then_bad, sizeof good_then_bad - 1, &o, &rep),
+              PL_ERR_INPUT);
+    CHECK_STR(pl_db_errmsg(db), "in.jsonl:2: \"synopsis\" must be a string");
+    CHECK_INT(rep.added, 0);
+    CHECK_INT(n_synopses(db), 2);
+    CHECK_INT(hits(db, "Samantha"), 0);
+
+    const char lines[] = "Samantha zieht um.\nCharlotte heiratet.\n";
+    CHECK_INT(pl_import(db, "in.txt", lines, sizeof lines - 1, NULL, &rep), PL_OK);
+    CHECK_INT(rep.added, 2);
+    CHECK_INT(rep.records, 2);
+    CHECK_INT(n_synopses(db), 4);
+    CHECK_INT(hits(db, "Charlotte"), 1);
+    pl_synopsis *s;
+    CHECK_INT(pl_get_synopsis(db, rep.last_id, &s), PL_OK);
+    CHECK_STR(s->source, "in.txt:2");
+    pl_synopsis_free(s);
+}
+
+static void test_delete_and_reopen(pl_db **dbp) {
+    pl_db *db = *dbp;
+    pl_results *r;
+    CHECK_INT(pl_search(db, "Schuhe", NULL, &r), PL_OK);
+    CHECK_INT(r->total, 1);
+    int64_t id = r->n_hits ? r->hits[0].synopsis_id : 0;
+    pl_results_free(r);
+    CHECK_INT(pl_delete(db, id), PL_OK);
+    CHECK_INT(pl_delete(db, id), PL_ERR_NOTFOUND);
+    CHECK_INT(hits(db, "Schuhe"), 0);
+    CHECK_INT(pl_integrity_check(db), PL_OK);
+    pl_db_close(db);
+    CHECK_INT(pl_db_open(path, 0, dbp), PL_OK);
+    db = *dbp;
+    CHECK_INT(n_synopses(db), 3);
+    CHECK_INT(hits(db, "Schuhe"), 0);
+    CHECK_INT(hits(db, "Charlotte"), 1);
+    CHECK_INT(pl_integrity_check(db), PL_OK);
+    /* Read-only handles read but never write. */
+    pl_db *ro;
+    CHECK_INT(pl_db_open(path, PL_OPEN_READONLY, &ro), PL_OK);
+    CHECK_INT(hits(ro, "Charlotte"), 1);
+    pl_batch *b;
+    CHECK_INT(pl_batch_begin(ro, &b), PL_ERR_USAGE);
+    pl_db_close(ro);
+}
+
+static void test_search_results(pl_db *db) {
+    pl_search_opts o = {.limit = 1, .offset = 0};
+    pl_results *r;
+    CHECK_INT(pl_search(db, "Carrie OR Charlotte", &o, &r), PL_OK);
+    CHECK_INT(r->total, 2);
+    CHECK_INT(r->n_hits, 1);
+    char *json;
+    CHECK_INT(pl_results_json(r, &json), PL_OK);
+    CHECK(strncmp(json, "{\"query\":\"Carrie OR Charlotte\",\"total\":2,\"results\":[{\"rank\":1,", 63) == 0);
+    free(json);
+    pl_results_free(r);
+    o.offset = 1;
+    CHECK_INT(pl_search(db, "Carrie OR Charlotte", &o, &r), PL_OK);
+    CHECK_INT(r->n_hits, 1);
+    CHECK_INT(r->offset, 1);
+    pl_results_free(r);
+    CHECK_INT(pl_search(db, "-Carrie", NULL, &r), PL_ERR_USAGE);
+    CHECK_INT(pl_search(db, "bad \xff", NULL, &r), PL_ERR_INPUT);
+    o.limit = 5000;
+    CHECK_INT(pl_search(db, "Carrie", &o, &r), PL_ERR_USAGE);
+}
+
+int main(void) {
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/t.db", dir);
+    pl_db *db;
+    CHECK_INT(pl_db_open(path, 0, &db), PL_ERR_NOTFOUND); /* no CREATE flag */
+    pl_db_close(db);
+    CHECK_INT(pl_db_open(path, PL_OPEN_CREATE, &db), PL_OK);
+    test_batches(db);
+    test_import_all_or_nothing(db);
+    test_delete_and_reopen(&db);
+    test_search_results(db);
+    pl_db_close(db);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK_INT(system(cmd), 0);
+    return CHECK_DONE();
+}

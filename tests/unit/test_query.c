@@ -1,0 +1,90 @@
+/*
+ * test_query.c - the query parser: words, phrases, exclusions, OR, and the
+ * lenient handling a search box needs.
+ */
+#include "check.h"
+#include "search/search.h"
+
+static pl_analyzer *an;
+
+static int parse(const char *q, pl_query *out) {
+    pl_err err = PL_ERR_INIT;
+    return pl_query_parse(an, q, out, &err);
+}
+
+static void test_words(void) {
+    pl_query q;
+    CHECK_INT(parse("Kreditkarte zerschnitten", &q), PL_OK);
+    CHECK_INT(q.n_clauses, 2);
+    CHECK_STR(q.clauses[0].alts[0].text, "Kreditkarte");
+    CHECK_STR(q.clauses[1].alts[0].text, "zerschnitten");
+    CHECK_INT(q.clauses[1].excluded, 0);
+    pl_query_free(&q);
+}
+
+static void test_split_word(void) {
+    /* The tokenizer splits Herz-OP: two clauses, neither required. */
+    pl_query q;
+    CHECK_INT(parse("Herz-OP", &q), PL_OK);
+    CHECK_INT(q.n_clauses, 2);
+    CHECK_STR(q.clauses[0].alts[0].text, "Herz");
+    CHECK_STR(q.clauses[1].alts[0].text, "OP");
+    pl_query_free(&q);
+}
+
+static void test_phrase_and_exclusion(void) {
+    pl_query q;
+    CHECK_INT(parse("\"mit Mundgeruch\" -Schildkröte -\"neuer Lover\"", &q), PL_OK);
+    CHECK_INT(q.n_clauses, 3);
+    CHECK_STR(q.clauses[0].alts[0].text, "mit Mundgeruch");
+    CHECK_INT(q.clauses[0].alts[0].phrase, 1);
+    CHECK_INT(q.clauses[0].excluded, 0);
+    CHECK_STR(q.clauses[1].alts[0].text, "Schildkröte");
+    CHECK_INT(q.clauses[1].excluded, 1);
+    CHECK_STR(q.clauses[2].alts[0].text, "neuer Lover");
+    CHECK_INT(q.clauses[2].excluded, 1);
+    pl_query_free(&q);
+}
+
+static void test_or(void) {
+    pl_query q;
+    CHECK_INT(parse("Carrie Schuhe OR Stiefel OR \"rote Pumps\"", &q), PL_OK);
+    CHECK_INT(q.n_clauses, 2);
+    CHECK_INT(q.clauses[1].n_alts, 3);
+    CHECK_STR(q.clauses[1].alts[0].text, "Schuhe");
+    CHECK_STR(q.clauses[1].alts[1].text, "Stiefel");
+    CHECK_STR(q.clauses[1].alts[2].text, "rote Pumps");
+    CHECK_INT(q.clauses[1].alts[2].phrase, 1);
+    pl_query_free(&q);
+    /* OR at either end, or lowercase, is a word. */
+    CHECK_INT(parse("OR Herz or", &q), PL_OK);
+    CHECK_INT(q.n_clauses, 3);
+    CHECK_STR(q.clauses[0].alts[0].text, "OR");
+    CHECK_STR(q.clauses[2].alts[0].text, "or");
+    pl_query_free(&q);
+}
+
+static void test_lenient(void) {
+    pl_query q;
+    CHECK_INT(parse("\"unclosed phrase", &q), PL_OK);
+    CHECK_INT(q.n_clauses, 1);
+    CHECK_STR(q.clauses[0].alts[0].text, "unclosed phrase");
+    pl_query_free(&q);
+    CHECK_INT(parse("  ... !!! -- ", &q), PL_OK);
+    CHECK_INT(q.n_clauses, 0);
+    pl_query_free(&q);
+    CHECK_INT(parse("", &q), PL_OK);
+    CHECK_INT(q.n_clauses, 0);
+    pl_query_free(&q);
+}
+
+int main(void) {
+    CHECK_INT(pl_analyzer_new(&an), PL_OK);
+    test_words();
+    test_split_word();
+    test_phrase_and_exclusion();
+    test_or();
+    test_lenient();
+    pl_analyzer_free(an);
+    return CHECK_DONE();
+}
