@@ -87,7 +87,8 @@ static int make_term(pl_analyzer *a, const unsigned char *text, const pl_span *s
     size_t n = sp->end - sp->start;
     if (n > SURFACE_MAX) {
         n = SURFACE_MAX;
-        while (n > 0 && (w[n] & 0xC0) == 0x80) n--; /* cut between characters */
+        while (n > 0 && (w[n] & 0xC0) == 0x80)
+            n--; /* cut between characters */
     }
 
     const unsigned char *t;
@@ -106,7 +107,7 @@ static int make_term(pl_analyzer *a, const unsigned char *text, const pl_span *s
     t = a->sc.out;
 
     /* Bigrams of Han, kana, Hangul and Thai are not words of the language. */
-    if (a->st && !sp->cjk && tn > 0 && pl_stem(a->st, t, tn, &t, &tn))
+    if (a->st && !sp->cjk && tn > 0 && pl_stem(&a->stemmers, a->li.algo, t, tn, &t, &tn))
         return PL_ERR_NOMEM;
 
     if (li->folds && !sp->cjk && has_non_ascii(t, tn) &&
@@ -115,7 +116,8 @@ static int make_term(pl_analyzer *a, const unsigned char *text, const pl_span *s
 
     if (tn > PL_TERM_MAX) {
         tn = PL_TERM_MAX;
-        while (tn > 0 && (t[tn] & 0xC0) == 0x80) tn--;
+        while (tn > 0 && (t[tn] & 0xC0) == 0x80)
+            tn--;
     }
     *term = t;
     *len = tn;

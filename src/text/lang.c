@@ -23,17 +23,18 @@
 
 /* Snowball's algorithm names; pl_lang_info.algo indexes this table. */
 const char *const pl_snowball_algos[PL_SNOWBALL_N] = {
-    "arabic",     "armenian",   "basque",   "catalan",   "danish",     "dutch",
-    "english",    "finnish",    "french",   "german",    "greek",      "hindi",
-    "hungarian",  "indonesian", "irish",    "italian",   "lithuanian", "nepali",
-    "norwegian",  "portuguese", "romanian", "russian",   "serbian",    "spanish",
-    "swedish",    "tamil",      "turkish",  "yiddish",
+    "arabic",  "armenian", "basque",     "catalan", "danish",    "dutch",      "english",
+    "finnish", "french",   "german",     "greek",   "hindi",     "hungarian",  "indonesian",
+    "irish",   "italian",  "lithuanian", "nepali",  "norwegian", "portuguese", "romanian",
+    "russian", "serbian",  "spanish",    "swedish", "tamil",     "turkish",    "yiddish",
 };
 
+/* clang-format off */
 enum {
     AR, HY, EU, CA, DA, NL, EN, FI, FR, DE, EL, HI, HU, ID, GA, IT, LT, NE,
     NO, PT, RO, RU, SR, ES, SV, TA, TR, YI, NONE = -1
 };
+/* clang-format on */
 
 enum { KEEP = 0, FOLD = 1 };
 

@@ -12,8 +12,8 @@
 
 /* NFKC_Casefold as utf8proc spells it; IGNORE drops the soft hyphens and
  * zero-width joiners the tokenizer lets inside words. */
-#define NORM_OPTS                                                                        \
-    (UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |           \
+#define NORM_OPTS                                                                          \
+    (UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |            \
      UTF8PROC_IGNORE)
 #define NFD_OPTS (UTF8PROC_STABLE | UTF8PROC_DECOMPOSE)
 #define NFC_OPTS (UTF8PROC_STABLE | UTF8PROC_COMPOSE)
@@ -28,7 +28,8 @@ void pl_scratch_free(pl_scratch *sc) {
 
 static size_t grown(size_t cap, size_t need) {
     if (cap < 64) cap = 64;
-    while (cap < need) cap *= 2;
+    while (cap < need)
+        cap *= 2;
     return cap;
 }
 
@@ -116,13 +117,19 @@ int pl_normalize(pl_scratch *sc, const unsigned char *s, size_t n, const pl_lang
              * consonant, so "sœurs" and "soeurs" would stem apart).
              * No expansion is longer than the UTF-8 it replaces.
              */
+            const char *sub = NULL;
             switch (cp) {
-            case 0x153: *o++ = 'o'; *o++ = 'e'; continue; /* œ */
-            case 0xE6: *o++ = 'a'; *o++ = 'e'; continue;  /* æ */
-            case 0xF8: *o++ = 'o'; continue;              /* ø */
-            case 0x142: *o++ = 'l'; continue;             /* ł */
-            case 0x111: *o++ = 'd'; continue;             /* đ */
+            case 0x153: sub = "oe"; break; /* œ */
+            case 0xE6: sub = "ae"; break;  /* æ */
+            case 0xF8: sub = "o"; break;   /* ø */
+            case 0x142: sub = "l"; break;  /* ł */
+            case 0x111: sub = "d"; break;  /* đ */
             default: break;
+            }
+            if (sub) {
+                while (*sub)
+                    *o++ = (unsigned char)*sub++;
+                continue;
             }
         }
         o += utf8proc_encode_char(cp, o);
@@ -142,8 +149,8 @@ static int is_accent(utf8proc_int32_t cp) {
            (cp >= 0xFE20 && cp <= 0xFE2F);
 }
 
-int pl_fold_accents(pl_scratch *sc, const unsigned char *s, size_t n, const pl_lang_info *li,
-                    const unsigned char **res, size_t *res_len) {
+int pl_fold_accents(pl_scratch *sc, const unsigned char *s, size_t n,
+                    const pl_lang_info *li, const unsigned char **res, size_t *res_len) {
     size_t m, k = 0;
     if (decompose(sc, s, n, NFD_OPTS, NULL, NULL, &m)) return PL_ERR_NOMEM;
     for (size_t i = 0; i < m; i++) {

@@ -83,9 +83,9 @@ int pl_tokenizer_next(pl_tokenizer *t, pl_span *out);
 
 /* What analysis a language code asks for. */
 typedef struct pl_lang_info {
-    int algo;             /* index in pl_snowball_algos, or -1: no stemming */
-    unsigned char folds;  /* strip accents after stemming */
-    unsigned char turkic; /* I/ı and İ/i pair as in Turkish */
+    int algo;                   /* index in pl_snowball_algos, or -1: no stemming */
+    unsigned char folds;        /* strip accents after stemming */
+    unsigned char turkic;       /* I/ı and İ/i pair as in Turkish */
     unsigned char keep_n_tilde; /* ñ stays a letter of its own while folding */
 } pl_lang_info;
 
@@ -125,17 +125,22 @@ int pl_normalize(pl_scratch *sc, const unsigned char *s, size_t n, const pl_lang
  * s[0..n), which must not point into sc->cps. The result is in sc->cps, seen
  * as bytes: *res and *res_len. PL_OK or PL_ERR_NOMEM.
  */
-int pl_fold_accents(pl_scratch *sc, const unsigned char *s, size_t n, const pl_lang_info *li,
-                    const unsigned char **res, size_t *res_len);
+int pl_fold_accents(pl_scratch *sc, const unsigned char *s, size_t n,
+                    const pl_lang_info *li, const unsigned char **res, size_t *res_len);
 
 /* ---- stem.c ------------------------------------------------------------ */
 
 struct sb_stemmer;
 
-/* One stemmer per Snowball algorithm, created when first needed. */
+typedef struct pl_stem_slot pl_stem_slot;
+
+/* One stemmer per Snowball algorithm, created when first needed, and a cache
+ * of recent stems shared by all of them. */
 typedef struct pl_stemmers {
     struct sb_stemmer *st[PL_SNOWBALL_N];
     unsigned char tried[PL_SNOWBALL_N]; /* created, or known to be missing */
+    pl_stem_slot *cache;                /* NULL until first used, or if out of memory */
+    int cache_failed;                   /* the cache could not be allocated */
 } pl_stemmers;
 
 /* Sets *out to the stemmer of algorithm `algo` (NULL when libstemmer lacks
@@ -143,9 +148,9 @@ typedef struct pl_stemmers {
 int pl_stemmers_get(pl_stemmers *c, int algo, struct sb_stemmer **out);
 void pl_stemmers_free(pl_stemmers *c);
 
-/* Stems w[0..n); the result belongs to the stemmer until its next use.
- * PL_OK or PL_ERR_NOMEM. */
-int pl_stem(struct sb_stemmer *st, const unsigned char *w, size_t n,
+/* Stems w[0..n) with algorithm `algo`, whose stemmer pl_stemmers_get gave.
+ * The result stays valid until the next call. PL_OK or PL_ERR_NOMEM. */
+int pl_stem(pl_stemmers *c, int algo, const unsigned char *w, size_t n,
             const unsigned char **res, size_t *res_len);
 
 #endif

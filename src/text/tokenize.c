@@ -28,23 +28,23 @@ static inline int ascii_word(unsigned c) {
 /* Code points of the scripts whose runs are bigrammed. */
 static int bigram_script(int32_t cp) {
     if (cp < 0x0E00) return 0;
-    if (cp <= 0x0E7F) return 1;                    /* Thai */
-    if (cp >= 0x1100 && cp <= 0x11FF) return 1;    /* Hangul Jamo */
+    if (cp <= 0x0E7F) return 1;                 /* Thai */
+    if (cp >= 0x1100 && cp <= 0x11FF) return 1; /* Hangul Jamo */
     if (cp < 0x2E80) return 0;
-    if (cp <= 0x2FDF) return 1;                    /* CJK and Kangxi radicals */
-    if (cp >= 0x3005 && cp <= 0x3007) return 1;    /* 々 〆 〇 */
-    if (cp >= 0x3021 && cp <= 0x3029) return 1;    /* Hangzhou numerals */
-    if (cp >= 0x3031 && cp <= 0x3035) return 1;    /* kana repeat marks */
+    if (cp <= 0x2FDF) return 1;                 /* CJK and Kangxi radicals */
+    if (cp >= 0x3005 && cp <= 0x3007) return 1; /* 々 〆 〇 */
+    if (cp >= 0x3021 && cp <= 0x3029) return 1; /* Hangzhou numerals */
+    if (cp >= 0x3031 && cp <= 0x3035) return 1; /* kana repeat marks */
     if (cp >= 0x3038 && cp <= 0x303C) return 1;
-    if (cp >= 0x3040 && cp <= 0x31FF) return 1;    /* kana, bopomofo, Hangul compat */
-    if (cp >= 0x3400 && cp <= 0x4DBF) return 1;    /* Han extension A */
-    if (cp >= 0x4E00 && cp <= 0x9FFF) return 1;    /* Han */
-    if (cp >= 0xA960 && cp <= 0xA97F) return 1;    /* Hangul Jamo extended A */
-    if (cp >= 0xAC00 && cp <= 0xD7FF) return 1;    /* Hangul syllables, Jamo ext. B */
-    if (cp >= 0xF900 && cp <= 0xFAFF) return 1;    /* Han compatibility */
-    if (cp >= 0xFF66 && cp <= 0xFFDC) return 1;    /* halfwidth Katakana and Hangul */
-    if (cp >= 0x1B000 && cp <= 0x1B16F) return 1;  /* kana supplements */
-    if (cp >= 0x20000 && cp <= 0x323AF) return 1;  /* Han extensions B.. */
+    if (cp >= 0x3040 && cp <= 0x31FF) return 1;   /* kana, bopomofo, Hangul compat */
+    if (cp >= 0x3400 && cp <= 0x4DBF) return 1;   /* Han extension A */
+    if (cp >= 0x4E00 && cp <= 0x9FFF) return 1;   /* Han */
+    if (cp >= 0xA960 && cp <= 0xA97F) return 1;   /* Hangul Jamo extended A */
+    if (cp >= 0xAC00 && cp <= 0xD7FF) return 1;   /* Hangul syllables, Jamo ext. B */
+    if (cp >= 0xF900 && cp <= 0xFAFF) return 1;   /* Han compatibility */
+    if (cp >= 0xFF66 && cp <= 0xFFDC) return 1;   /* halfwidth Katakana and Hangul */
+    if (cp >= 0x1B000 && cp <= 0x1B16F) return 1; /* kana supplements */
+    if (cp >= 0x20000 && cp <= 0x323AF) return 1; /* Han extensions B.. */
     return 0;
 }
 
@@ -84,7 +84,8 @@ static inline int class_at(const pl_tokenizer *t, size_t at, size_t *k) {
 /* Extends a bigram unit ending at `at` over the combining marks that follow. */
 static size_t absorb_marks(const pl_tokenizer *t, size_t at) {
     size_t k;
-    while (at < t->len && t->s[at] >= 0x80 && class_at(t, at, &k) == CC_MARK) at += k;
+    while (at < t->len && t->s[at] >= 0x80 && class_at(t, at, &k) == CC_MARK)
+        at += k;
     return at;
 }
 

@@ -72,7 +72,8 @@ static void test_utf8_check(void) {
     size_t at = 99;
     CHECK_INT(pl_utf8_check("", 0, &at), 0);
     CHECK_INT(pl_utf8_check("plain ascii text, long enough for words", 39, NULL), 0);
-    const char *ok = "a\xC3\xA4 \xE2\x82\xAC \xF0\x9F\x98\x80 \xF4\x8F\xBF\xBF \xED\x9F\xBF";
+    const char *ok =
+        "a\xC3\xA4 \xE2\x82\xAC \xF0\x9F\x98\x80 \xF4\x8F\xBF\xBF \xED\x9F\xBF";
     CHECK_INT(pl_utf8_check(ok, strlen(ok), &at), 0);
 
     struct {
@@ -81,23 +82,23 @@ static void test_utf8_check(void) {
         int rc;
         size_t at;
     } bad[] = {
-        {"ab\0c", 4, -2, 2},                        /* NUL */
-        {"0123456789abcdef\0", 17, -2, 16},         /* NUL after the 8-byte path */
-        {"abc\xC0\xAF", 5, -1, 3},                  /* overlong '/' */
-        {"\xC1\xBF", 2, -1, 0},                     /* overlong */
-        {"x\xE0\x80\xAF", 4, -1, 1},                /* overlong, 3 bytes */
-        {"xy\xF0\x80\x80\xAF", 6, -1, 2},           /* overlong, 4 bytes */
-        {"a\xED\xA0\x80", 4, -1, 1},                /* surrogate U+D800 */
-        {"a\xED\xBF\xBF", 4, -1, 1},                /* surrogate U+DFFF */
-        {"\xF4\x90\x80\x80", 4, -1, 0},             /* U+110000 */
-        {"ab\xF5\x80\x80\x80", 6, -1, 2},           /* no such lead byte */
+        {"ab\0c", 4, -2, 2},                /* NUL */
+        {"0123456789abcdef\0", 17, -2, 16}, /* NUL after the 8-byte path */
+        {"abc\xC0\xAF", 5, -1, 3},          /* overlong '/' */
+        {"\xC1\xBF", 2, -1, 0},             /* overlong */
+        {"x\xE0\x80\xAF", 4, -1, 1},        /* overlong, 3 bytes */
+        {"xy\xF0\x80\x80\xAF", 6, -1, 2},   /* overlong, 4 bytes */
+        {"a\xED\xA0\x80", 4, -1, 1},        /* surrogate U+D800 */
+        {"a\xED\xBF\xBF", 4, -1, 1},        /* surrogate U+DFFF */
+        {"\xF4\x90\x80\x80", 4, -1, 0},     /* U+110000 */
+        {"ab\xF5\x80\x80\x80", 6, -1, 2},   /* no such lead byte */
         {"\xFF", 1, -1, 0},
-        {"abc\x80", 4, -1, 3},                      /* stray continuation */
-        {"ab\xE2\x82", 4, -1, 2},                   /* truncated at the end */
-        {"ab\xE2\x82x", 5, -1, 2},                  /* truncated before ASCII */
+        {"abc\x80", 4, -1, 3},     /* stray continuation */
+        {"ab\xE2\x82", 4, -1, 2},  /* truncated at the end */
+        {"ab\xE2\x82x", 5, -1, 2}, /* truncated before ASCII */
         {"\xF0\x9F\x98", 3, -1, 0},
         {"\xC3", 1, -1, 0},
-        {"0123456789abcdefgh\xC3(", 20, -1, 18},    /* after the 8-byte path */
+        {"0123456789abcdefgh\xC3(", 20, -1, 18}, /* after the 8-byte path */
         {"\xC3\xA4\xC3\xA4\0", 5, -2, 4},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -168,10 +169,16 @@ static void test_german(void) {
     SAME("de", "Schuh", "Schuhe");
     SAME("de", "Händchen", "Handchen"); /* the stemmer writes umlauts out */
     SAME("de", "Straße", "Strasse");
+    /* Longer than the stem cache's keys. */
+    SAME("de", "Donaudampfschifffahrtsgesellschaften",
+         "Donaudampfschifffahrtsgesellschaft");
     SAME("de", "Ha\xCC\x88ndchen", "Händchen"); /* decomposed input */
     CHECK_STR(term("de", "Kreditkarten"), "kreditkart");
     /* A soft hyphen inside a word does not split it; a trailing one is not in it. */
-    SAME("de", "Kredit\xC2\xAD" "karte", "Kreditkarte");
+    SAME("de",
+         "Kredit\xC2\xAD"
+         "karte",
+         "Kreditkarte");
     CHECK_INT(run("de", "Kredit\xC2\xAD"), 0);
     CHECK_INT(T.n, 1);
     CHECK_INT(T.end[0], 6);
@@ -294,7 +301,9 @@ static void test_bigrams(void) {
 
 static void test_marks_and_joiners(void) {
     /* A mark with no letter before it is not a token of its own. */
-    CHECK_INT(run("de", "\xCC\x81" "abc \xCC\x81"), 0);
+    CHECK_INT(run("de", "\xCC\x81"
+                        "abc \xCC\x81"),
+              0);
     CHECK_INT(T.n, 1);
     CHECK_STR(T.term[0], "abc");
     CHECK_INT(T.start[0], 2);
@@ -357,7 +366,9 @@ static void test_long_terms(void) {
 
 static void test_robustness(void) {
     /* The contract asks for valid UTF-8; bad bytes still must not hurt. */
-    CHECK_INT(run("de", "ab\xFF" "cd \xE2\x82"), 0);
+    CHECK_INT(run("de", "ab\xFF"
+                        "cd \xE2\x82"),
+              0);
     CHECK_INT(T.n, 2);
     CHECK_STR(T.term[0], "ab");
     CHECK_STR(T.term[1], "cd");
@@ -380,6 +391,9 @@ static void test_robustness(void) {
         CHECK_STR(term("pt-BR", "operações"), term("pt", "operações"));
         CHECK_STR(term("xx-very-long-language-tag", "Café"), "cafe");
         CHECK_STR(term(NULL, "Running"), "running");
+        /* The stem cache keeps languages apart. */
+        CHECK(strcmp(term("de", "running"), "run") != 0);
+        CHECK_STR(term("en", "running"), "run");
     }
 
     pl_analyzer_free(NULL);
@@ -389,23 +403,23 @@ static void test_robustness(void) {
 }
 
 static void test_langs(void) {
-    const char *stem[] = {"de", "en", "fr", "el", "fi", "hu", "it", "es", "pt", "nb",
+    const char *stem[] = {"de", "en", "fr", "el", "fi", "hu", "it", "es", "pt",    "nb",
                           "nn", "no", "sv", "da", "nl", "ru", "tr", "DE", "pt-BR", "en_US"};
     for (size_t i = 0; i < sizeof stem / sizeof *stem; i++)
         CHECK(pl_lang_has_stemmer(stem[i]));
-    const char *none[] = {"pl", "cs", "ja", "zh", "und", "und-Hani", "xx", "", "deu",
-                          "german"};
+    const char *none[] = {"pl",       "cs", "ja", "zh",  "und",
+                          "und-Hani", "xx", "",   "deu", "german"};
     for (size_t i = 0; i < sizeof none / sizeof *none; i++)
         CHECK(!pl_lang_has_stemmer(none[i]));
     CHECK(!pl_lang_has_stemmer(NULL));
 
-    const char *fold[] = {"fr", "es", "pt", "it", "ca", "el", "en", "nl", "ro",
-                          "und", "und-Hani", "xx", "fil", ""};
+    const char *fold[] = {"fr", "es", "pt",  "it",       "ca", "el",  "en",
+                          "nl", "ro", "und", "und-Hani", "xx", "fil", ""};
     for (size_t i = 0; i < sizeof fold / sizeof *fold; i++)
         CHECK(pl_lang_folds_accents(fold[i]));
     CHECK(pl_lang_folds_accents(NULL));
-    const char *keep[] = {"de", "fi", "hu", "sv", "da", "nb", "no", "tr", "et", "pl",
-                          "cs", "ru", "vi", "de-AT"};
+    const char *keep[] = {"de", "fi", "hu", "sv", "da", "nb", "no",
+                          "tr", "et", "pl", "cs", "ru", "vi", "de-AT"};
     for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
         CHECK(!pl_lang_folds_accents(keep[i]));
 }
