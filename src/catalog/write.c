@@ -55,7 +55,7 @@ static int series_id(pl_catalog *c, const char *name, int64_t *id, pl_err *err) 
     sqlite3_stmt *s = pl_catalog_stmt(c, ST_FIND_SERIES, err);
     if (!s) return err->status;
     sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-    int row, rc = step(c, s, &row, "finding a series", err);
+    int row = 0, rc = step(c, s, &row, "finding a series", err);
     if (!rc && row) *id = sqlite3_column_int64(s, 0);
     sqlite3_reset(s);
     if (rc || *id) return rc;
@@ -86,7 +86,7 @@ static int episode_id(pl_catalog *c, const pl_record *rec, int64_t *id, pl_err *
         bind_opt_int(s, 1, sid);
         bind_opt_int(s, 2, rec->season);
         bind_opt_int(s, 3, rec->episode);
-        int row;
+        int row = 0;
         rc = step(c, s, &row, "finding an episode", err);
         int has_title = !rc && row && sqlite3_column_type(s, 1) != SQLITE_NULL;
         if (!rc && row) *id = sqlite3_column_int64(s, 0);
@@ -128,7 +128,7 @@ int pl_catalog_add(pl_catalog *c, const pl_record *rec, const char *lang, double
     sqlite3_stmt *s = pl_catalog_stmt(c, ST_FIND_HASH, err);
     if (!s) return err->status;
     sqlite3_bind_blob(s, 1, hash, sizeof hash, SQLITE_STATIC);
-    int row, rc = step(c, s, &row, "looking up a text", err);
+    int row = 0, rc = step(c, s, &row, "looking up a text", err);
     if (!rc && row) *id = sqlite3_column_int64(s, 0);
     sqlite3_reset(s);
     if (rc) return rc;
@@ -136,7 +136,7 @@ int pl_catalog_add(pl_catalog *c, const pl_record *rec, const char *lang, double
         *is_new = 0;
         return PL_OK;
     }
-    int64_t ep;
+    int64_t ep = 0;
     if ((rc = episode_id(c, rec, &ep, err))) return rc;
     if (!(s = pl_catalog_stmt(c, ST_ADD_SYNOPSIS, err))) return err->status;
     sqlite3_bind_int64(s, 1, ep);
@@ -159,7 +159,7 @@ int pl_catalog_delete(pl_catalog *c, int64_t id, pl_err *err) {
     sqlite3_stmt *s = pl_catalog_stmt(c, ST_DEL_SYNOPSIS, err);
     if (!s) return err->status;
     sqlite3_bind_int64(s, 1, id);
-    int row, rc = step(c, s, &row, "deleting a synopsis", err);
+    int row = 0, rc = step(c, s, &row, "deleting a synopsis", err);
     int64_t ep = (!rc && row) ? sqlite3_column_int64(s, 0) : 0;
     /* RETURNING rows are produced before the delete completes: finish it. */
     if (!rc && row) rc = step(c, s, NULL, "deleting a synopsis", err);
