@@ -1,0 +1,281 @@
+/*
+ * langid.c - language identification with the embedded naive-Bayes model.
+ *
+ * The model (see model.h) is read in place from the bytes model_blob.S
+ * embeds; it is validated once, on first use. A call extracts the text's
+ * features (features.c) into a stack buffer, looks each up in the model's
+ * hash table and adds its per-language bonuses into a fixed array of scores:
+ * no allocation, no locks after initialisation.
+ *
+ * Scripts decide first: the text's main script selects the languages that
+ * write it (Greek letters can only be Greek), kana marks Japanese and Han
+ * without kana Chinese, and a script no language of the model writes is
+ * reported as "und-Xxxx". Among the remaining candidates the n-gram scores
+ * decide, and a softmax over the per-feature score differences gives the
+ * confidences.
+ */
+#include "langid/langid.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "langid/features.h"
+#include "langid/model.h"
+
+extern const unsigned char pl_langid_model_start[];
+extern const unsigned char pl_langid_model_end[];
+
+/* How sharply score differences turn into confidence: the logit of a
+ * language is K * (its score - the best) in nats / sqrt(features), so that
+ * confidence grows with the evidence but not as fast as naive Bayes claims
+ * (its features overlap and are far from independent). */
+#define CONF_K 1.0
+
+static struct {
+    int ok;
+    uint32_t n_langs, bits, n_post;
+    double scale;
+    const uint32_t *keys, *vals;
+    const uint16_t *posts;
+    char code[PL_LM_MAX_LANGS][PL_LANG_MAX];
+    uint64_t scripts[PL_LM_MAX_LANGS];
+    int16_t floor[PL_LM_MAX_LANGS][8];
+} M;
+
+static pthread_once_t model_once = PTHREAD_ONCE_INIT;
+
+static uint32_t rd32(const unsigned char *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void model_load(void) {
+    const unsigned char *b = pl_langid_model_start;
+    size_t have = (size_t)(pl_langid_model_end - pl_langid_model_start);
+    /* The tables are used as native arrays: that needs a little-endian host
+     * and the 4-byte alignment model_blob.S gives. */
+    const uint16_t probe = 1;
+    if (*(const unsigned char *)&probe != 1 || ((uintptr_t)b & 3) != 0)
+        return;
+    if (have < PL_LM_HEADER || memcmp(b, PL_LM_MAGIC, 8) != 0 ||
+        rd32(b + PL_LM_OFF_VERSION) != PL_LM_VERSION || rd32(b + PL_LM_OFF_SIZE) != have)
+        return;
+    uint32_t n_langs = rd32(b + PL_LM_OFF_NLANGS), bits = rd32(b + PL_LM_OFF_SLOTBITS);
+    uint32_t n_post = rd32(b + PL_LM_OFF_NPOST);
+    if (n_langs == 0 || n_langs > PL_LM_MAX_LANGS || bits < 1 || bits > 28)
+        return;
+    uint64_t off_keys = PL_LM_HEADER + (uint64_t)n_langs * PL_LM_LANG_REC;
+    uint64_t off_vals = off_keys + ((uint64_t)4 << bits);
+    uint64_t off_posts = off_vals + ((uint64_t)4 << bits);
+    if (off_posts + (uint64_t)n_post * 2 > have)
+        return;
+    uint32_t sum = 2166136261u;
+    for (size_t i = PL_LM_HEADER; i + 4 <= have; i += 4)
+        sum = (sum ^ rd32(b + i)) * 16777619u;
+    if (sum != rd32(b + PL_LM_OFF_CHECKSUM))
+        return;
+    for (uint32_t l = 0; l < n_langs; l++) {
+        const unsigned char *r = b + PL_LM_HEADER + l * PL_LM_LANG_REC;
+        memcpy(M.code[l], r + PL_LM_LANG_CODE, PL_LANG_MAX - 1);
+        M.code[l][PL_LANG_MAX - 1] = '\0';
+        M.scripts[l] = rd32(r + PL_LM_LANG_SCRIPTS) |
+                       (uint64_t)rd32(r + PL_LM_LANG_SCRIPTS + 4) << 32;
+        for (int o = 0; o < 8; o++)
+            M.floor[l][o] = (int16_t)(r[PL_LM_LANG_FLOOR + 2 * o] |
+                                      r[PL_LM_LANG_FLOOR + 2 * o + 1] << 8);
+    }
+    M.keys = (const uint32_t *)(const void *)(b + off_keys);
+    M.vals = (const uint32_t *)(const void *)(b + off_vals);
+    M.posts = (const uint16_t *)(const void *)(b + off_posts);
+    M.n_langs = n_langs;
+    M.bits = bits;
+    M.n_post = n_post;
+    M.scale = (double)rd32(b + PL_LM_OFF_SCALE);
+    if (M.scale <= 0)
+        return;
+    M.ok = 1;
+}
+
+#define BIT(s) (1ull << (s))
+#define CJK_BITS (BIT(PL_SC_HANI) | BIT(PL_SC_HIRA) | BIT(PL_SC_KANA))
+#define KANA_BITS (BIT(PL_SC_HIRA) | BIT(PL_SC_KANA))
+
+static void set_guess(pl_lang_guess *g, const char *code, double conf) {
+    size_t n = strlen(code);
+    if (n >= PL_LANG_MAX)
+        n = PL_LANG_MAX - 1;
+    memcpy(g->lang, code, n);
+    g->lang[n] = '\0';
+    g->confidence = conf;
+}
+
+/* Adds the scores of a batch of keys; counts keys per order. */
+static void score_keys(const uint32_t *keys, size_t n, int32_t *score, uint32_t *per_order) {
+    const uint32_t shift = 32 - M.bits, mask = (1u << M.bits) - 1;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t key = keys[i];
+        per_order[key & 7u]++;
+        uint32_t slot = key >> shift;
+        for (;;) {
+            uint32_t k = M.keys[slot];
+            if (k == key) {
+                uint32_t v = M.vals[slot];
+                const uint16_t *p = M.posts + (v >> 8), *end = p + (v & 0xFF);
+                for (; p < end; p++)
+                    score[*p & 0xFF] += *p >> 8;
+                break;
+            }
+            if (k == 0)
+                break;
+            slot = (slot + 1) & mask;
+        }
+    }
+}
+
+static int in_only(const pl_langid_opts *opts, const char *code) {
+    for (int i = 0; i < opts->n_only && opts->only[i]; i++)
+        if (strcmp(opts->only[i], code) == 0)
+            return 1;
+    return 0;
+}
+
+int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
+                 pl_lang_guess *out, int max) {
+    if (!out || max < 1 || (!text && len > 0))
+        return PL_ERR_USAGE;
+    pthread_once(&model_once, model_load);
+    if (!M.ok)
+        return PL_ERR_CORRUPT;
+    if (opts && (!opts->only || opts->n_only <= 0))
+        opts = NULL;
+
+    pl_lf_stats stats;
+    memset(&stats, 0, sizeof stats);
+    pl_lf_scan(text, len, &stats);
+
+    /* Script weights: a Han character carries about a word, a kana or
+     * Hangul syllable about two letters. Han and kana count together, since
+     * Japanese mixes them and kanji-heavy Japanese is still Japanese. */
+    uint32_t w[PL_SC_COUNT], wsum = 0;
+    for (int s = 1; s < PL_SC_COUNT; s++) {
+        uint32_t f = s == PL_SC_HANI ? 3 : (s == PL_SC_HIRA || s == PL_SC_KANA || s == PL_SC_HANG) ? 2 : 1;
+        w[s] = stats.script[s] * f;
+        wsum += w[s];
+    }
+    uint32_t kana = stats.script[PL_SC_HIRA] + stats.script[PL_SC_KANA];
+    uint32_t cjk = w[PL_SC_HANI] + w[PL_SC_HIRA] + w[PL_SC_KANA];
+    w[PL_SC_HANI] = cjk;
+    w[PL_SC_HIRA] = w[PL_SC_KANA] = 0;
+    int main_sc = PL_SC_NONE;
+    for (int s = 1; s < PL_SC_COUNT; s++)
+        if (w[s] > (main_sc ? w[main_sc] : 0))
+            main_sc = s;
+    if (main_sc == PL_SC_NONE) {
+        set_guess(&out[0], "und", 0.0);
+        return 1;
+    }
+    /* Candidates write the main script or one nearly as present (two thirds
+     * of its weight); a few Latin names in a Russian text don't make Latin
+     * languages candidates. Kana marks Japanese; Han alone is Chinese. */
+    uint64_t want = 0;
+    uint32_t covered = 0;
+    for (int s = 1; s < PL_SC_COUNT; s++)
+        if (w[s] && w[s] * 3 >= w[main_sc] * 2) {
+            want |= BIT(s);
+            covered += w[s];
+        }
+    int han_only = 0;
+    if (want & BIT(PL_SC_HANI)) {
+        if (kana)
+            want = (want & ~BIT(PL_SC_HANI)) | KANA_BITS;
+        else
+            han_only = 1;
+    }
+
+    uint8_t cand[PL_LM_MAX_LANGS];
+    int n_cand = 0, any_model = 0;
+    for (int pass = 0; pass < 2 && n_cand == 0; pass++) {
+        for (uint32_t l = 0; l < M.n_langs; l++) {
+            uint64_t sm = M.scripts[l];
+            if (!(sm & want))
+                continue;
+            /* Japanese is no candidate for Han without kana, unless nothing
+             * else may be (pass 1: Chinese excluded by `only`). */
+            if (han_only && pass == 0 && (sm & KANA_BITS) && !(sm & want & ~BIT(PL_SC_HANI)))
+                continue;
+            any_model = 1;
+            if (opts && !in_only(opts, M.code[l]))
+                continue;
+            cand[n_cand++] = (uint8_t)l;
+        }
+        if (!han_only)
+            break;
+    }
+    if (n_cand == 0) {
+        if (any_model) {
+            set_guess(&out[0], "und", 0.0);
+        } else {
+            char und[PL_LANG_MAX];
+            memcpy(und, "und-", 4);
+            memcpy(und + 4, pl_lf_script_name(main_sc), 5);
+            set_guess(&out[0], und, 0.0);
+        }
+        return 1;
+    }
+
+    /* Only words of the candidates' scripts are scored: foreign names in
+     * another script say nothing about which of them this is. */
+    int32_t score[PL_LM_MAX_LANGS];
+    memset(score, 0, sizeof score[0] * M.n_langs);
+    uint32_t per_order[8] = {0};
+    pl_lf_state st;
+    memset(&st, 0, sizeof st);
+    st.scripts = want | (want & KANA_BITS ? BIT(PL_SC_HANI) : 0);
+    uint32_t keys[1024];
+    size_t pos = 0;
+    while (pos < len) {
+        size_t n = pl_lf_extract(&st, text, len, &pos, keys, 1024, NULL);
+        score_keys(keys, n, score, per_order);
+    }
+
+    /* Total log-likelihoods: bonuses plus the floor for every feature. */
+    double total[PL_LM_MAX_LANGS], best = -INFINITY;
+    uint32_t n_feat = 0;
+    for (int o = 1; o <= PL_LF_MAX_ORDER; o++)
+        n_feat += per_order[o];
+    for (int c = 0; c < n_cand; c++) {
+        int l = cand[c];
+        int64_t t = score[l];
+        for (int o = 1; o <= PL_LF_MAX_ORDER; o++)
+            t += (int64_t)per_order[o] * M.floor[l][o];
+        total[c] = (double)t / M.scale;
+        if (total[c] > best)
+            best = total[c];
+    }
+    double norm = CONF_K / sqrt(n_feat ? (double)n_feat : 1.0), sum = 0;
+    for (int c = 0; c < n_cand; c++) {
+        total[c] = exp((total[c] - best) * norm);
+        sum += total[c];
+    }
+    /* Letters of other scripts are evidence of mixed or unknown text. */
+    double share = wsum ? (double)covered / (double)wsum : 0;
+
+    /* Top `max` by confidence; ties keep model order, so output is stable. */
+    int n_out = 0;
+    uint8_t used[PL_LM_MAX_LANGS] = {0};
+    while (n_out < max && n_out < n_cand) {
+        int pick = -1;
+        for (int c = 0; c < n_cand; c++)
+            if (!used[c] && (pick < 0 || total[c] > total[pick]))
+                pick = c;
+        used[pick] = 1;
+        set_guess(&out[n_out], M.code[cand[pick]], total[pick] / sum * share);
+        n_out++;
+    }
+    return n_out;
+}
+
+int pl_langid(const char *text, size_t len, pl_lang_guess *out, int max) {
+    return pl_langid_ex(text, len, NULL, out, max);
+}

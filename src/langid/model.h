@@ -1,0 +1,48 @@
+/*
+ * model.h - the layout of the language model file data/langid/model.bin.
+ *
+ * Written by tools/langid/langid_train.c, read in place by langid.c from the
+ * copy embedded in the library. All integers are little-endian.
+ *
+ *   header   64 bytes: magic "PLLANGID", u32 version, u32 total size,
+ *            u32 languages, u32 slot bits, u32 postings, u32 checksum (FNV-1a
+ *            over the 32-bit words after the header), u32 scale (score units
+ *            per nat), reserved zeros
+ *   langs    one 64-byte record per language: code[16] (NUL-padded), u64
+ *            script mask (bit = PL_SC_* id), i16 floor[8] (score of an unseen
+ *            feature of order 1..6, negative), reserved zeros
+ *   keys     u32[1 << slot bits]: open-addressing table of feature keys, 0 =
+ *            empty; a key's home slot is its top `slot bits` bits, probing on
+ *            linearly (wrapping)
+ *   vals     u32[1 << slot bits]: first posting << 8 | number of postings
+ *   postings u16[]: bonus << 8 | language index; a feature's score for a
+ *            language is floor[order] + bonus, or floor[order] when absent
+ *   padding  to a multiple of 4 bytes
+ *
+ * Naive Bayes with additive smoothing: bonus = scale * ln((count + a) / a),
+ * floor = scale * ln(a / (total + a * distinct)).
+ */
+#ifndef PL_LANGID_MODEL_H
+#define PL_LANGID_MODEL_H
+
+#define PL_LM_MAGIC "PLLANGID"
+#define PL_LM_VERSION 1u
+#define PL_LM_HEADER 64u
+#define PL_LM_LANG_REC 64u
+#define PL_LM_MAX_LANGS 255 /* a language index fits in a byte */
+
+/* Header field offsets. */
+#define PL_LM_OFF_VERSION 8
+#define PL_LM_OFF_SIZE 12
+#define PL_LM_OFF_NLANGS 16
+#define PL_LM_OFF_SLOTBITS 20
+#define PL_LM_OFF_NPOST 24
+#define PL_LM_OFF_CHECKSUM 28
+#define PL_LM_OFF_SCALE 32
+
+/* Language record field offsets. */
+#define PL_LM_LANG_CODE 0
+#define PL_LM_LANG_SCRIPTS 16
+#define PL_LM_LANG_FLOOR 24 /* i16[8], indexed by order */
+
+#endif

@@ -1,0 +1,222 @@
+/*
+ * test_langid.c - language identification: the sample synopses (whole and
+ * cut to 40 characters), letterless text, scripts, restriction with `only`,
+ * and the shape of the answer (order, confidences).
+ *
+ * The samples are read from $PLOTLINE_SAMPLES (CTest sets it), falling back
+ * to data/samples when run from the source tree.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "langid/langid.h"
+
+/* The first guess for text, or "?" when the call failed. */
+static const char *top(const char *text, size_t len, double *conf) {
+    static pl_lang_guess g[4];
+    int n = pl_langid(text, len, g, 4);
+    if (n < 1)
+        return "?";
+    if (conf)
+        *conf = g[0].confidence;
+    return g[0].lang;
+}
+
+static const char *top_s(const char *text) { return top(text, strlen(text), NULL); }
+
+/* Bytes of the first n codepoints of s (a cut at a UTF-8 boundary). */
+static size_t cut_cp(const char *s, size_t len, int n) {
+    size_t i = 0;
+    while (i < len && n > 0) {
+        i++;
+        while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
+            i++;
+        n--;
+    }
+    return i;
+}
+
+/* Checks each line of a sample file against the expected codes, in order:
+ * whole lines and their first 40 characters. Returns the lines seen. */
+static int check_sample(const char *dir, const char *name, const char *const *langs, int n_langs) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "r");
+    CHECK(f != NULL);
+    if (!f) {
+        fprintf(stderr, "cannot open %s\n", path);
+        return 0;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int k = 0;
+    while ((n = getline(&line, &cap, f)) > 0) {
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        if (n == 0)
+            continue;
+        const char *want = k < n_langs ? langs[k] : "(none)";
+        double conf = 0;
+        const char *got = top(line, (size_t)n, &conf);
+        if (strcmp(got, want) != 0)
+            fprintf(stderr, "%s line %d: whole line\n", name, k + 1);
+        CHECK_STR(got, want);
+        CHECK(conf > 0.5);
+        size_t cl = cut_cp(line, (size_t)n, 40);
+        got = top(line, cl, NULL);
+        if (strcmp(got, want) != 0)
+            fprintf(stderr, "%s line %d: first 40 characters \"%.*s\"\n", name, k + 1, (int)cl,
+                    line);
+        CHECK_STR(got, want);
+        k++;
+    }
+    free(line);
+    fclose(f);
+    return k;
+}
+
+static void test_samples(void) {
+    const char *dir = getenv("PLOTLINE_SAMPLES");
+    if (!dir || !*dir)
+        dir = "data/samples";
+    static const char *const de12[] = {"de", "de", "de", "de", "de", "de",
+                                       "de", "de", "de", "de", "de", "de"};
+    static const char *const mixed[] = {"de", "en", "fi", "fr", "hu", "it", "es", "pt", "el"};
+    CHECK_INT(check_sample(dir, "000_a745887c23e04ec9.txt", de12, 12), 12);
+    CHECK_INT(check_sample(dir, "003_c8ee2d876f44739e.txt", mixed, 9), 9);
+}
+
+static void test_letterless(void) {
+    pl_lang_guess g[4];
+    const char *texts[] = {"", "12345", "\xF0\x9F\x98\x80\xF0\x9F\x8E\x89 \xF0\x9F\x91\x8D",
+                           "  ...!?  -- 42 ", "\xE2\x82\xAC 3,50 / 100%"};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        int n = pl_langid(texts[i], strlen(texts[i]), g, 4);
+        CHECK_INT(n, 1);
+        CHECK_STR(g[0].lang, "und");
+        CHECK(g[0].confidence == 0.0);
+    }
+    /* NULL with length 0 is an empty text; bad arguments are refused. */
+    CHECK_INT(pl_langid(NULL, 0, g, 4), 1);
+    CHECK_STR(g[0].lang, "und");
+    CHECK(pl_langid("abc", 3, g, 0) < 0);
+    CHECK(pl_langid("abc", 3, NULL, 1) < 0);
+    CHECK(pl_langid(NULL, 3, g, 1) < 0);
+}
+
+static void test_short_phrases(void) {
+    CHECK_STR(top_s("The weather is nice today and we are going to the beach."), "en");
+    CHECK_STR(top_s("Das Wetter ist heute schön und wir gehen an den Strand."), "de");
+    CHECK_STR(top_s("Il fait beau aujourd'hui et nous allons à la plage."), "fr");
+    CHECK_STR(top_s("Hoy hace buen tiempo y vamos a la playa con mis amigos."), "es");
+    CHECK_STR(top_s("Oggi il tempo è bello e andiamo al mare con gli amici."), "it");
+    CHECK_STR(top_s("Hoje o tempo está bom e vamos à praia com os amigos."), "pt");
+    CHECK_STR(top_s("Het weer is vandaag mooi en we gaan naar het strand."), "nl");
+    CHECK_STR(top_s("Dzisiaj jest ładna pogoda i idziemy na plażę."), "pl");
+    CHECK_STR(top_s("Bugün hava çok güzel ve sahile gidiyoruz."), "tr");
+    CHECK_STR(top_s("Vädret är fint i dag och vi går till stranden."), "sv");
+    CHECK_STR(top_s("Dnes je krásné počasí a jdeme na pláž."), "cs");
+}
+
+static void test_scripts(void) {
+    CHECK_STR(top_s("今日は天気がいいので、海に行きましょう。"), "ja");
+    CHECK_STR(top_s("東京都の人口は約千四百万人である。"), "ja"); /* kanji-heavy, kana present */
+    CHECK_STR(top_s("今天天气很好，我们去海边吧。"), "zh");
+    CHECK_STR(top_s("中華人民共和國"), "zh"); /* Han only */
+    CHECK_STR(top_s("오늘은 날씨가 좋아서 바다에 갑니다."), "ko");
+    CHECK_STR(top_s("Сегодня хорошая погода, и мы идём на пляж вместе с друзьями."), "ru");
+    CHECK_STR(top_s("Сьогодні гарна погода, і ми йдемо на пляж разом із друзями."), "uk");
+    CHECK_STR(top_s("Σήμερα ο καιρός είναι ωραίος και πηγαίνουμε στη θάλασσα."), "el");
+    CHECK_STR(top_s("היום מזג האוויר יפה ואנחנו הולכים לים."), "he");
+    CHECK_STR(top_s("วันนี้อากาศดีมาก เราจะไปทะเลกัน"), "th");
+    CHECK_STR(top_s("Այսօր եղանակը լավ է, և մենք գնում ենք ծովափ։"), "hy");
+    CHECK_STR(top_s("დღეს კარგი ამინდია და ზღვაზე მივდივართ."), "ka");
+    CHECK_STR(top_s("آج موسم بہت اچھا ہے اور ہم ساحل پر جا رہے ہیں۔"), "ur");
+    CHECK_STR(top_s("اليوم الطقس جميل ونحن ذاهبون إلى الشاطئ."), "ar");
+    CHECK_STR(top_s("आज मौसम बहुत अच्छा है और हम समुद्र तट पर जा रहे हैं।"), "hi");
+    /* A script no modelled language writes: Tifinagh, Cherokee. */
+    CHECK_STR(top_s("ⴰⵣⵓⵍ ⴼⵍⵍⴰⴽ ⴰⵎⴰⵣⵉⵖ"), "und-Tfng");
+    CHECK_STR(top_s("ᏣᎳᎩ ᎦᏬᏂᎯᏍᏗ"), "und-Cher");
+    /* A Russian sentence with Latin names is still Russian. */
+    CHECK_STR(top_s("Кэрри встречает Big и Miranda в кафе на Манхэттене, где они обсуждают новую колонку."),
+              "ru");
+}
+
+static void test_guesses_shape(void) {
+    pl_lang_guess g[8];
+    const char *t = "Carrie wird von einem befreundeten Ehepaar nach Long Island eingeladen.";
+    int n = pl_langid(t, strlen(t), g, 8);
+    CHECK(n >= 2 && n <= 8);
+    CHECK_STR(g[0].lang, "de");
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+        CHECK(g[i].confidence >= 0.0 && g[i].confidence <= 1.0);
+        if (i > 0)
+            CHECK(g[i].confidence <= g[i - 1].confidence);
+        sum += g[i].confidence;
+    }
+    CHECK(sum <= 1.0 + 1e-9);
+    CHECK(g[0].confidence > 0.9);
+    /* max = 1 gives just the best. */
+    CHECK_INT(pl_langid(t, strlen(t), g, 1), 1);
+    CHECK_STR(g[0].lang, "de");
+}
+
+static void test_only(void) {
+    pl_lang_guess g[4];
+    const char *t = "Big ha vuelto a la ciudad, pero desafortunadamente lo hace para operarse.";
+    const char *const es_pt[] = {"pt", "es"};
+    pl_langid_opts o = {es_pt, 2};
+    int n = pl_langid_ex(t, strlen(t), &o, g, 4);
+    CHECK(n >= 1 && n <= 2);
+    CHECK_STR(g[0].lang, "es");
+    /* Restricted away from the right answer: the best allowed one. */
+    const char *const pt_it[] = {"pt", "it", NULL};
+    o.only = pt_it;
+    o.n_only = 3;
+    n = pl_langid_ex(t, strlen(t), &o, g, 4);
+    CHECK(n >= 1 && n <= 2);
+    CHECK(strcmp(g[0].lang, "pt") == 0 || strcmp(g[0].lang, "it") == 0);
+    /* No allowed language writes Greek. */
+    const char *const de[] = {"de"};
+    o.only = de;
+    o.n_only = 1;
+    const char *el = "Ο Μπιγκ επισκέπτεται τη Νέα Υόρκη.";
+    n = pl_langid_ex(el, strlen(el), &o, g, 4);
+    CHECK_INT(n, 1);
+    CHECK_STR(g[0].lang, "und");
+    CHECK(g[0].confidence == 0.0);
+    /* Japanese allowed but Chinese not: Han-only text may be Japanese. */
+    const char *const ja[] = {"ja"};
+    o.only = ja;
+    n = pl_langid_ex("東京都", strlen("東京都"), &o, g, 4);
+    CHECK_INT(n, 1);
+    CHECK_STR(g[0].lang, "ja");
+    /* NULL options and an empty list mean no restriction. */
+    n = pl_langid_ex(t, strlen(t), NULL, g, 4);
+    CHECK_STR(g[0].lang, "es");
+    o.n_only = 0;
+    n = pl_langid_ex(t, strlen(t), &o, g, 4);
+    CHECK_STR(g[0].lang, "es");
+}
+
+static void test_invalid_utf8(void) {
+    /* Garbage bytes are no letters and never crash the reader. */
+    const char bad[] = "Das ist \xFF\xFE ein Test \xC3 und noch mehr deutscher Text \xE2\x82";
+    CHECK_STR(top(bad, sizeof bad - 1, NULL), "de");
+    CHECK_STR(top("\xFF\xFE\xFD", 3, NULL), "und");
+}
+
+int main(void) {
+    test_samples();
+    test_letterless();
+    test_short_phrases();
+    test_scripts();
+    test_guesses_shape();
+    test_only();
+    test_invalid_utf8();
+    return CHECK_DONE();
+}
