@@ -168,6 +168,11 @@ static uint32_t letter_of(uint32_t cp, int *script) {
     }
 }
 
+static inline int is_quote(uint32_t cp) {
+    return cp == 0x22 || cp == 0x201C || cp == 0x201D || cp == 0x201E || cp == 0xAB ||
+           cp == 0xBB;
+}
+
 static inline int is_apostrophe(uint32_t cp) {
     return cp == 0x27 || cp == 0x2019 || cp == 0x02BC;
 }
@@ -256,6 +261,8 @@ size_t pl_lf_extract(pl_lf_state *state, const char *text, size_t len, size_t *p
             if (state->in_word && !state->skip)
                 n += close_word(state, keys + n);
             state->in_word = 0;
+            if (is_quote(cp))
+                state->quoted = !state->quoted;
             continue;
         }
         if (st) {
@@ -266,8 +273,9 @@ size_t pl_lf_extract(pl_lf_state *state, const char *text, size_t len, size_t *p
             /* A word starts: its first letter's script decides whether the
              * caller wants it. */
             state->in_word = 1;
-            state->skip = state->scripts && script != PL_SC_NONE &&
-                          !(state->scripts & (1ull << script));
+            state->skip = (state->scripts && script != PL_SC_NONE &&
+                           !(state->scripts & (1ull << script))) ||
+                          (state->skip_quoted && state->quoted);
             state->nwin = 0;
             state->wlen = 0;
             state->wh = WORD_SEED;
@@ -292,12 +300,16 @@ size_t pl_lf_extract(pl_lf_state *state, const char *text, size_t len, size_t *p
 void pl_lf_scan(const char *text, size_t len, pl_lf_stats *st) {
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;
+    int quoted = 0;
     while (i < len) {
         uint32_t cp = decode(s, len, &i);
         int script = PL_SC_NONE;
         if (letter_of(cp, &script)) {
             st->letters++;
+            st->quoted += (uint32_t)quoted;
             st->script[script]++;
+        } else if (is_quote(cp)) {
+            quoted = !quoted;
         }
     }
 }

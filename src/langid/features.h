@@ -47,11 +47,15 @@ typedef struct pl_lf_state {
     uint64_t scripts;      /* set by the caller: only words whose first letter
                               is of these scripts (bit = PL_SC_* id) give
                               keys; 0 means all words */
+    int skip_quoted;       /* set by the caller: words in quotation marks
+                              give no keys */
+    int quoted;            /* inside quotation marks */
 } pl_lf_state;
 
 /* What an extraction saw besides features. */
 typedef struct pl_lf_stats {
     uint32_t letters;                 /* letters read */
+    uint32_t quoted;                  /* of which inside quotation marks */
     uint32_t script[PL_SC_COUNT];     /* letters per script */
 } pl_lf_stats;
 
@@ -65,7 +69,9 @@ typedef struct pl_lf_stats {
 size_t pl_lf_extract(pl_lf_state *state, const char *text, size_t len, size_t *pos,
                      uint32_t *keys, size_t cap, pl_lf_stats *st);
 
-/* Counts the letters of text per script, as pl_lf_extract would. */
+/* Counts the letters of text per script, as pl_lf_extract would. Quotation
+ * marks (" “ ” „ « ») toggle "quoted": in synopses they mostly enclose titles
+ * and names, often in another language than the text. */
 void pl_lf_scan(const char *text, size_t len, pl_lf_stats *st);
 
 /* The order (1..6) of a feature key. */

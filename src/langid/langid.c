@@ -33,11 +33,14 @@ extern const unsigned char pl_langid_model_end[];
  * (its features overlap and are far from independent). */
 #define CONF_K 1.0
 
+/* Letters outside quotation marks needed to ignore the quoted ones. */
+#define QUOTE_MIN_REST 16
+
 static struct {
     int ok;
     uint32_t n_langs, bits, n_post;
     double scale;
-    const uint32_t *keys, *vals;
+    const uint32_t *slots; /* key, value pairs */
     const uint16_t *posts;
     char code[PL_LM_MAX_LANGS][PL_LANG_MAX];
     uint64_t scripts[PL_LM_MAX_LANGS];
@@ -65,11 +68,21 @@ static void model_load(void) {
     uint32_t n_post = rd32(b + PL_LM_OFF_NPOST);
     if (n_langs == 0 || n_langs > PL_LM_MAX_LANGS || bits < 1 || bits > 28)
         return;
-    uint64_t off_keys = PL_LM_HEADER + (uint64_t)n_langs * PL_LM_LANG_REC;
-    uint64_t off_vals = off_keys + ((uint64_t)4 << bits);
-    uint64_t off_posts = off_vals + ((uint64_t)4 << bits);
+    uint64_t off_slots = PL_LM_HEADER + (uint64_t)n_langs * PL_LM_LANG_REC;
+    uint64_t off_posts = off_slots + ((uint64_t)8 << bits);
     if (off_posts + (uint64_t)n_post * 2 > have)
         return;
+    /* Every posting range and language index in range: lookups need no
+     * checks later. */
+    const unsigned char *slots = b + off_slots;
+    for (uint64_t i = 0; i < ((uint64_t)1 << bits); i++) {
+        uint32_t v = rd32(slots + 8 * i + 4);
+        if (rd32(slots + 8 * i) && (uint64_t)(v >> 8) + (v & 0xFF) > n_post)
+            return;
+    }
+    for (uint32_t i = 0; i < n_post; i++)
+        if (b[off_posts + 2 * i] >= n_langs)
+            return;
     uint32_t sum = 2166136261u;
     for (size_t i = PL_LM_HEADER; i + 4 <= have; i += 4)
         sum = (sum ^ rd32(b + i)) * 16777619u;
@@ -85,8 +98,7 @@ static void model_load(void) {
             M.floor[l][o] = (int16_t)(r[PL_LM_LANG_FLOOR + 2 * o] |
                                       r[PL_LM_LANG_FLOOR + 2 * o + 1] << 8);
     }
-    M.keys = (const uint32_t *)(const void *)(b + off_keys);
-    M.vals = (const uint32_t *)(const void *)(b + off_vals);
+    M.slots = (const uint32_t *)(const void *)(b + off_slots);
     M.posts = (const uint16_t *)(const void *)(b + off_posts);
     M.n_langs = n_langs;
     M.bits = bits;
@@ -118,9 +130,9 @@ static void score_keys(const uint32_t *keys, size_t n, int32_t *score, uint32_t 
         per_order[key & 7u]++;
         uint32_t slot = key >> shift;
         for (;;) {
-            uint32_t k = M.keys[slot];
+            uint32_t k = M.slots[2 * slot];
             if (k == key) {
-                uint32_t v = M.vals[slot];
+                uint32_t v = M.slots[2 * slot + 1];
                 const uint16_t *p = M.posts + (v >> 8), *end = p + (v & 0xFF);
                 for (; p < end; p++)
                     score[*p & 0xFF] += *p >> 8;
@@ -232,6 +244,9 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
     pl_lf_state st;
     memset(&st, 0, sizeof st);
     st.scripts = want | (want & KANA_BITS ? BIT(PL_SC_HANI) : 0);
+    /* Quoted titles and names ("Sex and the City" in a German synopsis) are
+     * left out when the rest of the text says enough on its own. */
+    st.skip_quoted = stats.quoted > 0 && stats.letters - stats.quoted >= QUOTE_MIN_REST;
     uint32_t keys[1024];
     size_t pos = 0;
     while (pos < len) {

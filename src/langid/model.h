@@ -11,10 +11,11 @@
  *   langs    one 64-byte record per language: code[16] (NUL-padded), u64
  *            script mask (bit = PL_SC_* id), i16 floor[8] (score of an unseen
  *            feature of order 1..6, negative), reserved zeros
- *   keys     u32[1 << slot bits]: open-addressing table of feature keys, 0 =
- *            empty; a key's home slot is its top `slot bits` bits, probing on
+ *   slots    (u32 key, u32 val)[1 << slot bits]: open-addressing table of
+ *            feature keys (0 = empty slot) beside their values, first posting
+ *            << 8 | number of postings, so that a lookup touches one cache
+ *            line; a key's home slot is its top `slot bits` bits, probing on
  *            linearly (wrapping)
- *   vals     u32[1 << slot bits]: first posting << 8 | number of postings
  *   postings u16[]: bonus << 8 | language index; a feature's score for a
  *            language is floor[order] + bonus, or floor[order] when absent
  *   padding  to a multiple of 4 bytes
