@@ -33,12 +33,18 @@ extern const unsigned char pl_langid_model_end[];
  * (its features overlap and are far from independent). */
 #define CONF_K 1.0
 
+/* Scoring stops early when this many features have been scored and the
+ * best language's logit leads the next by this much (confidence > 0.9999). */
+#define SETTLE_FEATURES 1500
+#define SETTLE_LOGIT 10.0
+
 /* Letters outside quotation marks needed to ignore the quoted ones. */
 #define QUOTE_MIN_REST 16
 
 static struct {
     int ok;
     uint32_t n_langs, bits, n_post;
+    uint32_t orders; /* bit o: order o is in the model */
     double scale;
     const uint32_t *slots; /* key, value pairs */
     const uint16_t *posts;
@@ -104,6 +110,7 @@ static void model_load(void) {
     M.bits = bits;
     M.n_post = n_post;
     M.scale = (double)rd32(b + PL_LM_OFF_SCALE);
+    M.orders = rd32(b + PL_LM_OFF_ORDERS);
     if (M.scale <= 0)
         return;
     M.ok = 1;
@@ -127,6 +134,8 @@ static void score_keys(const uint32_t *keys, size_t n, int32_t *score, uint32_t 
     const uint32_t shift = 32 - M.bits, mask = (1u << M.bits) - 1;
     for (size_t i = 0; i < n; i++) {
         uint32_t key = keys[i];
+        if (!(M.orders & (1u << (key & 7u))))
+            continue;
         per_order[key & 7u]++;
         uint32_t slot = key >> shift;
         for (;;) {
@@ -143,6 +152,44 @@ static void score_keys(const uint32_t *keys, size_t n, int32_t *score, uint32_t 
             slot = (slot + 1) & mask;
         }
     }
+}
+
+/* Total log-likelihoods of the candidates in nats (bonuses plus the floor
+ * for every feature), their maximum, and the confidence scale for this
+ * many features. Returns the number of features scored. */
+static uint32_t totals(const uint8_t *cand, int n_cand, const int32_t *score,
+                       const uint32_t *per_order, double *total, double *best, double *norm) {
+    uint32_t n_feat = 0;
+    for (int o = 1; o <= PL_LF_MAX_ORDER; o++)
+        n_feat += per_order[o];
+    *best = -INFINITY;
+    for (int c = 0; c < n_cand; c++) {
+        int l = cand[c];
+        int64_t t = score[l];
+        for (int o = 1; o <= PL_LF_MAX_ORDER; o++)
+            t += (int64_t)per_order[o] * M.floor[l][o];
+        total[c] = (double)t / M.scale;
+        if (total[c] > *best)
+            *best = total[c];
+    }
+    *norm = CONF_K / sqrt(n_feat ? (double)n_feat : 1.0);
+    return n_feat;
+}
+
+/* Whether enough features were seen and the best leads every other
+ * candidate by a margin more text would not overturn. */
+static int settled(const double *total, int n_cand, double best, double norm) {
+    double second = -INFINITY;
+    int seen_best = 0;
+    for (int c = 0; c < n_cand; c++) {
+        if (total[c] == best && !seen_best)
+            seen_best = 1;
+        else if (total[c] > second)
+            second = total[c];
+    }
+    /* norm = K / sqrt(features): at least SETTLE_FEATURES features and a
+     * confidence gap of e^-SETTLE_LOGIT. */
+    return norm <= CONF_K / sqrt((double)SETTLE_FEATURES) && (best - second) * norm >= SETTLE_LOGIT;
 }
 
 static int in_only(const pl_langid_opts *opts, const char *code) {
@@ -249,26 +296,18 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
     st.skip_quoted = stats.quoted > 0 && stats.letters - stats.quoted >= QUOTE_MIN_REST;
     uint32_t keys[1024];
     size_t pos = 0;
+    double total[PL_LM_MAX_LANGS], best = 0, norm = 1;
     while (pos < len) {
         size_t n = pl_lf_extract(&st, text, len, &pos, keys, 1024, NULL);
         score_keys(keys, n, score, per_order);
+        /* A long text is settled long before its end: stop once the runner-up
+         * is hopelessly behind. */
+        if (pos < len && n_cand > 1 && totals(cand, n_cand, score, per_order, total, &best, &norm) &&
+            settled(total, n_cand, best, norm))
+            break;
     }
-
-    /* Total log-likelihoods: bonuses plus the floor for every feature. */
-    double total[PL_LM_MAX_LANGS], best = -INFINITY;
-    uint32_t n_feat = 0;
-    for (int o = 1; o <= PL_LF_MAX_ORDER; o++)
-        n_feat += per_order[o];
-    for (int c = 0; c < n_cand; c++) {
-        int l = cand[c];
-        int64_t t = score[l];
-        for (int o = 1; o <= PL_LF_MAX_ORDER; o++)
-            t += (int64_t)per_order[o] * M.floor[l][o];
-        total[c] = (double)t / M.scale;
-        if (total[c] > best)
-            best = total[c];
-    }
-    double norm = CONF_K / sqrt(n_feat ? (double)n_feat : 1.0), sum = 0;
+    totals(cand, n_cand, score, per_order, total, &best, &norm);
+    double sum = 0;
     for (int c = 0; c < n_cand; c++) {
         total[c] = exp((total[c] - best) * norm);
         sum += total[c];

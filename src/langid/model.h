@@ -7,7 +7,8 @@
  *   header   64 bytes: magic "PLLANGID", u32 version, u32 total size,
  *            u32 languages, u32 slot bits, u32 postings, u32 checksum (FNV-1a
  *            over the 32-bit words after the header), u32 scale (score units
- *            per nat), reserved zeros
+ *            per nat), u32 orders (bit o set: features of order o are in the
+ *            model; the others are not looked up), reserved zeros
  *   langs    one 64-byte record per language: code[16] (NUL-padded), u64
  *            script mask (bit = PL_SC_* id), i16 floor[8] (score of an unseen
  *            feature of order 1..6, negative), reserved zeros
@@ -40,6 +41,7 @@
 #define PL_LM_OFF_NPOST 24
 #define PL_LM_OFF_CHECKSUM 28
 #define PL_LM_OFF_SCALE 32
+#define PL_LM_OFF_ORDERS 36
 
 /* Language record field offsets. */
 #define PL_LM_LANG_CODE 0

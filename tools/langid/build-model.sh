@@ -41,6 +41,6 @@ node "$tools/extract-mo.mjs" "$debroot/usr/share/games/wesnoth/1.16/locale" "$co
 cc=${CC:-gcc}
 $cc -std=gnu11 -O2 -Wall -Wextra -I"$root/src" -I"$root/include" \
     "$tools/langid_train.c" "$root/src/langid/features.c" \
-    -lutf8proc -lm -o "$cache/langid_train"
+    -lutf8proc -lm -lpthread -o "$cache/langid_train"
 mkdir -p "$root/data/langid"
-"$cache/langid_train" -m 2 "$corpus" "$root/data/langid/model.bin"
+"$cache/langid_train" -m 2 -o 0x78 "$corpus" "$root/data/langid/model.bin"

@@ -2,7 +2,7 @@
  * langid_train.c - builds the language model (data/langid/model.bin) from a
  * folder of plain-text training files.
  *
- * Usage: langid_train [-a alpha] [-m min_count] CORPUS_DIR OUT_FILE
+ * Usage: langid_train [-a alpha] [-m min_count] [-o orders] CORPUS_DIR OUT_FILE
  * CORPUS_DIR holds one folder per language, named by the code plotline
  * reports ("de", "zh"), with *.txt files of UTF-8 text. A file named
  * "*.xN.txt" counts N times (N = 1..9), to give a scarce but clean source
@@ -194,18 +194,22 @@ static int cmp_u32(const void *a, const void *b) {
 int main(int argc, char **argv) {
     double alpha = 0.5;
     unsigned min_count = 1;
+    unsigned orders = 0x7E; /* bit o: keep features of order o (1..6) */
     int argi = 1;
     while (argi + 1 < argc && argv[argi][0] == '-') {
         if (strcmp(argv[argi], "-a") == 0)
             alpha = atof(argv[argi + 1]);
         else if (strcmp(argv[argi], "-m") == 0)
             min_count = (unsigned)atoi(argv[argi + 1]);
+        else if (strcmp(argv[argi], "-o") == 0)
+            orders = (unsigned)strtoul(argv[argi + 1], NULL, 0) & 0x7E;
         else
             die("unknown option", argv[argi]);
         argi += 2;
     }
     if (argc - argi != 2 || alpha <= 0) {
-        fprintf(stderr, "usage: langid_train [-a alpha] [-m min_count] CORPUS_DIR OUT_FILE\n");
+        fprintf(stderr,
+                "usage: langid_train [-a alpha] [-m min_count] [-o orders] CORPUS_DIR OUT_FILE\n");
         return 2;
     }
     const char *corpus = argv[argi], *out_path = argv[argi + 1];
@@ -263,6 +267,8 @@ int main(int argc, char **argv) {
     for (size_t l = 0; l < n_langs; l++) {
         lang *L = &langs[l];
         for (int o = 1; o <= PL_LF_MAX_ORDER; o++) {
+            if (!(orders & (1u << o)))
+                continue;
             double fl = SCALE * log(alpha / (L->total[o] + alpha * distinct[o]));
             L->floor[o] = (int16_t)lrint(fl < -32000 ? -32000 : fl);
         }
@@ -274,7 +280,8 @@ int main(int argc, char **argv) {
     for (size_t l = 0; l < n_langs; l++) {
         counter *c = &langs[l].feats;
         for (size_t i = 0; i < c->cap; i++) {
-            if (!c->keys[i] || c->counts[i] < min_count)
+            if (!c->keys[i] || c->counts[i] < min_count ||
+                !(orders & (1u << pl_lf_order(c->keys[i]))))
                 continue;
             double b = SCALE * log((c->counts[i] + alpha) / alpha);
             long q = lrint(b);
@@ -339,6 +346,7 @@ int main(int argc, char **argv) {
     put_u32(m + PL_LM_OFF_SLOTBITS, bits);
     put_u32(m + PL_LM_OFF_NPOST, (uint32_t)n_posts);
     put_u32(m + PL_LM_OFF_SCALE, (uint32_t)SCALE);
+    put_u32(m + PL_LM_OFF_ORDERS, orders);
     uint32_t sum = 2166136261u;
     for (size_t i = PL_LM_HEADER; i < size; i += 4)
         sum = (sum ^ ((uint32_t)m[i] | (uint32_t)m[i + 1] << 8 | (uint32_t)m[i + 2] << 16 |
