@@ -1,0 +1,362 @@
+/*
+ * index.c - the index handle: opening, views, refresh, locking, publishing,
+ * and the whole-index reads (stats, df, doc walk, verification).
+ *
+ * A handle's state is one immutable view built from one manifest. Refresh
+ * builds a new view when the manifest's generation changed, reusing the
+ * segments and delete sets the old one already has open. Readers take no
+ * lock: a writer only removes files after publishing a manifest that no
+ * longer names them, and a reader that loses that race (a file vanished
+ * between reading the manifest and opening it) simply reads the newer
+ * manifest again.
+ */
+#include "index/index_internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- views ---- */
+
+void ix_view_release(ix_view *v) {
+    if (!v || --v->refs > 0) return;
+    for (size_t i = 0; i < v->n; i++) {
+        ix_segment_release(v->segs[i].seg);
+        ix_deletes_release(v->segs[i].del);
+    }
+    free(v->segs);
+    free(v);
+}
+
+static uint64_t deleted_length(const ix_segment *s, const ix_deletes *d) {
+    uint64_t sum = 0;
+    for (uint64_t byte = 0; byte < ix_bitmap_bytes(s->n_docs); byte++) {
+        if (!d->bits[byte]) continue;
+        for (int bit = 0; bit < 8; bit++)
+            if (d->bits[byte] >> bit & 1) sum += ix_seg_doc_len(s, byte * 8 + (uint64_t)bit);
+    }
+    return sum;
+}
+
+/* The open segment with this id in view v, or NULL. */
+static ix_view_seg *find_seg(ix_view *v, uint64_t id) {
+    for (size_t i = 0; v && i < v->n; i++)
+        if (v->segs[i].seg->id == id) return &v->segs[i];
+    return NULL;
+}
+
+/* Builds the view a manifest describes. PL_ERR_NOTFOUND (with a message)
+ * when a file it names is missing, which a concurrent commit can cause. */
+static int build_view(pl_index *ix, const ix_manifest *m, ix_view **out, pl_err *err) {
+    *out = NULL;
+    ix_view *v = calloc(1, sizeof *v);
+    if (v) v->segs = calloc(m->n ? m->n : 1, sizeof *v->segs);
+    if (!v || !v->segs) {
+        free(v);
+        return pl_err_set(err, PL_ERR_NOMEM, "%s: out of memory", ix->dir);
+    }
+    v->refs = 1;
+    v->gen = m->gen;
+    v->seq = m->seq;
+    v->next_seg_id = m->next_seg_id;
+    v->stats.bytes = m->bytes;
+    int rc = PL_OK;
+    for (size_t i = 0; i < m->n && rc == PL_OK; i++) {
+        const ix_manifest_entry *e = &m->e[i];
+        ix_view_seg *vs = &v->segs[i];
+        ix_view_seg *old = find_seg(ix->view, e->seg_id);
+        if (old) {
+            if (old->seg->n_docs != e->n_docs || old->seg->size != e->seg_bytes) {
+                rc = pl_err_set(err, PL_ERR_CORRUPT, "%s: disagrees with the manifest",
+                                old->seg->path);
+                break;
+            }
+            vs->seg = old->seg;
+            vs->seg->refs++;
+        } else {
+            rc = ix_segment_open(ix->dir, e->seg_id, e->seg_bytes, e->n_docs, &vs->seg, err);
+            if (rc == PL_ERR_NOTFOUND) {
+                char name[IX_NAME_MAX];
+                ix_seg_name(name, e->seg_id);
+                pl_err_set(err, rc, "%s/%s: missing", ix->dir, name);
+            }
+            if (rc) break;
+        }
+        v->n = i + 1;
+        if (e->del_gen) {
+            if (old && old->del && old->del->gen == e->del_gen) {
+                vs->del = old->del;
+                vs->del->refs++;
+                vs->deleted_len = old->deleted_len;
+            } else {
+                rc = ix_deletes_load(ix->dir, e->seg_id, e->del_gen, e->n_docs, e->n_deleted,
+                                     &vs->del, err);
+                if (rc == PL_ERR_NOTFOUND) {
+                    char name[IX_NAME_MAX];
+                    ix_del_name(name, e->seg_id, e->del_gen);
+                    pl_err_set(err, rc, "%s/%s: missing", ix->dir, name);
+                }
+                if (rc) break;
+                vs->deleted_len = deleted_length(vs->seg, vs->del);
+            }
+            v->stats.bytes += vs->del->bytes;
+        }
+        if (i > 0 && v->segs[i - 1].seg->last_id >= vs->seg->first_id) {
+            rc = pl_err_set(err, PL_ERR_CORRUPT, "%s: segments out of id order at %s", ix->dir,
+                            vs->seg->path);
+            break;
+        }
+        v->stats.docs += e->n_docs - e->n_deleted;
+        v->stats.total_len += vs->seg->total_len - vs->deleted_len;
+        v->stats.bytes += vs->seg->size;
+    }
+    v->stats.segments = v->n;
+    if (rc) {
+        ix_view_release(v);
+        return rc;
+    }
+    *out = v;
+    return PL_OK;
+}
+
+int ix_reload(pl_index *ix, pl_err *err) {
+    uint64_t missing_gen = UINT64_MAX;
+    for (int attempt = 0; attempt < 16; attempt++) {
+        pl_err local = PL_ERR_INIT;
+        ix_manifest m;
+        int rc = ix_manifest_read(ix->dir, &m, &local);
+        if (rc == PL_ERR_NOTFOUND) memset(&m, 0, sizeof m); /* a new, empty index */
+        else if (rc) return pl_err_set(err, rc, "%s", local.msg);
+        if (ix->view && ix->view->gen == m.gen) {
+            ix_manifest_free(&m);
+            return PL_OK;
+        }
+        ix_view *v;
+        rc = build_view(ix, &m, &v, &local);
+        uint64_t gen = m.gen;
+        ix_manifest_free(&m);
+        if (rc == PL_OK) {
+            ix_view_release(ix->view);
+            ix->view = v;
+            return PL_OK;
+        }
+        /* A file missing twice under the same manifest is really gone. */
+        if (rc != PL_ERR_NOTFOUND) return pl_err_set(err, rc, "%s", local.msg);
+        if (gen == missing_gen) return pl_err_set(err, PL_ERR_CORRUPT, "%s", local.msg);
+        missing_gen = gen;
+    }
+    return pl_err_set(err, PL_ERR_CORRUPT, "%s: the manifest keeps changing", ix->dir);
+}
+
+int ix_manifest_from_view(const ix_view *v, ix_manifest *m, pl_err *err) {
+    memset(m, 0, sizeof *m);
+    m->gen = v->gen;
+    m->seq = v->seq;
+    m->next_seg_id = v->next_seg_id;
+    m->e = calloc(v->n + 1, sizeof *m->e); /* +1: room for a new segment */
+    if (!m->e) return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+    m->n = v->n;
+    for (size_t i = 0; i < v->n; i++) {
+        const ix_view_seg *vs = &v->segs[i];
+        m->e[i].seg_id = vs->seg->id;
+        m->e[i].n_docs = vs->seg->n_docs;
+        m->e[i].seg_bytes = vs->seg->size;
+        m->e[i].del_gen = vs->del ? vs->del->gen : 0;
+        m->e[i].n_deleted = vs->del ? vs->del->n_deleted : 0;
+    }
+    return PL_OK;
+}
+
+/* ---- locking, publishing, cleaning ---- */
+
+int ix_lock(pl_index *ix, pl_err *err) {
+    if (ix->lock_fd >= 0) return PL_OK;
+    char path[IX_PATH_MAX];
+    ix_join(path, ix->dir, "LOCK");
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return pl_err_set(err, PL_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        if (e == EINTR) continue;
+        close(fd);
+        if (e == EWOULDBLOCK)
+            return pl_err_set(err, PL_ERR_BUSY, "%s: another writer holds the index", path);
+        return pl_err_set(err, PL_ERR_IO, "%s: cannot lock: %s", path, strerror(e));
+    }
+    ix->lock_fd = fd;
+    return PL_OK;
+}
+
+void ix_unlock(pl_index *ix) {
+    if (ix->lock_fd < 0) return;
+    close(ix->lock_fd); /* releases the flock */
+    ix->lock_fd = -1;
+}
+
+static int ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+static int named_by_view(const ix_view *v, const char *name) {
+    char want[IX_NAME_MAX];
+    for (size_t i = 0; i < v->n; i++) {
+        ix_seg_name(want, v->segs[i].seg->id);
+        if (strcmp(want, name) == 0) return 1;
+        if (v->segs[i].del) {
+            ix_del_name(want, v->segs[i].seg->id, v->segs[i].del->gen);
+            if (strcmp(want, name) == 0) return 1;
+        }
+    }
+    return 0;
+}
+
+void ix_remove_orphans(pl_index *ix) {
+    /* Only a lock holder may do this: an unnamed file may be a commit in
+     * progress. Failures are harmless (the next cleaning retries). */
+    if (ix->lock_fd < 0) return;
+    DIR *d = opendir(ix->dir);
+    if (!d) return;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        const char *name = de->d_name;
+        int ours = ends_with(name, ".seg") || ends_with(name, ".del") ||
+                   strcmp(name, "MANIFEST.tmp") == 0;
+        if (ours && !named_by_view(ix->view, name)) unlinkat(dirfd(d), name, 0);
+    }
+    closedir(d);
+}
+
+int ix_publish(pl_index *ix, const ix_manifest *m, pl_err *err) {
+    int rc = ix_manifest_write(ix->dir, m, err);
+    if (rc) return rc;
+    rc = ix_reload(ix, err);
+    if (rc) return rc;
+    ix_remove_orphans(ix);
+    return PL_OK;
+}
+
+/* ---- the handle ---- */
+
+int pl_index_open(const char *dir, int flags, pl_index **out, pl_err *err) {
+    *out = NULL;
+    if (strlen(dir) + IX_NAME_MAX + 2 > IX_PATH_MAX)
+        return pl_err_set(err, PL_ERR_USAGE, "%s: folder name too long", dir);
+    int readonly = (flags & PL_INDEX_READONLY) != 0;
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        if (errno != ENOENT)
+            return pl_err_set(err, PL_ERR_IO, "%s: %s", dir, strerror(errno));
+        if (readonly) return pl_err_set(err, PL_ERR_NOTFOUND, "%s: no index folder", dir);
+        if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+            return pl_err_set(err, PL_ERR_IO, "%s: cannot create: %s", dir, strerror(errno));
+    } else if (!S_ISDIR(st.st_mode)) {
+        return pl_err_set(err, PL_ERR_IO, "%s: not a folder", dir);
+    }
+
+    pl_index *ix = calloc(1, sizeof *ix);
+    if (ix) ix->dir = strdup(dir);
+    if (!ix || !ix->dir) {
+        free(ix);
+        return pl_err_set(err, PL_ERR_NOMEM, "%s: out of memory", dir);
+    }
+    ix->flags = flags;
+    ix->lock_fd = -1;
+    int rc = PL_OK;
+    int locked = 0;
+    if (!readonly) {
+        /* Clean up after a crashed writer, unless a live one is at work. */
+        pl_err local = PL_ERR_INIT;
+        rc = ix_lock(ix, &local);
+        if (rc == PL_OK) locked = 1;
+        else if (rc != PL_ERR_BUSY) pl_err_set(err, rc, "%s", local.msg);
+        else rc = PL_OK;
+    }
+    if (rc == PL_OK) rc = ix_reload(ix, err);
+    if (rc == PL_OK && locked) ix_remove_orphans(ix);
+    ix_unlock(ix);
+    if (rc) {
+        pl_index_close(ix);
+        return rc;
+    }
+    *out = ix;
+    return PL_OK;
+}
+
+void pl_index_close(pl_index *ix) {
+    if (!ix) return;
+    if (ix->writer) pl_index_abort(ix->writer);
+    ix_view_release(ix->view);
+    ix_unlock(ix);
+    free(ix->dir);
+    free(ix);
+}
+
+int pl_index_refresh(pl_index *ix, pl_err *err) {
+    return ix_reload(ix, err);
+}
+
+uint64_t pl_index_seq(const pl_index *ix) {
+    return ix->view->seq;
+}
+
+void pl_index_get_stats(const pl_index *ix, pl_index_stats *st) {
+    *st = ix->view->stats;
+}
+
+uint64_t pl_index_df(pl_index *ix, const char *term, size_t len) {
+    uint64_t df = 0;
+    for (size_t i = 0; i < ix->view->n; i++) {
+        ix_term_info ti;
+        if (ix_segment_lookup(ix->view->segs[i].seg, term, len, &ti, NULL) == 1) df += ti.df;
+    }
+    return df;
+}
+
+int pl_index_each_doc(pl_index *ix, int (*fn)(void *ctx, int64_t doc), void *ctx) {
+    ix_view *v = ix->view;
+    v->refs++; /* fn may refresh the handle */
+    int rc = 0;
+    for (size_t i = 0; i < v->n && !rc; i++) {
+        const ix_segment *s = v->segs[i].seg;
+        for (uint64_t d = 0; d < s->n_docs && !rc; d++)
+            if (!ix_is_deleted(v->segs[i].del, d)) rc = fn(ctx, ix_seg_doc_id(s, d));
+    }
+    ix_view_release(v);
+    return rc;
+}
+
+int pl_index_verify(pl_index *ix, pl_err *err) {
+    ix_manifest m;
+    int rc = ix_manifest_read(ix->dir, &m, err);
+    if (rc == PL_ERR_NOTFOUND) {
+        if (ix->view->gen != 0)
+            return pl_err_set(err, PL_ERR_CORRUPT, "%s/MANIFEST: missing", ix->dir);
+        rc = PL_OK;
+    } else if (rc == PL_OK) {
+        ix_manifest_free(&m);
+    }
+    ix_view *v = ix->view;
+    for (size_t i = 0; i < v->n && rc == PL_OK; i++) {
+        const ix_view_seg *vs = &v->segs[i];
+        rc = ix_segment_verify(vs->seg, err);
+        if (rc == PL_OK && vs->del) {
+            /* Re-read from disk: the copy in memory was checked when loaded. */
+            ix_deletes *d;
+            rc = ix_deletes_load(ix->dir, vs->seg->id, vs->del->gen, vs->seg->n_docs,
+                                 vs->del->n_deleted, &d, err);
+            if (rc == PL_ERR_NOTFOUND)
+                rc = pl_err_set(err, PL_ERR_CORRUPT, "%s: delete file %llu missing", ix->dir,
+                                (unsigned long long)vs->del->gen);
+            if (rc == PL_OK) ix_deletes_release(d);
+        }
+    }
+    return rc;
+}

@@ -1,0 +1,288 @@
+/*
+ * index_internal.h - the index's private types, shared by its files.
+ *
+ * An open index holds a refcounted "view": the segments and delete sets one
+ * manifest names. Postings iterators and writers keep the view they started
+ * with, so a refresh (which swaps in a new view) never pulls a mapping out
+ * from under them. Segments and delete sets are refcounted too, so that a new
+ * view reuses the unchanged ones of the old view without reopening them.
+ *
+ * The byte formats are documented in docs/FORMATS.md ("Index folder").
+ */
+#ifndef PL_INDEX_INTERNAL_H
+#define PL_INDEX_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "index/index.h"
+#include "util/buf.h"
+
+/* ---- format constants ---- */
+
+#define IX_SEG_MAGIC 0x47534c50u /* "PLSG" little-endian */
+#define IX_MAN_MAGIC 0x464d4c50u /* "PLMF" */
+#define IX_DEL_MAGIC 0x4c444c50u /* "PLDL" */
+#define IX_VERSION 1u
+
+#define IX_SEG_HEADER 128  /* bytes of a segment header */
+#define IX_MAN_HEADER 40   /* bytes of the manifest before its entries */
+#define IX_MAN_ENTRY 40    /* bytes per manifest entry */
+#define IX_DEL_HEADER 40   /* bytes of a delete file before its bitmap */
+#define IX_DINDEX_ENTRY 24 /* bytes per dictionary block index entry */
+
+#define IX_BLOCK_DOCS 128 /* documents per postings block (one skip entry) */
+#define IX_DICT_BLOCK 16  /* terms per front-coded dictionary block */
+
+#define IX_MAX_SEGMENTS 8 /* more than this after a commit triggers a merge */
+#define IX_MERGE_WIDTH 4  /* adjacent segments merged at once */
+
+/* Longest path the folder may have so that every file name fits. */
+#define IX_PATH_MAX 4096
+
+/* ---- files.c: whole-file I/O with durability ---- */
+
+typedef struct ix_part {
+    const void *data;
+    size_t len;
+} ix_part;
+
+/* Writes the parts to `path` (truncating), fsyncs and closes it. */
+int ix_write_file(const char *path, const ix_part *parts, size_t n, pl_err *err);
+/* Reads a whole file into malloc'd memory. PL_ERR_NOTFOUND when it is absent. */
+int ix_read_file(const char *path, unsigned char **data, size_t *len, pl_err *err);
+int ix_fsync_dir(const char *dir, pl_err *err);
+/* Joins dir and name into out (IX_PATH_MAX bytes). */
+void ix_join(char *out, const char *dir, const char *name);
+void ix_seg_name(char *out, uint64_t seg_id);
+void ix_del_name(char *out, uint64_t seg_id, uint64_t gen);
+#define IX_NAME_MAX 64
+
+/* ---- manifest.c ---- */
+
+typedef struct ix_manifest_entry {
+    uint64_t seg_id;
+    uint64_t n_docs;
+    uint64_t seg_bytes; /* the segment file's size */
+    uint64_t del_gen;   /* generation of its delete file; 0 when none */
+    uint64_t n_deleted;
+} ix_manifest_entry;
+
+typedef struct ix_manifest {
+    uint64_t gen;
+    uint64_t seq;
+    uint64_t next_seg_id;
+    size_t n;
+    ix_manifest_entry *e;
+    uint64_t bytes; /* size of the manifest file */
+} ix_manifest;
+
+/* PL_ERR_NOTFOUND (no message) when the folder has no manifest yet. */
+int ix_manifest_read(const char *dir, ix_manifest *m, pl_err *err);
+/* Publishes m: MANIFEST.tmp, fsync, rename, fsync the folder. */
+int ix_manifest_write(const char *dir, const ix_manifest *m, pl_err *err);
+void ix_manifest_free(ix_manifest *m);
+
+/* ---- segment_read.c ---- */
+
+typedef struct ix_segment {
+    int refs;
+    uint64_t id;
+    char *path;
+    const unsigned char *map;
+    size_t size;
+    uint64_t n_docs, n_terms, total_len;
+    const unsigned char *ids;  /* n_docs int64 LE, ascending */
+    const unsigned char *lens; /* n_docs uint32 LE */
+    const unsigned char *dict;
+    uint64_t dict_len;
+    const unsigned char *dindex;
+    uint64_t n_dblocks;
+    const unsigned char *post;
+    uint64_t post_len;
+    const unsigned char *pos;
+    uint64_t pos_len;
+    int64_t first_id, last_id;
+} ix_segment;
+
+/* Where one term's data lies within a segment (offsets within sections). */
+typedef struct ix_term_info {
+    uint64_t df;
+    uint64_t post_off, post_len;
+    uint64_t pos_off, pos_len;
+} ix_term_info;
+
+/* Opens and maps a segment, checking its header and section bounds against
+ * the sizes the manifest records. PL_ERR_NOTFOUND when the file is absent. */
+int ix_segment_open(const char *dir, uint64_t id, uint64_t size, uint64_t n_docs,
+                    ix_segment **out, pl_err *err);
+void ix_segment_release(ix_segment *s);
+/* Finds a term: 1 found (info filled), 0 absent, <0 corrupt. */
+int ix_segment_lookup(const ix_segment *s, const char *term, size_t len, ix_term_info *info,
+                      pl_err *err);
+/* Checks the body checksum and walks every structure. */
+int ix_segment_verify(const ix_segment *s, pl_err *err);
+
+static inline int64_t ix_seg_doc_id(const ix_segment *s, uint64_t local) {
+    return (int64_t)pl_get_u64le(s->ids + local * 8);
+}
+static inline uint32_t ix_seg_doc_len(const ix_segment *s, uint64_t local) {
+    return pl_get_u32le(s->lens + local * 4);
+}
+/* First local doc whose id is >= id (n_docs when none). */
+uint64_t ix_seg_lower_bound(const ix_segment *s, int64_t id);
+
+/* Walks a segment's dictionary in term order. */
+typedef struct ix_term_cursor {
+    const ix_segment *seg;
+    uint64_t index; /* ordinal of the next term to decode */
+    const unsigned char *p;
+    uint64_t post_next, pos_next; /* where the next term's data starts */
+    int fresh;                    /* positioned by a seek: no continuity check */
+    unsigned char term[PL_INDEX_MAX_TERM];
+    uint32_t len;
+    ix_term_info info;
+} ix_term_cursor;
+
+void ix_terms_init(ix_term_cursor *c, const ix_segment *s);
+/* Positions the cursor at the start of dictionary block `b`. */
+int ix_terms_seek_block(ix_term_cursor *c, uint64_t b);
+/* Decodes the next term: 1, 0 at the end, <0 (PL_ERR_CORRUPT). */
+int ix_terms_next(ix_term_cursor *c);
+
+int ix_term_cmp(const void *a, size_t alen, const void *b, size_t blen);
+
+/* ---- deletes.c ---- */
+
+typedef struct ix_deletes {
+    int refs;
+    uint64_t seg_id, gen, n_docs, n_deleted;
+    unsigned char *bits; /* bit i set: local doc i is deleted */
+    uint64_t bytes;      /* size of the file */
+} ix_deletes;
+
+int ix_deletes_load(const char *dir, uint64_t seg_id, uint64_t gen, uint64_t n_docs,
+                    uint64_t n_deleted, ix_deletes **out, pl_err *err);
+/* Writes a delete file; *bytes receives its size. */
+int ix_deletes_write(const char *dir, uint64_t seg_id, uint64_t gen, uint64_t n_docs,
+                     const unsigned char *bits, uint64_t n_deleted, uint64_t *bytes,
+                     pl_err *err);
+void ix_deletes_release(ix_deletes *d);
+uint64_t ix_bitmap_bytes(uint64_t n_docs);
+
+static inline int ix_bit(const unsigned char *bits, uint64_t i) {
+    return bits && (bits[i >> 3] >> (i & 7) & 1);
+}
+static inline int ix_is_deleted(const ix_deletes *d, uint64_t local) {
+    return d && ix_bit(d->bits, local);
+}
+
+/* ---- index.c: views and publishing ---- */
+
+typedef struct ix_view_seg {
+    ix_segment *seg;
+    ix_deletes *del;      /* NULL when none of its docs is deleted */
+    uint64_t deleted_len; /* sum of the deleted docs' lengths */
+} ix_view_seg;
+
+typedef struct ix_view {
+    int refs;
+    uint64_t gen, seq, next_seg_id;
+    size_t n;
+    ix_view_seg *segs;
+    pl_index_stats stats;
+} ix_view;
+
+struct pl_index {
+    char *dir;
+    int flags;
+    int lock_fd; /* >= 0 while this handle holds the LOCK file */
+    ix_view *view;
+    pl_index_writer *writer; /* the open writer, if any */
+};
+
+void ix_view_release(ix_view *v);
+/* Takes / drops the folder's exclusive lock. */
+int ix_lock(pl_index *ix, pl_err *err);
+void ix_unlock(pl_index *ix);
+/* Re-reads the manifest into ix->view when its generation changed. */
+int ix_reload(pl_index *ix, pl_err *err);
+/* Writes `m` as the new manifest (the lock must be held), loads it as the
+ * current view and removes the files it no longer names. */
+int ix_publish(pl_index *ix, const ix_manifest *m, pl_err *err);
+/* Removes segment and delete files the current view does not name. */
+void ix_remove_orphans(pl_index *ix);
+/* Fills a manifest describing view v (entries allocated). */
+int ix_manifest_from_view(const ix_view *v, ix_manifest *m, pl_err *err);
+
+/* ---- segment_write.c ---- */
+
+typedef struct ix_seg_builder {
+    pl_buf ids, lens, dict, dindex, post, pos;
+    uint64_t n_docs, n_terms, total_len;
+    /* the term being built */
+    unsigned char prev[PL_INDEX_MAX_TERM];
+    uint32_t prev_len;
+    int have_prev;
+    unsigned char cur[PL_INDEX_MAX_TERM];
+    uint32_t cur_len;
+    uint64_t df;
+    int64_t last_doc, skip_last;
+    uint32_t blk_docs;
+    uint64_t n_blocks;
+    uint64_t term_pos_start;
+    pl_buf skip, blocks, blk, blk_pos;
+} ix_seg_builder;
+
+void ix_builder_init(ix_seg_builder *b);
+void ix_builder_free(ix_seg_builder *b);
+/* Docs are added first, ids ascending; their local numbers are 0, 1, ... */
+int ix_builder_add_doc(ix_seg_builder *b, int64_t id, uint32_t len);
+/* Then terms, strictly ascending; a term that receives no doc is dropped. */
+int ix_builder_term_begin(ix_seg_builder *b, const void *term, uint32_t len);
+int ix_builder_term_doc(ix_seg_builder *b, uint32_t local, const uint32_t *pos, uint32_t tf);
+int ix_builder_term_end(ix_seg_builder *b);
+/* Writes the segment file "<id>.seg" in dir and fsyncs it; *bytes gets its size. */
+int ix_builder_finish(ix_seg_builder *b, const char *dir, uint64_t id, uint64_t *bytes,
+                      pl_err *err);
+
+/* ---- postings.c: one segment's postings for one term ---- */
+
+typedef struct ix_seg_cursor {
+    const ix_segment *seg;
+    const unsigned char *skip, *skip_end;   /* skip table; NULL for one block */
+    const unsigned char *blk, *blk_end;     /* the current block's doc bytes */
+    const unsigned char *pos, *pos_end;     /* its positions */
+    const unsigned char *next_blk, *post_end;
+    const unsigned char *next_pos, *pos_all_end;
+    uint64_t left;    /* docs of the term not yet decoded */
+    uint32_t in_blk;  /* docs left in the current block */
+    int64_t blk_last; /* last doc of the current block; -1 when unknown */
+    int64_t skip_prev;
+    int64_t doc; /* current local doc; -1 before the first */
+    uint32_t tf;
+    int want_pos;
+    int bad; /* the term's postings header was unreadable */
+    uint32_t *positions;
+    uint32_t npos, cap;
+} ix_seg_cursor;
+
+/* The cursor must be zeroed before its first init; later inits reuse its
+ * positions buffer. */
+void ix_cursor_init(ix_seg_cursor *c, const ix_segment *s, const ix_term_info *ti,
+                    int want_pos);
+void ix_cursor_free(ix_seg_cursor *c);
+/* 1 on a doc, 0 at the end, <0 a status (corrupt data, out of memory). */
+int ix_cursor_next(ix_seg_cursor *c);
+/* Moves to the first doc >= target (staying when already there). */
+int ix_cursor_seek(ix_seg_cursor *c, int64_t target);
+
+/* ---- merge.c ---- */
+
+/* Merges adjacent segments while there are more than IX_MAX_SEGMENTS.
+ * The lock must be held. */
+int ix_maybe_merge(pl_index *ix, pl_err *err);
+/* Merges view segments [first, first+count) into one new segment. */
+int ix_merge_range(pl_index *ix, size_t first, size_t count, pl_err *err);
+
+#endif

@@ -1,0 +1,310 @@
+/*
+ * postings.c - iterating postings: per segment, then across the index.
+ *
+ * ix_seg_cursor decodes one term's postings in one segment: blocks of up to
+ * IX_BLOCK_DOCS docs, each doc a delta varint (low bit: tf == 1) and maybe a
+ * tf, with the positions in a separate section read only when asked for. The
+ * skip table before the blocks gives each block's last doc and byte lengths,
+ * so a seek jumps over whole blocks without decoding them.
+ *
+ * pl_postings chains the segments of one view in manifest order (ascending
+ * ids), hides deleted docs and maps local doc numbers to synopsis ids. It
+ * keeps a reference on its view, so a concurrent refresh is harmless.
+ */
+#include "index/index_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- one segment ---- */
+
+void ix_cursor_init(ix_seg_cursor *c, const ix_segment *s, const ix_term_info *ti,
+                    int want_pos) {
+    uint32_t *keep = c->positions, cap = c->cap; /* reused across segments */
+    memset(c, 0, sizeof *c);
+    c->positions = keep;
+    c->cap = cap;
+    c->seg = s;
+    c->want_pos = want_pos;
+    c->left = ti->df;
+    c->doc = -1;
+    c->blk_last = -1;
+    c->skip_prev = -1;
+    const unsigned char *p = s->post + ti->post_off;
+    c->post_end = p + ti->post_len;
+    c->next_pos = s->pos + ti->pos_off;
+    c->pos_all_end = c->next_pos + ti->pos_len;
+    if (ti->df > IX_BLOCK_DOCS) {
+        uint64_t skip_len;
+        if (pl_varint_get(&p, c->post_end, &skip_len) ||
+            skip_len > (uint64_t)(c->post_end - p)) {
+            c->bad = 1;
+            return;
+        }
+        c->skip = p;
+        c->skip_end = p + skip_len;
+        p = c->skip_end;
+    }
+    c->next_blk = p;
+}
+
+void ix_cursor_free(ix_seg_cursor *c) {
+    free(c->positions);
+    c->positions = NULL;
+    c->cap = 0;
+}
+
+static int load_block(ix_seg_cursor *c) {
+    if (c->skip) {
+        uint64_t d, nb, np;
+        if (pl_varint_get(&c->skip, c->skip_end, &d) ||
+            pl_varint_get(&c->skip, c->skip_end, &nb) ||
+            pl_varint_get(&c->skip, c->skip_end, &np))
+            return PL_ERR_CORRUPT;
+        if (d == 0 || d > c->seg->n_docs || (uint64_t)(c->skip_prev + (int64_t)d) >= c->seg->n_docs)
+            return PL_ERR_CORRUPT;
+        if (nb > (uint64_t)(c->post_end - c->next_blk) ||
+            np > (uint64_t)(c->pos_all_end - c->next_pos))
+            return PL_ERR_CORRUPT;
+        c->blk_last = c->skip_prev + (int64_t)d;
+        c->skip_prev = c->blk_last;
+        c->blk = c->next_blk;
+        c->blk_end = c->blk + nb;
+        c->pos = c->next_pos;
+        c->pos_end = c->pos + np;
+        c->in_blk = c->left < IX_BLOCK_DOCS ? (uint32_t)c->left : IX_BLOCK_DOCS;
+    } else {
+        if (c->left > IX_BLOCK_DOCS) return PL_ERR_CORRUPT;
+        c->blk_last = -1;
+        c->blk = c->next_blk;
+        c->blk_end = c->post_end;
+        c->pos = c->next_pos;
+        c->pos_end = c->pos_all_end;
+        c->in_blk = (uint32_t)c->left;
+    }
+    c->next_blk = c->blk_end;
+    c->next_pos = c->pos_end;
+    return PL_OK;
+}
+
+/* After a block's last doc: every byte must have been used, exactly. */
+static int check_block_end(const ix_seg_cursor *c) {
+    if (c->blk != c->blk_end) return PL_ERR_CORRUPT;
+    if (c->blk_last >= 0 && c->doc != c->blk_last) return PL_ERR_CORRUPT;
+    if (c->want_pos && c->pos != c->pos_end) return PL_ERR_CORRUPT;
+    if (c->left == 0) {
+        if (c->next_blk != c->post_end || (c->skip && c->skip != c->skip_end))
+            return PL_ERR_CORRUPT;
+        if (c->want_pos && c->next_pos != c->pos_all_end) return PL_ERR_CORRUPT;
+    }
+    return PL_OK;
+}
+
+static int read_positions(ix_seg_cursor *c) {
+    uint32_t tf = c->tf;
+    if (tf > (uint64_t)(c->pos_end - c->pos)) return PL_ERR_CORRUPT; /* >= 1 byte each */
+    if (tf > c->cap) {
+        uint32_t cap = c->cap ? c->cap : 16;
+        while (cap < tf) cap = cap > UINT32_MAX / 2 ? tf : cap * 2;
+        uint32_t *p = realloc(c->positions, (size_t)cap * sizeof *p);
+        if (!p) return PL_ERR_NOMEM;
+        c->positions = p;
+        c->cap = cap;
+    }
+    uint64_t at = 0;
+    for (uint32_t i = 0; i < tf; i++) {
+        uint64_t d;
+        if (pl_varint_get(&c->pos, c->pos_end, &d) || d > UINT32_MAX - at)
+            return PL_ERR_CORRUPT;
+        at += d;
+        c->positions[i] = (uint32_t)at;
+    }
+    c->npos = tf;
+    return PL_OK;
+}
+
+int ix_cursor_next(ix_seg_cursor *c) {
+    if (c->bad) return PL_ERR_CORRUPT;
+    if (c->in_blk == 0) {
+        if (c->left == 0) return 0;
+        int rc = load_block(c);
+        if (rc) return c->bad = 1, rc;
+    }
+    uint64_t v, tf = 1;
+    if (pl_varint_get(&c->blk, c->blk_end, &v)) return c->bad = 1, PL_ERR_CORRUPT;
+    uint64_t delta = v >> 1;
+    if (delta == 0 || delta > c->seg->n_docs - (uint64_t)(c->doc + 1))
+        return c->bad = 1, PL_ERR_CORRUPT;
+    if (!(v & 1) && (pl_varint_get(&c->blk, c->blk_end, &tf) || tf < 2 || tf > UINT32_MAX))
+        return c->bad = 1, PL_ERR_CORRUPT;
+    c->doc += (int64_t)delta;
+    c->tf = (uint32_t)tf;
+    c->npos = 0;
+    if (c->want_pos) {
+        int rc = read_positions(c);
+        if (rc) return c->bad = 1, rc;
+    }
+    c->in_blk--;
+    c->left--;
+    if (c->in_blk == 0 && check_block_end(c)) return c->bad = 1, PL_ERR_CORRUPT;
+    return 1;
+}
+
+int ix_cursor_seek(ix_seg_cursor *c, int64_t target) {
+    if (c->bad) return PL_ERR_CORRUPT;
+    if (c->doc >= target && c->doc >= 0) return 1;
+    for (;;) {
+        if (c->in_blk == 0) {
+            if (c->left == 0) return 0;
+            int rc = load_block(c);
+            if (rc) return c->bad = 1, rc;
+        }
+        if (c->blk_last < 0 || c->blk_last >= target) break;
+        /* The whole rest of this block lies below the target: jump over it.
+         * Its last doc becomes the base the next block's first delta uses. */
+        c->left -= c->in_blk;
+        c->in_blk = 0;
+        c->doc = c->blk_last;
+        c->blk = c->blk_end;
+        c->pos = c->pos_end;
+        if (c->left == 0 && check_block_end(c)) return c->bad = 1, PL_ERR_CORRUPT;
+    }
+    int rc;
+    while ((rc = ix_cursor_next(c)) == 1 && c->doc < target) {}
+    return rc;
+}
+
+/* ---- across the index ---- */
+
+struct pl_postings {
+    ix_view *view;
+    int want_pos;
+    size_t cur;      /* view segment being read; view->n at the end */
+    int active;      /* the cursor is set up for segment cur */
+    int started;
+    int status;      /* sticky: a corrupt segment stops the iterator */
+    ix_term_info *ti; /* the term in each view segment; df 0 when absent */
+    ix_seg_cursor c;
+    int64_t doc;
+    uint32_t tf, doclen;
+};
+
+int pl_postings_open(pl_index *ix, const char *term, size_t len, int positions,
+                     pl_postings **out, pl_err *err) {
+    *out = NULL;
+    ix_view *v = ix->view;
+    pl_postings *p = calloc(1, sizeof *p);
+    ix_term_info *ti = calloc(v->n ? v->n : 1, sizeof *ti);
+    if (!p || !ti) {
+        free(p);
+        free(ti);
+        return pl_err_set(err, PL_ERR_NOMEM, "out of memory opening postings");
+    }
+    for (size_t i = 0; i < v->n; i++) {
+        int rc = ix_segment_lookup(v->segs[i].seg, term, len, &ti[i], err);
+        if (rc < 0) {
+            free(p);
+            free(ti);
+            return rc;
+        }
+        if (rc == 0) ti[i].df = 0;
+    }
+    p->view = v;
+    v->refs++;
+    p->want_pos = positions != 0;
+    p->ti = ti;
+    *out = p;
+    return PL_OK;
+}
+
+void pl_postings_close(pl_postings *p) {
+    if (!p) return;
+    ix_cursor_free(&p->c);
+    free(p->ti);
+    ix_view_release(p->view);
+    free(p);
+}
+
+static void start_segment(pl_postings *p) {
+    ix_cursor_init(&p->c, p->view->segs[p->cur].seg, &p->ti[p->cur], p->want_pos);
+    p->active = 1;
+}
+
+static void next_segment(pl_postings *p) {
+    p->active = 0;
+    p->cur++;
+}
+
+/* The cursor is on a doc: take it unless deleted. 1 taken, 0 deleted. */
+static int take(pl_postings *p) {
+    const ix_view_seg *vs = &p->view->segs[p->cur];
+    if (ix_is_deleted(vs->del, (uint64_t)p->c.doc)) return 0;
+    p->doc = ix_seg_doc_id(vs->seg, (uint64_t)p->c.doc);
+    p->doclen = ix_seg_doc_len(vs->seg, (uint64_t)p->c.doc);
+    p->tf = p->c.tf;
+    return 1;
+}
+
+int pl_postings_next(pl_postings *p) {
+    if (p->status) return p->status;
+    p->started = 1;
+    for (;;) {
+        if (!p->active) {
+            while (p->cur < p->view->n && p->ti[p->cur].df == 0) p->cur++;
+            if (p->cur >= p->view->n) return 0;
+            start_segment(p);
+        }
+        int rc = ix_cursor_next(&p->c);
+        if (rc < 0) return p->status = rc;
+        if (rc == 0) {
+            next_segment(p);
+            continue;
+        }
+        if (take(p)) return 1;
+    }
+}
+
+int pl_postings_seek(pl_postings *p, int64_t target) {
+    if (p->status) return p->status;
+    if (p->started && p->cur >= p->view->n) return 0;
+    if (p->started && p->active && p->doc >= target) return 1;
+    p->started = 1;
+    for (;;) {
+        /* Segments hold ascending, disjoint id ranges: skip whole ones. */
+        while (p->cur < p->view->n &&
+               (p->ti[p->cur].df == 0 || p->view->segs[p->cur].seg->last_id < target)) {
+            next_segment(p);
+        }
+        if (p->cur >= p->view->n) return 0;
+        if (!p->active) start_segment(p);
+        const ix_segment *s = p->view->segs[p->cur].seg;
+        int rc = ix_cursor_seek(&p->c, (int64_t)ix_seg_lower_bound(s, target));
+        /* The id check is redundant with a sound doc table; it guarantees
+         * progress even when a damaged one is out of order. */
+        while (rc == 1 && (!take(p) || p->doc < target)) rc = ix_cursor_next(&p->c);
+        if (rc < 0) return p->status = rc;
+        if (rc == 1) return 1;
+        next_segment(p);
+    }
+}
+
+int64_t pl_postings_doc(const pl_postings *p) {
+    return p->doc;
+}
+
+uint32_t pl_postings_tf(const pl_postings *p) {
+    return p->tf;
+}
+
+uint32_t pl_postings_doclen(const pl_postings *p) {
+    return p->doclen;
+}
+
+const uint32_t *pl_postings_positions(const pl_postings *p, uint32_t *n) {
+    if (!p->want_pos || !p->active) {
+        *n = 0;
+        return NULL;
+    }
+    *n = p->c.npos;
+    return p->c.positions;
+}

@@ -1,0 +1,455 @@
+/*
+ * writer.c - collecting changes in memory and committing them.
+ *
+ * Added documents go into an in-memory inverted index: a hash table from
+ * term to a growing buffer of postings (doc ordinal delta, tf, position
+ * deltas, all varints). Deletes of documents in existing segments become
+ * copy-on-write delete bitmaps; deletes of documents added in this writer
+ * just mark them, and they are left out when the segment is written.
+ *
+ * Commit writes the new segment and delete files, fsyncs them, then
+ * publishes one manifest naming them: until that rename nothing is visible,
+ * and a failure leaves the old manifest in charge (the files written for
+ * the failed commit are removed as orphans).
+ */
+#include "index/index_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+typedef struct wterm {
+    uint32_t off, len; /* the term's bytes in the arena */
+    uint32_t hash;
+    uint32_t df;
+    int64_t last; /* ordinal of the last doc posted; -1 before any */
+    pl_buf post;
+} wterm;
+
+typedef struct tokpair {
+    uint32_t term, pos;
+} tokpair;
+
+struct pl_index_writer {
+    pl_index *ix;
+    ix_view *base; /* the view the writer's deletes refer to */
+    int status;    /* set when a failure left the writer unusable */
+    int delete_all;
+    int64_t max_id; /* added ids must exceed this */
+
+    int64_t *ids; /* added documents, by ordinal (ascending ids) */
+    uint32_t *lens;
+    unsigned char *gone; /* deleted again before the commit */
+    size_t n_docs, cap_docs, n_gone;
+
+    pl_buf arena; /* term bytes */
+    wterm *terms;
+    size_t n_terms, cap_terms;
+    uint32_t *table; /* open addressing: term index + 1, 0 when free */
+    size_t table_cap;
+
+    tokpair *pairs; /* scratch for one document */
+    size_t cap_pairs;
+
+    unsigned char **newbits; /* per base segment: its updated delete bitmap */
+    uint64_t *new_deleted;   /* per base segment: its updated delete count */
+};
+
+/* ---- in-memory inverted index ---- */
+
+static int grow_table(pl_index_writer *w) {
+    size_t cap = w->table_cap ? w->table_cap * 2 : 1024;
+    uint32_t *t = calloc(cap, sizeof *t);
+    if (!t) return PL_ERR_NOMEM;
+    for (size_t i = 0; i < w->n_terms; i++) {
+        size_t slot = w->terms[i].hash & (cap - 1);
+        while (t[slot]) slot = (slot + 1) & (cap - 1);
+        t[slot] = (uint32_t)i + 1;
+    }
+    free(w->table);
+    w->table = t;
+    w->table_cap = cap;
+    return PL_OK;
+}
+
+/* Finds or adds a term; returns its index, or -1 when out of memory. */
+static int64_t intern(pl_index_writer *w, const char *term, uint32_t len) {
+    if ((w->n_terms + 1) * 2 > w->table_cap && grow_table(w)) return -1;
+    uint32_t h = (uint32_t)XXH3_64bits(term, len);
+    size_t mask = w->table_cap - 1, slot = h & mask;
+    while (w->table[slot]) {
+        const wterm *t = &w->terms[w->table[slot] - 1];
+        if (t->hash == h && t->len == len && memcmp(w->arena.data + t->off, term, len) == 0)
+            return w->table[slot] - 1;
+        slot = (slot + 1) & mask;
+    }
+    if (w->n_terms >= UINT32_MAX - 1 || w->arena.len > UINT32_MAX - len) return -1;
+    if (w->n_terms == w->cap_terms) {
+        size_t cap = w->cap_terms ? w->cap_terms * 2 : 256;
+        wterm *t = realloc(w->terms, cap * sizeof *t);
+        if (!t) return -1;
+        w->terms = t;
+        w->cap_terms = cap;
+    }
+    uint32_t off = (uint32_t)w->arena.len;
+    pl_buf_append(&w->arena, term, len);
+    if (w->arena.oom) return -1;
+    wterm *t = &w->terms[w->n_terms];
+    t->off = off;
+    t->len = len;
+    t->hash = h;
+    t->df = 0;
+    t->last = -1;
+    memset(&t->post, 0, sizeof t->post);
+    w->table[slot] = (uint32_t)++w->n_terms;
+    return (int64_t)w->n_terms - 1;
+}
+
+static int cmp_pair(const void *a, const void *b) {
+    const tokpair *x = a, *y = b;
+    if (x->term != y->term) return x->term < y->term ? -1 : 1;
+    return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+static int grow_docs(pl_index_writer *w) {
+    if (w->n_docs < w->cap_docs) return PL_OK;
+    size_t cap = w->cap_docs ? w->cap_docs * 2 : 256;
+    int64_t *ids = realloc(w->ids, cap * sizeof *ids);
+    if (!ids) return PL_ERR_NOMEM;
+    w->ids = ids;
+    uint32_t *lens = realloc(w->lens, cap * sizeof *lens);
+    if (!lens) return PL_ERR_NOMEM;
+    w->lens = lens;
+    unsigned char *gone = realloc(w->gone, cap);
+    if (!gone) return PL_ERR_NOMEM;
+    w->gone = gone;
+    w->cap_docs = cap;
+    return PL_OK;
+}
+
+int pl_index_add(pl_index_writer *w, int64_t doc, const pl_index_token *toks, size_t n,
+                 pl_err *err) {
+    if (w->status) return pl_err_set(err, w->status, "the index writer failed earlier");
+    if (doc <= w->max_id)
+        return pl_err_set(err, PL_ERR_USAGE, "index: document %lld does not exceed %lld",
+                          (long long)doc, (long long)w->max_id);
+    if (n > UINT32_MAX || w->n_docs >= UINT32_MAX - 1)
+        return pl_err_set(err, PL_ERR_USAGE, "index: document %lld is too large",
+                          (long long)doc);
+    if (grow_docs(w)) return pl_err_set(err, PL_ERR_NOMEM, "index: out of memory");
+    if (n > w->cap_pairs) {
+        tokpair *p = realloc(w->pairs, n * sizeof *p);
+        if (!p) return pl_err_set(err, PL_ERR_NOMEM, "index: out of memory");
+        w->pairs = p;
+        w->cap_pairs = n;
+    }
+
+    /* Group the tokens by term (positions ascending within each term). */
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (toks[i].len == 0 || toks[i].len > PL_INDEX_MAX_TERM) continue;
+        int64_t t = intern(w, toks[i].term, toks[i].len);
+        if (t < 0) {
+            w->status = PL_ERR_NOMEM;
+            return pl_err_set(err, PL_ERR_NOMEM, "index: out of memory");
+        }
+        w->pairs[m].term = (uint32_t)t;
+        w->pairs[m].pos = toks[i].pos;
+        m++;
+    }
+    if (m > 1) qsort(w->pairs, m, sizeof *w->pairs, cmp_pair);
+
+    int64_t ord = (int64_t)w->n_docs;
+    for (size_t i = 0; i < m;) {
+        size_t j = i;
+        while (j < m && w->pairs[j].term == w->pairs[i].term) j++;
+        wterm *t = &w->terms[w->pairs[i].term];
+        pl_buf_put_varint(&t->post, (uint64_t)(ord - t->last));
+        pl_buf_put_varint(&t->post, j - i);
+        uint32_t prev = 0;
+        for (size_t k = i; k < j; k++) {
+            pl_buf_put_varint(&t->post, w->pairs[k].pos - prev);
+            prev = w->pairs[k].pos;
+        }
+        if (t->post.oom) {
+            /* Part of the document is posted: the writer cannot go on. */
+            w->status = PL_ERR_NOMEM;
+            return pl_err_set(err, PL_ERR_NOMEM, "index: out of memory");
+        }
+        t->last = ord;
+        t->df++;
+        i = j;
+    }
+    w->ids[w->n_docs] = doc;
+    w->lens[w->n_docs] = (uint32_t)n;
+    w->gone[w->n_docs] = 0;
+    w->n_docs++;
+    w->max_id = doc;
+    return PL_OK;
+}
+
+/* ---- deletes ---- */
+
+static int delete_in_segment(pl_index_writer *w, int64_t doc) {
+    ix_view *v = w->base;
+    size_t lo = 0, hi = v->n; /* first segment whose last id >= doc */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v->segs[mid].seg->last_id < doc) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo == v->n || v->segs[lo].seg->first_id > doc) return PL_OK;
+    const ix_segment *s = v->segs[lo].seg;
+    uint64_t local = ix_seg_lower_bound(s, doc);
+    if (local >= s->n_docs || ix_seg_doc_id(s, local) != doc) return PL_OK;
+    if (!w->newbits[lo]) {
+        uint64_t nb = ix_bitmap_bytes(s->n_docs);
+        unsigned char *bits = calloc(nb, 1);
+        if (!bits) return PL_ERR_NOMEM;
+        const ix_deletes *d = v->segs[lo].del;
+        if (d) memcpy(bits, d->bits, nb);
+        w->newbits[lo] = bits;
+        w->new_deleted[lo] = d ? d->n_deleted : 0;
+    }
+    if (ix_bit(w->newbits[lo], local)) return PL_OK; /* deleted already */
+    w->newbits[lo][local >> 3] |= (unsigned char)(1u << (local & 7));
+    w->new_deleted[lo]++;
+    return PL_OK;
+}
+
+int pl_index_delete(pl_index_writer *w, int64_t doc, pl_err *err) {
+    if (w->status) return pl_err_set(err, w->status, "the index writer failed earlier");
+    if (w->n_docs > 0 && doc >= w->ids[0]) {
+        size_t lo = 0, hi = w->n_docs;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (w->ids[mid] < doc) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo < w->n_docs && w->ids[lo] == doc && !w->gone[lo]) {
+            w->gone[lo] = 1;
+            w->n_gone++;
+        }
+        return PL_OK;
+    }
+    if (w->delete_all) return PL_OK;
+    if (delete_in_segment(w, doc))
+        return pl_err_set(err, PL_ERR_NOMEM, "index: out of memory deleting %lld",
+                          (long long)doc);
+    return PL_OK;
+}
+
+int pl_index_delete_all(pl_index_writer *w, pl_err *err) {
+    if (w->status) return pl_err_set(err, w->status, "the index writer failed earlier");
+    w->delete_all = 1;
+    /* Ids restart: only the writer's own additions still constrain them. */
+    w->max_id = w->n_docs ? w->ids[w->n_docs - 1] : INT64_MIN;
+    return PL_OK;
+}
+
+/* ---- begin, abort ---- */
+
+int pl_index_begin(pl_index *ix, pl_index_writer **out, pl_err *err) {
+    *out = NULL;
+    if (ix->flags & PL_INDEX_READONLY)
+        return pl_err_set(err, PL_ERR_USAGE, "%s: opened read-only", ix->dir);
+    if (ix->writer)
+        return pl_err_set(err, PL_ERR_USAGE, "%s: a write is already in progress", ix->dir);
+    int rc = ix_lock(ix, err);
+    if (rc) return rc;
+    rc = ix_reload(ix, err); /* write on top of the latest commit */
+    if (rc) {
+        ix_unlock(ix);
+        return rc;
+    }
+    pl_index_writer *w = calloc(1, sizeof *w);
+    size_t n = ix->view->n ? ix->view->n : 1;
+    if (w) {
+        w->newbits = calloc(n, sizeof *w->newbits);
+        w->new_deleted = calloc(n, sizeof *w->new_deleted);
+    }
+    if (!w || !w->newbits || !w->new_deleted) {
+        if (w) {
+            free(w->newbits);
+            free(w->new_deleted);
+        }
+        free(w);
+        ix_unlock(ix);
+        return pl_err_set(err, PL_ERR_NOMEM, "%s: out of memory", ix->dir);
+    }
+    w->ix = ix;
+    w->base = ix->view;
+    w->base->refs++;
+    const ix_view *v = w->base;
+    w->max_id = v->n ? v->segs[v->n - 1].seg->last_id : INT64_MIN;
+    ix->writer = w;
+    *out = w;
+    return PL_OK;
+}
+
+static void writer_free(pl_index_writer *w) {
+    for (size_t i = 0; i < w->n_terms; i++) pl_buf_free(&w->terms[i].post);
+    free(w->terms);
+    free(w->table);
+    pl_buf_free(&w->arena);
+    free(w->ids);
+    free(w->lens);
+    free(w->gone);
+    free(w->pairs);
+    for (size_t i = 0; i < w->base->n; i++) free(w->newbits[i]);
+    free(w->newbits);
+    free(w->new_deleted);
+    ix_view_release(w->base);
+    w->ix->writer = NULL;
+    ix_unlock(w->ix);
+    free(w);
+}
+
+void pl_index_abort(pl_index_writer *w) {
+    if (w) writer_free(w);
+}
+
+/* ---- commit ---- */
+
+typedef struct term_ref {
+    const unsigned char *bytes;
+    uint32_t len, index;
+} term_ref;
+
+static int cmp_term_ref(const void *a, const void *b) {
+    const term_ref *x = a, *y = b;
+    return ix_term_cmp(x->bytes, x->len, y->bytes, y->len);
+}
+
+/* Feeds the live added documents and their postings, sorted by term. */
+static int fill_builder(pl_index_writer *w, ix_seg_builder *b) {
+    uint32_t *newno = malloc((w->n_docs ? w->n_docs : 1) * sizeof *newno);
+    term_ref *order = malloc((w->n_terms ? w->n_terms : 1) * sizeof *order);
+    uint32_t *pos = NULL;
+    uint64_t cap = 0;
+    int rc = (!newno || !order) ? PL_ERR_NOMEM : PL_OK;
+    uint32_t k = 0;
+    for (size_t i = 0; i < w->n_docs && rc == PL_OK; i++) {
+        if (w->gone[i]) continue;
+        newno[i] = k++;
+        rc = ix_builder_add_doc(b, w->ids[i], w->lens[i]);
+    }
+    if (rc == PL_OK) {
+        for (size_t i = 0; i < w->n_terms; i++)
+            order[i] = (term_ref){w->arena.data + w->terms[i].off, w->terms[i].len,
+                                  (uint32_t)i};
+        if (w->n_terms > 1) qsort(order, w->n_terms, sizeof *order, cmp_term_ref);
+    }
+    for (size_t i = 0; i < w->n_terms && rc == PL_OK; i++) {
+        const wterm *t = &w->terms[order[i].index];
+        rc = ix_builder_term_begin(b, order[i].bytes, order[i].len);
+        const unsigned char *p = t->post.data, *end = p + t->post.len;
+        int64_t ord = -1;
+        while (rc == PL_OK && p < end) {
+            uint64_t d, tf;
+            if (pl_varint_get(&p, end, &d) || pl_varint_get(&p, end, &tf) || tf == 0 ||
+                tf > UINT32_MAX) {
+                rc = PL_ERR_INTERNAL;
+                break;
+            }
+            ord += (int64_t)d;
+            if (tf > cap) {
+                uint32_t *np = realloc(pos, tf * sizeof *np);
+                if (!np) {
+                    rc = PL_ERR_NOMEM;
+                    break;
+                }
+                pos = np;
+                cap = tf;
+            }
+            uint64_t at = 0;
+            for (uint64_t j = 0; j < tf; j++) {
+                uint64_t pd;
+                if (pl_varint_get(&p, end, &pd)) {
+                    rc = PL_ERR_INTERNAL;
+                    break;
+                }
+                at += pd;
+                pos[j] = (uint32_t)at;
+            }
+            if (rc == PL_OK && !w->gone[ord])
+                rc = ix_builder_term_doc(b, newno[ord], pos, (uint32_t)tf);
+        }
+        if (rc == PL_OK) rc = ix_builder_term_end(b);
+    }
+    free(newno);
+    free(order);
+    free(pos);
+    return rc;
+}
+
+/* After a failed commit: whatever the manifest on disk names is the truth;
+ * the files this commit wrote are orphans unless it got published. */
+static void clean_after_failure(pl_index *ix) {
+    pl_err ignored = PL_ERR_INIT;
+    if (ix_reload(ix, &ignored) == PL_OK) ix_remove_orphans(ix);
+}
+
+int pl_index_commit(pl_index_writer *w, uint64_t seq, pl_err *err) {
+    pl_index *ix = w->ix;
+    const ix_view *v = w->base;
+    if (w->status) {
+        int st = w->status;
+        writer_free(w);
+        return pl_err_set(err, st, "%s: the index writer failed earlier", ix->dir);
+    }
+    ix_manifest m;
+    int rc = ix_manifest_from_view(v, &m, err);
+    if (rc) {
+        writer_free(w);
+        return rc;
+    }
+    m.gen = v->gen + 1;
+    m.seq = seq;
+
+    /* Deletes in existing segments: a new delete file per touched segment,
+     * or no entry at all for a segment left without a live document. */
+    size_t kept = 0;
+    for (size_t i = 0; i < v->n && rc == PL_OK; i++) {
+        ix_manifest_entry e = m.e[i];
+        if (w->delete_all) continue;
+        if (w->newbits[i]) {
+            if (w->new_deleted[i] == e.n_docs) continue;
+            rc = ix_deletes_write(ix->dir, e.seg_id, m.gen, e.n_docs, w->newbits[i],
+                                  w->new_deleted[i], &(uint64_t){0}, err);
+            e.del_gen = m.gen;
+            e.n_deleted = w->new_deleted[i];
+        }
+        m.e[kept++] = e;
+    }
+    m.n = kept;
+
+    if (rc == PL_OK && w->n_docs > w->n_gone) {
+        ix_seg_builder *b = malloc(sizeof *b);
+        if (!b) rc = pl_err_set(err, PL_ERR_NOMEM, "%s: out of memory", ix->dir);
+        else {
+            ix_builder_init(b);
+            uint64_t id = m.next_seg_id++, bytes = 0;
+            rc = fill_builder(w, b);
+            if (rc) pl_err_set(err, rc, "%s: cannot build a segment: %s", ix->dir,
+                               pl_strerror(rc));
+            else rc = ix_builder_finish(b, ix->dir, id, &bytes, err);
+            ix_builder_free(b);
+            free(b);
+            m.e[m.n++] = (ix_manifest_entry){id, w->n_docs - w->n_gone, bytes, 0, 0};
+        }
+    }
+    if (rc == PL_OK) rc = ix_publish(ix, &m, err);
+    ix_manifest_free(&m);
+    if (rc) {
+        clean_after_failure(ix);
+        writer_free(w);
+        return rc;
+    }
+    /* The commit is published; merging only tidies. A failed merge leaves
+     * the index valid (with more segments), and the next commit retries. */
+    pl_err merge_err = PL_ERR_INIT;
+    if (ix_maybe_merge(ix, &merge_err) != PL_OK) clean_after_failure(ix);
+    writer_free(w);
+    return PL_OK;
+}
