@@ -25,7 +25,8 @@ void ix_deletes_release(ix_deletes *d) {
 
 static uint64_t popcount_bytes(const unsigned char *p, uint64_t n) {
     uint64_t c = 0;
-    for (uint64_t i = 0; i < n; i++) c += (uint64_t)__builtin_popcount(p[i]);
+    for (uint64_t i = 0; i < n; i++)
+        c += (uint64_t)__builtin_popcount(p[i]);
     return c;
 }
 
@@ -43,13 +44,18 @@ int ix_deletes_load(const char *dir, uint64_t seg_id, uint64_t gen, uint64_t n_d
 
     uint64_t nbytes = ix_bitmap_bytes(n_docs);
     const char *why = NULL;
-    if ((uint64_t)len != IX_DEL_HEADER + nbytes + 8) why = "wrong size";
-    else if (pl_get_u32le(d) != IX_DEL_MAGIC) why = "bad magic";
-    else if (pl_get_u32le(d + 4) != IX_VERSION) why = "unsupported version";
-    else if (XXH3_64bits(d, len - 8) != pl_get_u64le(d + len - 8)) why = "checksum mismatch";
+    if ((uint64_t)len != IX_DEL_HEADER + nbytes + 8)
+        why = "wrong size";
+    else if (pl_get_u32le(d) != IX_DEL_MAGIC)
+        why = "bad magic";
+    else if (pl_get_u32le(d + 4) != IX_VERSION)
+        why = "unsupported version";
+    else if (XXH3_64bits(d, len - 8) != pl_get_u64le(d + len - 8))
+        why = "checksum mismatch";
     else if (pl_get_u64le(d + 8) != seg_id || pl_get_u64le(d + 16) != gen)
         why = "names another segment or generation";
-    else if (pl_get_u64le(d + 24) != n_docs) why = "document count disagrees with the manifest";
+    else if (pl_get_u64le(d + 24) != n_docs)
+        why = "document count disagrees with the manifest";
     else if (pl_get_u64le(d + 32) != n_deleted ||
              popcount_bytes(d + IX_DEL_HEADER, nbytes) != n_deleted)
         why = "deleted count disagrees with its bitmap or the manifest";
@@ -108,7 +114,8 @@ int ix_deletes_write(const char *dir, uint64_t seg_id, uint64_t gen, uint64_t n_
     uint64_t sum = XXH3_64bits_digest(st);
     XXH3_freeState(st);
     unsigned char tail[8];
-    for (int i = 0; i < 8; i++) tail[i] = (unsigned char)(sum >> (8 * i));
+    for (int i = 0; i < 8; i++)
+        tail[i] = (unsigned char)(sum >> (8 * i));
 
     char name[IX_NAME_MAX], path[IX_PATH_MAX];
     ix_del_name(name, seg_id, gen);

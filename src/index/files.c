@@ -111,7 +111,8 @@ int ix_read_file(const char *path, unsigned char **data, size_t *len, pl_err *er
 int ix_fsync_dir(const char *dir, pl_err *err) {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
-        return pl_err_set(err, PL_ERR_IO, "%s: cannot open folder: %s", dir, strerror(errno));
+        return pl_err_set(err, PL_ERR_IO, "%s: cannot open folder: %s", dir,
+                          strerror(errno));
     int rc = fsync(fd);
     int e = errno;
     close(fd);

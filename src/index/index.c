@@ -39,7 +39,8 @@ static uint64_t deleted_length(const ix_segment *s, const ix_deletes *d) {
     for (uint64_t byte = 0; byte < ix_bitmap_bytes(s->n_docs); byte++) {
         if (!d->bits[byte]) continue;
         for (int bit = 0; bit < 8; bit++)
-            if (d->bits[byte] >> bit & 1) sum += ix_seg_doc_len(s, byte * 8 + (uint64_t)bit);
+            if (d->bits[byte] >> bit & 1)
+                sum += ix_seg_doc_len(s, byte * 8 + (uint64_t)bit);
     }
     return sum;
 }
@@ -65,6 +66,7 @@ static int build_view(pl_index *ix, const ix_manifest *m, ix_view **out, pl_err 
     v->gen = m->gen;
     v->seq = m->seq;
     v->next_seg_id = m->next_seg_id;
+    v->man_sum = m->sum;
     v->stats.bytes = m->bytes;
     int rc = PL_OK;
     for (size_t i = 0; i < m->n && rc == PL_OK; i++) {
@@ -80,7 +82,8 @@ static int build_view(pl_index *ix, const ix_manifest *m, ix_view **out, pl_err 
             vs->seg = old->seg;
             vs->seg->refs++;
         } else {
-            rc = ix_segment_open(ix->dir, e->seg_id, e->seg_bytes, e->n_docs, &vs->seg, err);
+            rc =
+                ix_segment_open(ix->dir, e->seg_id, e->seg_bytes, e->n_docs, &vs->seg, err);
             if (rc == PL_ERR_NOTFOUND) {
                 char name[IX_NAME_MAX];
                 ix_seg_name(name, e->seg_id);
@@ -95,8 +98,8 @@ static int build_view(pl_index *ix, const ix_manifest *m, ix_view **out, pl_err 
                 vs->del->refs++;
                 vs->deleted_len = old->deleted_len;
             } else {
-                rc = ix_deletes_load(ix->dir, e->seg_id, e->del_gen, e->n_docs, e->n_deleted,
-                                     &vs->del, err);
+                rc = ix_deletes_load(ix->dir, e->seg_id, e->del_gen, e->n_docs,
+                                     e->n_deleted, &vs->del, err);
                 if (rc == PL_ERR_NOTFOUND) {
                     char name[IX_NAME_MAX];
                     ix_del_name(name, e->seg_id, e->del_gen);
@@ -108,8 +111,8 @@ static int build_view(pl_index *ix, const ix_manifest *m, ix_view **out, pl_err 
             v->stats.bytes += vs->del->bytes;
         }
         if (i > 0 && v->segs[i - 1].seg->last_id >= vs->seg->first_id) {
-            rc = pl_err_set(err, PL_ERR_CORRUPT, "%s: segments out of id order at %s", ix->dir,
-                            vs->seg->path);
+            rc = pl_err_set(err, PL_ERR_CORRUPT, "%s: segments out of id order at %s",
+                            ix->dir, vs->seg->path);
             break;
         }
         v->stats.docs += e->n_docs - e->n_deleted;
@@ -131,9 +134,11 @@ int ix_reload(pl_index *ix, pl_err *err) {
         pl_err local = PL_ERR_INIT;
         ix_manifest m;
         int rc = ix_manifest_read(ix->dir, &m, &local);
-        if (rc == PL_ERR_NOTFOUND) memset(&m, 0, sizeof m); /* a new, empty index */
-        else if (rc) return pl_err_set(err, rc, "%s", local.msg);
-        if (ix->view && ix->view->gen == m.gen) {
+        if (rc == PL_ERR_NOTFOUND)
+            memset(&m, 0, sizeof m); /* a new, empty index */
+        else if (rc)
+            return pl_err_set(err, rc, "%s", local.msg);
+        if (ix->view && ix->view->gen == m.gen && ix->view->man_sum == m.sum) {
             ix_manifest_free(&m);
             return PL_OK;
         }
@@ -256,7 +261,8 @@ int pl_index_open(const char *dir, int flags, pl_index **out, pl_err *err) {
             return pl_err_set(err, PL_ERR_IO, "%s: %s", dir, strerror(errno));
         if (readonly) return pl_err_set(err, PL_ERR_NOTFOUND, "%s: no index folder", dir);
         if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-            return pl_err_set(err, PL_ERR_IO, "%s: cannot create: %s", dir, strerror(errno));
+            return pl_err_set(err, PL_ERR_IO, "%s: cannot create: %s", dir,
+                              strerror(errno));
     } else if (!S_ISDIR(st.st_mode)) {
         return pl_err_set(err, PL_ERR_IO, "%s: not a folder", dir);
     }
@@ -275,9 +281,12 @@ int pl_index_open(const char *dir, int flags, pl_index **out, pl_err *err) {
         /* Clean up after a crashed writer, unless a live one is at work. */
         pl_err local = PL_ERR_INIT;
         rc = ix_lock(ix, &local);
-        if (rc == PL_OK) locked = 1;
-        else if (rc != PL_ERR_BUSY) pl_err_set(err, rc, "%s", local.msg);
-        else rc = PL_OK;
+        if (rc == PL_OK)
+            locked = 1;
+        else if (rc != PL_ERR_BUSY)
+            pl_err_set(err, rc, "%s", local.msg);
+        else
+            rc = PL_OK;
     }
     if (rc == PL_OK) rc = ix_reload(ix, err);
     if (rc == PL_OK && locked) ix_remove_orphans(ix);
@@ -315,7 +324,8 @@ uint64_t pl_index_df(pl_index *ix, const char *term, size_t len) {
     uint64_t df = 0;
     for (size_t i = 0; i < ix->view->n; i++) {
         ix_term_info ti;
-        if (ix_segment_lookup(ix->view->segs[i].seg, term, len, &ti, NULL) == 1) df += ti.df;
+        if (ix_segment_lookup(ix->view->segs[i].seg, term, len, &ti, NULL) == 1)
+            df += ti.df;
     }
     return df;
 }
@@ -353,8 +363,8 @@ int pl_index_verify(pl_index *ix, pl_err *err) {
             rc = ix_deletes_load(ix->dir, vs->seg->id, vs->del->gen, vs->seg->n_docs,
                                  vs->del->n_deleted, &d, err);
             if (rc == PL_ERR_NOTFOUND)
-                rc = pl_err_set(err, PL_ERR_CORRUPT, "%s: delete file %llu missing", ix->dir,
-                                (unsigned long long)vs->del->gen);
+                rc = pl_err_set(err, PL_ERR_CORRUPT, "%s: delete file %llu missing",
+                                ix->dir, (unsigned long long)vs->del->gen);
             if (rc == PL_OK) ix_deletes_release(d);
         }
     }

@@ -75,6 +75,7 @@ typedef struct ix_manifest {
     size_t n;
     ix_manifest_entry *e;
     uint64_t bytes; /* size of the manifest file */
+    uint64_t sum;   /* its checksum: tells a recreated folder's manifest apart */
 } ix_manifest;
 
 /* PL_ERR_NOTFOUND (no message) when the folder has no manifest yet. */
@@ -188,6 +189,7 @@ typedef struct ix_view_seg {
 typedef struct ix_view {
     int refs;
     uint64_t gen, seq, next_seg_id;
+    uint64_t man_sum; /* checksum of the manifest this view was built from */
     size_t n;
     ix_view_seg *segs;
     pl_index_stats stats;
@@ -240,7 +242,8 @@ void ix_builder_free(ix_seg_builder *b);
 int ix_builder_add_doc(ix_seg_builder *b, int64_t id, uint32_t len);
 /* Then terms, strictly ascending; a term that receives no doc is dropped. */
 int ix_builder_term_begin(ix_seg_builder *b, const void *term, uint32_t len);
-int ix_builder_term_doc(ix_seg_builder *b, uint32_t local, const uint32_t *pos, uint32_t tf);
+int ix_builder_term_doc(ix_seg_builder *b, uint32_t local, const uint32_t *pos,
+                        uint32_t tf);
 int ix_builder_term_end(ix_seg_builder *b);
 /* Writes the segment file "<id>.seg" in dir and fsyncs it; *bytes gets its size. */
 int ix_builder_finish(ix_seg_builder *b, const char *dir, uint64_t id, uint64_t *bytes,
@@ -250,9 +253,9 @@ int ix_builder_finish(ix_seg_builder *b, const char *dir, uint64_t id, uint64_t 
 
 typedef struct ix_seg_cursor {
     const ix_segment *seg;
-    const unsigned char *skip, *skip_end;   /* skip table; NULL for one block */
-    const unsigned char *blk, *blk_end;     /* the current block's doc bytes */
-    const unsigned char *pos, *pos_end;     /* its positions */
+    const unsigned char *skip, *skip_end; /* skip table; NULL for one block */
+    const unsigned char *blk, *blk_end;   /* the current block's doc bytes */
+    const unsigned char *pos, *pos_end;   /* its positions */
     const unsigned char *next_blk, *post_end;
     const unsigned char *next_pos, *pos_all_end;
     uint64_t left;    /* docs of the term not yet decoded */

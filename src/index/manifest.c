@@ -32,10 +32,14 @@ int ix_manifest_read(const char *dir, ix_manifest *m, pl_err *err) {
     if (rc != PL_OK) return rc;
 
     const char *why = NULL;
-    if (len < IX_MAN_HEADER + 8) why = "truncated";
-    else if (pl_get_u32le(d) != IX_MAN_MAGIC) why = "bad magic";
-    else if (pl_get_u32le(d + 4) != IX_VERSION) why = "unsupported version";
-    else if (XXH3_64bits(d, len - 8) != pl_get_u64le(d + len - 8)) why = "checksum mismatch";
+    if (len < IX_MAN_HEADER + 8)
+        why = "truncated";
+    else if (pl_get_u32le(d) != IX_MAN_MAGIC)
+        why = "bad magic";
+    else if (pl_get_u32le(d + 4) != IX_VERSION)
+        why = "unsupported version";
+    else if (XXH3_64bits(d, len - 8) != pl_get_u64le(d + len - 8))
+        why = "checksum mismatch";
     if (!why) {
         uint32_t n = pl_get_u32le(d + 32);
         if ((uint64_t)len != IX_MAN_HEADER + (uint64_t)n * IX_MAN_ENTRY + 8)
@@ -46,6 +50,7 @@ int ix_manifest_read(const char *dir, ix_manifest *m, pl_err *err) {
             m->next_seg_id = pl_get_u64le(d + 24);
             m->n = n;
             m->bytes = len;
+            m->sum = pl_get_u64le(d + len - 8);
             m->e = calloc(n ? n : 1, sizeof *m->e);
             if (!m->e) {
                 free(d);
@@ -59,13 +64,16 @@ int ix_manifest_read(const char *dir, ix_manifest *m, pl_err *err) {
                 e->seg_bytes = pl_get_u64le(p + 16);
                 e->del_gen = pl_get_u64le(p + 24);
                 e->n_deleted = pl_get_u64le(p + 32);
-                if (e->seg_id >= m->next_seg_id) why = "segment id beyond the next id";
+                if (e->seg_id >= m->next_seg_id)
+                    why = "segment id beyond the next id";
                 else if (e->n_docs == 0 || e->n_docs > UINT32_MAX)
                     why = "segment document count out of range";
-                else if (e->n_deleted >= e->n_docs) why = "deleted count out of range";
+                else if (e->n_deleted >= e->n_docs)
+                    why = "deleted count out of range";
                 else if ((e->del_gen == 0) != (e->n_deleted == 0))
                     why = "delete generation and count disagree";
-                else if (e->del_gen > m->gen) why = "delete generation beyond the manifest's";
+                else if (e->del_gen > m->gen)
+                    why = "delete generation beyond the manifest's";
                 for (uint32_t j = 0; j < i && !why; j++)
                     if (m->e[j].seg_id == e->seg_id) why = "segment named twice";
             }
@@ -113,6 +121,13 @@ int ix_manifest_write(const char *dir, const ix_manifest *m, pl_err *err) {
     int rc = ix_write_file(tmp, &part, 1, err);
     pl_buf_free(&b);
     if (rc != PL_OK) return rc;
+    /* The new files' directory entries must be durable before the manifest
+     * that names them can be. */
+    rc = ix_fsync_dir(dir, err);
+    if (rc != PL_OK) {
+        unlink(tmp);
+        return rc;
+    }
     if (rename(tmp, path) != 0) {
         int e = errno;
         unlink(tmp);

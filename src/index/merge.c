@@ -28,7 +28,8 @@ int ix_maybe_merge(pl_index *ix, pl_err *err) {
         double best_w = 0;
         for (size_t first = 0; first + width <= v->n; first++) {
             double sum = 0;
-            for (size_t i = first; i < first + width; i++) sum += live_weight(&v->segs[i]);
+            for (size_t i = first; i < first + width; i++)
+                sum += live_weight(&v->segs[i]);
             /* On a tie the later run wins: newer segments are the small ones. */
             if (first == 0 || sum <= best_w) {
                 best = first;
@@ -94,14 +95,16 @@ static int merge_terms(const ix_view *v, size_t first, size_t count, ix_seg_buil
         memcpy(term, tc[min].term, len);
         rc = ix_builder_term_begin(b, term, len);
         for (size_t i = min; i < count && rc == PL_OK; i++) {
-            if (live[i] != 1 || ix_term_cmp(tc[i].term, tc[i].len, term, len) != 0) continue;
+            if (live[i] != 1 || ix_term_cmp(tc[i].term, tc[i].len, term, len) != 0)
+                continue;
             const ix_view_seg *vs = &v->segs[first + i];
             ix_cursor_init(&cur, vs->seg, &tc[i].info, 1);
             int got;
             while ((got = ix_cursor_next(&cur)) == 1) {
                 uint32_t to = remap[i][cur.doc];
                 if (to == UINT32_MAX) continue;
-                if ((rc = ix_builder_term_doc(b, to, cur.positions, cur.tf)) != PL_OK) break;
+                if ((rc = ix_builder_term_doc(b, to, cur.positions, cur.tf)) != PL_OK)
+                    break;
             }
             if (rc == PL_OK && got < 0) rc = got, bad = i;
             if (rc == PL_OK) {
@@ -154,7 +157,8 @@ int ix_merge_range(pl_index *ix, size_t first, size_t count, pl_err *err) {
     if (rc) pl_err_set(err, rc, "%s: merge failed: %s", ix->dir, pl_strerror(rc));
     ix_manifest_free(&m);
     if (remap)
-        for (size_t i = 0; i < count; i++) free(remap[i]);
+        for (size_t i = 0; i < count; i++)
+            free(remap[i]);
     free(remap);
     if (b) ix_builder_free(b);
     free(b);

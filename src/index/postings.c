@@ -61,7 +61,8 @@ static int load_block(ix_seg_cursor *c) {
             pl_varint_get(&c->skip, c->skip_end, &nb) ||
             pl_varint_get(&c->skip, c->skip_end, &np))
             return PL_ERR_CORRUPT;
-        if (d == 0 || d > c->seg->n_docs || (uint64_t)(c->skip_prev + (int64_t)d) >= c->seg->n_docs)
+        if (d == 0 || d > c->seg->n_docs ||
+            (uint64_t)(c->skip_prev + (int64_t)d) >= c->seg->n_docs)
             return PL_ERR_CORRUPT;
         if (nb > (uint64_t)(c->post_end - c->next_blk) ||
             np > (uint64_t)(c->pos_all_end - c->next_pos))
@@ -105,7 +106,8 @@ static int read_positions(ix_seg_cursor *c) {
     if (tf > (uint64_t)(c->pos_end - c->pos)) return PL_ERR_CORRUPT; /* >= 1 byte each */
     if (tf > c->cap) {
         uint32_t cap = c->cap ? c->cap : 16;
-        while (cap < tf) cap = cap > UINT32_MAX / 2 ? tf : cap * 2;
+        while (cap < tf)
+            cap = cap > UINT32_MAX / 2 ? tf : cap * 2;
         uint32_t *p = realloc(c->positions, (size_t)cap * sizeof *p);
         if (!p) return PL_ERR_NOMEM;
         c->positions = p;
@@ -170,7 +172,8 @@ int ix_cursor_seek(ix_seg_cursor *c, int64_t target) {
         if (c->left == 0 && check_block_end(c)) return c->bad = 1, PL_ERR_CORRUPT;
     }
     int rc;
-    while ((rc = ix_cursor_next(c)) == 1 && c->doc < target) {}
+    while ((rc = ix_cursor_next(c)) == 1 && c->doc < target) {
+    }
     return rc;
 }
 
@@ -179,10 +182,10 @@ int ix_cursor_seek(ix_seg_cursor *c, int64_t target) {
 struct pl_postings {
     ix_view *view;
     int want_pos;
-    size_t cur;      /* view segment being read; view->n at the end */
-    int active;      /* the cursor is set up for segment cur */
+    size_t cur; /* view segment being read; view->n at the end */
+    int active; /* the cursor is set up for segment cur */
     int started;
-    int status;      /* sticky: a corrupt segment stops the iterator */
+    int status;       /* sticky: a corrupt segment stops the iterator */
     ix_term_info *ti; /* the term in each view segment; df 0 when absent */
     ix_seg_cursor c;
     int64_t doc;
@@ -250,7 +253,8 @@ int pl_postings_next(pl_postings *p) {
     p->started = 1;
     for (;;) {
         if (!p->active) {
-            while (p->cur < p->view->n && p->ti[p->cur].df == 0) p->cur++;
+            while (p->cur < p->view->n && p->ti[p->cur].df == 0)
+                p->cur++;
             if (p->cur >= p->view->n) return 0;
             start_segment(p);
         }
@@ -281,7 +285,8 @@ int pl_postings_seek(pl_postings *p, int64_t target) {
         int rc = ix_cursor_seek(&p->c, (int64_t)ix_seg_lower_bound(s, target));
         /* The id check is redundant with a sound doc table; it guarantees
          * progress even when a damaged one is out of order. */
-        while (rc == 1 && (!take(p) || p->doc < target)) rc = ix_cursor_next(&p->c);
+        while (rc == 1 && (!take(p) || p->doc < target))
+            rc = ix_cursor_next(&p->c);
         if (rc < 0) return p->status = rc;
         if (rc == 1) return 1;
         next_segment(p);

@@ -147,8 +147,10 @@ uint64_t ix_seg_lower_bound(const ix_segment *s, int64_t id) {
     uint64_t lo = 0, hi = s->n_docs;
     while (lo < hi) {
         uint64_t mid = lo + (hi - lo) / 2;
-        if (ix_seg_doc_id(s, mid) < id) lo = mid + 1;
-        else hi = mid;
+        if (ix_seg_doc_id(s, mid) < id)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return lo;
 }
@@ -169,8 +171,10 @@ int ix_terms_seek_block(ix_term_cursor *c, uint64_t b) {
     const ix_segment *s = c->seg;
     if (b >= s->n_dblocks) return PL_ERR_CORRUPT;
     const unsigned char *e = s->dindex + b * IX_DINDEX_ENTRY;
-    uint64_t doff = pl_get_u64le(e), poff = pl_get_u64le(e + 8), qoff = pl_get_u64le(e + 16);
-    if (doff >= s->dict_len || poff > s->post_len || qoff > s->pos_len) return PL_ERR_CORRUPT;
+    uint64_t doff = pl_get_u64le(e), poff = pl_get_u64le(e + 8),
+             qoff = pl_get_u64le(e + 16);
+    if (doff >= s->dict_len || poff > s->post_len || qoff > s->pos_len)
+        return PL_ERR_CORRUPT;
     c->p = s->dict + doff;
     c->post_next = poff;
     c->pos_next = qoff;
@@ -249,8 +253,10 @@ int ix_segment_lookup(const ix_segment *s, const char *term, size_t len, ix_term
         if (block_first(s, mid, &t, &tlen))
             return pl_err_set(err, PL_ERR_CORRUPT, "%s: dictionary block %llu is corrupt",
                               s->path, (unsigned long long)mid);
-        if (ix_term_cmp(t, tlen, term, len) <= 0) lo = mid + 1;
-        else hi = mid;
+        if (ix_term_cmp(t, tlen, term, len) <= 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     if (lo == 0) return 0;
     ix_term_cursor c;
@@ -291,9 +297,9 @@ static int verify_term(const ix_segment *s, const ix_term_cursor *t, pl_err *err
     ix_cursor_free(&c);
     if (rc == 0 && n == t->info.df) return PL_OK;
     if (rc == PL_ERR_NOMEM) return pl_err_set(err, rc, "%s: out of memory", s->path);
-    return pl_err_set(err, PL_ERR_CORRUPT, "%s: postings of term %llu (\"%.*s\") are corrupt",
-                      s->path, (unsigned long long)(t->index - 1), (int)t->len,
-                      (const char *)t->term);
+    return pl_err_set(
+        err, PL_ERR_CORRUPT, "%s: postings of term %llu (\"%.*s\") are corrupt", s->path,
+        (unsigned long long)(t->index - 1), (int)t->len, (const char *)t->term);
 }
 
 int ix_segment_verify(const ix_segment *s, pl_err *err) {
@@ -309,8 +315,8 @@ int ix_segment_verify(const ix_segment *s, pl_err *err) {
         total += ix_seg_doc_len(s, i);
     }
     if (total != s->total_len)
-        return pl_err_set(err, PL_ERR_CORRUPT, "%s: total length disagrees with the doc table",
-                          s->path);
+        return pl_err_set(err, PL_ERR_CORRUPT,
+                          "%s: total length disagrees with the doc table", s->path);
 
     ix_term_cursor *t = malloc(2 * sizeof *t); /* current and previous term */
     if (!t) return pl_err_set(err, PL_ERR_NOMEM, "%s: out of memory", s->path);
@@ -328,9 +334,11 @@ int ix_segment_verify(const ix_segment *s, pl_err *err) {
         t[1].len = t[0].len;
         n++;
     }
-    if (rc == 0 && (n != s->n_terms || (n > 0 ? t[0].p != s->dict + s->dict_len : s->dict_len != 0) ||
-                    t[0].post_next != s->post_len || t[0].pos_next != s->pos_len))
-        rc = pl_err_set(err, PL_ERR_CORRUPT, "%s: sections hold unaccounted bytes", s->path);
+    if (rc == 0 &&
+        (n != s->n_terms || (n > 0 ? t[0].p != s->dict + s->dict_len : s->dict_len != 0) ||
+         t[0].post_next != s->post_len || t[0].pos_next != s->pos_len))
+        rc =
+            pl_err_set(err, PL_ERR_CORRUPT, "%s: sections hold unaccounted bytes", s->path);
     else if (rc < 0)
         rc = pl_err_set(err, PL_ERR_CORRUPT, "%s: dictionary is corrupt near term %llu",
                         s->path, (unsigned long long)n);

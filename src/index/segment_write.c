@@ -21,9 +21,10 @@ void ix_builder_init(ix_seg_builder *b) {
 }
 
 void ix_builder_free(ix_seg_builder *b) {
-    pl_buf *bufs[] = {&b->ids,  &b->lens,   &b->dict, &b->dindex, &b->post,
-                      &b->pos,  &b->skip,   &b->blocks, &b->blk,  &b->blk_pos};
-    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) pl_buf_free(bufs[i]);
+    pl_buf *bufs[] = {&b->ids, &b->lens, &b->dict,   &b->dindex, &b->post,
+                      &b->pos, &b->skip, &b->blocks, &b->blk,    &b->blk_pos};
+    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
+        pl_buf_free(bufs[i]);
 }
 
 static int builder_oom(const ix_seg_builder *b) {
@@ -77,7 +78,8 @@ static void flush_block(ix_seg_builder *b) {
     b->n_blocks++;
 }
 
-int ix_builder_term_doc(ix_seg_builder *b, uint32_t local, const uint32_t *pos, uint32_t tf) {
+int ix_builder_term_doc(ix_seg_builder *b, uint32_t local, const uint32_t *pos,
+                        uint32_t tf) {
     if ((int64_t)local <= b->last_doc || local >= b->n_docs || tf == 0)
         return PL_ERR_INTERNAL;
     uint64_t delta = (uint64_t)((int64_t)local - b->last_doc);
@@ -115,7 +117,8 @@ int ix_builder_term_end(ix_seg_builder *b) {
         pl_buf_put_u64le(&b->dindex, b->term_pos_start);
     } else {
         uint32_t max = b->prev_len < b->cur_len ? b->prev_len : b->cur_len;
-        while (prefix < max && b->prev[prefix] == b->cur[prefix]) prefix++;
+        while (prefix < max && b->prev[prefix] == b->cur[prefix])
+            prefix++;
     }
     pl_buf_put_varint(&b->dict, prefix);
     pl_buf_put_varint(&b->dict, b->cur_len - prefix);
@@ -132,7 +135,8 @@ int ix_builder_term_end(ix_seg_builder *b) {
 
 int ix_builder_finish(ix_seg_builder *b, const char *dir, uint64_t id, uint64_t *bytes,
                       pl_err *err) {
-    if (builder_oom(b)) return pl_err_set(err, PL_ERR_NOMEM, "out of memory building a segment");
+    if (builder_oom(b))
+        return pl_err_set(err, PL_ERR_NOMEM, "out of memory building a segment");
     const pl_buf *sec[6] = {&b->ids, &b->lens, &b->dict, &b->dindex, &b->post, &b->pos};
 
     uint64_t docs_off = IX_SEG_HEADER;
@@ -144,7 +148,8 @@ int ix_builder_finish(ix_seg_builder *b, const char *dir, uint64_t id, uint64_t 
     XXH3_state_t *st = XXH3_createState();
     if (!st) return pl_err_set(err, PL_ERR_NOMEM, "out of memory building a segment");
     XXH3_64bits_reset(st);
-    for (int i = 0; i < 6; i++) XXH3_64bits_update(st, sec[i]->data, sec[i]->len);
+    for (int i = 0; i < 6; i++)
+        XXH3_64bits_update(st, sec[i]->data, sec[i]->len);
     uint64_t body_sum = XXH3_64bits_digest(st);
     XXH3_freeState(st);
 
@@ -179,7 +184,8 @@ int ix_builder_finish(ix_seg_builder *b, const char *dir, uint64_t id, uint64_t 
     ix_seg_name(name, id);
     ix_join(path, dir, name);
     ix_part parts[7] = {{h.data, h.len}};
-    for (int i = 0; i < 6; i++) parts[i + 1] = (ix_part){sec[i]->data, sec[i]->len};
+    for (int i = 0; i < 6; i++)
+        parts[i + 1] = (ix_part){sec[i]->data, sec[i]->len};
     int rc = ix_write_file(path, parts, 7, err);
     pl_buf_free(&h);
     if (rc == PL_OK) *bytes = pos_off + b->pos.len;

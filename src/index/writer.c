@@ -63,7 +63,8 @@ static int grow_table(pl_index_writer *w) {
     if (!t) return PL_ERR_NOMEM;
     for (size_t i = 0; i < w->n_terms; i++) {
         size_t slot = w->terms[i].hash & (cap - 1);
-        while (t[slot]) slot = (slot + 1) & (cap - 1);
+        while (t[slot])
+            slot = (slot + 1) & (cap - 1);
         t[slot] = (uint32_t)i + 1;
     }
     free(w->table);
@@ -162,7 +163,8 @@ int pl_index_add(pl_index_writer *w, int64_t doc, const pl_index_token *toks, si
     int64_t ord = (int64_t)w->n_docs;
     for (size_t i = 0; i < m;) {
         size_t j = i;
-        while (j < m && w->pairs[j].term == w->pairs[i].term) j++;
+        while (j < m && w->pairs[j].term == w->pairs[i].term)
+            j++;
         wterm *t = &w->terms[w->pairs[i].term];
         pl_buf_put_varint(&t->post, (uint64_t)(ord - t->last));
         pl_buf_put_varint(&t->post, j - i);
@@ -195,8 +197,10 @@ static int delete_in_segment(pl_index_writer *w, int64_t doc) {
     size_t lo = 0, hi = v->n; /* first segment whose last id >= doc */
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (v->segs[mid].seg->last_id < doc) lo = mid + 1;
-        else hi = mid;
+        if (v->segs[mid].seg->last_id < doc)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     if (lo == v->n || v->segs[lo].seg->first_id > doc) return PL_OK;
     const ix_segment *s = v->segs[lo].seg;
@@ -223,8 +227,10 @@ int pl_index_delete(pl_index_writer *w, int64_t doc, pl_err *err) {
         size_t lo = 0, hi = w->n_docs;
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
-            if (w->ids[mid] < doc) lo = mid + 1;
-            else hi = mid;
+            if (w->ids[mid] < doc)
+                lo = mid + 1;
+            else
+                hi = mid;
         }
         if (lo < w->n_docs && w->ids[lo] == doc && !w->gone[lo]) {
             w->gone[lo] = 1;
@@ -288,7 +294,8 @@ int pl_index_begin(pl_index *ix, pl_index_writer **out, pl_err *err) {
 }
 
 static void writer_free(pl_index_writer *w) {
-    for (size_t i = 0; i < w->n_terms; i++) pl_buf_free(&w->terms[i].post);
+    for (size_t i = 0; i < w->n_terms; i++)
+        pl_buf_free(&w->terms[i].post);
     free(w->terms);
     free(w->table);
     pl_buf_free(&w->arena);
@@ -296,7 +303,8 @@ static void writer_free(pl_index_writer *w) {
     free(w->lens);
     free(w->gone);
     free(w->pairs);
-    for (size_t i = 0; i < w->base->n; i++) free(w->newbits[i]);
+    for (size_t i = 0; i < w->base->n; i++)
+        free(w->newbits[i]);
     free(w->newbits);
     free(w->new_deleted);
     ix_view_release(w->base);
@@ -336,8 +344,8 @@ static int fill_builder(pl_index_writer *w, ix_seg_builder *b) {
     }
     if (rc == PL_OK) {
         for (size_t i = 0; i < w->n_terms; i++)
-            order[i] = (term_ref){w->arena.data + w->terms[i].off, w->terms[i].len,
-                                  (uint32_t)i};
+            order[i] =
+                (term_ref){w->arena.data + w->terms[i].off, w->terms[i].len, (uint32_t)i};
         if (w->n_terms > 1) qsort(order, w->n_terms, sizeof *order, cmp_term_ref);
     }
     for (size_t i = 0; i < w->n_terms && rc == PL_OK; i++) {
@@ -426,14 +434,17 @@ int pl_index_commit(pl_index_writer *w, uint64_t seq, pl_err *err) {
 
     if (rc == PL_OK && w->n_docs > w->n_gone) {
         ix_seg_builder *b = malloc(sizeof *b);
-        if (!b) rc = pl_err_set(err, PL_ERR_NOMEM, "%s: out of memory", ix->dir);
+        if (!b)
+            rc = pl_err_set(err, PL_ERR_NOMEM, "%s: out of memory", ix->dir);
         else {
             ix_builder_init(b);
             uint64_t id = m.next_seg_id++, bytes = 0;
             rc = fill_builder(w, b);
-            if (rc) pl_err_set(err, rc, "%s: cannot build a segment: %s", ix->dir,
-                               pl_strerror(rc));
-            else rc = ix_builder_finish(b, ix->dir, id, &bytes, err);
+            if (rc)
+                pl_err_set(err, rc, "%s: cannot build a segment: %s", ix->dir,
+                           pl_strerror(rc));
+            else
+                rc = ix_builder_finish(b, ix->dir, id, &bytes, err);
             ix_builder_free(b);
             free(b);
             m.e[m.n++] = (ix_manifest_entry){id, w->n_docs - w->n_gone, bytes, 0, 0};

@@ -45,8 +45,10 @@ static void remove_tree(const char *dir) {
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
         snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
         struct stat st;
-        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) remove_tree(path);
-        else unlink(path);
+        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            remove_tree(path);
+        else
+            unlink(path);
     }
     closedir(d);
     rmdir(dir);
@@ -116,10 +118,12 @@ static int add_text(pl_index_writer *w, int64_t doc, const char *text) {
     size_t n = 0;
     const char *p = text;
     while (*p && n < 64) {
-        while (*p == ' ') p++;
+        while (*p == ' ')
+            p++;
         if (!*p) break;
         const char *s = p;
-        while (*p && *p != ' ') p++;
+        while (*p && *p != ' ')
+            p++;
         toks[n].term = s;
         toks[n].len = (uint32_t)(p - s);
         toks[n].pos = (uint32_t)n;
@@ -243,9 +247,10 @@ static void test_deletes(void) {
     pl_index_writer *w;
     CHECK_INT(pl_index_open(dir, 0, &ix, &err), PL_OK);
     CHECK_INT(pl_index_begin(ix, &w, &err), PL_OK);
-    for (int i = 1; i <= 10; i++) add_text(w, i, i % 2 ? "odd x" : "even x");
-    CHECK_INT(pl_index_delete(w, 3, &err), PL_OK); /* in this writer */
-    CHECK_INT(pl_index_delete(w, 3, &err), PL_OK); /* twice is fine */
+    for (int i = 1; i <= 10; i++)
+        add_text(w, i, i % 2 ? "odd x" : "even x");
+    CHECK_INT(pl_index_delete(w, 3, &err), PL_OK);  /* in this writer */
+    CHECK_INT(pl_index_delete(w, 3, &err), PL_OK);  /* twice is fine */
     CHECK_INT(pl_index_delete(w, 99, &err), PL_OK); /* missing: ignored */
     CHECK_INT(pl_index_commit(w, 1, &err), PL_OK);
     CHECK_INT(pl_index_df(ix, "odd", 3), 4); /* 3 never reached the disk */
@@ -390,9 +395,12 @@ static char vocab[VOCAB][48];
 
 static void term_name(int t, char *out) {
     /* Shared prefixes exercise the dictionary's front coding. */
-    if (t < 10) snprintf(out, 48, "t%d", t);
-    else if (t < 40) snprintf(out, 48, "common_prefix_word_%02d", t);
-    else snprintf(out, 48, "\xce\xb1\xce\xb2%dz", t); /* non-ASCII bytes */
+    if (t < 10)
+        snprintf(out, 48, "t%d", t);
+    else if (t < 40)
+        snprintf(out, 48, "common_prefix_word_%02d", t);
+    else
+        snprintf(out, 48, "\xce\xb1\xce\xb2%dz", t); /* non-ASCII bytes */
 }
 
 static int pick_term(void) {
@@ -469,7 +477,8 @@ static int compare_with_model(pl_index *ix, const char *label) {
                 i++;
             int rc = pl_postings_seek(p, target);
             if (i == model_n) {
-                if (rc != 0) bad++, fprintf(stderr, "%s: seek past the end gave %d\n", label, rc);
+                if (rc != 0)
+                    bad++, fprintf(stderr, "%s: seek past the end gave %d\n", label, rc);
                 break;
             }
             if (rc != 1 || pl_postings_doc(p) != model[i].id) {
@@ -490,7 +499,8 @@ static int compare_with_model(pl_index *ix, const char *label) {
 static void test_random_model(void) {
     char dir[512];
     make_dir(dir, "random");
-    for (int t = 0; t < VOCAB; t++) term_name(t, vocab[t]);
+    for (int t = 0; t < VOCAB; t++)
+        term_name(t, vocab[t]);
     model = calloc(MAX_DOCS, sizeof *model);
     unsigned char *saved_live = malloc(MAX_DOCS);
     model_n = 0;
@@ -508,7 +518,8 @@ static void test_random_model(void) {
             break;
         }
         size_t saved_n = model_n;
-        for (size_t i = 0; i < model_n; i++) saved_live[i] = (unsigned char)model[i].live;
+        for (size_t i = 0; i < model_n; i++)
+            saved_live[i] = (unsigned char)model[i].live;
         uint32_t adds = commit % 17 == 0 ? 400 : rnd_below(40);
         uint32_t dels = rnd_below(8);
         for (uint32_t a = 0; a < adds + dels && model_n < MAX_DOCS; a++) {
@@ -537,8 +548,11 @@ static void test_random_model(void) {
                 }
             } else if (model_n) {
                 /* Delete a random doc: old, recent, or already deleted. */
-                mdoc *d = &model[rnd_below(2) ? rnd_below((uint32_t)model_n)
-                                              : model_n - 1 - rnd_below(model_n < 10 ? (uint32_t)model_n : 10)];
+                mdoc *d =
+                    &model[rnd_below(2)
+                               ? rnd_below((uint32_t)model_n)
+                               : model_n - 1 -
+                                     rnd_below(model_n < 10 ? (uint32_t)model_n : 10)];
                 d->live = 0;
                 CHECK_INT(pl_index_delete(w, d->id, &err), PL_OK);
                 CHECK_INT(pl_index_delete(w, d->id + 100000, &err), PL_OK);
@@ -548,7 +562,8 @@ static void test_random_model(void) {
             /* Sometimes abort instead: the model forgets this batch. */
             pl_index_abort(w);
             model_n = saved_n;
-            for (size_t i = 0; i < model_n; i++) model[i].live = saved_live[i];
+            for (size_t i = 0; i < model_n; i++)
+                model[i].live = saved_live[i];
             continue;
         }
         CHECK_INT(pl_index_commit(w, (uint64_t)commit * 10, &err), PL_OK);
@@ -686,7 +701,8 @@ static int read_everything(pl_index *ix) {
             int rc = pl_postings_open(ix, terms[t], strlen(terms[t]), mode != 1, &p, &err);
             if (rc) return rc;
             int64_t target = 0;
-            while ((rc = mode == 2 ? pl_postings_seek(p, target) : pl_postings_next(p)) == 1) {
+            while ((rc = mode == 2 ? pl_postings_seek(p, target) : pl_postings_next(p)) ==
+                   1) {
                 if (pl_postings_doc(p) > INT64_MAX - 100) break;
                 target = pl_postings_doc(p) + 37;
                 uint32_t n;
