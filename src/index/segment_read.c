@@ -339,8 +339,8 @@ int ix_segment_verify(const ix_segment *s, pl_err *err) {
          t[0].post_next != s->post_len || t[0].pos_next != s->pos_len))
         rc =
             pl_err_set(err, PL_ERR_CORRUPT, "%s: sections hold unaccounted bytes", s->path);
-    else if (rc < 0)
-        rc = pl_err_set(err, PL_ERR_CORRUPT, "%s: dictionary is corrupt near term %llu",
+    else if (rc < 0) /* keeps a message set above (first wins); else the dictionary's */
+        rc = pl_err_set(err, rc, "%s: dictionary is corrupt near term %llu",
                         s->path, (unsigned long long)n);
     free(t);
     return rc;
