@@ -73,6 +73,11 @@ static int build_view(pl_index *ix, const ix_manifest *m, ix_view **out, pl_err 
         const ix_manifest_entry *e = &m->e[i];
         ix_view_seg *vs = &v->segs[i];
         ix_view_seg *old = find_seg(ix->view, e->seg_id);
+        struct stat st;
+        if (old &&
+            (stat(old->seg->path, &st) != 0 || (uint64_t)st.st_dev != old->seg->dev ||
+             (uint64_t)st.st_ino != old->seg->ino))
+            old = NULL; /* the folder was rebuilt: same name, another file */
         if (old) {
             if (old->seg->n_docs != e->n_docs || old->seg->size != e->seg_bytes) {
                 rc = pl_err_set(err, PL_ERR_CORRUPT, "%s: disagrees with the manifest",
@@ -246,6 +251,56 @@ int ix_publish(pl_index *ix, const ix_manifest *m, pl_err *err) {
     if (rc) return rc;
     ix_remove_orphans(ix);
     return PL_OK;
+}
+
+/* The highest segment id any file in dir is named by, plus one (0 if none). */
+static uint64_t next_id_from_names(const char *dir) {
+    uint64_t next = 0;
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        const char *name = de->d_name;
+        if (!ends_with(name, ".seg") && !ends_with(name, ".del")) continue;
+        char *end;
+        unsigned long long id = strtoull(name, &end, 10);
+        if (end != name && id < UINT64_MAX && id + 1 > next) next = id + 1;
+    }
+    closedir(d);
+    return next;
+}
+
+int pl_index_destroy(const char *dir, pl_err *err) {
+    if (strlen(dir) + IX_NAME_MAX + 2 > IX_PATH_MAX)
+        return pl_err_set(err, PL_ERR_USAGE, "%s: folder name too long", dir);
+    struct stat st;
+    if (stat(dir, &st) != 0 && errno == ENOENT) return PL_OK;
+    ix_view empty;
+    memset(&empty, 0, sizeof empty);
+    pl_index tmp;
+    memset(&tmp, 0, sizeof tmp);
+    tmp.dir = (char *)dir;
+    tmp.lock_fd = -1;
+    tmp.view = &empty;
+    int rc = ix_lock(&tmp, err);
+    if (rc) return rc;
+    /* Keep generations and segment ids moving forward even though the old
+     * manifest may be unreadable: a name must never mean two files. */
+    pl_err ignored = PL_ERR_INIT;
+    ix_manifest old, m;
+    memset(&m, 0, sizeof m);
+    if (ix_manifest_read(dir, &old, &ignored) == PL_OK) {
+        m.gen = old.gen;
+        m.next_seg_id = old.next_seg_id;
+        ix_manifest_free(&old);
+    }
+    m.gen++;
+    uint64_t named = next_id_from_names(dir);
+    if (named > m.next_seg_id) m.next_seg_id = named;
+    rc = ix_manifest_write(dir, &m, err);
+    if (rc == PL_OK) ix_remove_orphans(&tmp); /* with an empty view: every file */
+    ix_unlock(&tmp);
+    return rc;
 }
 
 /* ---- the handle ---- */

@@ -34,6 +34,13 @@ enum { PL_INDEX_READONLY = 1 };
 int pl_index_open(const char *dir, int flags, pl_index **out, pl_err *err);
 void pl_index_close(pl_index *ix);
 
+/* Empties the index folder `dir` for a rebuild: first publishes an empty
+ * manifest (so a crash half-way leaves a valid, empty index), then removes
+ * every segment and delete file. Works when the files are corrupt; a missing
+ * folder is fine. PL_ERR_BUSY while a writer holds the folder. Handles open
+ * on the folder see an empty index at their next refresh. */
+int pl_index_destroy(const char *dir, pl_err *err);
+
 /* Re-reads the manifest when another handle committed since; cheap otherwise. */
 int pl_index_refresh(pl_index *ix, pl_err *err);
 

@@ -92,6 +92,7 @@ typedef struct ix_segment {
     char *path;
     const unsigned char *map;
     size_t size;
+    uint64_t dev, ino; /* identify the file: a rebuilt folder reuses names */
     uint64_t n_docs, n_terms, total_len;
     const unsigned char *ids;  /* n_docs int64 LE, ascending */
     const unsigned char *lens; /* n_docs uint32 LE */

@@ -131,6 +131,8 @@ int ix_segment_open(const char *dir, uint64_t id, uint64_t size, uint64_t n_docs
     }
     s->refs = 1;
     s->id = id;
+    s->dev = (uint64_t)st.st_dev;
+    s->ino = (uint64_t)st.st_ino;
     s->path = pcopy;
     s->map = map;
     s->size = (size_t)size;
@@ -340,8 +342,8 @@ int ix_segment_verify(const ix_segment *s, pl_err *err) {
         rc =
             pl_err_set(err, PL_ERR_CORRUPT, "%s: sections hold unaccounted bytes", s->path);
     else if (rc < 0) /* keeps a message set above (first wins); else the dictionary's */
-        rc = pl_err_set(err, rc, "%s: dictionary is corrupt near term %llu",
-                        s->path, (unsigned long long)n);
+        rc = pl_err_set(err, rc, "%s: dictionary is corrupt near term %llu", s->path,
+                        (unsigned long long)n);
     free(t);
     return rc;
 }

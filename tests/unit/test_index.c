@@ -847,6 +847,83 @@ static void test_two_handles(void) {
     pl_index_close(b);
 }
 
+static void test_destroy(void) {
+    char dir[512], s[256], files[1024];
+    make_dir(dir, "destroy");
+    pl_err err = PL_ERR_INIT;
+    pl_index *ix, *reader;
+    pl_index_writer *w;
+    CHECK_INT(pl_index_destroy(dir, &err), PL_OK); /* missing folder: fine */
+    CHECK_INT(pl_index_open(dir, 0, &ix, &err), PL_OK);
+    for (int c = 0; c < 3; c++) {
+        CHECK_INT(pl_index_begin(ix, &w, &err), PL_OK);
+        add_text(w, 100 + c, "old words");
+        if (c == 2) pl_index_delete(w, 100, &err);
+        CHECK_INT(pl_index_commit(w, 50 + (uint64_t)c, &err), PL_OK);
+    }
+    CHECK_INT(pl_index_open(dir, PL_INDEX_READONLY, &reader, &err), PL_OK);
+
+    /* Busy while a writer works. */
+    CHECK_INT(pl_index_begin(ix, &w, &err), PL_OK);
+    err = (pl_err)PL_ERR_INIT;
+    CHECK_INT(pl_index_destroy(dir, &err), PL_ERR_BUSY);
+    pl_index_abort(w);
+    pl_index_close(ix);
+
+    err = (pl_err)PL_ERR_INIT;
+    CHECK_INT(pl_index_destroy(dir, &err), PL_OK);
+    list_dir(dir, files, sizeof files);
+    CHECK_STR(files, "LOCK MANIFEST ");
+    CHECK_INT(pl_index_open(dir, 0, &ix, &err), PL_OK);
+    CHECK_INT(pl_index_seq(ix), 0);
+    pl_index_stats st;
+    pl_index_get_stats(ix, &st);
+    CHECK_INT(st.docs, 0);
+    CHECK_INT(st.segments, 0);
+    /* Rebuilt with smaller ids than before. */
+    CHECK_INT(pl_index_begin(ix, &w, &err), PL_OK);
+    CHECK_INT(add_text(w, 1, "new words"), PL_OK);
+    CHECK_INT(pl_index_commit(w, 1, &err), PL_OK);
+    postings_str(ix, "words", s, sizeof s);
+    CHECK_STR(s, "1:1");
+    CHECK_INT(pl_index_refresh(reader, &err), PL_OK);
+    postings_str(reader, "words", s, sizeof s);
+    CHECK_STR(s, "1:1");
+    postings_str(reader, "old", s, sizeof s);
+    CHECK_STR(s, "");
+    pl_index_close(ix);
+
+    /* Even a folder wiped by hand and rebuilt under the same file names is
+     * noticed by a handle that still maps the old files. */
+    remove_tree(dir);
+    CHECK_INT(pl_index_open(dir, 0, &ix, &err), PL_OK);
+    CHECK_INT(pl_index_begin(ix, &w, &err), PL_OK);
+    CHECK_INT(add_text(w, 1, "other words"), PL_OK);
+    CHECK_INT(pl_index_commit(w, 1, &err), PL_OK);
+    CHECK_INT(pl_index_refresh(reader, &err), PL_OK);
+    postings_str(reader, "other", s, sizeof s);
+    CHECK_STR(s, "1:1");
+    pl_index_close(ix);
+
+    /* A corrupt manifest does not stop a destroy. */
+    char man[1024];
+    snprintf(man, sizeof man, "%s/MANIFEST", dir);
+    flip_byte(man, 10);
+    err = (pl_err)PL_ERR_INIT;
+    CHECK_INT(pl_index_open(dir, 0, &ix, &err), PL_ERR_CORRUPT);
+    err = (pl_err)PL_ERR_INIT;
+    CHECK_INT(pl_index_destroy(dir, &err), PL_OK);
+    CHECK_INT(pl_index_open(dir, 0, &ix, &err), PL_OK);
+    CHECK_INT(pl_index_verify(ix, &err), PL_OK);
+    CHECK_INT(pl_index_begin(ix, &w, &err), PL_OK);
+    CHECK_INT(add_text(w, 1, "again"), PL_OK);
+    CHECK_INT(pl_index_commit(w, 1, &err), PL_OK);
+    list_dir(dir, files, sizeof files);
+    CHECK_STR(files, "0000000001.seg LOCK MANIFEST "); /* ids keep moving forward */
+    pl_index_close(ix);
+    pl_index_close(reader);
+}
+
 int main(void) {
     snprintf(root, sizeof root, "%s/plotline-index-XXXXXX",
              getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -861,6 +938,7 @@ int main(void) {
     test_abort_and_orphans();
     test_two_handles();
     test_corruption();
+    test_destroy();
     test_random_model();
     remove_tree(root);
     return CHECK_DONE();
