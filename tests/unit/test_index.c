@@ -139,7 +139,7 @@ static void postings_str(pl_index *ix, const char *term, char *out, size_t cap) 
     pl_err err = PL_ERR_INIT;
     out[0] = 0;
     if (pl_postings_open(ix, term, strlen(term), 0, &p, &err)) {
-        snprintf(out, cap, "error: %s", err.msg);
+        snprintf(out, cap, "error: %.200s", err.msg);
         return;
     }
     int rc;
