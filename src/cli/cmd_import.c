@@ -46,7 +46,7 @@ int cmd_import(const cli *c, int argc, char **argv) {
     int quiet = 0, ch;
     long long n;
     optind = 0;
-    while ((ch = getopt_long(argc, argv, "+q", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "q", opts, NULL)) != -1) {
         switch (ch) {
         case 's': io.series = optarg; break;
         case 'n':

@@ -68,7 +68,7 @@ int cmd_langid(const cli *c, int argc, char **argv) {
     int top = 1, ch;
     long long v;
     optind = 0;
-    while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (ch) {
         case 't':
             if (cli_parse_int(optarg, 1, 16, &v))

@@ -84,7 +84,7 @@ int cmd_show(const cli *c, int argc, char **argv) {
                                          {0, 0, 0, 0}};
     int episode = 0, json = 0, ch;
     optind = 0;
-    while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (ch) {
         case 'e': episode = 1; break;
         case 'j': json = 1; break;
@@ -119,7 +119,7 @@ int cmd_rm(const cli *c, int argc, char **argv) {
     static const struct option opts[] = {{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int ch;
     optind = 0;
-    while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (ch == 'h') {
             fputs(RM_HELP, stdout);
             return EXIT_OK;

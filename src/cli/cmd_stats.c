@@ -21,7 +21,7 @@ static int simple_opts(const char *cmd, const char *help, int argc, char **argv,
         {"json", no_argument, 0, 'j'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int ch;
     optind = 0;
-    while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (ch == 'h') {
             fputs(help, stdout);
             return EXIT_OK;

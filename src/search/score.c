@@ -280,7 +280,7 @@ int pl_score(pl_index *ix, const pl_plan *plan, pl_scored **out, size_t *n, pl_e
         free(res);
         return rc;
     }
-    qsort(res, k, sizeof *res, by_score);
+    if (k > 1) qsort(res, k, sizeof *res, by_score);
     *out = res;
     *n = k;
     return PL_OK;

@@ -1,6 +1,6 @@
 # bad_input.sh - malformed input is refused with file:line and a reason, a
 # non-zero exit, and a catalog exactly as it was.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 "$PLOTLINE" import --quiet "$PLOTLINE_SAMPLES/003_c8ee2d876f44739e.txt"
 snapshot() { "$PLOTLINE" stats --json | sed 's/"catalog_bytes":[0-9]*,//; s/"index_bytes":[0-9]*,//'; }
 before=$(snapshot)
@@ -49,8 +49,8 @@ try lang.txt '"Deutsch" is not a language code' --lang Deutsch
 head -c 4096 /dev/urandom > "$WORK/binary.txt"
 try binary.txt "binary.txt:"
 
-err=$("$PLOTLINE" import "$WORK/does-not-exist.txt" 2>&1)
-CHECKS=$((CHECKS + 1)); [ $? -ne 0 ] || fail "missing file: exit status 0"
+err=$("$PLOTLINE" import "$WORK/does-not-exist.txt" 2>&1); rc=$?
+expect_eq "missing file: exit status" "$rc" 1
 expect_contains "missing file" "$err" "does-not-exist.txt: No such file or directory"
 err=$("$PLOTLINE" search 2>&1); rc=$?
 expect_eq "search without a query exits 2" "$rc" 2

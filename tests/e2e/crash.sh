@@ -1,7 +1,7 @@
 # crash.sh - kill -9 at many points of an import, a delete and a reindex:
 # after each, the database opens, the batch is wholly there or wholly absent,
 # nothing acknowledged before is lost, and the index agrees with the catalog.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 S000="$PLOTLINE_SAMPLES/000_a745887c23e04ec9.txt"
 "$PLOTLINE" import --quiet "$S000"
 base=12

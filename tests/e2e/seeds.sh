@@ -1,6 +1,6 @@
 # seeds.sh - the sample synopses end to end: import, language, search, show,
 # delete, statistics.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 S000="$PLOTLINE_SAMPLES/000_a745887c23e04ec9.txt"
 S003="$PLOTLINE_SAMPLES/003_c8ee2d876f44739e.txt"
 

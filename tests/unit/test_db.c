@@ -139,7 +139,8 @@ static void test_search_results(pl_db *db) {
     CHECK_INT(r->n_hits, 1);
     char *json;
     CHECK_INT(pl_results_json(r, &json), PL_OK);
-    CHECK(strncmp(json, "{\"query\":\"Carrie OR Charlotte\",\"total\":2,\"results\":[{\"rank\":1,", 63) == 0);
+    const char *head = "{\"query\":\"Carrie OR Charlotte\",\"total\":2,\"results\":[{\"rank\":1,";
+    CHECK(strncmp(json, head, strlen(head)) == 0);
     free(json);
     pl_results_free(r);
     o.offset = 1;

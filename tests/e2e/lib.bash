@@ -1,4 +1,4 @@
-# lib.sh - what the end-to-end tests share: a fresh database per test, and
+# lib.bash - what the end-to-end tests share: a fresh database per test, and
 # assertions that print what they expected and what they got.
 # Sourced by the tests; $PLOTLINE is the binary, $PLOTLINE_SAMPLES the seeds.
 set -u
