@@ -1,7 +1,6 @@
 /*
  * cmd_search.c - plotline search: ranked synopses, as text or JSON.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,44 +25,67 @@ static const char HELP[] =
     "  --lang CODE      the query's language, when known (default: guessed)\n"
     "  --limit N        results to show (default 10, at most 1000)\n"
     "  --offset N       results to skip (for paging)\n"
-    "  --json           print one JSON object (see docs/API.md)\n";
+    "  --json           print one JSON object (see docs/API.md)\n"
+    "Options may stand before or after the query; after -- all is query.\n";
+
+/* The value of option `name` at argv[*i] ("--name V" or "--name=V"), or NULL
+ * when argv[*i] is not that option. Advances *i past a separate value. */
+static const char *option_value(int argc, char **argv, int *i, const char *name) {
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0) return NULL;
+    if (argv[*i][n] == '=') return argv[*i] + n + 1;
+    if (argv[*i][n] || *i + 1 >= argc) return NULL;
+    return argv[++*i];
+}
 
 int cmd_search(const cli *c, int argc, char **argv) {
-    static const struct option opts[] = {
-        {"lang", required_argument, 0, 'l'},  {"limit", required_argument, 0, 'n'},
-        {"offset", required_argument, 0, 'o'}, {"json", no_argument, 0, 'j'},
-        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
+    /* Options may stand anywhere; every other argument is part of the query,
+     * so "-word" excludes a word instead of being taken for an option. After
+     * "--" everything is query. */
     pl_search_opts so = {0};
-    int json = 0, ch;
+    int json = 0;
     long long v;
-    optind = 0;
-    while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'l': so.lang = optarg; break;
-        case 'n':
-            if (cli_parse_int(optarg, 1, 1000, &v))
-                return cli_usage_error("search", "--limit takes a number from 1 to 1000");
-            so.limit = (int)v;
-            break;
-        case 'o':
-            if (cli_parse_int(optarg, 0, 1000000, &v))
-                return cli_usage_error("search", "--offset takes a number from 0 to 1000000");
-            so.offset = (int)v;
-            break;
-        case 'j': json = 1; break;
-        case 'h': fputs(HELP, stdout); return EXIT_OK;
-        default: return cli_usage_error("search", "bad option");
-        }
-    }
-    if (optind == argc) return cli_usage_error("search", "give a QUERY");
-    size_t len = 0;
-    for (int i = optind; i < argc; i++) len += strlen(argv[i]) + 1;
-    char *query = malloc(len + 1);
+    size_t len = 1;
+    for (int i = 1; i < argc; i++) len += strlen(argv[i]) + 1;
+    char *query = malloc(len);
     if (!query) return EXIT_FAIL;
     query[0] = 0;
-    for (int i = optind; i < argc; i++) {
-        if (i > optind) strcat(query, " ");
-        strcat(query, argv[i]);
+    int only_query = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *val;
+        if (only_query || argv[i][0] != '-' || argv[i][1] != '-') {
+            if (query[0]) strcat(query, " ");
+            strcat(query, argv[i]);
+        } else if (strcmp(argv[i], "--") == 0) {
+            only_query = 1;
+        } else if (strcmp(argv[i], "--help") == 0) {
+            free(query);
+            fputs(HELP, stdout);
+            return EXIT_OK;
+        } else if (strcmp(argv[i], "--json") == 0) {
+            json = 1;
+        } else if ((val = option_value(argc, argv, &i, "--lang"))) {
+            so.lang = val;
+        } else if ((val = option_value(argc, argv, &i, "--limit"))) {
+            if (cli_parse_int(val, 1, 1000, &v)) {
+                free(query);
+                return cli_usage_error("search", "--limit takes a number from 1 to 1000");
+            }
+            so.limit = (int)v;
+        } else if ((val = option_value(argc, argv, &i, "--offset"))) {
+            if (cli_parse_int(val, 0, 1000000, &v)) {
+                free(query);
+                return cli_usage_error("search", "--offset takes a number from 0 to 1000000");
+            }
+            so.offset = (int)v;
+        } else {
+            free(query);
+            return cli_usage_error("search", "unknown option %s", argv[i]);
+        }
+    }
+    if (!query[0]) {
+        free(query);
+        return cli_usage_error("search", "give a QUERY");
     }
     pl_db *db = cli_open(c, 0);
     if (!db) {

@@ -89,8 +89,10 @@ int pl_query_parse(pl_analyzer *an, const char *q, pl_query *out, pl_err *err) {
     for (size_t i = 0; i < n && !rc; i++) {
         item *it = &items[i];
         /* OR joins its neighbours; at either end of the query it is a word. */
-        int joins_prev = i > 0 && items[i - 1].is_or && i >= 2 && !items[i - 2].is_or &&
-                         !it->excluded && !it->is_or && out->n_clauses > 0;
+        /* OR next to an exclusion joins nothing: "-a OR b" reads as "-a b". */
+        int joins_prev = i >= 2 && items[i - 1].is_or && !items[i - 2].is_or &&
+                         !items[i - 2].excluded && !it->excluded && !it->is_or &&
+                         out->n_clauses > 0;
         if (it->is_or && i > 0 && i + 1 < n) continue;
         spans sp = {.n = 0};
         pl_analyze(an, NULL, it->s, it->n, note_span, &sp);

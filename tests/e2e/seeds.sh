@@ -44,6 +44,12 @@ expect_eq "excluded word drops 003:1" "$got" 0
 src=$("$PLOTLINE" search --json --limit 30 'Schildkröte OR Schwangerschaftstest' | grep -o '"source":"[^"]*"' | sort | tr '\n' ' ')
 expect_eq "OR" "$src" '"source":"000_a745887c23e04ec9.txt:10" "source":"000_a745887c23e04ec9.txt:9" '
 
+# Options may follow the query; --limit is not a word of it.
+got=$("$PLOTLINE" search Miranda --limit 1 --json | grep -o '"source":"[^"]*"' | wc -l)
+expect_eq "options after the query" "$got" 1
+got=$("$PLOTLINE" search --json Miranda --limit 30 | grep -c '000_a745887c23e04ec9.txt:5"')
+expect_eq "no option taken as a word" "$got" 0
+
 # show: a synopsis, an episode.
 out=$("$PLOTLINE" show 5)
 expect_contains "show 5" "$out" "Kreditkarte"

@@ -56,6 +56,14 @@ static void test_or(void) {
     CHECK_STR(q.clauses[1].alts[2].text, "rote Pumps");
     CHECK_INT(q.clauses[1].alts[2].phrase, 1);
     pl_query_free(&q);
+    /* OR beside an exclusion joins nothing. */
+    CHECK_INT(parse("Carrie -Big OR Miranda", &q), PL_OK);
+    CHECK_INT(q.n_clauses, 3);
+    CHECK_INT(q.clauses[1].excluded, 1);
+    CHECK_INT(q.clauses[1].n_alts, 1);
+    CHECK_STR(q.clauses[2].alts[0].text, "Miranda");
+    CHECK_INT(q.clauses[2].excluded, 0);
+    pl_query_free(&q);
     /* OR at either end, or lowercase, is a word. */
     CHECK_INT(parse("OR Herz or", &q), PL_OK);
     CHECK_INT(q.n_clauses, 3);
