@@ -1,0 +1,199 @@
+/*
+ * keys.c - match keys for grouping translations (see group.h).
+ *
+ * Transliteration is written here rather than taken from a library because
+ * what is wanted is not a standard romanization but a deliberately lossy
+ * phonetic key in which the Greek, Cyrillic and Latin spellings of one name
+ * coincide; no Debian-packaged library offers that (ICU's transliterators
+ * give standard romanizations, which keep Charlotte and Σάρλοτ apart).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "group.h"
+
+/* Greek letters after case and accent folding, and their Latin sounds. */
+static const char *greek(int32_t c) {
+    static const char *const t[] = {
+        "a", "v", "g", "d", "e", "z", "i", "th", "i", "k", "l", "m", "n", "x", "o", "p",
+        "r", "s", "s", "t", "i", "f", "ch", "ps", "o"}; /* α..ω, ς at its place */
+    if (c >= 0x3B1 && c <= 0x3C9) return t[c - 0x3B1];
+    return NULL;
+}
+
+/* Cyrillic letters (Russian, Ukrainian, Bulgarian, Serbian, Macedonian). */
+static const char *cyrillic(int32_t c) {
+    static const char *const t[] = {
+        "a", "b", "v", "g", "d", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p",
+        "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"};
+    if (c >= 0x430 && c <= 0x44F) return t[c - 0x430];
+    switch (c) {
+    case 0x451: return "e";  /* ё */
+    case 0x454: return "e";  /* є */
+    case 0x456: return "i";  /* і */
+    case 0x457: return "i";  /* ї */
+    case 0x491: return "g";  /* ґ */
+    case 0x452: return "dj"; /* ђ */
+    case 0x458: return "j";  /* ј */
+    case 0x459: return "lj"; /* љ */
+    case 0x45A: return "nj"; /* њ */
+    case 0x45B: return "c";  /* ћ */
+    case 0x45F: return "dz"; /* џ */
+    default: return NULL;
+    }
+}
+
+/* Greek digraphs that are one sound: μπ b and ντ d at the start of a word,
+ * mb and nd inside it (Λάμπρος, Μιράντα); γκ g (Μπιγκ), γγ ng, ου u, and the
+ * vowel pairs read as one vowel. */
+static const char *greek_pair(int32_t a, int32_t b, int initial) {
+    if (a == 0x3BC && b == 0x3C0) return initial ? "b" : "mb";
+    if (a == 0x3BD && b == 0x3C4) return initial ? "d" : "nd";
+    if (a == 0x3B3 && b == 0x3BA) return "g";
+    if (a == 0x3B3 && b == 0x3B3) return "ng";
+    if (a == 0x3BF && b == 0x3C5) return "u";
+    if (a == 0x3B1 && b == 0x3B9) return "e";
+    if ((a == 0x3B5 || a == 0x3BF || a == 0x3C5) && b == 0x3B9) return "i";
+    return NULL;
+}
+
+/* Latin spelling rules folded into one key: each rule maps a letter group
+ * to the sound it most often stands for across the catalog's languages. */
+static const struct {
+    const char *from, *to;
+} SOUNDS[] = {{"sch", "s"}, {"ch", "s"}, {"sh", "s"}, {"ph", "f"}, {"th", "t"},
+              {"kh", "k"},  {"ck", "k"}, {"qu", "k"}, {"c", "k"},  {"q", "k"},
+              {"y", "i"},   {"w", "v"},  {"z", "s"},  {"x", "ks"}, {"h", ""}};
+
+size_t pl_group_phonetic(const char *word, size_t len, char *out, size_t cap) {
+    char latin[256];
+    size_t n = 0;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)word;
+    utf8proc_ssize_t left = (utf8proc_ssize_t)len;
+    while (left > 0) {
+        int32_t c;
+        utf8proc_ssize_t k = utf8proc_iterate(p, left, &c);
+        if (k <= 0) return 0;
+        p += k;
+        left -= k;
+        const char *s = NULL;
+        int32_t next = -1;
+        if (left > 0) utf8proc_iterate(p, left, &next);
+        const char *pair = (next >= 0) ? greek_pair(c, next, n == 0) : NULL;
+        if (pair) {
+            utf8proc_ssize_t k2 = utf8proc_iterate(p, left, &next);
+            p += k2;
+            left -= k2;
+            s = pair;
+        } else if (c < 0x80) {
+            if (n + 1 >= sizeof latin) break;
+            latin[n++] = (char)c;
+            continue;
+        } else if (!(s = greek(c)) && !(s = cyrillic(c))) {
+            return 0; /* another script: no key */
+        }
+        size_t sl = strlen(s);
+        if (n + sl >= sizeof latin) break;
+        memcpy(latin + n, s, sl);
+        n += sl;
+    }
+    latin[n] = 0;
+    /* Sound rules, longest first at each position; then doubled letters
+     * collapse (Carrie, Κάρι). */
+    size_t o = 0;
+    char last = 0;
+    for (size_t i = 0; i < n && o + 2 < cap;) {
+        const char *to = NULL;
+        size_t used = 1;
+        for (size_t r = 0; r < sizeof SOUNDS / sizeof SOUNDS[0]; r++) {
+            size_t fl = strlen(SOUNDS[r].from);
+            if (strncmp(latin + i, SOUNDS[r].from, fl) == 0) {
+                to = SOUNDS[r].to;
+                used = fl;
+                break;
+            }
+        }
+        char buf[3] = {latin[i], 0, 0};
+        if (!to) to = buf;
+        for (const char *t = to; *t && o + 1 < cap; t++) {
+            if (*t == last) continue;
+            out[o++] = *t;
+            last = *t;
+        }
+        i += used;
+    }
+    out[o] = 0;
+    return o;
+}
+
+static uint32_t fnv1a(const char *s, size_t n, uint32_t h) {
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+typedef struct key_ctx {
+    pl_group_key *keys;
+    size_t n, cap;
+    int oom;
+} key_ctx;
+
+static void add_key(key_ctx *c, pl_group_key k) {
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 64;
+        pl_group_key *grown = realloc(c->keys, cap * sizeof *grown);
+        if (!grown) {
+            c->oom = 1;
+            return;
+        }
+        c->keys = grown;
+        c->cap = cap;
+    }
+    c->keys[c->n++] = k;
+}
+
+static int on_token(void *vctx, const pl_token *t) {
+    key_ctx *c = vctx;
+    int digits = 1;
+    for (size_t i = 0; i < t->len; i++) digits &= t->term[i] >= '0' && t->term[i] <= '9';
+    if (digits) {
+        /* Numbers (years, sums, ages) are strong evidence from two digits on. */
+        if (t->len >= 2) add_key(c, fnv1a(t->term, t->len, 2166136261u ^ 0x23u));
+        return c->oom;
+    }
+    char ph[128];
+    size_t n = pl_group_phonetic(t->term, t->len, ph, sizeof ph);
+    if (n < 3) return c->oom;
+    add_key(c, fnv1a(ph, n < 4 ? n : 4, 2166136261u));
+    if (n >= 5) add_key(c, fnv1a(ph, 5, 2166136261u));
+    return c->oom;
+}
+
+static int cmp_key(const void *a, const void *b) {
+    pl_group_key x = *(const pl_group_key *)a, y = *(const pl_group_key *)b;
+    return x < y ? -1 : x > y;
+}
+
+int pl_group_keys(pl_analyzer *an, const char *text, size_t len, pl_group_key **keys,
+                  size_t *n) {
+    key_ctx c = {0};
+    /* No language: words are case- and accent-folded but not stemmed, so
+     * names keep their letters. */
+    int rc = pl_analyze(an, NULL, text, len, on_token, &c);
+    if (rc || c.oom) {
+        free(c.keys);
+        *keys = NULL;
+        *n = 0;
+        return PL_ERR_NOMEM;
+    }
+    if (c.n > 1) qsort(c.keys, c.n, sizeof *c.keys, cmp_key);
+    size_t u = 0;
+    for (size_t i = 0; i < c.n; i++)
+        if (u == 0 || c.keys[u - 1] != c.keys[i]) c.keys[u++] = c.keys[i];
+    *keys = c.keys;
+    *n = u;
+    return PL_OK;
+}

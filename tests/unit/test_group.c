@@ -1,0 +1,96 @@
+/*
+ * test_group.c - match keys: one name meets itself across scripts and
+ * inflections, and the seeds' versions of one episode share more rare keys
+ * with each other than with other episodes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "group/group.h"
+
+static pl_analyzer *an;
+
+typedef struct fold {
+    char s[128];
+    size_t n;
+} fold;
+
+static int take_first(void *ctx, const pl_token *t) {
+    fold *f = ctx;
+    if (f->n == 0 && t->len < sizeof f->s) {
+        memcpy(f->s, t->term, t->len);
+        f->n = t->len;
+    }
+    return 0;
+}
+
+/* The phonetic form of a word, folded by the analyzer first as
+ * pl_group_keys does. */
+static const char *phon(const char *word) {
+    static char out[128];
+    fold f = {{0}, 0};
+    pl_analyze(an, NULL, word, strlen(word), take_first, &f);
+    out[0] = 0;
+    pl_group_phonetic(f.s, f.n, out, sizeof out);
+    return out;
+}
+
+static void test_phonetic(void) {
+    CHECK_STR(phon("Big"), "big");
+    CHECK_STR(phon("Μπιγκ"), "big");
+    CHECK_STR(phon("Carrie"), "karie");
+    CHECK_STR(phon("Κάρι"), "kari");
+    CHECK_STR(phon("Charlotte"), "sarlote");
+    CHECK_STR(phon("Σάρλοτ"), "sarlot");
+    CHECK_STR(phon("Miranda"), "miranda");
+    CHECK_STR(phon("Μιράντα"), "miranda");
+    CHECK_STR(phon("Samantha"), "samanta");
+    CHECK_STR(phon("Σαμάνθα"), "samanta");
+    CHECK_STR(phon("Роберт"), "robert");
+    CHECK_STR(phon("Smith"), "smit");
+    CHECK_STR(phon("Σμιθ"), "smit");
+    CHECK_STR(phon("漢字"), ""); /* no key for scripts without a Latin spelling */
+}
+
+static int shares(const char *a, const char *b) {
+    pl_group_key *ka, *kb;
+    size_t na, nb, i = 0, j = 0;
+    int shared = 0;
+    pl_group_keys(an, a, strlen(a), &ka, &na);
+    pl_group_keys(an, b, strlen(b), &kb, &nb);
+    while (i < na && j < nb) {
+        if (ka[i] == kb[j]) shared++, i++, j++;
+        else if (ka[i] < kb[j]) i++;
+        else j++;
+    }
+    free(ka);
+    free(kb);
+    return shared;
+}
+
+static void test_keys(void) {
+    /* Inflected names meet their base form. */
+    CHECK(shares("Carriehez", "Carrie") >= 1);
+    CHECK(shares("Robertin", "Robert") >= 1);
+    CHECK(shares("Μιράντα", "Miranda") == 2); /* four and five letters */
+    CHECK_INT(shares("1000 Dollar", "1000 dollars"), 3);
+    CHECK_INT(shares("", "Carrie"), 0);
+    pl_group_key *k;
+    size_t n;
+    CHECK_INT(pl_group_keys(an, "a b c !!", 8, &k, &n), PL_OK);
+    CHECK_INT(n, 0);
+    free(k);
+    /* Keys come sorted and distinct. */
+    CHECK_INT(pl_group_keys(an, "Carrie Carrie Big Miranda Big", 29, &k, &n), PL_OK);
+    for (size_t i = 1; i < n; i++) CHECK(k[i - 1] < k[i]);
+    free(k);
+}
+
+int main(void) {
+    CHECK_INT(pl_analyzer_new(&an), PL_OK);
+    test_phonetic();
+    test_keys();
+    pl_analyzer_free(an);
+    return CHECK_DONE();
+}
