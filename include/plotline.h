@@ -266,6 +266,100 @@ PL_EXPORT void pl_results_free(pl_results *r);
  * trailing newline. *json is the caller's to free(). */
 PL_EXPORT int pl_results_json(const pl_results *r, char **json);
 
+/* ---- Episodes, series and episode search ------------------------------ */
+
+/*
+ * Whether a synopsis is a placeholder rather than a story: empty or only
+ * spaces and punctuation; the episode's own title again (`title` may be NULL);
+ * or a short label made of a number and words like "Episode", "Folge",
+ * "Épisode", "Epizóda", "Jakso", "rész", "Season" ("Episode 4", "4. rész",
+ * "S01E04"). Case and accents do not matter. Such a text counts as missing:
+ * a reader is never shown it in place of a real synopsis in another
+ * language, and pl_search_episodes() never returns it as a match.
+ */
+PL_EXPORT int pl_is_placeholder(const char *text, size_t len, const char *title);
+
+/*
+ * Brings a handle up to date with writes made through other handles or
+ * processes: re-reads the index when another handle published to it since,
+ * and (unless the handle is read-only) indexes catalog changes that the index
+ * does not hold yet. Cheap when nothing changed. Long-lived handles (a server's)
+ * call it before serving a request.
+ */
+PL_EXPORT int pl_db_refresh(pl_db *db);
+
+/* One episode's matches in pl_search_episodes(). */
+typedef struct pl_episode_hit {
+    int64_t episode_id;
+    double score;        /* the best of its synopses' scores */
+    size_t n_hits;
+    pl_hit *hits;        /* its matching synopses, best first; hits[0] is the best */
+    pl_episode *episode; /* the episode with all its synopses, placeholders included */
+} pl_episode_hit;
+
+typedef struct pl_episode_results {
+    char *query;
+    uint64_t total_synopses; /* how many synopses matched, placeholders included */
+    uint64_t offset;         /* episodes skipped before episodes[0] (the request's) */
+    int more;                /* 1 when more episodes match after these */
+    size_t n_episodes;
+    pl_episode_hit *episodes; /* best first */
+} pl_episode_results;
+
+/*
+ * Runs `query` like pl_search() and collapses the hits by episode: each
+ * episode appears once, ranked by its best-matching synopsis, with its
+ * matching synopses beside it. opts->limit and opts->offset count episodes
+ * (limit 0 means 10; at most 100). Placeholder synopses (pl_is_placeholder)
+ * never count as matches. An episode's `hits` are those found among the
+ * ranked synopses read to fill the page, so a far lower-ranked match of an
+ * episode on the page may be left out; hits[0] is always its best. *out is
+ * freed with pl_episode_results_free().
+ */
+PL_EXPORT int pl_search_episodes(pl_db *db, const char *query, const pl_search_opts *opts,
+                                 pl_episode_results **out);
+PL_EXPORT void pl_episode_results_free(pl_episode_results *r);
+
+typedef struct pl_series_summary {
+    int64_t id;
+    char *name;
+    uint64_t seasons;  /* distinct season numbers (0 counts as one when used) */
+    uint64_t episodes;
+    uint64_t synopses;
+} pl_series_summary;
+
+typedef struct pl_series_list {
+    size_t n;
+    pl_series_summary *series; /* by name */
+} pl_series_list;
+
+/* Lists every named series (episodes without a series are in none); free
+ * with pl_series_list_free(). */
+PL_EXPORT int pl_list_series(pl_db *db, pl_series_list **out);
+PL_EXPORT void pl_series_list_free(pl_series_list *l);
+
+typedef struct pl_episode_info {
+    int64_t id;
+    int season;  /* 0 when unknown */
+    int number;  /* 0 when unknown */
+    char *title; /* "" when unknown */
+    char *langs; /* the languages of its synopses that are not placeholders,
+                    comma-separated, oldest synopsis first ("de,en"); "" if none */
+    uint64_t synopses; /* all its synopses, placeholders included */
+} pl_episode_info;
+
+typedef struct pl_series {
+    int64_t id;
+    char *name;
+    size_t n_episodes;
+    pl_episode_info *episodes; /* by season, number, then id */
+} pl_series;
+
+/* Reads one series with its episodes; PL_ERR_NOTFOUND when no series has
+ * that id. Free with pl_series_free(). */
+PL_EXPORT int pl_get_series(pl_db *db, int64_t id, pl_series **out);
+PL_EXPORT void pl_series_free(pl_series *s);
+
 /* ---- Maintenance ------------------------------------------------------ */
 
 /* Verifies every index segment's checksum and that the index holds exactly the

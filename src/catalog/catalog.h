@@ -68,6 +68,11 @@ int pl_catalog_get_synopsis(pl_catalog *c, int64_t id, pl_synopsis **out, pl_err
 int pl_catalog_get_episode(pl_catalog *c, int64_t id, pl_episode **out, pl_err *err);
 int pl_catalog_stats(pl_catalog *c, pl_stats *st, pl_err *err);
 
+/* Series (series.c): the list with counts, and one series with its episodes;
+ * PL_ERR_NOTFOUND when no series has the id. */
+int pl_catalog_list_series(pl_catalog *c, pl_series_list **out, pl_err *err);
+int pl_catalog_get_series(pl_catalog *c, int64_t id, pl_series **out, pl_err *err);
+
 /* The languages of the catalog's synopses with their counts, most first;
  * *langs is the caller's to free(). */
 int pl_catalog_langs(pl_catalog *c, pl_lang_count **langs, size_t *n, pl_err *err);

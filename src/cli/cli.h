@@ -37,5 +37,6 @@ int cmd_rm(const cli *c, int argc, char **argv);
 int cmd_stats(const cli *c, int argc, char **argv);
 int cmd_check(const cli *c, int argc, char **argv);
 int cmd_reindex(const cli *c, int argc, char **argv);
+int cmd_serve(const cli *c, int argc, char **argv);
 
 #endif

@@ -28,6 +28,7 @@ static const char USAGE[] =
     "  stats              counts by language, sizes\n"
     "  integrity-check    verify the index against the catalog\n"
     "  reindex            rebuild the index from the catalog\n"
+    "  serve              the HTTP API and search page (--listen ADDR:PORT)\n"
     "\n"
     "Options:\n"
     "  --db PATH          the database file (default: $PLOTLINE_DB, else plotline.db);\n"
@@ -41,7 +42,7 @@ static const struct {
 } COMMANDS[] = {
     {"import", cmd_import},   {"search", cmd_search},   {"langid", cmd_langid},
     {"show", cmd_show},       {"rm", cmd_rm},           {"stats", cmd_stats},
-    {"integrity-check", cmd_check}, {"reindex", cmd_reindex},
+    {"integrity-check", cmd_check}, {"reindex", cmd_reindex}, {"serve", cmd_serve},
 };
 
 pl_db *cli_open(const cli *c, int flags) {
