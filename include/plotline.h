@@ -251,15 +251,27 @@ typedef struct pl_hit {
 
 typedef struct pl_results {
     char *query;
-    uint64_t total;  /* how many synopses matched */
+    uint64_t total;  /* how many synopses matched (see total_exact) */
     uint64_t offset; /* results skipped before hits[0] (the request's offset) */
     size_t n_hits;
     pl_hit *hits;   /* best first */
+    int total_exact; /* 1: `total` is exact; 0: an estimate, because the ranking
+                        skipped documents that could not reach the requested
+                        page (never below offset + n_hits) */
 } pl_results;
 
 /* Runs `query` (NUL-terminated). *out is freed with pl_results_free(). */
 PL_EXPORT int pl_search(pl_db *db, const char *query, const pl_search_opts *opts,
                         pl_results **out);
+
+enum {
+    /* Leave pl_hit.snippet empty (""): for callers that show no excerpt, and
+     * for timing the ranking alone. */
+    PL_SEARCH_NO_SNIPPETS = 1u << 0
+};
+/* pl_search() with PL_SEARCH_* flags (0 is pl_search itself). */
+PL_EXPORT int pl_search_ex(pl_db *db, const char *query, const pl_search_opts *opts,
+                           unsigned flags, pl_results **out);
 PL_EXPORT void pl_results_free(pl_results *r);
 
 /* Formats results as the JSON object documented in docs/API.md, without a

@@ -1,5 +1,7 @@
 /*
- * cmd_search.c - plotline search: ranked synopses, as text or JSON.
+ * cmd_search.c - plotline search: ranked synopses, as text or JSON; with
+ * --batch, many queries from a file through one open database, one JSON
+ * line each (so that a program or a benchmark pays the start-up once).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,10 @@ static const char HELP[] =
     "  --limit N        results to show (default 10, at most 1000)\n"
     "  --offset N       results to skip (for paging)\n"
     "  --json           print one JSON object (see docs/API.md)\n"
+    "  --batch FILE     run every line of FILE (- for standard input) as a query\n"
+    "                   and print one JSON object per line, as --json would;\n"
+    "                   blank lines are skipped, a failing query prints\n"
+    "                   {\"query\":...,\"error\":...} and the exit status is 1\n"
     "Options may stand before or after the query; after -- all is query.\n";
 
 /* The value of option `name` at argv[*i] ("--name V" or "--name=V"), or NULL
@@ -38,12 +44,73 @@ static const char *option_value(int argc, char **argv, int *i, const char *name)
     return argv[++*i];
 }
 
+/* Prints s as a JSON string body (the query of a failed batch line). */
+static void put_json_str(const char *s) {
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            printf("\\%c", ch);
+        else if (ch < 0x20)
+            printf("\\u%04x", ch);
+        else
+            putchar(ch);
+    }
+}
+
+/* --batch: one query per line of `path`, one JSON object per line out. */
+static int run_batch(const cli *c, const char *path, const pl_search_opts *so) {
+    FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    if (!in) {
+        fprintf(stderr, "plotline search: %s: cannot open\n", path);
+        return EXIT_FAIL;
+    }
+    pl_db *db = cli_open(c, 0);
+    if (!db) {
+        if (in != stdin) fclose(in);
+        return EXIT_FAIL;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int status = EXIT_OK;
+    while ((n = getline(&line, &cap, in)) > 0) {
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = 0;
+        if (strspn(line, " \t") == (size_t)n) continue;
+        pl_results *r;
+        char *json = NULL;
+        int rc = pl_search(db, line, so, &r);
+        if (rc == PL_OK) {
+            rc = pl_results_json(r, &json);
+            pl_results_free(r);
+        }
+        if (rc == PL_OK) {
+            puts(json);
+        } else {
+            /* The line's text may be invalid UTF-8: the message says so, and
+             * the query is then left out rather than echoed broken. */
+            fputs("{\"query\":\"", stdout);
+            if (rc != PL_ERR_INPUT) put_json_str(line);
+            fputs("\",\"error\":\"", stdout);
+            put_json_str(rc == PL_ERR_NOMEM ? "out of memory" : pl_db_errmsg(db));
+            fputs("\"}\n", stdout);
+            status = EXIT_FAIL;
+        }
+        free(json);
+    }
+    free(line);
+    if (in != stdin) fclose(in);
+    pl_db_close(db);
+    return fflush(stdout) == 0 ? status : EXIT_FAIL;
+}
+
 int cmd_search(const cli *c, int argc, char **argv) {
     /* Options may stand anywhere; every other argument is part of the query,
      * so "-word" excludes a word instead of being taken for an option. After
      * "--" everything is query. */
     pl_search_opts so = {0};
     int json = 0;
+    const char *batch = NULL;
     long long v;
     size_t len = 1;
     for (int i = 1; i < argc; i++) len += strlen(argv[i]) + 1;
@@ -64,6 +131,8 @@ int cmd_search(const cli *c, int argc, char **argv) {
             return EXIT_OK;
         } else if (strcmp(argv[i], "--json") == 0) {
             json = 1;
+        } else if ((val = option_value(argc, argv, &i, "--batch"))) {
+            batch = val;
         } else if ((val = option_value(argc, argv, &i, "--lang"))) {
             so.lang = val;
         } else if ((val = option_value(argc, argv, &i, "--limit"))) {
@@ -82,6 +151,12 @@ int cmd_search(const cli *c, int argc, char **argv) {
             free(query);
             return cli_usage_error("search", "unknown option %s", argv[i]);
         }
+    }
+    if (batch) {
+        int given = query[0] != 0;
+        free(query);
+        if (given) return cli_usage_error("search", "--batch takes its queries from FILE only");
+        return run_batch(c, batch, &so);
     }
     if (!query[0]) {
         free(query);

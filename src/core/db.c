@@ -61,6 +61,7 @@ void pl_db_close(pl_db *db) {
     if (!db) return;
     if (db->batch) pl_batch_abort(db->batch);
     pl_index_close(db->ix);
+    free(db->plan_langs);
     pl_analyzer_free(db->an);
     pl_catalog_close(db->cat);
     free(db->path);

@@ -21,6 +21,13 @@ struct pl_db {
     int flags;        /* PL_OPEN_* */
     pl_batch *batch;  /* the open batch, if any */
     pl_err err;       /* the last failure's message */
+    /* The catalog's languages, most synopses first, for query planning:
+     * counting them is a scan of the catalog, so they are kept while the
+     * index's seq (which follows every write) stays the same. */
+    pl_lang_count *plan_langs;
+    size_t n_plan_langs;
+    uint64_t plan_langs_seq;
+    int plan_langs_valid;
 };
 
 /* Records a failure on the handle: clears the previous message first. */

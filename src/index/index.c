@@ -305,6 +305,29 @@ int pl_index_destroy(const char *dir, pl_err *err) {
 
 /* ---- the handle ---- */
 
+/* Whether the manifest names a segment written in an older format version:
+ * the index is derived data, so such an index is rebuilt, not refused. */
+static int has_old_segments(const char *dir) {
+    ix_manifest m;
+    pl_err ignored = PL_ERR_INIT;
+    if (ix_manifest_read(dir, &m, &ignored) != PL_OK) return 0;
+    int old = 0;
+    for (size_t i = 0; i < m.n && !old; i++) {
+        char name[IX_NAME_MAX], path[IX_PATH_MAX];
+        ix_seg_name(name, m.e[i].seg_id);
+        ix_join(path, dir, name);
+        unsigned char h[8];
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) continue;
+        if (read(fd, h, sizeof h) == (ssize_t)sizeof h && pl_get_u32le(h) == IX_SEG_MAGIC &&
+            pl_get_u32le(h + 4) < IX_SEG_VERSION)
+            old = 1;
+        close(fd);
+    }
+    ix_manifest_free(&m);
+    return old;
+}
+
 int pl_index_open(const char *dir, int flags, pl_index **out, pl_err *err) {
     *out = NULL;
     if (strlen(dir) + IX_NAME_MAX + 2 > IX_PATH_MAX)
@@ -343,7 +366,20 @@ int pl_index_open(const char *dir, int flags, pl_index **out, pl_err *err) {
         else
             rc = PL_OK;
     }
-    if (rc == PL_OK) rc = ix_reload(ix, err);
+    if (rc == PL_OK) {
+        pl_err local = PL_ERR_INIT;
+        rc = ix_reload(ix, &local);
+        if (rc == PL_ERR_CORRUPT && locked && has_old_segments(dir)) {
+            /* Start empty at seq 0: the owner replays the catalog into it. */
+            ix_unlock(ix);
+            locked = 0;
+            rc = pl_index_destroy(dir, err);
+            if (rc == PL_OK && (rc = ix_lock(ix, err)) == PL_OK) locked = 1;
+            if (rc == PL_OK) rc = ix_reload(ix, err);
+        } else if (rc) {
+            pl_err_set(err, rc, "%s", local.msg);
+        }
+    }
     if (rc == PL_OK && locked) ix_remove_orphans(ix);
     ix_unlock(ix);
     if (rc) {

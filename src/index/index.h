@@ -106,8 +106,24 @@ int64_t pl_postings_doc(const pl_postings *p);
 uint32_t pl_postings_tf(const pl_postings *p);
 uint32_t pl_postings_doclen(const pl_postings *p); /* the document's length in tokens */
 /* The current document's positions, ascending; valid until the next move.
- * Only when opened with positions. */
-const uint32_t *pl_postings_positions(const pl_postings *p, uint32_t *n);
+ * Only when opened with positions; they are decoded on this call, so that
+ * documents whose positions are never asked for cost nothing. NULL with *n 0
+ * when the data is corrupt (pl_postings_status then tells). */
+const uint32_t *pl_postings_positions(pl_postings *p, uint32_t *n);
+/* PL_OK, or the status that stopped the iterator. */
+int pl_postings_status(const pl_postings *p);
+
+/* ---- bounds for ranked retrieval ----
+ * Every posting a bound covers has tf <= max_tf and doc length / tf >=
+ * min_ratio (integer division, at least 1), which bounds BM25 whatever the
+ * collection's average length is. */
+
+/* Over all of the term's postings in the index. */
+void pl_postings_term_bound(const pl_postings *p, uint32_t *max_tf, uint32_t *min_ratio);
+/* Over the postings block holding the current document (only while on one):
+ * returns the highest id the block can hold, so that a ranked query that
+ * finds the block hopeless seeks past it without decoding it. */
+int64_t pl_postings_block(const pl_postings *p, uint32_t *max_tf, uint32_t *min_ratio);
 void pl_postings_close(pl_postings *p);
 
 /* ---- checking ---- */

@@ -23,7 +23,8 @@
 #define IX_SEG_MAGIC 0x47534c50u /* "PLSG" little-endian */
 #define IX_MAN_MAGIC 0x464d4c50u /* "PLMF" */
 #define IX_DEL_MAGIC 0x4c444c50u /* "PLDL" */
-#define IX_VERSION 1u
+#define IX_VERSION 1u     /* of the manifest and delete files */
+#define IX_SEG_VERSION 2u /* of segment files: 2 added pruning bounds */
 
 #define IX_SEG_HEADER 128  /* bytes of a segment header */
 #define IX_MAN_HEADER 40   /* bytes of the manifest before its entries */
@@ -36,6 +37,11 @@
 
 #define IX_MAX_SEGMENTS 8 /* more than this after a commit triggers a merge */
 #define IX_MERGE_WIDTH 4  /* adjacent segments merged at once */
+/* A merge whose inputs hold more live bytes than this is not made: a merge
+ * is built in memory, and rewriting ever larger segments would make each
+ * commit's cost grow with the index. Past it, segments accumulate slowly
+ * (one per this many bytes of index) instead. */
+#define IX_MERGE_MAX_BYTES (160ull << 20)
 
 /* Longest path the folder may have so that every file name fits. */
 #define IX_PATH_MAX 4096
@@ -112,6 +118,7 @@ typedef struct ix_term_info {
     uint64_t df;
     uint64_t post_off, post_len;
     uint64_t pos_off, pos_len;
+    uint32_t max_tf, min_ratio; /* pruning bounds over all its postings */
 } ix_term_info;
 
 /* Opens and maps a segment, checking its header and section bounds against
@@ -133,6 +140,8 @@ static inline uint32_t ix_seg_doc_len(const ix_segment *s, uint64_t local) {
 }
 /* First local doc whose id is >= id (n_docs when none). */
 uint64_t ix_seg_lower_bound(const ix_segment *s, int64_t id);
+/* The same, knowing that every local doc before `from` has a smaller id. */
+uint64_t ix_seg_lower_bound_from(const ix_segment *s, uint64_t from, int64_t id);
 
 /* Walks a segment's dictionary in term order. */
 typedef struct ix_term_cursor {
@@ -232,6 +241,7 @@ typedef struct ix_seg_builder {
     uint64_t df;
     int64_t last_doc, skip_last;
     uint32_t blk_docs;
+    uint32_t blk_max_tf, blk_min_ratio, term_max_tf, term_min_ratio;
     uint64_t n_blocks;
     uint64_t term_pos_start;
     pl_buf skip, blocks, blk, blk_pos;
@@ -263,13 +273,25 @@ typedef struct ix_seg_cursor {
     uint32_t in_blk;  /* docs left in the current block */
     int64_t blk_last; /* last doc of the current block; -1 when unknown */
     int64_t skip_prev;
+    uint32_t blk_max_tf, blk_min_ratio; /* the current block's pruning bounds */
+    uint32_t term_max_tf, term_min_ratio;
     int64_t doc; /* current local doc; -1 before the first */
     uint32_t tf;
-    int want_pos;
-    int bad; /* the term's postings header was unreadable */
+    int want_pos; /* 0 none, IX_POS_EAGER or IX_POS_LAZY */
+    int bad;      /* the term's postings header was unreadable */
+    /* Lazy positions: the position varints of this block still to be
+     * stepped over before the current doc's, and whether its are decoded. */
+    uint64_t pos_skip;
+    uint32_t pos_pending;
+    int pos_ready;
     uint32_t *positions;
     uint32_t npos, cap;
 } ix_seg_cursor;
+
+/* Eager: every doc's positions are decoded as it is reached, and each
+ * block's position bytes are checked to be used exactly (verification,
+ * merges). Lazy: only when asked for with ix_cursor_positions (queries). */
+enum { IX_POS_EAGER = 1, IX_POS_LAZY = 2 };
 
 /* The cursor must be zeroed before its first init; later inits reuse its
  * positions buffer. */
@@ -280,6 +302,16 @@ void ix_cursor_free(ix_seg_cursor *c);
 int ix_cursor_next(ix_seg_cursor *c);
 /* Moves to the first doc >= target (staying when already there). */
 int ix_cursor_seek(ix_seg_cursor *c, int64_t target);
+/* Decodes the current doc's positions in lazy mode (a no-op when eager). */
+int ix_cursor_positions(ix_seg_cursor *c);
+
+/* Pruning bounds (docs/FORMATS.md): with tf <= max_tf and dl / tf >=
+ * min_ratio for every posting they cover, BM25 is bounded without knowing
+ * the collection's average length. min_ratio is floor(dl / tf) >= 1. */
+static inline uint32_t ix_ratio(uint32_t dl, uint32_t tf) {
+    uint32_t r = tf ? dl / tf : dl;
+    return r ? r : 1;
+}
 
 /* ---- merge.c ---- */
 

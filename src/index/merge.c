@@ -8,6 +8,8 @@
  * tiered behaviour), and merging only neighbours keeps the segment list in
  * ascending id order, which the one-sweep postings iterator relies on.
  * A merge drops deleted documents and is published by its own manifest.
+ * Runs over IX_MERGE_MAX_BYTES are never merged, which bounds a merge's
+ * memory and keeps indexing throughput flat as the index grows.
  */
 #include "index/index_internal.h"
 
@@ -24,18 +26,19 @@ int ix_maybe_merge(pl_index *ix, pl_err *err) {
     while (ix->view->n > IX_MAX_SEGMENTS) {
         const ix_view *v = ix->view;
         size_t width = IX_MERGE_WIDTH < v->n ? IX_MERGE_WIDTH : v->n;
-        size_t best = 0;
+        size_t best = v->n;
         double best_w = 0;
         for (size_t first = 0; first + width <= v->n; first++) {
             double sum = 0;
             for (size_t i = first; i < first + width; i++)
                 sum += live_weight(&v->segs[i]);
             /* On a tie the later run wins: newer segments are the small ones. */
-            if (first == 0 || sum <= best_w) {
+            if (sum <= (double)IX_MERGE_MAX_BYTES && (best == v->n || sum <= best_w)) {
                 best = first;
                 best_w = sum;
             }
         }
+        if (best == v->n) return PL_OK; /* every run is too large to merge */
         int rc = ix_merge_range(ix, best, width, err);
         if (rc) return rc;
     }
@@ -98,7 +101,7 @@ static int merge_terms(const ix_view *v, size_t first, size_t count, ix_seg_buil
             if (live[i] != 1 || ix_term_cmp(tc[i].term, tc[i].len, term, len) != 0)
                 continue;
             const ix_view_seg *vs = &v->segs[first + i];
-            ix_cursor_init(&cur, vs->seg, &tc[i].info, 1);
+            ix_cursor_init(&cur, vs->seg, &tc[i].info, IX_POS_EAGER);
             int got;
             while ((got = ix_cursor_next(&cur)) == 1) {
                 uint32_t to = remap[i][cur.doc];

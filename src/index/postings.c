@@ -4,8 +4,11 @@
  * ix_seg_cursor decodes one term's postings in one segment: blocks of up to
  * IX_BLOCK_DOCS docs, each doc a delta varint (low bit: tf == 1) and maybe a
  * tf, with the positions in a separate section read only when asked for. The
- * skip table before the blocks gives each block's last doc and byte lengths,
- * so a seek jumps over whole blocks without decoding them.
+ * skip table before the blocks gives each block's last doc, byte lengths and
+ * pruning bounds, so a seek jumps over whole blocks without decoding them and
+ * a ranked query can pass over blocks that cannot reach its top results.
+ * In lazy mode a doc's positions are decoded only when asked for: the
+ * cursor counts the position varints it passes and steps over them then.
  *
  * pl_postings chains the segments of one view in manifest order (ascending
  * ids), hides deleted docs and maps local doc numbers to synopsis ids. It
@@ -27,6 +30,8 @@ void ix_cursor_init(ix_seg_cursor *c, const ix_segment *s, const ix_term_info *t
     c->seg = s;
     c->want_pos = want_pos;
     c->left = ti->df;
+    c->term_max_tf = c->blk_max_tf = ti->max_tf;
+    c->term_min_ratio = c->blk_min_ratio = ti->min_ratio;
     c->doc = -1;
     c->blk_last = -1;
     c->skip_prev = -1;
@@ -55,12 +60,20 @@ void ix_cursor_free(ix_seg_cursor *c) {
 }
 
 static int load_block(ix_seg_cursor *c) {
+    c->pos_skip = 0;
+    c->pos_pending = 0;
     if (c->skip) {
-        uint64_t d, nb, np;
+        uint64_t d, nb, np, mtf, mratio;
         if (pl_varint_get(&c->skip, c->skip_end, &d) ||
             pl_varint_get(&c->skip, c->skip_end, &nb) ||
-            pl_varint_get(&c->skip, c->skip_end, &np))
+            pl_varint_get(&c->skip, c->skip_end, &np) ||
+            pl_varint_get(&c->skip, c->skip_end, &mtf) ||
+            pl_varint_get(&c->skip, c->skip_end, &mratio))
             return PL_ERR_CORRUPT;
+        if (mtf == 0 || mtf > UINT32_MAX || mratio == 0 || mratio > UINT32_MAX)
+            return PL_ERR_CORRUPT;
+        c->blk_max_tf = (uint32_t)mtf;
+        c->blk_min_ratio = (uint32_t)mratio;
         if (d == 0 || d > c->seg->n_docs ||
             (uint64_t)(c->skip_prev + (int64_t)d) >= c->seg->n_docs)
             return PL_ERR_CORRUPT;
@@ -92,11 +105,12 @@ static int load_block(ix_seg_cursor *c) {
 static int check_block_end(const ix_seg_cursor *c) {
     if (c->blk != c->blk_end) return PL_ERR_CORRUPT;
     if (c->blk_last >= 0 && c->doc != c->blk_last) return PL_ERR_CORRUPT;
-    if (c->want_pos && c->pos != c->pos_end) return PL_ERR_CORRUPT;
+    int eager = c->want_pos == IX_POS_EAGER;
+    if (eager && c->pos != c->pos_end) return PL_ERR_CORRUPT;
     if (c->left == 0) {
         if (c->next_blk != c->post_end || (c->skip && c->skip != c->skip_end))
             return PL_ERR_CORRUPT;
-        if (c->want_pos && c->next_pos != c->pos_all_end) return PL_ERR_CORRUPT;
+        if (eager && c->next_pos != c->pos_all_end) return PL_ERR_CORRUPT;
     }
     return PL_OK;
 }
@@ -125,12 +139,37 @@ static int read_positions(ix_seg_cursor *c) {
     return PL_OK;
 }
 
+/* Steps over n position varints (lazy mode). */
+static int skip_positions(ix_seg_cursor *c, uint64_t n) {
+    const unsigned char *p = c->pos, *end = c->pos_end;
+    while (n) {
+        if (p == end) return PL_ERR_CORRUPT;
+        if (!(*p++ & 0x80)) n--;
+    }
+    c->pos = p;
+    return PL_OK;
+}
+
+int ix_cursor_positions(ix_seg_cursor *c) {
+    if (c->want_pos != IX_POS_LAZY || c->pos_ready) return c->bad ? PL_ERR_CORRUPT : PL_OK;
+    if (c->bad || c->doc < 0) return PL_ERR_CORRUPT;
+    int rc = skip_positions(c, c->pos_skip);
+    if (!rc) rc = read_positions(c);
+    if (rc) return c->bad = 1, rc;
+    c->pos_skip = 0;
+    c->pos_pending = 0;
+    c->pos_ready = 1;
+    return PL_OK;
+}
+
 int ix_cursor_next(ix_seg_cursor *c) {
     if (c->bad) return PL_ERR_CORRUPT;
     if (c->in_blk == 0) {
         if (c->left == 0) return 0;
         int rc = load_block(c);
         if (rc) return c->bad = 1, rc;
+    } else {
+        c->pos_skip += c->pos_pending; /* the previous doc's, if left unread */
     }
     uint64_t v, tf = 1;
     if (pl_varint_get(&c->blk, c->blk_end, &v)) return c->bad = 1, PL_ERR_CORRUPT;
@@ -142,9 +181,12 @@ int ix_cursor_next(ix_seg_cursor *c) {
     c->doc += (int64_t)delta;
     c->tf = (uint32_t)tf;
     c->npos = 0;
-    if (c->want_pos) {
+    c->pos_ready = 0;
+    if (c->want_pos == IX_POS_EAGER) {
         int rc = read_positions(c);
         if (rc) return c->bad = 1, rc;
+    } else if (c->want_pos == IX_POS_LAZY) {
+        c->pos_pending = c->tf;
     }
     c->in_blk--;
     c->left--;
@@ -229,7 +271,8 @@ void pl_postings_close(pl_postings *p) {
 }
 
 static void start_segment(pl_postings *p) {
-    ix_cursor_init(&p->c, p->view->segs[p->cur].seg, &p->ti[p->cur], p->want_pos);
+    ix_cursor_init(&p->c, p->view->segs[p->cur].seg, &p->ti[p->cur],
+                   p->want_pos ? IX_POS_LAZY : 0);
     p->active = 1;
 }
 
@@ -282,7 +325,10 @@ int pl_postings_seek(pl_postings *p, int64_t target) {
         if (p->cur >= p->view->n) return 0;
         if (!p->active) start_segment(p);
         const ix_segment *s = p->view->segs[p->cur].seg;
-        int rc = ix_cursor_seek(&p->c, (int64_t)ix_seg_lower_bound(s, target));
+        /* Every local doc up to the cursor's has an id below the target. */
+        uint64_t from = p->c.doc >= 0 ? (uint64_t)p->c.doc + 1 : 0;
+        if (from > s->n_docs) from = s->n_docs;
+        int rc = ix_cursor_seek(&p->c, (int64_t)ix_seg_lower_bound_from(s, from, target));
         /* The id check is redundant with a sound doc table; it guarantees
          * progress even when a damaged one is out of order. */
         while (rc == 1 && (!take(p) || p->doc < target))
@@ -305,11 +351,38 @@ uint32_t pl_postings_doclen(const pl_postings *p) {
     return p->doclen;
 }
 
-const uint32_t *pl_postings_positions(const pl_postings *p, uint32_t *n) {
-    if (!p->want_pos || !p->active) {
-        *n = 0;
+const uint32_t *pl_postings_positions(pl_postings *p, uint32_t *n) {
+    *n = 0;
+    if (!p->want_pos || !p->active || p->status) return NULL;
+    int rc = ix_cursor_positions(&p->c);
+    if (rc) {
+        p->status = rc;
         return NULL;
     }
     *n = p->c.npos;
     return p->c.positions;
+}
+
+int pl_postings_status(const pl_postings *p) {
+    return p->status;
+}
+
+void pl_postings_term_bound(const pl_postings *p, uint32_t *max_tf, uint32_t *min_ratio) {
+    uint32_t tf = 0, ratio = UINT32_MAX;
+    for (size_t i = 0; i < p->view->n; i++) {
+        if (p->ti[i].df == 0) continue;
+        if (p->ti[i].max_tf > tf) tf = p->ti[i].max_tf;
+        if (p->ti[i].min_ratio < ratio) ratio = p->ti[i].min_ratio;
+    }
+    *max_tf = tf ? tf : 1;
+    *min_ratio = ratio == UINT32_MAX ? 1 : ratio;
+}
+
+int64_t pl_postings_block(const pl_postings *p, uint32_t *max_tf, uint32_t *min_ratio) {
+    const ix_seg_cursor *c = &p->c;
+    const ix_segment *s = p->view->segs[p->cur].seg;
+    *max_tf = c->blk_max_tf;
+    *min_ratio = c->blk_min_ratio;
+    /* A term with one block in the segment: the segment's end bounds it. */
+    return c->blk_last >= 0 ? ix_seg_doc_id(s, (uint64_t)c->blk_last) : s->last_id;
 }

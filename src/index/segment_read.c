@@ -39,7 +39,9 @@ static const char *check_layout(ix_segment *s, const unsigned char *h, uint64_t 
                                 uint64_t n_docs) {
     uint64_t size = s->size;
     if (pl_get_u32le(h) != IX_SEG_MAGIC) return "bad magic";
-    if (pl_get_u32le(h + 4) != IX_VERSION) return "unsupported version";
+    if (pl_get_u32le(h + 4) != IX_SEG_VERSION)
+        return pl_get_u32le(h + 4) < IX_SEG_VERSION ? "older format version"
+                                                    : "unsupported version";
     if (XXH3_64bits(h, IX_SEG_HEADER - 8) != pl_get_u64le(h + IX_SEG_HEADER - 8))
         return "header checksum mismatch";
     if (pl_get_u64le(h + 8) != id) return "header names another segment id";
@@ -145,6 +147,29 @@ int ix_segment_open(const char *dir, uint64_t id, uint64_t size, uint64_t n_docs
     return PL_OK;
 }
 
+uint64_t ix_seg_lower_bound_from(const ix_segment *s, uint64_t from, int64_t id) {
+    /* Gallop from `from` (seeks move forward, mostly not far), then bisect. */
+    uint64_t lo = from, step = 1, hi;
+    for (;;) {
+        hi = lo + step;
+        if (hi >= s->n_docs) {
+            hi = s->n_docs;
+            break;
+        }
+        if (ix_seg_doc_id(s, hi) >= id) break;
+        lo = hi + 1;
+        step *= 2;
+    }
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (ix_seg_doc_id(s, mid) < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 uint64_t ix_seg_lower_bound(const ix_segment *s, int64_t id) {
     uint64_t lo = 0, hi = s->n_docs;
     while (lo < hi) {
@@ -202,7 +227,7 @@ int ix_terms_next(ix_term_cursor *c) {
     }
     c->fresh = 0;
     const unsigned char *end = s->dict + s->dict_len;
-    uint64_t prefix, slen, df, plen, qlen;
+    uint64_t prefix, slen, df, plen, qlen, mtf, mratio;
     if (pl_varint_get(&c->p, end, &prefix) || pl_varint_get(&c->p, end, &slen))
         return PL_ERR_CORRUPT;
     if ((first_in_block && prefix != 0) || prefix > c->len ||
@@ -212,11 +237,15 @@ int ix_terms_next(ix_term_cursor *c) {
     c->p += slen;
     c->len = (uint32_t)(prefix + slen);
     if (pl_varint_get(&c->p, end, &df) || pl_varint_get(&c->p, end, &plen) ||
-        pl_varint_get(&c->p, end, &qlen))
+        pl_varint_get(&c->p, end, &qlen) || pl_varint_get(&c->p, end, &mtf) ||
+        pl_varint_get(&c->p, end, &mratio))
         return PL_ERR_CORRUPT;
     if (df == 0 || df > s->n_docs || plen > s->post_len - c->post_next ||
-        qlen > s->pos_len - c->pos_next)
+        qlen > s->pos_len - c->pos_next || mtf == 0 || mtf > UINT32_MAX || mratio == 0 ||
+        mratio > UINT32_MAX)
         return PL_ERR_CORRUPT;
+    c->info.max_tf = (uint32_t)mtf;
+    c->info.min_ratio = (uint32_t)mratio;
     c->info.df = df;
     c->info.post_off = c->post_next;
     c->info.post_len = plen;
@@ -286,12 +315,15 @@ int ix_segment_lookup(const ix_segment *s, const char *term, size_t len, ix_term
 static int verify_term(const ix_segment *s, const ix_term_cursor *t, pl_err *err) {
     ix_seg_cursor c;
     memset(&c, 0, sizeof c);
-    ix_cursor_init(&c, s, &t->info, 1);
+    ix_cursor_init(&c, s, &t->info, IX_POS_EAGER);
     uint64_t n = 0;
     int rc;
     while ((rc = ix_cursor_next(&c)) == 1) {
         n++;
-        if (c.tf > ix_seg_doc_len(s, (uint64_t)c.doc)) {
+        uint32_t dl = ix_seg_doc_len(s, (uint64_t)c.doc), ratio = ix_ratio(dl, c.tf);
+        /* The pruning bounds must really bound, or queries lose results. */
+        if (c.tf > dl || c.tf > c.blk_max_tf || ratio < c.blk_min_ratio ||
+            c.tf > t->info.max_tf || ratio < t->info.min_ratio) {
             rc = PL_ERR_CORRUPT;
             break;
         }

@@ -55,6 +55,8 @@ int ix_builder_term_begin(ix_seg_builder *b, const void *term, uint32_t len) {
     b->skip_last = -1;
     b->blk_docs = 0;
     b->n_blocks = 0;
+    b->blk_max_tf = b->term_max_tf = 0;
+    b->blk_min_ratio = b->term_min_ratio = UINT32_MAX;
     b->term_pos_start = b->pos.len;
     pl_buf_reset(&b->skip);
     pl_buf_reset(&b->blocks);
@@ -69,6 +71,10 @@ static void flush_block(ix_seg_builder *b) {
     pl_buf_put_varint(&b->skip, (uint64_t)(b->last_doc - b->skip_last));
     pl_buf_put_varint(&b->skip, b->blk.len);
     pl_buf_put_varint(&b->skip, b->blk_pos.len);
+    pl_buf_put_varint(&b->skip, b->blk_max_tf);
+    pl_buf_put_varint(&b->skip, b->blk_min_ratio);
+    b->blk_max_tf = 0;
+    b->blk_min_ratio = UINT32_MAX;
     b->skip_last = b->last_doc;
     pl_buf_append(&b->blocks, b->blk.data, b->blk.len);
     pl_buf_append(&b->pos, b->blk_pos.data, b->blk_pos.len);
@@ -92,6 +98,11 @@ int ix_builder_term_doc(ix_seg_builder *b, uint32_t local, const uint32_t *pos,
         pl_buf_put_varint(&b->blk_pos, pos[i] - prev);
         prev = pos[i];
     }
+    uint32_t ratio = ix_ratio(pl_get_u32le(b->lens.data + (size_t)local * 4), tf);
+    if (tf > b->blk_max_tf) b->blk_max_tf = tf;
+    if (ratio < b->blk_min_ratio) b->blk_min_ratio = ratio;
+    if (tf > b->term_max_tf) b->term_max_tf = tf;
+    if (ratio < b->term_min_ratio) b->term_min_ratio = ratio;
     b->last_doc = local;
     b->df++;
     if (++b->blk_docs == IX_BLOCK_DOCS) flush_block(b);
@@ -126,6 +137,8 @@ int ix_builder_term_end(ix_seg_builder *b) {
     pl_buf_put_varint(&b->dict, b->df);
     pl_buf_put_varint(&b->dict, b->post.len - post_start);
     pl_buf_put_varint(&b->dict, b->pos.len - b->term_pos_start);
+    pl_buf_put_varint(&b->dict, b->term_max_tf);
+    pl_buf_put_varint(&b->dict, b->term_min_ratio);
     b->n_terms++;
     memcpy(b->prev, b->cur, b->cur_len);
     b->prev_len = b->cur_len;
@@ -155,7 +168,7 @@ int ix_builder_finish(ix_seg_builder *b, const char *dir, uint64_t id, uint64_t 
 
     pl_buf h = PL_BUF_INIT;
     pl_buf_put_u32le(&h, IX_SEG_MAGIC);
-    pl_buf_put_u32le(&h, IX_VERSION);
+    pl_buf_put_u32le(&h, IX_SEG_VERSION);
     pl_buf_put_u64le(&h, id);
     pl_buf_put_u64le(&h, b->n_docs);
     pl_buf_put_u64le(&h, b->n_terms);

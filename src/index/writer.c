@@ -23,6 +23,10 @@ typedef struct wterm {
     uint32_t hash;
     uint32_t df;
     int64_t last; /* ordinal of the last doc posted; -1 before any */
+    /* While a document is being added: whether it has the term yet (its
+     * ordinal), its tf, and where its positions go in the scratch. */
+    int64_t seen;
+    uint32_t doc_tf, doc_fill;
     pl_buf post;
 } wterm;
 
@@ -49,6 +53,7 @@ struct pl_index_writer {
     size_t table_cap;
 
     tokpair *pairs; /* scratch for one document */
+    uint32_t *distinct, *sortbuf;
     size_t cap_pairs;
 
     unsigned char **newbits; /* per base segment: its updated delete bitmap */
@@ -101,15 +106,15 @@ static int64_t intern(pl_index_writer *w, const char *term, uint32_t len) {
     t->hash = h;
     t->df = 0;
     t->last = -1;
+    t->seen = -1;
     memset(&t->post, 0, sizeof t->post);
     w->table[slot] = (uint32_t)++w->n_terms;
     return (int64_t)w->n_terms - 1;
 }
 
-static int cmp_pair(const void *a, const void *b) {
-    const tokpair *x = a, *y = b;
-    if (x->term != y->term) return x->term < y->term ? -1 : 1;
-    return (x->pos > y->pos) - (x->pos < y->pos);
+static int cmp_u32(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
 }
 
 static int grow_docs(pl_index_writer *w) {
@@ -140,13 +145,20 @@ int pl_index_add(pl_index_writer *w, int64_t doc, const pl_index_token *toks, si
     if (grow_docs(w)) return pl_err_set(err, PL_ERR_NOMEM, "index: out of memory");
     if (n > w->cap_pairs) {
         tokpair *p = realloc(w->pairs, n * sizeof *p);
-        if (!p) return pl_err_set(err, PL_ERR_NOMEM, "index: out of memory");
-        w->pairs = p;
+        if (p) w->pairs = p;
+        uint32_t *d = p ? realloc(w->distinct, n * sizeof *d) : NULL;
+        if (d) w->distinct = d;
+        uint32_t *sb = d ? realloc(w->sortbuf, n * sizeof *sb) : NULL;
+        if (sb) w->sortbuf = sb;
+        if (!sb) return pl_err_set(err, PL_ERR_NOMEM, "index: out of memory");
         w->cap_pairs = n;
     }
 
-    /* Group the tokens by term (positions ascending within each term). */
-    size_t m = 0;
+    /* Group the tokens by term without sorting: count each term's tokens,
+     * give each term a run of the scratch, then drop the positions into
+     * their runs. pairs[i].term is token i's term, pairs[i].pos the scratch. */
+    int64_t ord = (int64_t)w->n_docs;
+    size_t m = 0, n_distinct = 0;
     for (size_t i = 0; i < n; i++) {
         if (toks[i].len == 0 || toks[i].len > PL_INDEX_MAX_TERM) continue;
         int64_t t = intern(w, toks[i].term, toks[i].len);
@@ -154,24 +166,43 @@ int pl_index_add(pl_index_writer *w, int64_t doc, const pl_index_token *toks, si
             w->status = PL_ERR_NOMEM;
             return pl_err_set(err, PL_ERR_NOMEM, "index: out of memory");
         }
-        w->pairs[m].term = (uint32_t)t;
-        w->pairs[m].pos = toks[i].pos;
-        m++;
+        wterm *wt = &w->terms[t];
+        if (wt->seen != ord) {
+            wt->seen = ord;
+            wt->doc_tf = 0;
+            w->distinct[n_distinct++] = (uint32_t)t;
+        }
+        wt->doc_tf++;
+        w->pairs[m++].term = (uint32_t)t;
     }
-    if (m > 1) qsort(w->pairs, m, sizeof *w->pairs, cmp_pair);
-
-    int64_t ord = (int64_t)w->n_docs;
-    for (size_t i = 0; i < m;) {
-        size_t j = i;
-        while (j < m && w->pairs[j].term == w->pairs[i].term)
-            j++;
-        wterm *t = &w->terms[w->pairs[i].term];
+    uint32_t at = 0;
+    for (size_t k = 0; k < n_distinct; k++) {
+        wterm *wt = &w->terms[w->distinct[k]];
+        wt->doc_fill = at;
+        at += wt->doc_tf;
+    }
+    for (size_t i = 0, j = 0; i < n; i++) {
+        if (toks[i].len == 0 || toks[i].len > PL_INDEX_MAX_TERM) continue;
+        w->pairs[w->terms[w->pairs[j].term].doc_fill++].pos = toks[i].pos;
+        j++;
+    }
+    for (size_t k = 0; k < n_distinct; k++) {
+        wterm *t = &w->terms[w->distinct[k]];
+        uint32_t tf = t->doc_tf, end = t->doc_fill, first = end - tf;
+        int sorted = 1;
+        for (uint32_t i = first + 1; i < end; i++)
+            if (w->pairs[i].pos < w->pairs[i - 1].pos) sorted = 0;
+        if (!sorted) { /* callers give positions in order; be safe anyway */
+            for (uint32_t i = first; i < end; i++) w->sortbuf[i - first] = w->pairs[i].pos;
+            qsort(w->sortbuf, tf, sizeof *w->sortbuf, cmp_u32);
+            for (uint32_t i = first; i < end; i++) w->pairs[i].pos = w->sortbuf[i - first];
+        }
         pl_buf_put_varint(&t->post, (uint64_t)(ord - t->last));
-        pl_buf_put_varint(&t->post, j - i);
+        pl_buf_put_varint(&t->post, tf);
         uint32_t prev = 0;
-        for (size_t k = i; k < j; k++) {
-            pl_buf_put_varint(&t->post, w->pairs[k].pos - prev);
-            prev = w->pairs[k].pos;
+        for (uint32_t i = first; i < end; i++) {
+            pl_buf_put_varint(&t->post, w->pairs[i].pos - prev);
+            prev = w->pairs[i].pos;
         }
         if (t->post.oom) {
             /* Part of the document is posted: the writer cannot go on. */
@@ -180,7 +211,6 @@ int pl_index_add(pl_index_writer *w, int64_t doc, const pl_index_token *toks, si
         }
         t->last = ord;
         t->df++;
-        i = j;
     }
     w->ids[w->n_docs] = doc;
     w->lens[w->n_docs] = (uint32_t)n;
@@ -303,6 +333,8 @@ static void writer_free(pl_index_writer *w) {
     free(w->lens);
     free(w->gone);
     free(w->pairs);
+    free(w->distinct);
+    free(w->sortbuf);
     for (size_t i = 0; i < w->base->n; i++)
         free(w->newbits[i]);
     free(w->newbits);

@@ -63,12 +63,20 @@ static int choose_langs(pl_db *db, const pl_query *q, const char *hint, pl_plan 
      * really German still meets its German stem. */
     for (int i = 0; i < n; i++)
         if (g[i].confidence > 0.05) add_lang(p, g[i].lang, 0.7 + 0.3 * g[i].confidence);
-    pl_lang_count *langs;
-    size_t nl;
-    int rc = pl_catalog_langs(db->cat, &langs, &nl, err);
-    if (rc) return rc;
-    for (size_t i = 0; i < nl && i < CATALOG_LANGS; i++) add_lang(p, langs[i].lang, 0.6);
-    free(langs);
+    uint64_t seq = pl_index_seq(db->ix);
+    if (!db->plan_langs_valid || db->plan_langs_seq != seq) {
+        pl_lang_count *langs;
+        size_t nl;
+        int rc = pl_catalog_langs(db->cat, &langs, &nl, err);
+        if (rc) return rc;
+        free(db->plan_langs);
+        db->plan_langs = langs;
+        db->n_plan_langs = nl;
+        db->plan_langs_seq = seq;
+        db->plan_langs_valid = 1;
+    }
+    for (size_t i = 0; i < db->n_plan_langs && i < CATALOG_LANGS; i++)
+        add_lang(p, db->plan_langs[i].lang, 0.6);
     return PL_OK;
 }
 

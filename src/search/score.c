@@ -1,17 +1,34 @@
 /*
  * score.c - matching and ranking: BM25 per term, the best alternative per
- * clause, and a coordination factor.
+ * clause, and a coordination factor; evaluated document at a time, keeping
+ * only the best k.
  *
  * A description of an episode ("Kreditkarte zerschnitten") seldom has every
  * word in the synopsis, so no word is required; instead the sum of BM25
  * scores is scaled by the share of the query's IDF weight that a document
  * matches. A document with every rare word of the query then ranks above
  * one that repeats a single word, while a query's stopwords (low IDF) barely
- * count either way.
+ * count either way:
  *
- * This evaluator visits every posting of the query's terms. That is linear
- * in the matches, fine for catalogs of thousands of episodes; top-k pruning
- * (block-max WAND) is the next step for millions.
+ *     score(d) = (sum over clauses c of s_c(d)) * (W(d) / W)^2
+ *
+ * s_c(d) is the best of clause c's alternatives (a word: its best variant,
+ * weight x BM25; a phrase: the sum over its words), W(d) the IDF weight of
+ * the clauses d matches and W that of all positive clauses.
+ *
+ * The score only grows as a document matches more clauses, so it is bounded
+ * by the same formula over bounds of s_c. Two prunings follow (MaxScore):
+ * clauses whose bounds together cannot lift a document above the current
+ * k-th score are "non-essential": they never propose candidates, and are
+ * only looked up (by seeking) for documents the others propose, and not even
+ * that once the rest of a document's bound falls short. And a word whose
+ * postings block (128 documents) cannot reach the k-th score even with every
+ * other clause at its bound is passed over without being decoded, using the
+ * block's bounds stored in the index (max tf, min length / tf). Positions are
+ * decoded only for documents that have every word of a phrase.
+ *
+ * Totals are exact while nothing was pruned; otherwise the count of the
+ * documents seen, raised to an estimate from the document frequencies.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -21,198 +38,433 @@
 
 #define BM25_K1 1.2
 #define BM25_B 0.75
-#define EMPTY INT64_MIN
-
-/* ---- a map from document id to two numbers, open addressing ---- */
-
-typedef struct dentry {
-    int64_t doc;
-    double a, b;
-    size_t pos_off, pos_n; /* positions (phrases only), in the map's arena */
-} dentry;
-
-typedef struct docmap {
-    dentry *e;
-    size_t cap, n; /* cap is a power of two */
-    uint32_t *pos; /* positions arena */
-    size_t pos_len, pos_cap;
-} docmap;
-
-static void docmap_free(docmap *m) {
-    free(m->e);
-    free(m->pos);
-    memset(m, 0, sizeof *m);
-}
-
-static size_t hash_doc(int64_t doc) {
-    uint64_t x = (uint64_t)doc * 0x9E3779B97F4A7C15ull;
-    return (size_t)(x ^ (x >> 29));
-}
-
-static int docmap_grow(docmap *m) {
-    size_t cap = m->cap ? m->cap * 2 : 64;
-    dentry *e = malloc(cap * sizeof *e);
-    if (!e) return PL_ERR_NOMEM;
-    for (size_t i = 0; i < cap; i++) e[i].doc = EMPTY;
-    for (size_t i = 0; i < m->cap; i++) {
-        if (m->e[i].doc == EMPTY) continue;
-        size_t h = hash_doc(m->e[i].doc) & (cap - 1);
-        while (e[h].doc != EMPTY) h = (h + 1) & (cap - 1);
-        e[h] = m->e[i];
-    }
-    free(m->e);
-    m->e = e;
-    m->cap = cap;
-    return PL_OK;
-}
-
-/* The entry for doc; created zeroed when absent and `create` is set. NULL
- * when absent (or out of memory while creating). */
-static dentry *docmap_get(docmap *m, int64_t doc, int create) {
-    if (m->cap) {
-        size_t h = hash_doc(doc) & (m->cap - 1);
-        while (m->e[h].doc != EMPTY) {
-            if (m->e[h].doc == doc) return &m->e[h];
-            h = (h + 1) & (m->cap - 1);
-        }
-        if (!create) return NULL;
-    }
-    if (!create) return NULL;
-    if ((m->n + 1) * 4 > m->cap * 3 && docmap_grow(m)) return NULL;
-    size_t h = hash_doc(doc) & (m->cap - 1);
-    while (m->e[h].doc != EMPTY) h = (h + 1) & (m->cap - 1);
-    m->e[h] = (dentry){doc, 0, 0, 0, 0};
-    m->n++;
-    return &m->e[h];
-}
-
-/* Makes room for n more positions in the arena. */
-static int docmap_reserve_pos(docmap *m, size_t n) {
-    if (m->pos_len + n <= m->pos_cap) return PL_OK;
-    size_t cap = m->pos_cap ? m->pos_cap : 256;
-    while (cap < m->pos_len + n) cap *= 2;
-    uint32_t *grown = realloc(m->pos, cap * sizeof *grown);
-    if (!grown) return PL_ERR_NOMEM;
-    m->pos = grown;
-    m->pos_cap = cap;
-    return PL_OK;
-}
-
-static int cmp_u32(const void *a, const void *b) {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Sets e's positions to the union of what it has and p[0..n), sorted. The
- * old run stays in the arena unused: the map lives for one query. */
-static int docmap_add_pos(docmap *m, dentry *e, const uint32_t *p, size_t n) {
-    if (docmap_reserve_pos(m, e->pos_n + n)) return PL_ERR_NOMEM;
-    size_t off = m->pos_len;
-    memmove(m->pos + off, m->pos + e->pos_off, e->pos_n * sizeof *p);
-    memcpy(m->pos + off + e->pos_n, p, n * sizeof *p);
-    int merge = e->pos_n > 0;
-    e->pos_off = off;
-    e->pos_n += n;
-    m->pos_len += e->pos_n;
-    if (merge) qsort(m->pos + off, e->pos_n, sizeof *p, cmp_u32);
-    return PL_OK;
-}
-
-/* ---- BM25 ---- */
+#define DOC_END INT64_MAX
+#define DOC_START INT64_MIN /* before every document */
+/* Bounds are compared with this much slack so that rounding never prunes a
+ * document whose exact score would have been kept. */
+#define SLACK (1.0 + 1e-9)
 
 typedef struct stats {
     double n_docs, avgdl;
 } stats;
 
-static double idf(pl_index *ix, const stats *st, const char *term) {
-    double df = (double)pl_index_df(ix, term, strlen(term));
-    return log(1.0 + (st->n_docs - df + 0.5) / (df + 0.5));
-}
+/* One term variant of a word. */
+typedef struct term {
+    pl_postings *p;
+    int64_t doc; /* current document; DOC_END when exhausted */
+    double weight, idf;
+    double ub; /* bound of weight x BM25 over all its postings */
+    uint64_t df;
+} term;
+
+/* A word: its variants (only those present in the index). */
+typedef struct slot {
+    term *t;
+    size_t n;
+    double ub; /* the best variant's bound */
+} slot;
+
+/* An alternative of a clause: a word (one slot) or a phrase. A word's
+ * variants are units of their own (`t` set), so that each can skip blocks
+ * by its own bound; a phrase is one unit over all its slots. */
+typedef struct unit {
+    term *t;       /* a word's variant, or NULL for a phrase */
+    slot *slots;   /* a phrase's words */
+    size_t n_slots;
+    int64_t doc;   /* current (for a phrase: verified) match; DOC_END at the end */
+    double ub;
+    uint32_t *pos[2]; /* phrase scratch: a word's positions and a merge buffer */
+    size_t pos_cap[2];
+} unit;
+
+typedef struct clause {
+    unit *u;
+    size_t n;
+    double ub; /* bound of s_c */
+    double cw; /* IDF weight: its best alternative's */
+    uint64_t df_sum;
+} clause;
+
+typedef struct ctx {
+    pl_index *ix;
+    stats st;
+    pl_err *err;
+    int status; /* first failure while moving iterators */
+    term *terms;
+    size_t n_terms, cap_terms;
+} ctx;
 
 static double bm25(double idf_w, uint32_t tf, uint32_t dl, const stats *st) {
     double norm = BM25_K1 * (1.0 - BM25_B + BM25_B * (double)dl / st->avgdl);
     return idf_w * (double)tf * (BM25_K1 + 1.0) / ((double)tf + norm);
 }
 
-/* Scores one slot (a word, with its variants) into m: a = the best variant's
- * score per document; with positions, their union. */
-static int score_slot(pl_index *ix, const stats *st, const pl_slot *s, int positions,
-                      docmap *m, double *max_idf, pl_err *err) {
-    *max_idf = 0;
-    for (size_t v = 0; v < s->n; v++) {
-        double w_idf = idf(ix, st, s->v[v].term);
-        if (w_idf * s->v[v].weight > *max_idf) *max_idf = w_idf * s->v[v].weight;
-        pl_postings *p;
-        int rc = pl_postings_open(ix, s->v[v].term, strlen(s->v[v].term), positions, &p, err);
-        if (rc) return rc;
-        while ((rc = pl_postings_next(p)) == 1) {
-            double sc = s->v[v].weight * bm25(w_idf, pl_postings_tf(p), pl_postings_doclen(p), st);
-            dentry *e = docmap_get(m, pl_postings_doc(p), 1);
-            if (!e) break;
-            if (sc > e->a) e->a = sc;
-            if (!positions) continue;
-            uint32_t n;
-            const uint32_t *pos = pl_postings_positions(p, &n);
-            if (docmap_add_pos(m, e, pos, n)) break;
+/* weight x BM25 is at most this for postings with tf <= max_tf and
+ * dl / tf >= min_ratio (BM25 grows with tf and falls with dl / tf). */
+static double bm25_bound(const term *t, uint32_t max_tf, uint32_t min_ratio,
+                         const stats *st) {
+    double w = t->weight * t->idf;
+    if (w <= 0) return 0;
+    double d = 1.0 + BM25_K1 * (1.0 - BM25_B) / max_tf +
+               BM25_K1 * BM25_B * (double)min_ratio / st->avgdl;
+    return w * (BM25_K1 + 1.0) / d;
+}
+
+static double term_score(const term *t, const stats *st) {
+    return t->weight * bm25(t->idf, pl_postings_tf(t->p), pl_postings_doclen(t->p), st);
+}
+
+/* ---- moving iterators ---- */
+
+static void term_seek(ctx *x, term *t, int64_t target) {
+    if (t->doc >= target) return;
+    int rc = pl_postings_seek(t->p, target);
+    if (rc < 0 && !x->status) x->status = rc;
+    t->doc = rc == 1 ? pl_postings_doc(t->p) : DOC_END;
+}
+
+/* Seeks to target, then past every block whose bound is <= floor: they hold
+ * no document that can enter the results. Sets *skipped when it passed any. */
+static void term_seek_competitive(ctx *x, term *t, int64_t target, double floor,
+                                  int *skipped) {
+    term_seek(x, t, target);
+    while (t->doc != DOC_END) {
+        uint32_t mtf, mratio;
+        int64_t last = pl_postings_block(t->p, &mtf, &mratio);
+        if (bm25_bound(t, mtf, mratio, &x->st) * SLACK >= floor) return;
+        *skipped = 1;
+        if (last == DOC_END) {
+            t->doc = DOC_END;
+            return;
         }
-        pl_postings_close(p);
-        if (rc < 0) return pl_err_set(err, rc, "reading the index: %s", pl_strerror(rc));
-        if (rc == 1) return pl_err_set(err, PL_ERR_NOMEM, "scoring: out of memory");
+        term_seek(x, t, last + 1);
     }
-    return PL_OK;
 }
 
 static int has_pos(const uint32_t *p, size_t n, uint32_t want) {
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (p[mid] < want) lo = mid + 1;
-        else hi = mid;
+        if (p[mid] < want)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return lo < n && p[lo] == want;
 }
 
-/* Scores one alternative into out (a = its score per document). */
-static int score_alt(pl_index *ix, const stats *st, const pl_alt *alt, docmap *out,
-                     double *weight, pl_err *err) {
-    *weight = 0;
-    if (alt->n_slots == 0) return PL_OK;
-    if (alt->n_slots == 1) return score_slot(ix, st, &alt->slots[0], 0, out, weight, err);
-    docmap *slots = calloc(alt->n_slots, sizeof *slots);
-    if (!slots) return pl_err_set(err, PL_ERR_NOMEM, "scoring: out of memory");
-    int rc = PL_OK;
-    for (size_t i = 0; i < alt->n_slots && !rc; i++) {
-        double w;
-        rc = score_slot(ix, st, &alt->slots[i], 1, &slots[i], &w, err);
-        *weight += w;
-    }
-    /* A phrase matches where slot i's word stands at position p + i. */
-    for (size_t h = 0; !rc && h < slots[0].cap; h++) {
-        dentry *e0 = &slots[0].e[h];
-        if (e0->doc == EMPTY) continue;
-        double sum = e0->a;
-        dentry *es[64];
-        size_t k = 1;
-        for (; k < alt->n_slots && k < 64; k++) {
-            if (!(es[k] = docmap_get(&slots[k], e0->doc, 0))) break;
-            sum += es[k]->a;
+/* Grows one of a unit's position buffers to hold n. */
+static int pos_reserve(unit *u, int which, size_t n) {
+    if (n <= u->pos_cap[which]) return PL_OK;
+    size_t cap = u->pos_cap[which] ? u->pos_cap[which] : 64;
+    while (cap < n) cap *= 2;
+    uint32_t *p = realloc(u->pos[which], cap * sizeof *p);
+    if (!p) return PL_ERR_NOMEM;
+    u->pos[which] = p;
+    u->pos_cap[which] = cap;
+    return PL_OK;
+}
+
+/* The positions of slot s's variants at doc (a union: distinct terms never
+ * share a position) into u->pos[0]; returns how many, or -1 on failure. */
+static long slot_positions(ctx *x, unit *u, const slot *s, int64_t doc) {
+    size_t n = 0;
+    for (size_t v = 0; v < s->n; v++) {
+        term *t = &s->t[v];
+        if (t->doc != doc) continue;
+        uint32_t k;
+        const uint32_t *p = pl_postings_positions(t->p, &k);
+        if (!p && k == 0 && pl_postings_status(t->p)) {
+            if (!x->status) x->status = pl_postings_status(t->p);
+            return -1;
         }
-        if (k < alt->n_slots) continue;
-        int found = 0;
-        for (size_t i = 0; i < e0->pos_n && !found; i++) {
-            uint32_t p0 = slots[0].pos[e0->pos_off + i];
-            found = 1;
-            for (size_t j = 1; j < k && found; j++)
-                found = has_pos(slots[j].pos + es[j]->pos_off, es[j]->pos_n, p0 + (uint32_t)j);
+        if (pos_reserve(u, 0, n + k) || pos_reserve(u, 1, n + k)) {
+            if (!x->status) x->status = PL_ERR_NOMEM;
+            return -1;
         }
-        if (!found) continue;
-        dentry *o = docmap_get(out, e0->doc, 1);
-        if (!o) rc = pl_err_set(err, PL_ERR_NOMEM, "scoring: out of memory");
-        else if (sum > o->a) o->a = sum;
+        if (n == 0) {
+            memcpy(u->pos[0], p, k * sizeof *p);
+        } else { /* merge two sorted runs */
+            size_t i = 0, j = 0, o = 0;
+            while (i < n || j < k)
+                u->pos[1][o++] = (j >= k || (i < n && u->pos[0][i] < p[j])) ? u->pos[0][i++]
+                                                                           : p[j++];
+            uint32_t *tmp = u->pos[0];
+            u->pos[0] = u->pos[1];
+            u->pos[1] = tmp;
+            size_t c = u->pos_cap[0];
+            u->pos_cap[0] = u->pos_cap[1];
+            u->pos_cap[1] = c;
+        }
+        n += k;
     }
-    for (size_t i = 0; i < alt->n_slots; i++) docmap_free(&slots[i]);
-    free(slots);
+    return (long)n;
+}
+
+/* Whether the phrase's words stand at consecutive positions in doc (every
+ * slot has a variant there). Slot 0's positions are kept aside while the
+ * others are looked up. */
+static int phrase_at(ctx *x, unit *u, int64_t doc) {
+    long n0 = slot_positions(x, u, &u->slots[0], doc);
+    if (n0 <= 0) return 0;
+    uint32_t *first = malloc((size_t)n0 * sizeof *first);
+    if (!first) {
+        if (!x->status) x->status = PL_ERR_NOMEM;
+        return 0;
+    }
+    memcpy(first, u->pos[0], (size_t)n0 * sizeof *first);
+    /* live[i]: first[i] still starts a possible match */
+    size_t live = (size_t)n0;
+    for (size_t j = 1; j < u->n_slots && live; j++) {
+        long nj = slot_positions(x, u, &u->slots[j], doc);
+        if (nj <= 0) {
+            live = 0;
+            break;
+        }
+        size_t keep = 0;
+        for (size_t i = 0; i < live; i++)
+            if (has_pos(u->pos[0], (size_t)nj, first[i] + (uint32_t)j)) first[keep++] = first[i];
+        live = keep;
+    }
+    free(first);
+    return live > 0;
+}
+
+/* Moves a phrase to its first verified match at or after target. */
+static void phrase_seek(ctx *x, unit *u, int64_t target) {
+    if (u->doc >= target) return;
+    int64_t d = target;
+    for (;;) {
+        size_t agreed = 0;
+        for (size_t i = 0; agreed < u->n_slots; i = (i + 1) % u->n_slots) {
+            slot *s = &u->slots[i];
+            int64_t sd = DOC_END;
+            for (size_t v = 0; v < s->n; v++) {
+                term_seek(x, &s->t[v], d);
+                if (s->t[v].doc < sd) sd = s->t[v].doc;
+            }
+            if (sd == DOC_END || x->status) {
+                u->doc = DOC_END;
+                return;
+            }
+            if (sd == d) {
+                agreed++;
+            } else {
+                d = sd;
+                agreed = 1;
+            }
+        }
+        if (phrase_at(x, u, d)) {
+            u->doc = d;
+            return;
+        }
+        if (x->status) {
+            u->doc = DOC_END;
+            return;
+        }
+        d++;
+    }
+}
+
+static void unit_seek(ctx *x, unit *u, int64_t target) {
+    if (u->t) {
+        term_seek(x, u->t, target);
+        u->doc = u->t->doc;
+    } else {
+        phrase_seek(x, u, target);
+    }
+}
+
+/* The unit's score at its current document. */
+static double unit_score(const ctx *x, const unit *u) {
+    if (u->t) return term_score(u->t, &x->st);
+    double sum = 0;
+    for (size_t i = 0; i < u->n_slots; i++) {
+        double best = 0;
+        for (size_t v = 0; v < u->slots[i].n; v++) {
+            const term *t = &u->slots[i].t[v];
+            if (t->doc != u->doc) continue;
+            double sc = term_score(t, &x->st);
+            if (sc > best) best = sc;
+        }
+        sum += best;
+    }
+    return sum;
+}
+
+/* ---- building the evaluation from the plan ---- */
+
+static void unit_free(unit *u) {
+    for (size_t s = 0; s < u->n_slots; s++) {
+        for (size_t v = 0; v < u->slots[s].n; v++) pl_postings_close(u->slots[s].t[v].p);
+        free(u->slots[s].t);
+    }
+    free(u->slots);
+    if (u->t) {
+        pl_postings_close(u->t->p);
+        free(u->t);
+    }
+    free(u->pos[0]);
+    free(u->pos[1]);
+}
+
+static void clauses_free(clause *cl, size_t n) {
+    for (size_t c = 0; cl && c < n; c++) {
+        for (size_t i = 0; i < cl[c].n; i++) unit_free(&cl[c].u[i]);
+        free(cl[c].u);
+    }
+    free(cl);
+}
+
+/* Opens a variant's postings. *present is 0 when the term is not indexed
+ * (it still counts in the clause's weight, as an unmatched word). */
+static int open_term(ctx *x, const pl_variant *v, int positions, term *t, double *w_idf,
+                     int *present) {
+    memset(t, 0, sizeof *t);
+    size_t len = strlen(v->term);
+    t->df = pl_index_df(x->ix, v->term, len);
+    t->idf = log(1.0 + (x->st.n_docs - (double)t->df + 0.5) / ((double)t->df + 0.5));
+    t->weight = v->weight;
+    *w_idf = t->idf * t->weight;
+    *present = t->df > 0;
+    if (!*present) return PL_OK;
+    int rc = pl_postings_open(x->ix, v->term, len, positions, &t->p, x->err);
+    if (rc) return rc;
+    uint32_t mtf, mratio;
+    pl_postings_term_bound(t->p, &mtf, &mratio);
+    t->ub = bm25_bound(t, mtf, mratio, &x->st);
+    t->doc = DOC_START;
+    term_seek(x, t, DOC_START + 1);
+    return x->status;
+}
+
+static int add_unit(clause *c, unit *u) {
+    unit *grown = realloc(c->u, (c->n + 1) * sizeof *grown);
+    if (!grown) return PL_ERR_NOMEM;
+    c->u = grown;
+    c->u[c->n++] = *u;
+    return PL_OK;
+}
+
+/* A word alternative: one unit per indexed variant. *w: its IDF weight. */
+static int build_word(ctx *x, const pl_slot *s, clause *c, double *w) {
+    *w = 0;
+    for (size_t v = 0; v < s->n; v++) {
+        term t;
+        double wi;
+        int present;
+        int rc = open_term(x, &s->v[v], 0, &t, &wi, &present);
+        if (rc) return rc;
+        if (wi > *w) *w = wi;
+        if (!present) continue;
+        unit u = {0};
+        if (!(u.t = malloc(sizeof *u.t))) {
+            pl_postings_close(t.p);
+            return PL_ERR_NOMEM;
+        }
+        *u.t = t;
+        u.doc = t.doc;
+        u.ub = t.ub;
+        if (add_unit(c, &u)) {
+            pl_postings_close(t.p);
+            free(u.t);
+            return PL_ERR_NOMEM;
+        }
+    }
+    return PL_OK;
+}
+
+/* A phrase alternative: one unit, unless some word is not indexed at all. */
+static int build_phrase(ctx *x, const pl_alt *a, clause *c, double *w) {
+    *w = 0;
+    unit u = {0};
+    int rc = PL_OK, complete = 1;
+    if (!(u.slots = calloc(a->n_slots, sizeof *u.slots))) return PL_ERR_NOMEM;
+    u.n_slots = a->n_slots;
+    for (size_t i = 0; i < a->n_slots && !rc; i++) {
+        const pl_slot *ps = &a->slots[i];
+        slot *s = &u.slots[i];
+        double best = 0;
+        if (ps->n && !(s->t = calloc(ps->n, sizeof *s->t))) {
+            rc = PL_ERR_NOMEM;
+            break;
+        }
+        for (size_t v = 0; v < ps->n && !rc; v++) {
+            double wi;
+            int present;
+            rc = open_term(x, &ps->v[v], 1, &s->t[s->n], &wi, &present);
+            if (wi > best) best = wi;
+            if (!rc && present) {
+                if (s->t[s->n].ub > s->ub) s->ub = s->t[s->n].ub;
+                s->n++;
+            }
+        }
+        *w += best;
+        u.ub += s->ub;
+        if (s->n == 0) complete = 0;
+    }
+    if (!rc && complete) {
+        u.doc = DOC_START;
+        phrase_seek(x, &u, DOC_START + 1);
+        rc = x->status;
+        if (!rc && !(rc = add_unit(c, &u))) return PL_OK;
+    }
+    unit_free(&u); /* not added: no match is possible, or a failure */
     return rc;
+}
+
+static int build_clause(ctx *x, const pl_clause *pc, clause *c) {
+    memset(c, 0, sizeof *c);
+    for (size_t a = 0; a < pc->n_alts; a++) {
+        const pl_alt *alt = &pc->alts[a];
+        double w = 0;
+        int rc = PL_OK;
+        if (alt->n_slots == 1)
+            rc = build_word(x, &alt->slots[0], c, &w);
+        else if (alt->n_slots > 1)
+            rc = build_phrase(x, alt, c, &w);
+        if (rc) return rc;
+        if (w > c->cw) c->cw = w;
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->u[i].ub > c->ub) c->ub = c->u[i].ub;
+        if (c->u[i].t)
+            c->df_sum += c->u[i].t->df;
+        else
+            c->df_sum += c->u[i].slots[0].n ? c->u[i].slots[0].t[0].df : 0;
+    }
+    return PL_OK;
+}
+
+/* ---- the k best ---- */
+
+/* a ranks below b: lower score, or the same score and a higher id. */
+static int worse(const pl_scored *a, const pl_scored *b) {
+    return a->score < b->score || (a->score == b->score && a->doc > b->doc);
+}
+
+static void heap_down(pl_scored *h, size_t n, size_t i) {
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < n && worse(&h[l], &h[m])) m = l;
+        if (r < n && worse(&h[r], &h[m])) m = r;
+        if (m == i) return;
+        pl_scored t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
+static void heap_up(pl_scored *h, size_t i) {
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (!worse(&h[i], &h[p])) return;
+        pl_scored t = h[i];
+        h[i] = h[p];
+        h[p] = t;
+        i = p;
+    }
 }
 
 static int by_score(const void *a, const void *b) {
@@ -221,67 +473,237 @@ static int by_score(const void *a, const void *b) {
     return x->doc < y->doc ? -1 : x->doc > y->doc;
 }
 
-int pl_score(pl_index *ix, const pl_plan *plan, pl_scored **out, size_t *n, pl_err *err) {
+/* (sum of bounds) x (weight share)^2: the most a document can score. */
+static double coord_bound(double s, double w, double total_w) {
+    double coord = total_w > 0 ? w / total_w : 1.0;
+    return s * coord * coord;
+}
+
+/* ---- evaluation ---- */
+
+typedef struct eval {
+    ctx *x;
+    clause *pos, *neg;
+    size_t n_pos, n_neg;
+    size_t *ord;      /* positive clauses by ascending bound */
+    double *pre_ub;   /* pre_ub[i]: sum of the bounds of ord[0..i) */
+    double *pre_cw;   /* the same for their weights */
+    double total_w;
+    size_t n_ne;      /* ord[0..n_ne) are non-essential */
+    int done;         /* no document can enter the results any more */
+    double other_ub;  /* sum of all positive clauses' bounds */
+} eval;
+
+static int excluded(eval *e, int64_t d) {
+    for (size_t c = 0; c < e->n_neg; c++)
+        for (size_t i = 0; i < e->neg[c].n; i++) {
+            unit_seek(e->x, &e->neg[c].u[i], d);
+            if (e->neg[c].u[i].doc == d) return 1;
+        }
+    return 0;
+}
+
+/* The best score of clause c's units that are at d (0 when none matched,
+ * *hit then 0): the same max-then-sum as a full evaluation. */
+static double clause_at(eval *e, clause *c, int64_t d, int *hit) {
+    double best = 0;
+    *hit = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->u[i].doc != d) continue;
+        *hit = 1;
+        double sc = unit_score(e->x, &c->u[i]);
+        if (sc > best) best = sc;
+    }
+    return best;
+}
+
+/* After the k-th score rose to theta: the longest prefix of ord whose
+ * clauses together cannot reach it. */
+static void update_essential(eval *e, double theta) {
+    size_t n = 0;
+    while (n < e->n_pos && coord_bound(e->pre_ub[n + 1], e->pre_cw[n + 1], e->total_w) * SLACK <
+                               theta)
+        n++;
+    e->n_ne = n < e->n_pos ? n : e->n_pos - 1;
+    e->done = n == e->n_pos;
+}
+
+int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_t *n,
+             uint64_t *total, int *exact, pl_err *err) {
     *out = NULL;
     *n = 0;
+    *total = 0;
+    *exact = 1;
     pl_index_stats is;
     pl_index_get_stats(ix, &is);
-    if (is.docs == 0) return PL_OK;
-    stats st = {(double)is.docs, is.total_len ? (double)is.total_len / (double)is.docs : 1.0};
-
-    docmap acc = {0};     /* a = summed score, b = matched weight */
-    docmap excluded = {0};
-    double total_weight = 0;
-    int rc = PL_OK;
+    if (is.docs == 0 || k == 0) return PL_OK;
+    ctx x = {ix, {(double)is.docs, is.total_len ? (double)is.total_len / (double)is.docs : 1.0},
+             err, PL_OK, NULL, 0, 0};
+    eval e = {&x, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, 0, 0, 0};
+    size_t n_pos = 0, n_neg = 0;
+    for (size_t c = 0; c < plan->n_clauses; c++) plan->clauses[c].excluded ? n_neg++ : n_pos++;
+    e.pos = calloc(n_pos ? n_pos : 1, sizeof *e.pos);
+    e.neg = calloc(n_neg ? n_neg : 1, sizeof *e.neg);
+    e.ord = calloc(n_pos + 1, sizeof *e.ord);
+    e.pre_ub = calloc(n_pos + 1, sizeof *e.pre_ub);
+    e.pre_cw = calloc(n_pos + 1, sizeof *e.pre_cw);
+    double *cs = calloc(n_pos + 1, sizeof *cs);
+    int *hit = calloc(n_pos + 1, sizeof *hit);
+    pl_scored *heap = NULL;
+    size_t nh = 0;
+    int rc = (!e.pos || !e.neg || !e.ord || !e.pre_ub || !e.pre_cw || !cs || !hit) ? PL_ERR_NOMEM
+                                                                                  : PL_OK;
     for (size_t c = 0; c < plan->n_clauses && !rc; c++) {
-        const pl_clause *cl = &plan->clauses[c];
-        docmap clause = {0}; /* a = the clause's best alternative per document */
-        double cw = 0;
-        for (size_t a = 0; a < cl->n_alts && !rc; a++) {
-            docmap alt = {0};
-            double w;
-            rc = score_alt(ix, &st, &cl->alts[a], &alt, &w, err);
-            if (w > cw) cw = w;
-            for (size_t h = 0; !rc && h < alt.cap; h++) {
-                if (alt.e[h].doc == EMPTY) continue;
-                dentry *e = docmap_get(&clause, alt.e[h].doc, 1);
-                if (!e) rc = pl_err_set(err, PL_ERR_NOMEM, "scoring: out of memory");
-                else if (alt.e[h].a > e->a) e->a = alt.e[h].a;
-            }
-            docmap_free(&alt);
+        const pl_clause *pc = &plan->clauses[c];
+        clause *into = pc->excluded ? &e.neg[e.n_neg++] : &e.pos[e.n_pos++];
+        rc = build_clause(&x, pc, into);
+        if (!pc->excluded) e.total_w += into->cw;
+    }
+    if (rc) goto done;
+
+    /* Clauses by ascending bound: the cheapest to leave out come first. When
+     * every clause is required, by descending frequency instead: the rarest
+     * alone proposes candidates and the others are sought to them (a
+     * leapfrog intersection by skips). */
+    int all = plan->match_all;
+    for (size_t i = 0; i < e.n_pos; i++) {
+        size_t j = i;
+        while (j > 0 && (all ? e.pos[e.ord[j - 1]].df_sum < e.pos[i].df_sum
+                             : e.pos[e.ord[j - 1]].ub > e.pos[i].ub)) {
+            e.ord[j] = e.ord[j - 1];
+            j--;
         }
-        docmap *into = cl->excluded ? &excluded : &acc;
-        if (!cl->excluded) total_weight += cw;
-        for (size_t h = 0; !rc && h < clause.cap; h++) {
-            if (clause.e[h].doc == EMPTY) continue;
-            dentry *e = docmap_get(into, clause.e[h].doc, 1);
-            if (!e) {
-                rc = pl_err_set(err, PL_ERR_NOMEM, "scoring: out of memory");
-                break;
-            }
-            e->a += clause.e[h].a;
-            e->b += cw;
+        e.ord[j] = i;
+    }
+    for (size_t i = 0; i < e.n_pos; i++) {
+        e.pre_ub[i + 1] = e.pre_ub[i] + e.pos[e.ord[i]].ub;
+        e.pre_cw[i + 1] = e.pre_cw[i] + e.pos[e.ord[i]].cw;
+        e.other_ub += e.pos[i].ub;
+    }
+    uint64_t est = 0; /* documents matching some (every) clause, if independent */
+    {
+        double miss = 1.0, both = 1.0;
+        for (size_t i = 0; i < e.n_pos; i++) {
+            double p = (double)e.pos[i].df_sum / x.st.n_docs;
+            if (p > 1) p = 1;
+            miss *= 1 - p;
+            both *= p;
         }
-        docmap_free(&clause);
+        est = (uint64_t)(x.st.n_docs * (all ? both : 1 - miss) + 0.5);
     }
-    pl_scored *res = NULL;
-    size_t k = 0;
-    if (!rc && acc.n && !(res = malloc(acc.n * sizeof *res)))
-        rc = pl_err_set(err, PL_ERR_NOMEM, "scoring: out of memory");
-    for (size_t h = 0; !rc && h < acc.cap; h++) {
-        dentry *e = &acc.e[h];
-        if (e->doc == EMPTY || docmap_get(&excluded, e->doc, 0)) continue;
-        double coord = total_weight > 0 ? e->b / total_weight : 1.0;
-        res[k++] = (pl_scored){e->doc, e->a * coord * coord};
+    if (!(heap = malloc(k * sizeof *heap))) {
+        rc = PL_ERR_NOMEM;
+        goto done;
     }
-    docmap_free(&acc);
-    docmap_free(&excluded);
-    if (rc) {
-        free(res);
-        return rc;
+    uint64_t seen = 0;
+    int pruned = 0;
+    double theta = -INFINITY;
+    size_t min_ne = all && e.n_pos ? e.n_pos - 1 : 0;
+    e.n_ne = min_ne;
+    for (;;) {
+        int64_t d = DOC_END;
+        for (size_t i = e.n_ne; i < e.n_pos; i++) {
+            clause *c = &e.pos[e.ord[i]];
+            for (size_t j = 0; j < c->n; j++)
+                if (c->u[j].doc < d) d = c->u[j].doc;
+        }
+        if (d == DOC_END || x.status) break;
+        if (e.done) {
+            pruned = 1;
+            break;
+        }
+
+        if (!e.n_neg || !excluded(&e, d)) {
+            seen++;
+            double s = 0, w = 0;
+            for (size_t i = e.n_ne; i < e.n_pos; i++) {
+                size_t c = e.ord[i];
+                cs[c] = clause_at(&e, &e.pos[c], d, &hit[c]);
+                if (hit[c]) s += cs[c], w += e.pos[c].cw;
+            }
+            int hopeless = 0, missing = 0;
+            for (size_t i = e.n_ne; i-- > 0;) {
+                if (nh == k &&
+                    coord_bound(s + e.pre_ub[i + 1], w + e.pre_cw[i + 1], e.total_w) * SLACK <
+                        theta) {
+                    hopeless = 1;
+                    break;
+                }
+                size_t c = e.ord[i];
+                for (size_t j = 0; j < e.pos[c].n; j++) unit_seek(&x, &e.pos[c].u[j], d);
+                cs[c] = clause_at(&e, &e.pos[c], d, &hit[c]);
+                if (hit[c]) s += cs[c], w += e.pos[c].cw;
+                if (all && !hit[c]) {
+                    missing = 1;
+                    break;
+                }
+            }
+            if (all && !missing && !hopeless)
+                for (size_t i = e.n_ne; i < e.n_pos; i++) missing |= !hit[e.ord[i]];
+            if (hopeless) pruned = 1;
+            if (missing) seen--;
+            if (!hopeless && !missing) {
+                /* Summed in clause order, as a full evaluation would. */
+                double sum = 0, mw = 0;
+                for (size_t c = 0; c < e.n_pos; c++)
+                    if (hit[c]) sum += cs[c], mw += e.pos[c].cw;
+                double coord = e.total_w > 0 ? mw / e.total_w : 1.0;
+                pl_scored cand = {d, sum * coord * coord};
+                if (nh < k) {
+                    heap[nh] = cand;
+                    heap_up(heap, nh++);
+                } else if (worse(&heap[0], &cand)) {
+                    heap[0] = cand;
+                    heap_down(heap, nh, 0);
+                }
+                if (nh == k && heap[0].score > theta) {
+                    theta = heap[0].score;
+                    update_essential(&e, theta);
+                    if (e.n_ne < min_ne) e.n_ne = min_ne;
+                    if (e.n_ne > min_ne || e.done) pruned = 1;
+                }
+            }
+            for (size_t i = 0; i < e.n_ne; i++) hit[e.ord[i]] = 0;
+        }
+        /* Move the essential units past d; once the results are full, a
+         * word passes over blocks that cannot reach them. */
+        for (size_t i = e.n_ne; i < e.n_pos; i++) {
+            clause *c = &e.pos[e.ord[i]];
+            double floor = theta - (e.other_ub - c->ub);
+            for (size_t j = 0; j < c->n; j++) {
+                unit *u = &c->u[j];
+                if (u->doc != d) continue;
+                if (u->t && nh == k && floor > 0) {
+                    term_seek_competitive(&x, u->t, d + 1, floor, &pruned);
+                    u->doc = u->t->doc;
+                } else {
+                    unit_seek(&x, u, d + 1);
+                }
+            }
+            hit[e.ord[i]] = 0;
+        }
     }
-    if (k > 1) qsort(res, k, sizeof *res, by_score);
-    *out = res;
-    *n = k;
-    return PL_OK;
+    rc = x.status;
+    if (!rc) {
+        qsort(heap, nh, sizeof *heap, by_score);
+        *out = heap;
+        *n = nh;
+        heap = NULL;
+        *exact = !pruned;
+        *total = pruned && est > seen ? est : seen;
+    }
+done:
+    if (rc == PL_ERR_NOMEM)
+        rc = pl_err_set(err, rc, "scoring: out of memory");
+    else if (rc)
+        rc = pl_err_set(err, rc, "reading the index: %s", pl_strerror(rc));
+    free(heap);
+    clauses_free(e.pos, e.n_pos);
+    clauses_free(e.neg, e.n_neg);
+    free(e.ord);
+    free(e.pre_ub);
+    free(e.pre_cw);
+    free(cs);
+    free(hit);
+    return rc;
 }

@@ -23,7 +23,7 @@ void pl_results_free(pl_results *r) {
 }
 
 static int fill_hits(pl_db *db, const pl_plan *plan, const pl_scored *sc, size_t n,
-                     size_t offset, size_t limit, pl_results *r, pl_err *err) {
+                     size_t offset, size_t limit, int snippets, pl_results *r, pl_err *err) {
     if (offset >= n) return PL_OK;
     size_t want = n - offset < limit ? n - offset : limit;
     if (!(r->hits = calloc(want, sizeof *r->hits)))
@@ -34,7 +34,7 @@ static int fill_hits(pl_db *db, const pl_plan *plan, const pl_scored *sc, size_t
         int rc = pl_catalog_get_synopsis(db->cat, sc[i].doc, &s, &miss);
         if (rc == PL_ERR_NOTFOUND) {
             /* The index of a read-only handle can lag behind a delete. */
-            r->total--;
+            if (r->total) r->total--;
             continue;
         }
         if (rc) return pl_err_set(err, rc, "%s", miss.msg);
@@ -45,15 +45,16 @@ static int fill_hits(pl_db *db, const pl_plan *plan, const pl_scored *sc, size_t
         memcpy(h->lang, s->lang, PL_LANG_MAX);
         h->source = s->source;
         s->source = NULL;
-        h->snippet = pl_snippet(db->an, s->lang, s->text, strlen(s->text), plan);
+        h->snippet = snippets ? pl_snippet(db->an, s->lang, s->text, strlen(s->text), plan)
+                              : strdup("");
         pl_synopsis_free(s);
         if (!h->snippet) return pl_err_set(err, PL_ERR_NOMEM, "search: out of memory");
     }
     return PL_OK;
 }
 
-static int search(pl_db *db, const char *query, const pl_search_opts *opts, pl_results *r,
-                  pl_err *err) {
+static int search(pl_db *db, const char *query, const pl_search_opts *opts, unsigned flags,
+                  pl_results *r, pl_err *err) {
     size_t qlen = strlen(query);
     size_t bad;
     if (qlen > MAX_QUERY)
@@ -82,10 +83,17 @@ static int search(pl_db *db, const char *query, const pl_search_opts *opts, pl_r
     if (rc) return rc;
     pl_scored *sc;
     size_t n;
-    if (!(rc = pl_score(db->ix, &plan, &sc, &n, err))) {
-        r->total = n;
+    uint64_t total;
+    int exact;
+    /* Only the first offset + limit documents are ranked in full. */
+    if (!(rc = pl_score(db->ix, &plan, offset + limit, &sc, &n, &total, &exact, err))) {
+        r->total = total;
+        r->total_exact = exact;
         r->offset = offset;
-        rc = fill_hits(db, &plan, sc, n, offset, limit, r, err);
+        int snippets = !(flags & PL_SEARCH_NO_SNIPPETS);
+        rc = fill_hits(db, &plan, sc, n, offset, limit, snippets, r, err);
+        /* An estimate is never below what was found. */
+        if (!exact && r->total < offset + r->n_hits) r->total = offset + r->n_hits;
         free(sc);
     }
     pl_plan_free(&plan);
@@ -93,6 +101,11 @@ static int search(pl_db *db, const char *query, const pl_search_opts *opts, pl_r
 }
 
 int pl_search(pl_db *db, const char *query, const pl_search_opts *opts, pl_results **out) {
+    return pl_search_ex(db, query, opts, 0, out);
+}
+
+int pl_search_ex(pl_db *db, const char *query, const pl_search_opts *opts, unsigned flags,
+                 pl_results **out) {
     pl_err err = PL_ERR_INIT;
     *out = NULL;
     pl_results *r = calloc(1, sizeof *r);
@@ -101,7 +114,7 @@ int pl_search(pl_db *db, const char *query, const pl_search_opts *opts, pl_resul
         pl_err_set(&err, PL_ERR_NOMEM, "search: out of memory");
         return pl_db_fail(db, &err);
     }
-    int rc = search(db, query, opts, r, &err);
+    int rc = search(db, query, opts, flags, r, &err);
     if (rc) {
         pl_results_free(r);
         return pl_db_fail(db, &err);
@@ -129,7 +142,8 @@ int pl_results_json(const pl_results *r, char **json) {
         pl_buf_json_str(&b, h->snippet, strlen(h->snippet));
         pl_buf_puts(&b, "\"}");
     }
-    pl_buf_puts(&b, "]}");
+    /* Added last so that readers of the older form see it unchanged. */
+    pl_buf_printf(&b, "],\"total_exact\":%s}", r->total_exact ? "true" : "false");
     if (b.oom || !pl_buf_cstr(&b)) {
         pl_buf_free(&b);
         *json = NULL;

@@ -69,6 +69,7 @@ typedef struct pl_plan {
     char langs[8][PL_LANG_MAX]; /* the languages the query was analyzed in */
     double lang_weight[8];
     size_t n_langs;
+    int match_all; /* only documents matching every positive clause (AND) */
 } pl_plan;
 
 /* Chooses the query's likely languages (the `lang` hint alone when given;
@@ -84,9 +85,12 @@ typedef struct pl_scored {
     double score;
 } pl_scored;
 
-/* Scores every live document that satisfies at least one positive clause and
- * no excluded one. *out holds them best first (ties by id); caller frees. */
-int pl_score(pl_index *ix, const pl_plan *plan, pl_scored **out, size_t *n, pl_err *err);
+/* The k best live documents that satisfy at least one positive clause and
+ * no excluded one, best first (ties by id) in *out (caller frees). *total
+ * gets how many documents match: exact when *exact is 1, else an estimate
+ * (documents that could not reach the k best were skipped uncounted). */
+int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_t *n,
+             uint64_t *total, int *exact, pl_err *err);
 
 /* ---- Interface to code in snippet.c ---- */
 

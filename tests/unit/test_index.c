@@ -432,6 +432,8 @@ static int compare_with_model(pl_index *ix, const char *label) {
             return 1;
         }
         uint64_t live_df = 0;
+        uint32_t term_tf, term_ratio;
+        pl_postings_term_bound(p, &term_tf, &term_ratio);
         for (size_t i = 0; i < model_n && !bad; i++) {
             const mdoc *d = &model[i];
             if (!d->live) continue;
@@ -442,12 +444,24 @@ static int compare_with_model(pl_index *ix, const char *label) {
             live_df++;
             uint32_t n;
             const uint32_t *got;
+            /* Positions are decoded lazily: leave some unread, so that the
+             * next ones are found by stepping over them. */
+            int read_pos = rnd_below(3) != 0;
             if (pl_postings_next(p) != 1 || pl_postings_doc(p) != d->id ||
                 pl_postings_tf(p) != tf || pl_postings_doclen(p) != d->n ||
-                !(got = pl_postings_positions(p, &n)) || n != tf ||
-                memcmp(got, pos, tf * sizeof *pos) != 0) {
+                (read_pos && (!(got = pl_postings_positions(p, &n)) || n != tf ||
+                              memcmp(got, pos, tf * sizeof *pos) != 0))) {
                 fprintf(stderr, "%s: term %s: doc %lld differs\n", label, vocab[t],
                         (long long)d->id);
+                bad++;
+            }
+            /* The pruning bounds of the block and of the term hold. */
+            uint32_t btf, bratio, ratio = d->n / tf ? d->n / tf : 1;
+            int64_t last = pl_postings_block(p, &btf, &bratio);
+            if (!bad && (last < d->id || tf > btf || ratio < bratio || tf > term_tf ||
+                         ratio < term_ratio)) {
+                fprintf(stderr, "%s: term %s: doc %lld breaks its bounds\n", label,
+                        vocab[t], (long long)d->id);
                 bad++;
             }
         }
@@ -564,6 +578,7 @@ static void test_random_model(void) {
             model_n = saved_n;
             for (size_t i = 0; i < model_n; i++)
                 model[i].live = saved_live[i];
+            CHECK_INT(pl_index_verify(ix, &err), PL_OK);
             continue;
         }
         CHECK_INT(pl_index_commit(w, (uint64_t)commit * 10, &err), PL_OK);
@@ -576,6 +591,8 @@ static void test_random_model(void) {
         char label[64];
         snprintf(label, sizeof label, "commit %d", commit);
         CHECK_INT(compare_with_model(ix, label), 0);
+        /* Every commit (adds, deletes, the merges it triggers) verifies. */
+        CHECK_INT(pl_index_verify(ix, &err), PL_OK);
         if (commit % 5 == 0) {
             CHECK_INT(pl_index_refresh(reader, &err), PL_OK);
             CHECK_INT(pl_index_seq(reader), (uint64_t)commit * 10);
