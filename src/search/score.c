@@ -230,8 +230,13 @@ static int phrase_at(ctx *x, unit *u, int64_t doc) {
     return live > 0;
 }
 
-/* Moves a phrase to its first verified match at or after target. */
-static void phrase_seek(ctx *x, unit *u, int64_t target) {
+static double unit_score(const ctx *x, const unit *u);
+
+/* Moves a phrase to its first verified match at or after target. With a
+ * floor > 0, documents where the phrase's words score no more than it are
+ * passed over before their positions are read (*skipped set): they cannot
+ * enter the results through this phrase. */
+static void phrase_seek_floor(ctx *x, unit *u, int64_t target, double floor, int *skipped) {
     if (u->doc >= target) return;
     int64_t d = target;
     for (;;) {
@@ -254,6 +259,14 @@ static void phrase_seek(ctx *x, unit *u, int64_t target) {
                 agreed = 1;
             }
         }
+        if (floor > 0) {
+            u->doc = d;
+            if (unit_score(x, u) * SLACK < floor) {
+                *skipped = 1;
+                d++;
+                continue;
+            }
+        }
         if (phrase_at(x, u, d)) {
             u->doc = d;
             return;
@@ -264,6 +277,10 @@ static void phrase_seek(ctx *x, unit *u, int64_t target) {
         }
         d++;
     }
+}
+
+static void phrase_seek(ctx *x, unit *u, int64_t target) {
+    phrase_seek_floor(x, u, target, 0, NULL);
 }
 
 static void unit_seek(ctx *x, unit *u, int64_t target) {
@@ -676,6 +693,8 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
                 if (u->t && nh == k && floor > 0) {
                     term_seek_competitive(&x, u->t, d + 1, floor, &pruned);
                     u->doc = u->t->doc;
+                } else if (!u->t && nh == k && floor > 0) {
+                    phrase_seek_floor(&x, u, d + 1, floor, &pruned);
                 } else {
                     unit_seek(&x, u, d + 1);
                 }
