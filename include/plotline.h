@@ -311,7 +311,8 @@ typedef struct pl_episode_hit {
 
 typedef struct pl_episode_results {
     char *query;
-    uint64_t total_synopses; /* how many synopses matched, placeholders included */
+    uint64_t total_synopses; /* how many synopses matched, placeholders included (as
+                                pl_search() counts them: see pl_results.total) */
     uint64_t offset;         /* episodes skipped before episodes[0] (the request's) */
     int more;                /* 1 when more episodes match after these */
     size_t n_episodes;

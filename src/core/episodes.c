@@ -182,13 +182,16 @@ static int search_episodes(pl_db *db, const char *query, const pl_search_opts *o
             break;
         }
         if (first) out->total_synopses = r->total;
+        /* Fewer hits than asked for: the ranking has run out. (The total
+         * may be an estimate, so it does not decide this.) */
+        int exhausted = r->n_hits < window;
         rc = collect(db, &c, r, need, err);
         pl_results_free(r);
         if (rc < 0) break;
         full = rc == 1;
         rc = 0;
         pos += window;
-        if (full || pos >= out->total_synopses || pos > (size_t)INT32_MAX - window) break;
+        if (full || exhausted || pos > (size_t)INT32_MAX - window) break;
         window *= 2;
     }
     if (!rc) {

@@ -73,11 +73,14 @@ enum MHD_Result reply(req *r, int status, const char *content_type, pl_buf *body
     size_t len = 0;
     void *data = body->oom ? NULL : pl_buf_detach(body, &len);
     pl_buf_free(body);
-    if (!data && len == 0) data = NULL;
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(len, data ? data : (void *)"", data ? MHD_RESPMEM_MUST_FREE
-                                                                           : MHD_RESPMEM_PERSISTENT);
-    if (!resp) free(data);
+    struct MHD_Response *resp;
+    if (data) {
+        resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+        if (!resp) free(data);
+    } else {
+        /* An empty body (204, or a buffer that ran out of memory). */
+        resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    }
     return queue(r, status, content_type, resp);
 }
 
@@ -157,7 +160,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             req_add_header(r, "Retry-After", "1");
             return reply_error(r, 429, "overloaded", "too many connections; retry shortly");
         }
-        if (route_begin(r)) return MHD_YES;
+        /* Either an answer is queued now (refused on its headers) or the
+         * next calls bring the body, then a last call with none. */
+        route_begin(r);
         return MHD_YES;
     }
     if (*upload_size) {
@@ -296,7 +301,9 @@ int pl_server_start(const pl_server_opts *opts, pl_server **out, char *err, size
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_LISTEN_BACKLOG_SIZE, 512,
-        MHD_OPTION_END);
+        /* Strict parsing: no Host in HTTP/1.1, spaces in header names and
+         * the like are answered 400 rather than guessed at. */
+        MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
     if (!s->d) {
         snprintf(err, errlen, "%s: cannot listen%s%s", s->o.listen, errno ? ": " : "",
                  errno ? strerror(errno) : "");

@@ -372,7 +372,7 @@ static enum MHD_Result h_search(req *r) {
     }
     pl_buf_puts(&b, "]}");
     pl_episode_results_free(er);
-    if (p.lang[0] || p.n) req_add_header(r, "Vary", "Accept-Language");
+    req_add_header(r, "Vary", "Accept-Language");
     return reply_json(r, 200, &b);
 }
 
