@@ -97,6 +97,26 @@ typedef struct pl_lang_guess {
  */
 PL_EXPORT int pl_langid(const char *text, size_t len, pl_lang_guess *out, int max);
 
+/* Options of pl_langid_ex(); a zeroed struct means none. */
+typedef struct pl_langid_opts {
+    const char *const *only; /* consider only these codes (n_only of them, or up
+                                to a NULL entry), or NULL for every language */
+    int n_only;              /* entries in `only`; 0 means no restriction */
+    const char *prior;       /* a language the context makes likely, e.g. the one
+                                the rest of the same file is in, or NULL: it wins
+                                the close calls of short texts, never a clear one */
+    double min_confidence;   /* when the best guess is less sure than this, the
+                                answer is "und" (with that confidence); 0: never */
+} pl_langid_opts;
+
+/*
+ * As pl_langid(), with options (NULL for none). The confidences are
+ * calibrated: of the guesses given with confidence c, about a share c is right
+ * (measured on held-out text; see docs/BENCHMARKS.md).
+ */
+PL_EXPORT int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
+                           pl_lang_guess *out, int max);
+
 /* ---- Importing synopses ---------------------------------------------- */
 
 /* One synopsis to store. Strings are NUL-terminated, NULL when absent. */

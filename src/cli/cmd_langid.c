@@ -1,5 +1,7 @@
 /*
- * cmd_langid.c - plotline langid: one language per input line.
+ * cmd_langid.c - plotline langid: one language per input line, optionally
+ * restricted to some languages (--only), leaning to one the context gives
+ * (--prior), and answering "und" below a confidence (--min-confidence).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -7,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ingest/ingest.h"
 #include "text/text.h"
 
 static const char HELP[] =
@@ -19,13 +22,20 @@ static const char HELP[] =
     "\n"
     "Options:\n"
     "  --top N          print the N best candidates per line, tab-separated\n"
-    "                   as CODE<TAB>CONFIDENCE pairs (default 1)\n";
+    "                   as CODE<TAB>CONFIDENCE pairs (default 1)\n"
+    "  --only LIST      consider only these languages (comma-separated codes,\n"
+    "                   e.g. de,en,fr)\n"
+    "  --prior CODE     the language the lines are most likely in (e.g. the\n"
+    "                   file's): it wins close calls, never clear ones\n"
+    "  --min-confidence X\n"
+    "                   answer \"und\" when the best guess is less sure than X\n"
+    "                   (0 to 1; default 0, always guess)\n";
 
 /* Lines longer than this are identified by their first MAX_LINE bytes: a
  * language does not change its mind after a megabyte. */
 #define MAX_LINE (1u << 20)
 
-static int run(FILE *fp, const char *name, int top) {
+static int run(FILE *fp, const char *name, int top, const pl_langid_opts *o) {
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
@@ -44,7 +54,7 @@ static int run(FILE *fp, const char *name, int top) {
             status = EXIT_FAIL;
             break;
         }
-        int k = pl_langid(line, len > MAX_LINE ? MAX_LINE : len, g, top);
+        int k = pl_langid_ex(line, len > MAX_LINE ? MAX_LINE : len, o, g, top);
         if (k < 0) {
             fprintf(stderr, "plotline langid: %s:%llu: %s\n", name, line_no, pl_strerror(k));
             status = EXIT_FAIL;
@@ -61,12 +71,23 @@ static int run(FILE *fp, const char *name, int top) {
     return status;
 }
 
+/* Most languages --only may list: more than the model has. */
+#define MAX_ONLY 256
+
 int cmd_langid(const cli *c, int argc, char **argv) {
     (void)c;
-    static const struct option opts[] = {
-        {"top", required_argument, 0, 't'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    static const struct option opts[] = {{"top", required_argument, 0, 't'},
+                                         {"only", required_argument, 0, 'o'},
+                                         {"prior", required_argument, 0, 'p'},
+                                         {"min-confidence", required_argument, 0, 'm'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     int top = 1, ch;
     long long v;
+    static const char *only[MAX_ONLY];
+    static char only_buf[4096];
+    pl_langid_opts o = {only, 0, NULL, 0};
+    char *end;
     optind = 0;
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (ch) {
@@ -75,11 +96,36 @@ int cmd_langid(const cli *c, int argc, char **argv) {
                 return cli_usage_error("langid", "--top takes a number from 1 to 16");
             top = (int)v;
             break;
+        case 'o':
+            /* Copied, since strtok writes into it; codes are checked like
+             * the language of an import. */
+            if (strlen(optarg) >= sizeof only_buf)
+                return cli_usage_error("langid", "--only: the list is too long");
+            strcpy(only_buf, optarg);
+            o.n_only = 0;
+            for (char *tok = strtok(only_buf, ","); tok; tok = strtok(NULL, ",")) {
+                if (!pl_lang_tag_ok(tok) || o.n_only == MAX_ONLY)
+                    return cli_usage_error("langid", "--only takes language codes like de,en,fr");
+                only[o.n_only++] = tok;
+            }
+            if (o.n_only == 0)
+                return cli_usage_error("langid", "--only takes language codes like de,en,fr");
+            break;
+        case 'p':
+            if (!pl_lang_tag_ok(optarg))
+                return cli_usage_error("langid", "--prior takes a language code like de");
+            o.prior = optarg;
+            break;
+        case 'm':
+            o.min_confidence = strtod(optarg, &end);
+            if (end == optarg || *end || !(o.min_confidence >= 0 && o.min_confidence <= 1))
+                return cli_usage_error("langid", "--min-confidence takes a number from 0 to 1");
+            break;
         case 'h': fputs(HELP, stdout); return EXIT_OK;
         default: return cli_usage_error("langid", "bad option");
         }
     }
-    if (optind == argc) return run(stdin, "-", top);
+    if (optind == argc) return run(stdin, "-", top, &o);
     int status = EXIT_OK;
     for (int i = optind; i < argc && status == EXIT_OK; i++) {
         FILE *fp = strcmp(argv[i], "-") == 0 ? stdin : fopen(argv[i], "rb");
@@ -87,7 +133,7 @@ int cmd_langid(const cli *c, int argc, char **argv) {
             perror(argv[i]);
             return EXIT_FAIL;
         }
-        status = run(fp, argv[i], top);
+        status = run(fp, argv[i], top, &o);
         if (fp != stdin) fclose(fp);
     }
     return status;

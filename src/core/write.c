@@ -12,10 +12,47 @@
 #include "db.h"
 #include "ingest/ingest.h"
 
+/* Languages identified so far in a batch (the first BATCH_LANGS distinct
+ * ones): one file is usually in one language, so its majority is the prior
+ * of the next records' identification. */
+#define BATCH_LANGS 8
+
 struct pl_batch {
     pl_db *db;
     pl_err err;
+    struct {
+        char lang[PL_LANG_MAX];
+        uint32_t n;
+    } seen[BATCH_LANGS];
+    uint32_t n_seen; /* records identified with some confidence */
 };
+
+/* The batch's language once at least 3 confident identifications agree on
+ * it two to one, else NULL. */
+static const char *batch_prior(const pl_batch *b) {
+    if (b->n_seen < 3) return NULL;
+    int best = 0;
+    for (int i = 1; i < BATCH_LANGS; i++)
+        if (b->seen[i].n > b->seen[best].n) best = i;
+    return b->seen[best].n * 3 >= b->n_seen * 2 ? b->seen[best].lang : NULL;
+}
+
+static void batch_note(pl_batch *b, const pl_lang_guess *g) {
+    if (g->confidence < 0.5 || strncmp(g->lang, "und", 3) == 0) return;
+    int free_slot = -1;
+    for (int i = 0; i < BATCH_LANGS; i++) {
+        if (b->seen[i].n && strcmp(b->seen[i].lang, g->lang) == 0) {
+            b->seen[i].n++;
+            b->n_seen++;
+            return;
+        }
+        if (!b->seen[i].n && free_slot < 0) free_slot = i;
+    }
+    if (free_slot < 0) return;
+    snprintf(b->seen[free_slot].lang, PL_LANG_MAX, "%s", g->lang);
+    b->seen[free_slot].n = 1;
+    b->n_seen++;
+}
 
 int pl_batch_begin(pl_db *db, pl_batch **out) {
     *out = NULL;
@@ -65,9 +102,12 @@ static int batch_add(pl_batch *b, const pl_record *rec, int64_t *id, int *is_new
     if (given) {
         snprintf(g.lang, sizeof g.lang, "%s", rec->lang);
         g.confidence = 1;
-    } else if (pl_langid(rec->text, rec->text_len, &g, 1) < 0) {
-        return pl_err_set(err, PL_ERR_NOMEM, "%s: identifying the language: out of memory",
-                          where);
+    } else {
+        pl_langid_opts lo = {NULL, 0, batch_prior(b), 0};
+        if (pl_langid_ex(rec->text, rec->text_len, &lo, &g, 1) < 0)
+            return pl_err_set(err, PL_ERR_NOMEM, "%s: identifying the language: out of memory",
+                              where);
+        batch_note(b, &g);
     }
     int64_t sid;
     int fresh;

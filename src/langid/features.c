@@ -229,12 +229,15 @@ static inline uint32_t finish(uint32_t h, uint32_t order) {
 static inline size_t emit_grams(const pl_lf_state *s, uint32_t cp, int with_unigram,
                                 uint32_t *out) {
     size_t n = 0;
+    uint32_t want = s->orders ? s->orders : ~0u;
     uint32_t h = mix(NGRAM_SEED, cp);
-    if (with_unigram)
+    if (with_unigram && (want & 2u))
         out[n++] = finish(h, 1);
     for (int k = s->nwin - 1; k >= 0; k--) {
         h = mix(h, s->win[k]);
-        out[n++] = finish(h, (uint32_t)(s->nwin - k + 1));
+        uint32_t order = (uint32_t)(s->nwin - k + 1);
+        if (want & (1u << order))
+            out[n++] = finish(h, order);
     }
     return n;
 }
@@ -253,7 +256,7 @@ static inline void push_win(pl_lf_state *s, uint32_t cp) {
 /* Emits the keys that end a word and readies the state for the next. */
 static inline size_t close_word(pl_lf_state *s, uint32_t *out) {
     size_t n = emit_grams(s, BOUNDARY, 0, out);
-    if (s->wlen <= PL_LF_MAX_WORD)
+    if (s->wlen <= PL_LF_MAX_WORD && (!s->orders || (s->orders & (1u << PL_LF_WORD_ORDER))))
         out[n++] = finish(mix(s->wh, (uint32_t)s->wlen), PL_LF_WORD_ORDER);
     s->in_word = 0;
     return n;
@@ -312,7 +315,11 @@ size_t pl_lf_extract(pl_lf_state *state, const char *text, size_t len, size_t *p
         state->wlen++;
     }
     if (i >= len && state->in_word) {
-        if (!state->skip)
+        /* A text that stops on a letter may have been cut inside a word:
+         * with open_end, a last word of one or two letters (most likely
+         * the stub of a longer one, and then a misleading function word)
+         * gives no end-of-word keys. */
+        if (!state->skip && !(state->open_end && state->wlen <= 2))
             n += close_word(state, keys + n);
         state->in_word = 0;
     }

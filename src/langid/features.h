@@ -50,6 +50,12 @@ typedef struct pl_lf_state {
     int skip_quoted;       /* set by the caller: words in quotation marks
                               give no keys */
     int quoted;            /* inside quotation marks */
+    int open_end;          /* set by the caller: the text may stop inside
+                              a word, so a last word of up to two letters
+                              not followed by a separator gives no
+                              word-final keys */
+    uint32_t orders;       /* set by the caller: bit o set = emit keys of
+                              order o; 0 means all orders */
 } pl_lf_state;
 
 /* What an extraction saw besides features. */

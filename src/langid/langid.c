@@ -38,12 +38,17 @@ extern const unsigned char pl_langid_model_end[];
 #define SETTLE_FEATURES 1500
 #define SETTLE_LOGIT 10.0
 
+/* What a prior from the context (pl_langid_opts.prior) is worth, as a
+ * logit (see CONF_K): it multiplies its language's odds by e^2, so it
+ * overturns a rival's lead only while that rival is less than ~88% sure. */
+#define PRIOR_LOGIT 2.0
+
 /* Letters outside quotation marks needed to ignore the quoted ones. */
 #define QUOTE_MIN_REST 16
 
 static struct {
     int ok;
-    uint32_t n_langs, bits, n_post;
+    uint32_t n_langs, n_slots, n_post;
     uint32_t orders; /* bit o: order o is in the model */
     double scale;
     const uint32_t *slots; /* key, value pairs */
@@ -51,6 +56,7 @@ static struct {
     char code[PL_LM_MAX_LANGS][PL_LANG_MAX];
     uint64_t scripts[PL_LM_MAX_LANGS];
     int16_t floor[PL_LM_MAX_LANGS][8];
+    int16_t prior[PL_LM_MAX_LANGS];
 } M;
 
 static pthread_once_t model_once = PTHREAD_ONCE_INIT;
@@ -70,18 +76,18 @@ static void model_load(void) {
     if (have < PL_LM_HEADER || memcmp(b, PL_LM_MAGIC, 8) != 0 ||
         rd32(b + PL_LM_OFF_VERSION) != PL_LM_VERSION || rd32(b + PL_LM_OFF_SIZE) != have)
         return;
-    uint32_t n_langs = rd32(b + PL_LM_OFF_NLANGS), bits = rd32(b + PL_LM_OFF_SLOTBITS);
+    uint32_t n_langs = rd32(b + PL_LM_OFF_NLANGS), n_slots = rd32(b + PL_LM_OFF_SLOTS);
     uint32_t n_post = rd32(b + PL_LM_OFF_NPOST);
-    if (n_langs == 0 || n_langs > PL_LM_MAX_LANGS || bits < 1 || bits > 28)
+    if (n_langs == 0 || n_langs > PL_LM_MAX_LANGS || n_slots < 1 || n_slots > (1u << 28))
         return;
     uint64_t off_slots = PL_LM_HEADER + (uint64_t)n_langs * PL_LM_LANG_REC;
-    uint64_t off_posts = off_slots + ((uint64_t)8 << bits);
+    uint64_t off_posts = off_slots + (uint64_t)8 * n_slots;
     if (off_posts + (uint64_t)n_post * 2 > have)
         return;
     /* Every posting range and language index in range: lookups need no
      * checks later. */
     const unsigned char *slots = b + off_slots;
-    for (uint64_t i = 0; i < ((uint64_t)1 << bits); i++) {
+    for (uint64_t i = 0; i < n_slots; i++) {
         uint32_t v = rd32(slots + 8 * i + 4);
         if (rd32(slots + 8 * i) && (uint64_t)(v >> 8) + (v & 0xFF) > n_post)
             return;
@@ -103,11 +109,12 @@ static void model_load(void) {
         for (int o = 0; o < 8; o++)
             M.floor[l][o] = (int16_t)(r[PL_LM_LANG_FLOOR + 2 * o] |
                                       r[PL_LM_LANG_FLOOR + 2 * o + 1] << 8);
+        M.prior[l] = (int16_t)(r[PL_LM_LANG_PRIOR] | r[PL_LM_LANG_PRIOR + 1] << 8);
     }
     M.slots = (const uint32_t *)(const void *)(b + off_slots);
     M.posts = (const uint16_t *)(const void *)(b + off_posts);
     M.n_langs = n_langs;
-    M.bits = bits;
+    M.n_slots = n_slots;
     M.n_post = n_post;
     M.scale = (double)rd32(b + PL_LM_OFF_SCALE);
     M.orders = rd32(b + PL_LM_OFF_ORDERS);
@@ -129,28 +136,50 @@ static void set_guess(pl_lang_guess *g, const char *code, double conf) {
     g->confidence = conf;
 }
 
-/* Adds the scores of a batch of keys; counts keys per order. */
+/* A key's home slot (see model.h). */
+static inline uint32_t home_slot(uint32_t key) {
+    return (uint32_t)(((uint64_t)key * M.n_slots) >> 32);
+}
+
+/* How many keys ahead the home slot is fetched: the table is megabytes, so
+ * nearly every lookup misses the cache, and a dozen misses in flight cost
+ * little more than one. */
+#define PREFETCH_AHEAD 12
+
+/* Adds the scores of a batch of keys (at most 1024); counts keys per order.
+ * Two passes: the first finds each key's postings, fetching home slots a
+ * few keys ahead and the postings it finds; by the second, which adds the
+ * postings up, they are in the cache. */
 static void score_keys(const uint32_t *keys, size_t n, int32_t *score, uint32_t *per_order) {
-    const uint32_t shift = 32 - M.bits, mask = (1u << M.bits) - 1;
+    uint32_t vals[1024];
+    size_t n_vals = 0;
+    if (n > 1024)
+        n = 1024;
+    for (size_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
+        __builtin_prefetch(&M.slots[2 * home_slot(keys[i])]);
     for (size_t i = 0; i < n; i++) {
+        if (i + PREFETCH_AHEAD < n)
+            __builtin_prefetch(&M.slots[2 * home_slot(keys[i + PREFETCH_AHEAD])]);
         uint32_t key = keys[i];
-        if (!(M.orders & (1u << (key & 7u))))
-            continue;
         per_order[key & 7u]++;
-        uint32_t slot = key >> shift;
+        uint32_t slot = home_slot(key);
         for (;;) {
             uint32_t k = M.slots[2 * slot];
             if (k == key) {
                 uint32_t v = M.slots[2 * slot + 1];
-                const uint16_t *p = M.posts + (v >> 8), *end = p + (v & 0xFF);
-                for (; p < end; p++)
-                    score[*p & 0xFF] += *p >> 8;
+                __builtin_prefetch(M.posts + (v >> 8));
+                vals[n_vals++] = v;
                 break;
             }
             if (k == 0)
                 break;
-            slot = (slot + 1) & mask;
+            slot = slot + 1 == M.n_slots ? 0 : slot + 1;
         }
+    }
+    for (size_t i = 0; i < n_vals; i++) {
+        const uint16_t *p = M.posts + (vals[i] >> 8), *end = p + (vals[i] & 0xFF);
+        for (; p < end; p++)
+            score[*p & 0xFF] += *p >> 8;
     }
 }
 
@@ -165,7 +194,7 @@ static uint32_t totals(const uint8_t *cand, int n_cand, const int32_t *score,
     *best = -INFINITY;
     for (int c = 0; c < n_cand; c++) {
         int l = cand[c];
-        int64_t t = score[l];
+        int64_t t = score[l] + M.prior[l];
         for (int o = 1; o <= PL_LF_MAX_ORDER; o++)
             t += (int64_t)per_order[o] * M.floor[l][o];
         total[c] = (double)t / M.scale;
@@ -206,8 +235,10 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
     pthread_once(&model_once, model_load);
     if (!M.ok)
         return PL_ERR_CORRUPT;
-    if (opts && (!opts->only || opts->n_only <= 0))
-        opts = NULL;
+    /* `only` applies when it lists something; the other options stand alone. */
+    const pl_langid_opts *restrict_to = opts && opts->only && opts->n_only > 0 ? opts : NULL;
+    const char *prior = opts && opts->prior && *opts->prior ? opts->prior : NULL;
+    double min_conf = opts ? opts->min_confidence : 0;
 
     pl_lf_stats stats;
     memset(&stats, 0, sizeof stats);
@@ -264,7 +295,7 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
             if (han_only && pass == 0 && (sm & KANA_BITS) && !(sm & want & ~BIT(PL_SC_HANI)))
                 continue;
             any_model = 1;
-            if (opts && !in_only(opts, M.code[l]))
+            if (restrict_to && !in_only(restrict_to, M.code[l]))
                 continue;
             cand[n_cand++] = (uint8_t)l;
         }
@@ -290,6 +321,8 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
     uint32_t per_order[8] = {0};
     pl_lf_state st;
     memset(&st, 0, sizeof st);
+    st.orders = M.orders; /* keys of orders the model lacks are not made */
+    st.open_end = 1;
     st.scripts = want | (want & KANA_BITS ? BIT(PL_SC_HANI) : 0);
     /* Quoted titles and names ("Sex and the City" in a German synopsis) are
      * left out when the rest of the text says enough on its own. */
@@ -307,6 +340,17 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
             break;
     }
     totals(cand, n_cand, score, per_order, total, &best, &norm);
+    if (prior) {
+        /* The context's language gets PRIOR_LOGIT more: that decides near
+         * ties, which short texts between close languages often are, and
+         * nothing that the text itself settles. */
+        for (int c = 0; c < n_cand; c++)
+            if (strcmp(M.code[cand[c]], prior) == 0) {
+                total[c] += PRIOR_LOGIT / norm;
+                if (total[c] > best)
+                    best = total[c];
+            }
+    }
     double sum = 0;
     for (int c = 0; c < n_cand; c++) {
         total[c] = exp((total[c] - best) * norm);
@@ -326,6 +370,10 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
         used[pick] = 1;
         set_guess(&out[n_out], M.code[cand[pick]], total[pick] / sum * share);
         n_out++;
+    }
+    if (min_conf > 0 && out[0].confidence < min_conf) {
+        set_guess(&out[0], "und", out[0].confidence);
+        return 1;
     }
     return n_out;
 }

@@ -5,18 +5,20 @@
  * copy embedded in the library. All integers are little-endian.
  *
  *   header   64 bytes: magic "PLLANGID", u32 version, u32 total size,
- *            u32 languages, u32 slot bits, u32 postings, u32 checksum (FNV-1a
+ *            u32 languages, u32 slots, u32 postings, u32 checksum (FNV-1a
  *            over the 32-bit words after the header), u32 scale (score units
  *            per nat), u32 orders (bit o set: features of order o are in the
  *            model; the others are not looked up), reserved zeros
  *   langs    one 64-byte record per language: code[16] (NUL-padded), u64
  *            script mask (bit = PL_SC_* id), i16 floor[8] (score of an unseen
- *            feature of order 1..6, negative), reserved zeros
- *   slots    (u32 key, u32 val)[1 << slot bits]: open-addressing table of
+ *            feature of order 1..6, negative), i16 prior (log prior
+ *            weight in score units, 0 or negative), reserved zeros
+ *   slots    (u32 key, u32 val)[slots]: open-addressing table of
  *            feature keys (0 = empty slot) beside their values, first posting
  *            << 8 | number of postings, so that a lookup touches one cache
- *            line; a key's home slot is its top `slot bits` bits, probing on
- *            linearly (wrapping)
+ *            line; a key's home slot is (key * slots) >> 32, so that any table
+ *            size works (the table is filled to 85%, not to a power of two),
+ *            probing on linearly (wrapping)
  *   postings u16[]: bonus << 8 | language index; a feature's score for a
  *            language is floor[order] + bonus, or floor[order] when absent
  *   padding  to a multiple of 4 bytes
@@ -28,7 +30,7 @@
 #define PL_LANGID_MODEL_H
 
 #define PL_LM_MAGIC "PLLANGID"
-#define PL_LM_VERSION 1u
+#define PL_LM_VERSION 2u
 #define PL_LM_HEADER 64u
 #define PL_LM_LANG_REC 64u
 #define PL_LM_MAX_LANGS 255 /* a language index fits in a byte */
@@ -37,7 +39,7 @@
 #define PL_LM_OFF_VERSION 8
 #define PL_LM_OFF_SIZE 12
 #define PL_LM_OFF_NLANGS 16
-#define PL_LM_OFF_SLOTBITS 20
+#define PL_LM_OFF_SLOTS 20
 #define PL_LM_OFF_NPOST 24
 #define PL_LM_OFF_CHECKSUM 28
 #define PL_LM_OFF_SCALE 32
@@ -47,5 +49,6 @@
 #define PL_LM_LANG_CODE 0
 #define PL_LM_LANG_SCRIPTS 16
 #define PL_LM_LANG_FLOOR 24 /* i16[8], indexed by order */
+#define PL_LM_LANG_PRIOR 40 /* i16 */
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * test_langid.c - language identification: the sample synopses (whole and
  * cut to 40 characters), letterless text, scripts, restriction with `only`,
- * and the shape of the answer (order, confidences).
+ * close pairs, a prior from the context, the "und" threshold, and the shape
+ * of the answer (order, confidences).
  *
  * The samples are read from $PLOTLINE_SAMPLES (CTest sets it), falling back
  * to data/samples when run from the source tree.
@@ -178,7 +179,7 @@ static void test_only(void) {
     pl_lang_guess g[4];
     const char *t = "Big ha vuelto a la ciudad, pero desafortunadamente lo hace para operarse.";
     const char *const es_pt[] = {"pt", "es"};
-    pl_langid_opts o = {es_pt, 2};
+    pl_langid_opts o = {es_pt, 2, NULL, 0};
     int n = pl_langid_ex(t, strlen(t), &o, g, 4);
     CHECK(n >= 1 && n <= 2);
     CHECK_STR(g[0].lang, "es");
@@ -212,6 +213,63 @@ static void test_only(void) {
     CHECK_STR(g[0].lang, "es");
 }
 
+/* Close pairs: each side of a pair that identifiers often confuse. */
+static void test_close_pairs(void) {
+    CHECK_STR(top_s("Han gik hjem efter arbejde og lavede aftensmad til børnene."), "da");
+    CHECK_STR(top_s("Han gikk hjem etter jobben og lagde middag til barna."), "nb");
+    CHECK_STR(top_s("Hun fortæller sin mor, at hun vil flytte til København."), "da");
+    CHECK_STR(top_s("Hun forteller moren sin at hun vil flytte til Bergen."), "nb");
+    CHECK_STR(top_s("Ele não sabe que a irmã dela já voltou para casa."), "pt");
+    CHECK_STR(top_s("Él no sabe que su hermana ya ha vuelto a casa."), "es");
+    CHECK_STR(top_s("Ona neví, že její bratr už je doma."), "cs");
+    CHECK_STR(top_s("Ona nevie, že jej brat už je doma."), "sk");
+    CHECK_STR(top_s("Он не знает, что его сестра уже вернулась домой."), "ru");
+    CHECK_STR(top_s("Він не знає, що його сестра вже повернулася додому."), "uk");
+    CHECK_STR(top_s("Hij weet niet dat zijn zus al thuis is."), "nl");
+    CHECK_STR(top_s("Er weiß nicht, dass seine Schwester schon zu Hause ist."), "de");
+}
+
+/* Edge cases: one word, digits around words, emoji, mixed scripts. */
+static void test_edges(void) {
+    CHECK_STR(top_s("Schwester"), "de");
+    CHECK_STR(top_s("Staffel 3, Folge 12: Die Rückkehr 2019"), "de");
+    CHECK_STR(top_s("\xF0\x9F\x98\x80 Ils se retrouvent enfin à Paris \xF0\x9F\x8E\x89"), "fr");
+    /* Mostly Greek with a Latin name: Greek; mostly Japanese with an English
+     * title: Japanese. */
+    CHECK_STR(top_s("Ο Walter White ανακαλύπτει ότι έχει καρκίνο."), "el");
+    CHECK_STR(top_s("ウォルターは Breaking Bad の主人公で、化学の教師です。"), "ja");
+    double conf = 1;
+    const char *t = "42 ... 17";
+    CHECK_STR(top(t, strlen(t), &conf), "und");
+    CHECK(conf == 0.0);
+}
+
+/* A prior from the context decides close calls, not clear ones. */
+static void test_prior(void) {
+    pl_lang_guess g[4];
+    pl_langid_opts o = {NULL, 0, "nb", 0};
+    /* Words that Danish and Bokmål spell alike. */
+    const char *amb = "Hun er hjemme";
+    CHECK(pl_langid_ex(amb, strlen(amb), &o, g, 4) >= 1);
+    CHECK_STR(g[0].lang, "nb");
+    o.prior = "da";
+    CHECK(pl_langid_ex(amb, strlen(amb), &o, g, 4) >= 1);
+    CHECK_STR(g[0].lang, "da");
+    /* A clear German sentence stays German whatever the prior. */
+    const char *de = "Das Wetter ist heute schön und wir gehen an den Strand.";
+    o.prior = "nl";
+    CHECK(pl_langid_ex(de, strlen(de), &o, g, 4) >= 1);
+    CHECK_STR(g[0].lang, "de");
+    /* Below min_confidence the answer is "und". */
+    pl_langid_opts th = {NULL, 0, NULL, 0.999};
+    CHECK_INT(pl_langid_ex(amb, strlen(amb), &th, g, 4), 1);
+    CHECK_STR(g[0].lang, "und");
+    CHECK(g[0].confidence < 0.999);
+    th.min_confidence = 0.5;
+    CHECK(pl_langid_ex(de, strlen(de), &th, g, 4) >= 1);
+    CHECK_STR(g[0].lang, "de");
+}
+
 static void test_invalid_utf8(void) {
     /* Garbage bytes are no letters and never crash the reader. */
     const char bad[] = "Das ist \xFF\xFE ein Test \xC3 und noch mehr deutscher Text \xE2\x82";
@@ -226,6 +284,9 @@ int main(void) {
     test_scripts();
     test_guesses_shape();
     test_only();
+    test_close_pairs();
+    test_edges();
+    test_prior();
     test_invalid_utf8();
     return CHECK_DONE();
 }

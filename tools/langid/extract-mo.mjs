@@ -57,7 +57,7 @@ if (!root || !corpus || !name || !maxArg) {
 }
 const max = Number(maxArg);
 const texts = new Map(); // code -> lines
-let english = null;
+const english = new Set(); // every message id: the English originals
 for (const loc of fs.readdirSync(root).sort()) {
     const code = loc in LOCALE ? LOCALE[loc] : loc.split(/[_@]/)[0];
     const dir = path.join(root, loc, 'LC_MESSAGES');
@@ -65,7 +65,7 @@ for (const loc of fs.readdirSync(root).sort()) {
     for (const f of fs.readdirSync(dir).sort()) {
         if (!f.endsWith('.mo')) continue;
         const pairs = readMo(path.join(dir, f));
-        if (!english || pairs.length > english.length) english = pairs;
+        for (const [id] of pairs) english.add(id);
         if (!code || skip.has(code) || !fs.existsSync(path.join(corpus, code))) continue;
         const lines = texts.get(code) ?? [];
         for (const [, tr] of pairs)
@@ -76,13 +76,18 @@ for (const loc of fs.readdirSync(root).sort()) {
         texts.set(code, lines);
     }
 }
-if (english && fs.existsSync(path.join(corpus, 'en')))
-    texts.set('en', english.map(([id]) => clean(id)).filter((t) => /\p{L}.*\p{L}/u.test(t)));
+if (english.size && fs.existsSync(path.join(corpus, 'en')))
+    texts.set('en', [...english].map((id) => clean(id)).filter((t) => /\p{L}.*\p{L}/u.test(t)));
 for (const [code, lines] of [...texts.entries()].sort()) {
-    let out = '', seen = new Set();
-    for (const l of lines) {
-        if (seen.has(l)) continue;
-        seen.add(l);
+    // Distinct messages, then an even sample of them when they exceed the
+    // budget: every catalog (every campaign) contributes, not just the
+    // first ones, which widens the vocabulary at the same size.
+    const uniq = [...new Set(lines)];
+    const total = uniq.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
+    const step = Math.max(1, total / max);
+    let out = '';
+    for (let x = 0; x < uniq.length; x += step) {
+        const l = uniq[Math.floor(x)];
         if (Buffer.byteLength(out) + Buffer.byteLength(l) + 1 > max) break;
         out += l + '\n';
     }

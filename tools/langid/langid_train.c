@@ -2,14 +2,18 @@
  * langid_train.c - builds the language model (data/langid/model.bin) from a
  * folder of plain-text training files.
  *
- * Usage: langid_train [-a alpha] [-m min_count] [-o orders] CORPUS_DIR OUT_FILE
+ * Usage: langid_train [-a alpha] [-m min_count] [-o orders] [-p priors]
+ *                     CORPUS_DIR OUT_FILE
  * CORPUS_DIR holds one folder per language, named by the code plotline
  * reports ("de", "zh"), with *.txt files of UTF-8 text. A file named
  * "*.xN.txt" counts N times (N = 1..9), to give a scarce but clean source
  * more say. The features are the ones src/langid/features.c extracts at run
  * time; the model is a naive-Bayes table laid out as src/langid/model.h
  * describes. Output depends only on the input files, so the same corpus
- * always gives the same bytes. tools/langid/build-model.sh runs it all.
+ * always gives the same bytes. `priors` is a file of "code nats" lines: a
+ * log prior (0 or negative) for languages that are rare in synopses but
+ * close to a common one (Galician beside Spanish and Portuguese), which
+ * decides only the near ties of very short texts. tools/langid/build-model.sh runs it all.
  */
 #include <dirent.h>
 #include <math.h>
@@ -86,6 +90,7 @@ typedef struct {
     double letters, script[PL_SC_COUNT];
     uint64_t script_mask;
     int16_t floor[8];
+    int16_t prior;
 } lang;
 
 static int cmp_str(const void *a, const void *b) {
@@ -195,12 +200,15 @@ int main(int argc, char **argv) {
     double alpha = 0.5;
     unsigned min_count = 1;
     unsigned orders = 0x7E; /* bit o: keep features of order o (1..6) */
+    const char *priors = NULL;
     int argi = 1;
     while (argi + 1 < argc && argv[argi][0] == '-') {
         if (strcmp(argv[argi], "-a") == 0)
             alpha = atof(argv[argi + 1]);
         else if (strcmp(argv[argi], "-m") == 0)
             min_count = (unsigned)atoi(argv[argi + 1]);
+        else if (strcmp(argv[argi], "-p") == 0)
+            priors = argv[argi + 1];
         else if (strcmp(argv[argi], "-o") == 0)
             orders = (unsigned)strtoul(argv[argi + 1], NULL, 0) & 0x7E;
         else
@@ -209,7 +217,8 @@ int main(int argc, char **argv) {
     }
     if (argc - argi != 2 || alpha <= 0) {
         fprintf(stderr,
-                "usage: langid_train [-a alpha] [-m min_count] [-o orders] CORPUS_DIR OUT_FILE\n");
+                "usage: langid_train [-a alpha] [-m min_count] [-o orders] [-p priors] CORPUS_DIR "
+                "OUT_FILE\n");
         return 2;
     }
     const char *corpus = argv[argi], *out_path = argv[argi + 1];
@@ -244,6 +253,25 @@ int main(int argc, char **argv) {
         for (int s = 1; s < PL_SC_COUNT; s++)
             if (L->letters > 0 && L->script[s] >= SCRIPT_SHARE * L->letters)
                 L->script_mask |= 1ull << s;
+    }
+
+    if (priors) {
+        FILE *pf = fopen(priors, "r");
+        if (!pf)
+            die("cannot read", priors);
+        char line[256], code[64];
+        double nats;
+        while (fgets(line, sizeof line, pf)) {
+            if (line[0] == '#' || sscanf(line, "%63s %lf", code, &nats) != 2)
+                continue; /* comments and blank lines */
+            size_t l = 0;
+            while (l < n_langs && strcmp(langs[l].code, code) != 0)
+                l++;
+            if (l == n_langs || nats > 0 || nats < -20)
+                die("bad prior for", code);
+            langs[l].prior = (int16_t)lrint(nats * SCALE);
+        }
+        fclose(pf);
     }
 
     /* Distinct features per order over all languages: the smoothing's
@@ -299,12 +327,12 @@ int main(int argc, char **argv) {
         if (i == 0 || posts[i].key != posts[i - 1].key)
             n_keys++;
 
-    /* Load factor <= 0.8: most lookups of a text's features hit, and a
-     * probe sequence stays within a cache line or two. */
-    unsigned bits = 4;
-    while (((size_t)1 << bits) * 8 < n_keys * 10)
-        bits++;
-    size_t n_slots = (size_t)1 << bits;
+    /* Load factor 0.85: a probe sequence stays within a cache line or two,
+     * and the table is sized to the keys rather than to a power of two
+     * (which would have nearly doubled the model). */
+    size_t n_slots = n_keys * 100 / 85 + 16;
+    if (n_slots > 0xFFFFFFFFu)
+        die("too many features", NULL);
     size_t off_langs = PL_LM_HEADER;
     size_t off_slots = off_langs + n_langs * PL_LM_LANG_REC;
     size_t off_posts = off_slots + n_slots * 8;
@@ -319,6 +347,7 @@ int main(int argc, char **argv) {
         put_u32(r + PL_LM_LANG_SCRIPTS + 4, (uint32_t)(langs[l].script_mask >> 32));
         for (int o = 0; o < 8; o++)
             put_u16(r + PL_LM_LANG_FLOOR + 2 * o, (uint16_t)langs[l].floor[o]);
+        put_u16(r + PL_LM_LANG_PRIOR, (uint16_t)langs[l].prior);
     }
     for (size_t i = 0, first = 0; i < n_posts; i = first) {
         uint32_t key = posts[i].key;
@@ -327,10 +356,10 @@ int main(int argc, char **argv) {
         size_t cnt = first - i;
         if (cnt > 255)
             die("too many languages share a feature", NULL);
-        size_t slot = key >> (32 - bits);
+        size_t slot = (size_t)(((uint64_t)key * n_slots) >> 32);
         while (m[off_slots + slot * 8] | m[off_slots + slot * 8 + 1] |
                m[off_slots + slot * 8 + 2] | m[off_slots + slot * 8 + 3])
-            slot = (slot + 1) & (n_slots - 1);
+            slot = slot + 1 == n_slots ? 0 : slot + 1;
         put_u32(m + off_slots + slot * 8, key);
         put_u32(m + off_slots + slot * 8 + 4, (uint32_t)(i << 8 | cnt));
         for (size_t j = i; j < first; j++)
@@ -343,7 +372,7 @@ int main(int argc, char **argv) {
     put_u32(m + PL_LM_OFF_VERSION, PL_LM_VERSION);
     put_u32(m + PL_LM_OFF_SIZE, (uint32_t)size);
     put_u32(m + PL_LM_OFF_NLANGS, (uint32_t)n_langs);
-    put_u32(m + PL_LM_OFF_SLOTBITS, bits);
+    put_u32(m + PL_LM_OFF_SLOTS, (uint32_t)n_slots);
     put_u32(m + PL_LM_OFF_NPOST, (uint32_t)n_posts);
     put_u32(m + PL_LM_OFF_SCALE, (uint32_t)SCALE);
     put_u32(m + PL_LM_OFF_ORDERS, orders);
