@@ -1,0 +1,268 @@
+/*
+ * decompound.c - splitting compounds (German, Dutch, the Scandinavian
+ * languages, Finnish, Hungarian) into words of the lexicon's vocabulary.
+ *
+ * A query word such as "Kreditkartenbezahlung" rarely occurs in a synopsis as
+ * such, and its translation is found only through its parts. The split is a
+ * shortest path over the word's character boundaries: every substring that is
+ * a vocabulary word can be a part, followed by one of the language's linking
+ * elements (German Schwangerschaft-s-test, Kreditkarte-n-bezahlung) unless it
+ * is the last part; German may also drop a word's final -e (Schul(e)hof).
+ * Fewest parts win, then parts that are dictionary forms, then longer ones:
+ * dictionary forms decide between "kreditkarte + n" and "kreditkarten", which
+ * index alike but read differently.
+ */
+#include <string.h>
+
+#include "util/buf.h"
+#include "xling/xling_internal.h"
+
+#define MIN_PART_CHARS 3 /* shorter "words" (Ei, Öl) split far too much */
+#define MAX_LINKERS 12
+
+static int cmp_bytes(const char *a, size_t an, const char *b, size_t bn) {
+    int c = memcmp(a, b, an < bn ? an : bn);
+    if (c) return c;
+    return an < bn ? -1 : an > bn;
+}
+
+/* The block that would hold w: the last whose first word is <= w (0 when w
+ * sorts before every word). */
+static size_t block_of(const pl_xling *x, const xl_lang *l, const char *w, size_t n) {
+    const unsigned char *end = x->d + x->size;
+    size_t lo = 0, hi = l->vblocks;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const unsigned char *p = x->d + pl_get_u32le(l->vidx + 4 * mid);
+        uint32_t len = 0;
+        xl_varint(&p, end, &len); /* validated at open */
+        if (cmp_bytes((const char *)p, len, w, n) <= 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? lo - 1 : 0;
+}
+
+/* Walks the words of a language from block b on; calls visit with each word
+ * and index term until it returns non-zero (its value is returned) or the
+ * words run out (0). */
+typedef int (*word_fn)(void *ctx, const char *w, size_t wn, unsigned flags, const char *t,
+                       size_t tn);
+static int scan_from(const pl_xling *x, const xl_lang *l, size_t b, word_fn visit,
+                     void *ctx) {
+    const unsigned char *end = x->d + x->size;
+    char word[PL_TERM_MAX + 1], t[PL_TERM_MAX + 1];
+    for (; b < l->vblocks; b++) {
+        const unsigned char *p = x->d + pl_get_u32le(l->vidx + 4 * b);
+        uint32_t count = l->vwords - (uint32_t)b * PL_XLEX_VBLOCK;
+        if (count > PL_XLEX_VBLOCK) count = PL_XLEX_VBLOCK;
+        size_t wlen = 0;
+        for (uint32_t i = 0; i < count; i++) {
+            /* The layout the validator checked (xling.c). */
+            uint32_t shared = 0, len = 0, tshared = 0, tlen = 0;
+            if (i) xl_varint(&p, end, &shared);
+            xl_varint(&p, end, &len);
+            memcpy(word + shared, p, len);
+            wlen = shared + len;
+            p += len;
+            unsigned flags = *p++;
+            xl_varint(&p, end, &tshared);
+            xl_varint(&p, end, &tlen);
+            memcpy(t, word, tshared);
+            memcpy(t + tshared, p, tlen);
+            p += tlen;
+            int r = visit(ctx, word, wlen, flags, t, tshared + tlen);
+            if (r) return r;
+        }
+    }
+    return 0;
+}
+
+typedef struct {
+    const char *w;
+    size_t n;
+    char *term;
+    unsigned flags;
+} find_ctx;
+
+static int find_visit(void *ctx, const char *w, size_t wn, unsigned flags, const char *t,
+                      size_t tn) {
+    find_ctx *f = ctx;
+    int c = cmp_bytes(w, wn, f->w, f->n);
+    if (c < 0) return 0;
+    if (c > 0) return -1;
+    if (f->term) {
+        memcpy(f->term, t, tn);
+        f->term[tn] = 0;
+    }
+    f->flags = flags;
+    return 1;
+}
+
+unsigned xl_vocab_find(const pl_xling *x, int lang, const char *w, size_t n, char *term) {
+    const xl_lang *l = &x->langs[lang];
+    if (l->vblocks == 0 || n == 0 || n > PL_TERM_MAX) return 0;
+    find_ctx f = {w, n, term, 0};
+    size_t b = block_of(x, l, w, n);
+    /* w lies in block b or not at all: stop after it. */
+    xl_lang one = *l;
+    one.vblocks = (uint32_t)b + 1;
+    return scan_from(x, &one, b, find_visit, &f) > 0 ? f.flags : 0;
+}
+
+typedef struct {
+    const char *s;
+    size_t n, prefix;
+    int seen;
+} stem_ctx;
+
+#define STEM_SCAN 64 /* words looked at per stem: enough for a stem's inflections */
+
+static int stem_visit(void *ctx, const char *w, size_t wn, unsigned flags, const char *t,
+                      size_t tn) {
+    stem_ctx *c = ctx;
+    int cmp = cmp_bytes(w, wn < c->prefix ? wn : c->prefix, c->s, c->prefix);
+    if (cmp < 0) return 0;
+    if (cmp > 0 || wn < c->prefix || ++c->seen > STEM_SCAN) return -1;
+    return tn == c->n && memcmp(t, c->s, tn) == 0 && (flags & PL_XLEX_V_WORD);
+}
+
+int xl_vocab_has_stem(const pl_xling *x, int lang, const char *s, size_t n) {
+    const xl_lang *l = &x->langs[lang];
+    if (l->vblocks == 0 || n < 2 || n > PL_TERM_MAX) return 0;
+    /* Stems are the word or a prefix of it, but Snowball may also rewrite the
+     * last letter (German "kart" from "karte" keeps it; Dutch "mak" from
+     * "maken" too): start from the first n - 1 bytes. */
+    size_t prefix = n - 1;
+    while (prefix > 0 && ((unsigned char)s[prefix] & 0xC0) == 0x80)
+        prefix--;
+    stem_ctx c = {s, n, prefix, 0};
+    return scan_from(x, l, block_of(x, l, s, prefix), stem_visit, &c) > 0;
+}
+
+typedef struct step {
+    int parts;          /* parts so far; 0 = unreachable (except at 0) */
+    int score;          /* sum over parts of chars x (2 for a dictionary form) */
+    short from;         /* where the last part starts */
+    short part_end;     /* where it ends (the linking element follows) */
+    signed char elided; /* 1 when the part is the word minus its final -e */
+} step;
+
+/* Characters in s[0..n) (UTF-8 lead bytes). */
+static int nchars(const char *s, size_t n) {
+    int c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
+int pl_xling_decompound(const pl_xling *x, const char *lang, const char *word, size_t len,
+                        pl_xling_part *parts, int max_parts) {
+    if (!x || !word || !parts || max_parts <= 0) return PL_ERR_USAGE;
+    int li = xl_lang_find(x, lang);
+    if (li < 0 || x->langs[li].vblocks == 0) return 0;
+
+    char s[PL_TERM_MAX + 1];
+    int n = pl_xling_fold(word, len, s, sizeof s);
+    if (n < 2 * MIN_PART_CHARS) return 0;
+
+    /* The language's linking elements; "-e" means a dropped final e. */
+    const xl_lang *l = &x->langs[li];
+    const char *lk[MAX_LINKERS];
+    size_t lkn[MAX_LINKERS];
+    int n_lk = 0, elide_e = 0;
+    for (size_t i = 0; i < l->linkers_len && n_lk < MAX_LINKERS;) {
+        size_t j = i;
+        while (j < l->linkers_len && l->linkers[j] != ' ')
+            j++;
+        if (j - i == 2 && l->linkers[i] == '-' && l->linkers[i + 1] == 'e')
+            elide_e = 1;
+        else if (j > i) {
+            lk[n_lk] = (const char *)l->linkers + i;
+            lkn[n_lk++] = j - i;
+        }
+        i = j + 1;
+    }
+
+    step st[PL_TERM_MAX + 1];
+    memset(st, 0, sizeof st);
+    step best = {0, 0, -1, -1, 0};
+    char t[PL_TERM_MAX + 2];
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && st[i].parts == 0) continue;
+        if (((unsigned char)s[i] & 0xC0) == 0x80) continue;
+        if (st[i].parts >= PL_XLING_MAX_PARTS) continue;
+        for (int k = i + 1; k <= n; k++) {
+            if (k < n && ((unsigned char)s[k] & 0xC0) == 0x80) continue;
+            int chars = nchars(s + i, (size_t)(k - i));
+            if (chars < MIN_PART_CHARS) continue;
+            for (int el = 0; el <= elide_e; el++) {
+                unsigned f;
+                if (el) {
+                    memcpy(t, s + i, (size_t)(k - i));
+                    t[k - i] = 'e';
+                    f = xl_vocab_find(x, li, t, (size_t)(k - i + 1), NULL);
+                } else {
+                    f = xl_vocab_find(x, li, s + i, (size_t)(k - i), NULL);
+                    /* An index term ends in a stem ("...bezahl"). */
+                    if (!f && k == n && i > 0 &&
+                        xl_vocab_has_stem(x, li, s + i, (size_t)(k - i)))
+                        f = PL_XLEX_V_WORD | PL_XLEX_V_LEMMA;
+                }
+                if (!f) continue;
+                int sc = st[i].score + chars * ((f & PL_XLEX_V_LEMMA) ? 2 : 1);
+                step cand = {st[i].parts + 1, sc, (short)i, (short)k, (signed char)el};
+                if (k == n) {
+                    /* The last part: a word (the stem case is tried below). */
+                    if (el || cand.parts < 2 || !(f & PL_XLEX_V_WORD)) continue;
+                    if (best.parts == 0 || cand.parts < best.parts ||
+                        (cand.parts == best.parts && cand.score > best.score))
+                        best = cand;
+                    continue;
+                }
+                if (!(f & PL_XLEX_V_WORD)) continue;
+                for (int m = -1; m < n_lk; m++) {
+                    size_t ln = m < 0 ? 0 : lkn[m];
+                    if (m >= 0 &&
+                        (el || (size_t)(n - k) <= ln || memcmp(s + k, lk[m], ln) != 0))
+                        continue;
+                    int j = k + (int)ln;
+                    if (j >= n) continue;
+                    /* A linking element scores as a dictionary form's letters
+                     * and one more: "schwangerschaft + s" beats the word list's
+                     * compound-initial "schwangerschafts". */
+                    step lc = cand;
+                    if (ln) lc.score += 2 * nchars(s + k, ln) + 1;
+                    step *d = &st[j];
+                    if (d->parts == 0 || lc.parts < d->parts ||
+                        (lc.parts == d->parts && lc.score > d->score))
+                        *d = lc;
+                }
+            }
+        }
+    }
+    if (best.parts < 2 || best.parts > max_parts) return 0;
+
+    /* Walk back from the end, filling parts from the last. */
+    int k = best.parts;
+    step cur = best;
+    int next_start = n;
+    for (;;) {
+        pl_xling_part *pt = &parts[--k];
+        size_t plen = (size_t)(cur.part_end - cur.from);
+        memcpy(pt->surface, s + cur.from, plen);
+        if (cur.elided) pt->surface[plen++] = 'e';
+        pt->surface[plen] = 0;
+        size_t link = (size_t)(next_start - cur.part_end);
+        if (link >= sizeof pt->link) link = sizeof pt->link - 1;
+        memcpy(pt->link, s + cur.part_end, link);
+        pt->link[link] = 0;
+        if (!xl_vocab_find(x, li, pt->surface, plen, pt->term))
+            memcpy(pt->term, pt->surface, plen + 1);
+        if (cur.from == 0 || k == 0) break;
+        next_start = cur.from;
+        cur = st[cur.from];
+    }
+    return best.parts;
+}

@@ -1,0 +1,110 @@
+/*
+ * xling.h - the cross-lingual lexicon: translations of index terms between
+ * the catalog's languages, and splitting of compounds into known words.
+ *
+ * A query planner uses it to carry a query into languages it was not written
+ * in: the query's words are analyzed (pl_analyze) as usual, and their index
+ * terms are looked up here, giving index terms of other languages with a
+ * weight. Keys and results are analyzer output, so they go straight to the
+ * index. The data (data/xling/lexicon.bin, built by tools/xling from FreeDict
+ * and hunspell word lists, format in lexicon_format.h) is read in place;
+ * opening validates it once, lookups then allocate nothing.
+ *
+ * A pl_xling is immutable once open and may be shared by threads.
+ */
+#ifndef PL_XLING_H
+#define PL_XLING_H
+
+#include <stddef.h>
+
+#include "text/text.h"
+#include "util/err.h"
+
+typedef struct pl_xling pl_xling;
+
+/*
+ * Opens a lexicon over data[0..size), which must stay valid and unchanged
+ * until pl_xling_close. Checks the header, the checksum and every offset.
+ * Returns PL_OK, PL_ERR_CORRUPT (with a message saying what), PL_ERR_NOMEM or
+ * PL_ERR_USAGE.
+ */
+int pl_xling_open(const void *data, size_t size, pl_xling **out, pl_err *err);
+
+/*
+ * Opens the lexicon embedded in the library. PL_ERR_NOTFOUND when this build
+ * has none embedded.
+ */
+int pl_xling_open_default(pl_xling **out, pl_err *err);
+
+void pl_xling_close(pl_xling *x);
+
+/* The languages the lexicon knows, in code order: i = 0 .. n-1, NULL past. */
+const char *pl_xling_lang(const pl_xling *x, int i);
+
+/* At most this many translations per source and target language. */
+#define PL_XLING_MAX_PER_LANG 8
+
+/*
+ * Receives one translation: `terms` are the target's n_terms index terms
+ * (NUL-terminated, valid only during the call; more than one for a phrase),
+ * `weight` in (0, 1], higher for surer translations. Return non-zero to stop.
+ */
+typedef int (*pl_xling_fn)(void *ctx, const char *tgt_lang, const char *const *terms,
+                           int n_terms, double weight);
+
+/*
+ * Translates a source given as its index terms in `src_lang` (one term, or a
+ * phrase's terms in order: {"credit", "card"}) into each language of
+ * target_langs (n_targets codes; NULL for all the lexicon's languages but the
+ * source's), in the order given, best first, at most PL_XLING_MAX_PER_LANG
+ * each. Between two languages other than English, the direct translations
+ * are joined by those through English (source -> English -> target, at half
+ * the product of the two weights; a target found both ways gains). Returns
+ * how many translations were passed to `fn` (0 when the source is unknown),
+ * or PL_ERR_USAGE.
+ */
+int pl_xling_translate(const pl_xling *x, const char *src_lang, const char *const *terms,
+                       int n_terms, const char *const *target_langs, int n_targets,
+                       pl_xling_fn fn, void *ctx);
+
+/* The same for one term given as pointer and length. */
+int pl_xling_translate_term(const pl_xling *x, const char *src_lang, const char *term,
+                            size_t len, const char *const *target_langs, int n_targets,
+                            pl_xling_fn fn, void *ctx);
+
+/* ---- Compounds ------------------------------------------------------- */
+
+#define PL_XLING_MAX_PARTS 6
+
+typedef struct pl_xling_part {
+    char surface[PL_TERM_MAX + 1]; /* the part as written, case-folded, without
+                                      its linking element ("kreditkarte") */
+    char term[PL_TERM_MAX + 1];    /* its index term ("kreditkart") */
+    char link[8];                  /* the linking element that followed it ("n"),
+                                      or "" */
+} pl_xling_part;
+
+/*
+ * Splits a compound of `lang` (de nl sv da nb fi hu: the languages with a
+ * vocabulary in the lexicon) into known words: a word as written
+ * ("Kreditkartenbezahlung") or its index term ("kreditkartenbezahl"; then the
+ * last part may be a stem). Linking elements between parts ("-s-", "-en-",
+ * German "-e" dropped: "Schulhof") are recognised and left out of the parts.
+ * Prefers the fewest parts, then dictionary forms, then longer parts; a word
+ * that is known as a whole is still split when it can be. Fills up to
+ * max_parts parts and returns their number (at least 2), or 0 when the word
+ * does not split (unknown language, too short, no split found), or
+ * PL_ERR_USAGE.
+ */
+int pl_xling_decompound(const pl_xling *x, const char *lang, const char *word, size_t len,
+                        pl_xling_part *parts, int max_parts);
+
+/*
+ * Case-folds s[0..n) the way the analyzer does before stemming (NFKC +
+ * case fold), into out[0..cap) NUL-terminated. Returns the folded length, or
+ * -1 when it does not fit or s is not valid UTF-8. Shared with the builder so
+ * that vocabulary keys and lookups agree.
+ */
+int pl_xling_fold(const char *s, size_t n, char *out, size_t cap);
+
+#endif

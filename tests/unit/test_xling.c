@@ -1,0 +1,229 @@
+/*
+ * test_xling.c - the cross-lingual lexicon over the real data/xling/lexicon.bin:
+ * translations that must hold, phrases, the way through English,
+ * decompounding, and rejection of damaged bytes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "text/text.h"
+#include "xling/xling.h"
+
+static unsigned char *load(size_t *size) {
+    const char *tries[3] = {"data/xling/lexicon.bin", "../data/xling/lexicon.bin", NULL};
+    char path[4096];
+    const char *samples = getenv("PLOTLINE_SAMPLES");
+    if (samples) {
+        snprintf(path, sizeof path, "%s/../xling/lexicon.bin", samples);
+        tries[2] = path;
+    }
+    for (int i = 0; i < 3; i++) {
+        if (!tries[i]) continue;
+        FILE *f = fopen(tries[i], "rb");
+        if (!f) continue;
+        fseek(f, 0, SEEK_END);
+        long n = ftell(f);
+        fseek(f, 0, SEEK_SET);
+        unsigned char *d = malloc(n > 0 ? (size_t)n : 1);
+        if (d && n > 0 && fread(d, 1, (size_t)n, f) == (size_t)n) {
+            fclose(f);
+            *size = (size_t)n;
+            return d;
+        }
+        free(d);
+        fclose(f);
+    }
+    return NULL;
+}
+
+/* Collects translations as "lang:term term|..." for substring checks. */
+typedef struct {
+    char out[8192];
+    size_t len;
+    double last_w;
+    int ordered;
+    char last_lang[8];
+} sink;
+
+static int collect(void *ctx, const char *lang, const char *const *terms, int n, double w) {
+    sink *s = ctx;
+    if (strcmp(s->last_lang, lang) == 0 && w > s->last_w + 1e-9) s->ordered = 0;
+    snprintf(s->last_lang, sizeof s->last_lang, "%s", lang);
+    s->last_w = w;
+    s->len += (size_t)snprintf(s->out + s->len, sizeof s->out - s->len, "|%s:", lang);
+    for (int i = 0; i < n && s->len < sizeof s->out; i++)
+        s->len += (size_t)snprintf(s->out + s->len, sizeof s->out - s->len, "%s%s",
+                                   i ? " " : "", terms[i]);
+    if (s->len >= sizeof s->out) s->len = sizeof s->out - 1;
+    return 0;
+}
+
+/* The index terms of an analyzed text. */
+typedef struct {
+    char buf[256];
+    const char *terms[4];
+    int n;
+    size_t used;
+} terms_t;
+
+static int add_term(void *ctx, const pl_token *tok) {
+    terms_t *t = ctx;
+    if (t->n == 4 || t->used + tok->len + 1 > sizeof t->buf) return 1;
+    memcpy(t->buf + t->used, tok->term, tok->len);
+    t->buf[t->used + tok->len] = 0;
+    t->terms[t->n++] = t->buf + t->used;
+    t->used += tok->len + 1;
+    return 0;
+}
+
+/* Translates the analysis of `word` (one or more words) from src into tgt and
+ * reports whether the analysis of `expect` in tgt is among the results, best
+ * first, bounded. */
+static int translates(pl_xling *x, pl_analyzer *a, const char *src, const char *word,
+                      const char *tgt, const char *expect) {
+    terms_t t = {.n = 0, .used = 0};
+    pl_analyze(a, src, word, strlen(word), add_term, &t);
+    sink s = {.len = 0, .ordered = 1, .last_lang = ""};
+    s.out[0] = 0;
+    const char *targets[1] = {tgt};
+    int n = pl_xling_translate(x, src, t.terms, t.n, targets, 1, collect, &s);
+    /* The expected word as the target language's index term. */
+    terms_t e = {.n = 0, .used = 0};
+    pl_analyze(a, tgt, expect, strlen(expect), add_term, &e);
+    char want[256];
+    size_t wl0 = (size_t)snprintf(want, sizeof want, "|%s:", tgt);
+    for (int i = 0; i < e.n && wl0 < sizeof want; i++)
+        wl0 += (size_t)snprintf(want + wl0, sizeof want - wl0, "%s%s", i ? " " : "",
+                                e.terms[i]);
+    size_t wl = strlen(want);
+    int found = 0;
+    for (const char *p = strstr(s.out, want); p; p = strstr(p + 1, want))
+        if (p[wl] == 0 || p[wl] == '|') found = 1;
+    if (!found || !s.ordered || n > PL_XLING_MAX_PER_LANG)
+        fprintf(stderr, "%s \"%s\" -> %s: %d results%s: %s\n", src, word, tgt, n,
+                s.ordered ? "" : " (not best first)", s.out);
+    return found && s.ordered && n <= PL_XLING_MAX_PER_LANG;
+}
+
+static int splits(pl_xling *x, const char *lang, const char *word, const char *expect) {
+    pl_xling_part parts[PL_XLING_MAX_PARTS];
+    int n = pl_xling_decompound(x, lang, word, strlen(word), parts, PL_XLING_MAX_PARTS);
+    char got[512] = "";
+    size_t len = 0;
+    for (int i = 0; i < n; i++)
+        len += (size_t)snprintf(got + len, sizeof got - len, "%s%s", i ? " + " : "",
+                                parts[i].surface);
+    if (strcmp(got, expect) != 0) {
+        fprintf(stderr, "decompound %s \"%s\": \"%s\", expected \"%s\"\n", lang, word, got,
+                expect);
+        return 0;
+    }
+    return 1;
+}
+
+int main(void) {
+    size_t size = 0;
+    unsigned char *data = load(&size);
+    CHECK(data != NULL);
+    if (!data) {
+        fprintf(stderr,
+                "data/xling/lexicon.bin not found (run from the source or build dir)\n");
+        return CHECK_DONE();
+    }
+    pl_err err = PL_ERR_INIT;
+    pl_xling *x = NULL;
+    CHECK_INT(pl_xling_open(data, size, &x, &err), PL_OK);
+    if (!x) {
+        fprintf(stderr, "%s\n", err.msg);
+        free(data);
+        return CHECK_DONE();
+    }
+    pl_analyzer *a = NULL;
+    CHECK_INT(pl_analyzer_new(&a), 0);
+
+    /* Languages. */
+    int has_de = 0, has_hu = 0;
+    for (int i = 0; pl_xling_lang(x, i); i++) {
+        has_de |= strcmp(pl_xling_lang(x, i), "de") == 0;
+        has_hu |= strcmp(pl_xling_lang(x, i), "hu") == 0;
+    }
+    CHECK(has_de && has_hu);
+
+    /* English to German, as index terms. */
+    CHECK(translates(x, a, "en", "heart", "de", "herz"));
+    CHECK(translates(x, a, "en", "pregnancy", "de", "schwangerschaft"));
+    CHECK(translates(x, a, "en", "shoes", "de", "schuh"));
+    CHECK(translates(x, a, "en", "credit card", "de", "Kreditkarte"));
+    /* Into English, directly. */
+    CHECK(translates(x, a, "fr", "coeur", "en", "heart"));
+    CHECK(translates(x, a, "it", "cuore", "en", "heart"));
+    CHECK(translates(x, a, "es", "tarjeta", "en", "card"));
+    CHECK(translates(x, a, "de", "Herz", "en", "heart"));
+    CHECK(translates(x, a, "hu", "szív", "en", "heart"));
+    /* Between two other languages: direct or through English. */
+    CHECK(translates(x, a, "fr", "cœur", "de", "herz"));
+    CHECK(translates(x, a, "it", "cuore", "de", "herz"));
+    CHECK(translates(x, a, "de", "Herz", "fi", "sydän"));
+
+    /* Unknown sources and languages give nothing; bad arguments are refused. */
+    const char *none[1] = {"qqqzzzx"};
+    sink s = {.len = 0, .ordered = 1, .last_lang = ""};
+    CHECK_INT(pl_xling_translate(x, "en", none, 1, NULL, 0, collect, &s), 0);
+    CHECK_INT(pl_xling_translate_term(x, "xx", "heart", 5, NULL, 0, collect, &s), 0);
+    CHECK_INT(pl_xling_translate(x, "en", none, 0, NULL, 0, collect, &s), PL_ERR_USAGE);
+    /* All targets at once: several languages, none the source. */
+    s.len = 0;
+    s.out[0] = 0;
+    int all = pl_xling_translate_term(x, "en", "heart", 5, NULL, 0, collect, &s);
+    CHECK(all > 5);
+    CHECK(strstr(s.out, "|en:") == NULL);
+
+    /* Decompounding, from surface words and from index terms. */
+    CHECK(splits(x, "de", "Schwangerschaftstest", "schwangerschaft + test"));
+    CHECK(splits(x, "de", "Babyparty", "baby + party"));
+    CHECK(splits(x, "de", "Kreditkartenbezahlung", "kreditkarte + bezahlung"));
+    CHECK(splits(x, "de", "kreditkartenbezahl", "kreditkarte + bezahl"));
+    CHECK(splits(x, "de", "Herz", ""));
+    CHECK(splits(x, "en", "heartbeat", ""));
+    pl_xling_part parts[PL_XLING_MAX_PARTS];
+    int np = pl_xling_decompound(x, "de", "Kreditkartenbezahlung", 21, parts,
+                                 PL_XLING_MAX_PARTS);
+    CHECK_INT(np, 2);
+    if (np == 2) {
+        CHECK_STR(parts[0].term, "kreditkart");
+        CHECK_STR(parts[0].link, "n");
+        CHECK_STR(parts[1].term, "bezahl");
+    }
+    CHECK(splits(x, "nl", "verjaardagsfeest", "verjaardag + feest"));
+    CHECK(splits(x, "sv", "kreditkort", "kredit + kort"));
+
+    /* Damaged bytes are refused. */
+    pl_xling *y = NULL;
+    unsigned char *bad = malloc(size);
+    memcpy(bad, data, size);
+    bad[size / 2] ^= 0x40;
+    pl_err_clear(&err);
+    CHECK_INT(pl_xling_open(bad, size, &y, &err), PL_ERR_CORRUPT);
+    CHECK(y == NULL);
+    pl_err_clear(&err);
+    CHECK_INT(pl_xling_open(data, size - 1, &y, &err), PL_ERR_CORRUPT);
+    memcpy(bad, data, size);
+    bad[0] = 'X';
+    pl_err_clear(&err);
+    CHECK_INT(pl_xling_open(bad, size, &y, &err), PL_ERR_CORRUPT);
+    pl_err_clear(&err);
+    CHECK_INT(pl_xling_open(bad, 10, &y, &err), PL_ERR_CORRUPT);
+    free(bad);
+
+    /* The embedded lexicon is optional in a build. */
+    int rc = pl_xling_open_default(&y, &err);
+    CHECK(rc == PL_OK || rc == PL_ERR_NOTFOUND);
+    pl_xling_close(y);
+
+    pl_analyzer_free(a);
+    pl_xling_close(x);
+    free(data);
+    return CHECK_DONE();
+}

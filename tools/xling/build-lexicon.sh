@@ -1,0 +1,108 @@
+#!/bin/sh
+# build-lexicon.sh - rebuilds data/xling/lexicon.bin from scratch, reproducibly.
+#
+# Installs the pinned Debian packages that hold the sources (FreeDict
+# bilingual dictionaries in dictd form, hunspell word lists for decompounding),
+# unpacks the dictionaries into build/xling-cache, compiles the builder against
+# plotline's analyzer and runs it. The same package versions always give the
+# same lexicon bytes. Run from anywhere, as root or through sudo:
+#     tools/xling/build-lexicon.sh
+set -eu
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+tools="$root/tools/xling"
+cache="$root/build/xling-cache"
+mkdir -p "$cache/dict" "$cache/words"
+
+# FreeDict 2022 releases: every pair between English and the catalog's main
+# European languages, and the direct pairs among them that FreeDict has.
+pkgs="
+dict-freedict-dan-eng=2022.04.21-1 dict-freedict-deu-ell=2022.12.07-2 dict-freedict-deu-eng=2022.04.21-1
+dict-freedict-deu-fin=2022.12.07-2 dict-freedict-deu-fra=2022.12.07-2 dict-freedict-deu-ita=2022.04.21-1
+dict-freedict-deu-nld=2022.04.21-1 dict-freedict-deu-pol=2022.12.07-2 dict-freedict-deu-por=2022.04.21-1
+dict-freedict-deu-rus=2022.12.07-2 dict-freedict-deu-spa=2022.12.07-2 dict-freedict-deu-swe=2022.12.07-2
+dict-freedict-ell-eng=2022.12.07-2 dict-freedict-ell-fin=2022.12.07-2 dict-freedict-ell-fra=2022.12.07-2
+dict-freedict-ell-ita=2022.12.07-2 dict-freedict-ell-nld=2022.12.07-2 dict-freedict-ell-nor=2022.12.07-2
+dict-freedict-ell-pol=2022.12.07-2 dict-freedict-ell-por=2022.12.07-2 dict-freedict-ell-rus=2022.12.07-2
+dict-freedict-ell-spa=2022.12.07-2 dict-freedict-ell-swe=2022.12.07-2 dict-freedict-eng-dan=2022.04.21-1
+dict-freedict-eng-deu=2022.04.21-1 dict-freedict-eng-ell=2022.04.21-1 dict-freedict-eng-fin=2022.12.07-2
+dict-freedict-eng-fra=2022.04.21-1 dict-freedict-eng-hun=2022.04.21-1 dict-freedict-eng-ita=2022.04.21-1
+dict-freedict-eng-nld=2022.04.21-1 dict-freedict-eng-nor=2022.12.07-2 dict-freedict-eng-pol=2022.04.21-1
+dict-freedict-eng-por=2022.04.21-1 dict-freedict-eng-rus=2022.04.21-1 dict-freedict-eng-spa=2022.04.21-1
+dict-freedict-eng-swe=2022.04.21-1 dict-freedict-fin-deu=2022.12.07-2 dict-freedict-fin-ell=2022.12.07-2
+dict-freedict-fin-eng=2022.12.07-2 dict-freedict-fin-fra=2022.12.07-2 dict-freedict-fin-ita=2022.12.07-2
+dict-freedict-fin-nld=2022.12.07-2 dict-freedict-fin-nor=2022.12.07-2 dict-freedict-fin-pol=2022.12.07-2
+dict-freedict-fin-por=2022.12.07-2 dict-freedict-fin-swe=2022.12.07-2 dict-freedict-fra-deu=2022.12.07-2
+dict-freedict-fra-ell=2022.12.07-2 dict-freedict-fra-eng=2022.04.21-1 dict-freedict-fra-fin=2022.12.07-2
+dict-freedict-fra-ita=2022.12.07-2 dict-freedict-fra-nld=2022.04.21-1 dict-freedict-fra-pol=2022.12.07-2
+dict-freedict-fra-por=2022.12.07-2 dict-freedict-fra-rus=2022.12.07-2 dict-freedict-fra-spa=2022.12.07-2
+dict-freedict-fra-swe=2022.12.07-2 dict-freedict-hun-eng=2022.04.21-1 dict-freedict-ita-deu=2022.04.21-1
+dict-freedict-ita-ell=2022.12.07-2 dict-freedict-ita-eng=2022.04.21-1 dict-freedict-ita-fin=2022.12.07-2
+dict-freedict-ita-nor=2022.12.07-2 dict-freedict-ita-pol=2022.12.07-2 dict-freedict-ita-por=2022.12.07-2
+dict-freedict-ita-rus=2022.12.07-2 dict-freedict-ita-spa=2022.12.07-2 dict-freedict-ita-swe=2022.12.07-2
+dict-freedict-nld-deu=2022.04.21-1 dict-freedict-nld-ell=2022.12.07-2 dict-freedict-nld-eng=2022.04.21-1
+dict-freedict-nld-fin=2022.12.07-2 dict-freedict-nld-fra=2022.04.21-1 dict-freedict-nld-ita=2022.12.07-2
+dict-freedict-nld-pol=2022.12.07-2 dict-freedict-nld-por=2022.12.07-2 dict-freedict-nld-rus=2022.12.07-2
+dict-freedict-nld-spa=2022.12.07-2 dict-freedict-nld-swe=2022.12.07-2 dict-freedict-pol-deu=2022.12.07-2
+dict-freedict-pol-ell=2022.12.07-2 dict-freedict-pol-eng=2022.12.07-2 dict-freedict-pol-fin=2022.12.07-2
+dict-freedict-pol-fra=2022.12.07-2 dict-freedict-pol-ita=2022.12.07-2 dict-freedict-pol-nld=2022.12.07-2
+dict-freedict-pol-nor=2022.12.07-2 dict-freedict-pol-por=2022.12.07-2 dict-freedict-pol-rus=2022.12.07-2
+dict-freedict-pol-spa=2022.12.07-2 dict-freedict-pol-swe=2022.12.07-2 dict-freedict-por-deu=2022.04.21-1
+dict-freedict-por-eng=2022.04.21-1 dict-freedict-por-fra=2022.12.07-2 dict-freedict-por-spa=2022.12.07-2
+dict-freedict-spa-deu=2022.04.21-1 dict-freedict-spa-eng=2022.04.21-1 dict-freedict-spa-por=2022.04.21-1
+dict-freedict-swe-deu=2022.12.07-2 dict-freedict-swe-ell=2022.12.07-2 dict-freedict-swe-eng=2022.04.21-1
+dict-freedict-swe-fin=2022.12.07-2 dict-freedict-swe-fra=2022.12.07-2 dict-freedict-swe-ita=2022.12.07-2
+dict-freedict-swe-nld=2022.12.07-2 dict-freedict-swe-nor=2022.12.07-2 dict-freedict-swe-pol=2022.12.07-2
+dict-freedict-swe-por=2022.12.07-2 dict-freedict-swe-rus=2022.12.07-2 dict-freedict-swe-spa=2022.12.07-2
+hunspell-da=1:7.5.0-1 hunspell-de-de=20161207-11 hunspell-hu=1:7.5.0-1
+hunspell-nl=2:2.20.19-2 hunspell-no=1:7.5.0-1 hunspell-sv=1:7.5.0-1
+"
+
+missing=""
+for p in $pkgs; do
+    [ "$(dpkg-query -W -f '${Version}' "${p%%=*}" 2>/dev/null)" = "${p#*=}" ] ||
+        missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        $missing >&2
+fi
+
+# Dictionaries: dictd's .dict.dz is gzip-compatible. English pairs first, so
+# that the order of the builder's input (and so its output) is fixed.
+dicts=""
+for p in $(printf '%s\n' $pkgs | sed -n 's/^dict-freedict-\([a-z]*-[a-z]*\)=.*/\1/p' |
+           awk '/eng/ {print 0, $0; next} {print 1, $0}' | sort | cut -d' ' -f2); do
+    src=${p%-*} tgt=${p#*-}
+    d=/usr/share/dictd/freedict-$p
+    [ -s "$cache/dict/$p.dict" ] && [ "$cache/dict/$p.dict" -nt "$d.dict.dz" ] ||
+        gzip -dc "$d.dict.dz" > "$cache/dict/$p.dict"
+    dicts="$dicts -d $src $tgt $d.index $cache/dict/$p.dict"
+done
+
+# Word lists for decompounding: hunspell's stems (flags dropped), as UTF-8.
+words() { # lang dic-file
+    enc=$(sed -n 's/^SET[[:space:]]*//p' "${2%.dic}.aff" | tr -d '\r')
+    sed 1d "$2" | iconv -f "${enc:-UTF-8}" -t UTF-8 | cut -d/ -f1 | LC_ALL=C sort -u \
+        > "$cache/words/$1.txt"
+    printf ' -w %s %s' "$1" "$cache/words/$1.txt"
+}
+wl="$(words de /usr/share/hunspell/de_DE.dic)$(words nl /usr/share/hunspell/nl.dic)"
+wl="$wl$(words sv /usr/share/hunspell/sv_SE.dic)$(words da /usr/share/hunspell/da_DK.dic)"
+wl="$wl$(words nb /usr/share/hunspell/nb_NO.dic)$(words hu /usr/share/hunspell/hu_HU.dic)"
+
+cc=${CC:-gcc}
+$cc -std=gnu11 -O2 -Wall -Wextra -I"$root/src" -I"$root/include" \
+    "$tools/xling_build.c" "$root"/src/util/*.c "$root"/src/text/*.c \
+    "$root/src/xling/xling.c" "$root/src/xling/decompound.c" \
+    -lutf8proc -lstemmer -lxxhash -o "$cache/xling_build"
+mkdir -p "$root/data/xling"
+# Linking elements: German Schwangerschaft-s-test, Kreditkarte-n-, Schul(e)hof;
+# Dutch -s-/-en-; Swedish -s-/-a-/-u-/-o-; Danish and Norwegian -s-/-e-.
+# Finnish and Hungarian join their parts as they are.
+# shellcheck disable=SC2086
+"$cache/xling_build" ${XLING_FLAGS:-} -o "$root/data/xling/lexicon.bin" \
+    -l de "s es n en e er ens -e" -l nl "s e en" -l sv "s a u o e" -l da "s e" \
+    -l nb "s e" -l fi "" -l hu "" $wl $dicts

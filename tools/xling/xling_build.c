@@ -1,0 +1,1148 @@
+/*
+ * xling_build.c - compiles the cross-lingual lexicon (data/xling/lexicon.bin)
+ * from FreeDict dictionaries in dictd form and hunspell word lists.
+ *
+ * Usage: xling_build [-e keep_en] [-m min_en] [-k keep_direct] [-t min_direct] -o OUT
+ *                    (-d SRC TGT FILE.index FILE.dict | -w LANG WORDS |
+ *                     -l LANG "LINKERS")...
+ *   -d  a dictd dictionary from SRC to TGT (ISO 639-3 codes as FreeDict names
+ *       them, or plotline's codes), its .dict already decompressed
+ *   -w  a word list for LANG's vocabulary, one word per line ("word/FLAGS"
+ *       as in hunspell .dic files is accepted; the first line may be a count)
+ *   -l  LANG's linking elements between compound parts, space-separated;
+ *       "-e" for a final e that compounds drop
+ *   -e  most translations kept per source and target language when one of
+ *       them is English (4), -m the least weight of those (0.3)
+ *   -k  the same when neither is English (1), -t the least weight (0.6); the
+ *       reader adds translations through English itself
+ *
+ * Every headword and translation is analyzed with plotline's own analyzer
+ * (pl_analyze in its language), so the lexicon's keys and results are index
+ * terms. The weighting and the file layout are described in tools/xling/README.md
+ * and src/xling/lexicon_format.h. The output depends only on the inputs and
+ * their order on the command line: tools/xling/build-lexicon.sh runs it all.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+#include <xxhash.h>
+
+#include "text/text.h"
+#include "util/buf.h"
+#include "xling/lexicon_format.h"
+#include "xling/xling.h"
+
+#define MAX_WORDS 3 /* longer headwords and translations are phrases we drop */
+#define PIVOT 0.5   /* a translation through English counts half */
+#define MAX_LANGS 32
+
+static void die(const char *msg, const char *arg) {
+    fprintf(stderr, "xling_build: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
+    exit(1);
+}
+
+static void *xrealloc(void *p, size_t n) {
+    p = realloc(p, n ? n : 1);
+    if (!p) die("out of memory", NULL);
+    return p;
+}
+
+static void *xcalloc(size_t n, size_t size) {
+    void *p = calloc(n ? n : 1, size);
+    if (!p) die("out of memory", NULL);
+    return p;
+}
+
+static char *read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) die("cannot open", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    if (n < 0) die("cannot size", path);
+    char *buf = xrealloc(NULL, (size_t)n + 1);
+    if (fread(buf, 1, (size_t)n, f) != (size_t)n) die("cannot read", path);
+    fclose(f);
+    buf[n] = 0;
+    *len = (size_t)n;
+    return buf;
+}
+
+static uint64_t hash64(const void *p, size_t n) {
+    return XXH3_64bits(p, n);
+}
+
+/* ---- Languages --------------------------------------------------------- */
+
+static const char *const iso3[][2] = {
+    {"dan", "da"}, {"deu", "de"}, {"ell", "el"}, {"eng", "en"},
+    {"fin", "fi"}, {"fra", "fr"}, {"hun", "hu"}, {"ita", "it"},
+    {"nld", "nl"}, {"nor", "nb"}, {"nob", "nb"}, {"pol", "pl"},
+    {"por", "pt"}, {"rus", "ru"}, {"spa", "es"}, {"swe", "sv"},
+};
+
+static char langs[MAX_LANGS][5];
+static int n_langs;
+
+static int lang_id(const char *code) {
+    for (size_t i = 0; i < sizeof iso3 / sizeof iso3[0]; i++)
+        if (strcmp(code, iso3[i][0]) == 0) code = iso3[i][1];
+    if (strlen(code) > 4 || !code[0]) die("bad language code", code);
+    for (int i = 0; i < n_langs; i++)
+        if (strcmp(langs[i], code) == 0) return i;
+    if (n_langs == MAX_LANGS) die("too many languages", code);
+    strcpy(langs[n_langs], code);
+    return n_langs++;
+}
+
+/* ---- Interned strings -------------------------------------------------- */
+
+static char *arena;
+static size_t arena_len, arena_cap;
+static uint32_t *str_off, *str_len;
+static uint32_t n_strs, strs_cap;
+static uint32_t *str_slots; /* id + 1, 0 = empty */
+static size_t str_nslots;
+
+static const char *str_at(uint32_t id) {
+    return arena + str_off[id];
+}
+
+static uint32_t intern(const char *s, size_t n) {
+    if (n_strs * 2 >= str_nslots) {
+        size_t ns = str_nslots ? str_nslots * 2 : 1 << 20;
+        uint32_t *slots = xcalloc(ns, sizeof *slots);
+        for (uint32_t i = 0; i < n_strs; i++) {
+            size_t h = hash64(str_at(i), str_len[i]) & (ns - 1);
+            while (slots[h])
+                h = (h + 1) & (ns - 1);
+            slots[h] = i + 1;
+        }
+        free(str_slots);
+        str_slots = slots;
+        str_nslots = ns;
+    }
+    size_t h = hash64(s, n) & (str_nslots - 1);
+    while (str_slots[h]) {
+        uint32_t id = str_slots[h] - 1;
+        if (str_len[id] == n && memcmp(str_at(id), s, n) == 0) return id;
+        h = (h + 1) & (str_nslots - 1);
+    }
+    if (n_strs == strs_cap) {
+        strs_cap = strs_cap ? strs_cap * 2 : 1 << 16;
+        str_off = xrealloc(str_off, strs_cap * sizeof *str_off);
+        str_len = xrealloc(str_len, strs_cap * sizeof *str_len);
+    }
+    if (arena_len + n + 1 > arena_cap) {
+        while (arena_len + n + 1 > arena_cap)
+            arena_cap = arena_cap ? arena_cap * 2 : 1 << 20;
+        arena = xrealloc(arena, arena_cap);
+    }
+    memcpy(arena + arena_len, s, n);
+    arena[arena_len + n] = 0;
+    str_off[n_strs] = (uint32_t)arena_len;
+    str_len[n_strs] = (uint32_t)n;
+    arena_len += n + 1;
+    str_slots[h] = n_strs + 1;
+    return n_strs++;
+}
+
+/* The id of an interned string, or UINT32_MAX. */
+static uint32_t str_find(const char *s, size_t n) {
+    if (!str_nslots) return UINT32_MAX;
+    size_t h = hash64(s, n) & (str_nslots - 1);
+    while (str_slots[h]) {
+        uint32_t id = str_slots[h] - 1;
+        if (str_len[id] == n && memcmp(str_at(id), s, n) == 0) return id;
+        h = (h + 1) & (str_nslots - 1);
+    }
+    return UINT32_MAX;
+}
+
+static int str_cmp(uint32_t a, uint32_t b) {
+    size_t an = str_len[a], bn = str_len[b];
+    int c = memcmp(str_at(a), str_at(b), an < bn ? an : bn);
+    if (c) return c;
+    return an < bn ? -1 : an > bn;
+}
+
+/* ---- Analysis ---------------------------------------------------------- */
+
+static pl_analyzer *analyzer;
+
+typedef struct {
+    char buf[4 * (PL_TERM_MAX + 1)];
+    size_t len;
+    int n;
+} phrase;
+
+static int add_term(void *ctx, const pl_token *t) {
+    phrase *p = ctx;
+    if (++p->n > MAX_WORDS) return 1;
+    if (p->len) p->buf[p->len++] = ' ';
+    memcpy(p->buf + p->len, t->term, t->len);
+    p->len += t->len;
+    return 0;
+}
+
+/* Analyzes text in a language; the interned index terms joined by spaces, or
+ * UINT32_MAX when there are none or too many, or only one-letter terms. */
+static uint32_t analyze(int lang, const char *s, size_t n) {
+    phrase p = {.len = 0, .n = 0};
+    if (n == 0 || pl_utf8_check(s, n, NULL) != 0) return UINT32_MAX;
+    int rc = pl_analyze(analyzer, langs[lang], s, n, add_term, &p);
+    if (rc < 0) die("analysis failed", NULL);
+    if (rc > 0 || p.n == 0 || (p.n == 1 && p.len < 2)) return UINT32_MAX;
+    return intern(p.buf, p.len);
+}
+
+/* ---- Evidence for pairs ------------------------------------------------ */
+
+/* One direction of a pair: source (lang, key) -> target (lang, key). `fwd` is
+ * the best rank weight a dictionary from the source's language gave it, `rev`
+ * the best one from the reverse dictionary. */
+typedef struct {
+    uint64_t key; /* src lang 5 bits | tgt lang 5 | src id 27 | tgt id 27 */
+    float fwd, rev;
+} edge;
+
+static edge *edges;
+static size_t n_edges, edges_cap;
+static uint32_t *edge_slots;
+static size_t edge_nslots;
+
+static uint64_t edge_key(int a, uint32_t sa, int b, uint32_t sb) {
+    if (sa >= (1u << 27) || sb >= (1u << 27)) die("too many strings", NULL);
+    return (uint64_t)a << 59 | (uint64_t)b << 54 | (uint64_t)sa << 27 | sb;
+}
+#define EK_SRC_LANG(k) ((int)((k) >> 59))
+#define EK_TGT_LANG(k) ((int)(((k) >> 54) & 31))
+#define EK_SRC(k) ((uint32_t)(((k) >> 27) & ((1u << 27) - 1)))
+#define EK_TGT(k) ((uint32_t)((k) & ((1u << 27) - 1)))
+
+static size_t slot_of(uint64_t k, size_t nslots) {
+    return (size_t)(k * 0x9E3779B97F4A7C15ull >> 20) & (nslots - 1);
+}
+
+static edge *edge_get(uint64_t k) {
+    if (n_edges * 2 >= edge_nslots) {
+        size_t ns = edge_nslots ? edge_nslots * 2 : 1 << 22;
+        uint32_t *slots = xcalloc(ns, sizeof *slots);
+        for (size_t i = 0; i < n_edges; i++) {
+            size_t h = slot_of(edges[i].key, ns);
+            while (slots[h])
+                h = (h + 1) & (ns - 1);
+            slots[h] = (uint32_t)i + 1;
+        }
+        free(edge_slots);
+        edge_slots = slots;
+        edge_nslots = ns;
+    }
+    size_t h = slot_of(k, edge_nslots);
+    while (edge_slots[h]) {
+        edge *e = &edges[edge_slots[h] - 1];
+        if (e->key == k) return e;
+        h = (h + 1) & (edge_nslots - 1);
+    }
+    if (n_edges == edges_cap) {
+        edges_cap = edges_cap ? edges_cap * 2 : 1 << 20;
+        edges = xrealloc(edges, edges_cap * sizeof *edges);
+    }
+    edges[n_edges] = (edge){k, 0, 0};
+    edge_slots[h] = (uint32_t)n_edges + 1;
+    return &edges[n_edges++];
+}
+
+/* ---- Vocabulary -------------------------------------------------------- */
+
+/* Per language: word id -> flags, in a hash table keyed by the string id. */
+typedef struct {
+    uint32_t *ids; /* id + 1 */
+    unsigned char *flags;
+    size_t nslots, n;
+    int on; /* this language has a vocabulary */
+    uint32_t linkers;
+} vocab;
+
+static vocab vocabs[MAX_LANGS];
+
+#define VB_HEAD 0x80u /* builder only: a dictionary headword */
+#define VB_LIST 0x40u /* builder only: in a word list */
+
+static unsigned vocab_flags(int lang, uint32_t id) {
+    vocab *v = &vocabs[lang];
+    if (!v->nslots || id == UINT32_MAX) return 0;
+    size_t h = slot_of(id + 1, v->nslots);
+    while (v->ids[h] && v->ids[h] != id + 1)
+        h = (h + 1) & (v->nslots - 1);
+    return v->ids[h] ? v->flags[h] : 0;
+}
+
+static void vocab_add(int lang, uint32_t id, unsigned flags) {
+    vocab *v = &vocabs[lang];
+    if (v->n * 2 >= v->nslots) {
+        size_t ns = v->nslots ? v->nslots * 2 : 1 << 16;
+        uint32_t *ids = xcalloc(ns, sizeof *ids);
+        unsigned char *fl = xcalloc(ns, 1);
+        for (size_t i = 0; i < v->nslots; i++) {
+            if (!v->ids[i]) continue;
+            size_t h = slot_of(v->ids[i], ns);
+            while (ids[h])
+                h = (h + 1) & (ns - 1);
+            ids[h] = v->ids[i];
+            fl[h] = v->flags[i];
+        }
+        free(v->ids);
+        free(v->flags);
+        v->ids = ids;
+        v->flags = fl;
+        v->nslots = ns;
+    }
+    size_t h = slot_of(id + 1, v->nslots);
+    while (v->ids[h] && v->ids[h] != id + 1)
+        h = (h + 1) & (v->nslots - 1);
+    if (!v->ids[h]) {
+        v->ids[h] = id + 1;
+        v->n++;
+    }
+    v->flags[h] |= (unsigned char)flags;
+}
+
+/* Adds a surface word to a vocabulary when it is all letters and fits. */
+static void vocab_word(int lang, const char *s, size_t n, unsigned flags) {
+    if (!vocabs[lang].on || n == 0) return;
+    char folded[PL_TERM_MAX + 1];
+    int fn = pl_xling_fold(s, n, folded, sizeof folded);
+    if (fn < 2) return;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)folded;
+    utf8proc_ssize_t left = fn;
+    int chars = 0;
+    while (left > 0) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k = utf8proc_iterate(p, left, &c);
+        if (k <= 0) return;
+        utf8proc_category_t cat = utf8proc_category(c);
+        if (cat > UTF8PROC_CATEGORY_ME) return; /* L* and M* come first */
+        if (cat == UTF8PROC_CATEGORY_CN) return;
+        p += k;
+        left -= k;
+        chars++;
+    }
+    if (chars < 2) return;
+    vocab_add(lang, intern(folded, (size_t)fn), flags);
+}
+
+static int splits_in_two(int lang, const char *w, size_t n);
+
+/*
+ * A compound headword that the word list does not hold as such
+ * ("Schwangerschaftstest", but not "Kreditkarte"): it is not kept as a
+ * source, since the reader's splitter finds its parts, each with their own
+ * translations; the dictionaries' long tail of compounds would otherwise
+ * make up most of the file.
+ */
+static int is_loose_compound(int lang, const char *word) {
+    if (!vocabs[lang].on) return 0;
+    char folded[PL_TERM_MAX + 1];
+    int n = pl_xling_fold(word, strlen(word), folded, sizeof folded);
+    if (n < 8) return 0;
+    if (vocab_flags(lang, str_find(folded, (size_t)n)) & VB_LIST) return 0;
+    return splits_in_two(lang, folded, (size_t)n);
+}
+
+static int dict_read[MAX_LANGS][MAX_LANGS]; /* a dictionary src -> tgt was read */
+
+/* ---- Reading dictd dictionaries ---------------------------------------- */
+
+static int b64(int c) {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+}
+
+static int b64num(const char *s, const char *end, uint64_t *v) {
+    *v = 0;
+    if (s == end) return -1;
+    for (; s < end; s++) {
+        int d = b64((unsigned char)*s);
+        if (d < 0) return -1;
+        *v = *v * 64 + (uint64_t)d;
+    }
+    return 0;
+}
+
+/* The rank weight of translation t (1-based, counting a ';' as two) of sense s. */
+static float rank_weight(int s, int t) {
+    float w = 1.0f / (1.0f + 0.35f * (float)(s - 1) + 0.12f * (float)(t - 1));
+    return w < 0.15f ? 0.15f : w;
+}
+
+/* Removes (...), [...], {...} and <...> with what they hold; collapses blanks. */
+static size_t strip_notes(const char *s, size_t n, char *out) {
+    size_t o = 0;
+    int depth = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '(' || c == '[' || c == '{' || c == '<')
+            depth++;
+        else if (c == ')' || c == ']' || c == '}' || c == '>') {
+            if (depth) depth--;
+        } else if (!depth) {
+            if (c == '\t') c = ' ';
+            if (c == ' ' && (o == 0 || out[o - 1] == ' ')) continue;
+            out[o++] = c;
+        }
+    }
+    while (o && out[o - 1] == ' ')
+        o--;
+    out[o] = 0;
+    return o;
+}
+
+/*
+ * Cleans one translation or headword: drops notes, abbreviations of
+ * placeholders ("sth.", "jdn.", "etw."), trailing sense numbers ("Herz 2."),
+ * an English infinitive's "to "; NULL when empty or longer than MAX_WORDS
+ * words or holding characters that mark prose rather than a term.
+ */
+static const char *clean_item(const char *s, size_t n, int lang_is_en, char *out) {
+    char tmp[512];
+    if (n >= sizeof tmp) return NULL;
+    size_t m = strip_notes(s, n, tmp);
+    if (memchr(tmp, '"', m) || memchr(tmp, ':', m) || memchr(tmp, '=', m) ||
+        memchr(tmp, '?', m) || memchr(tmp, '!', m))
+        return NULL;
+    /* Word by word. */
+    size_t o = 0;
+    int words = 0;
+    char *save = NULL;
+    for (char *w = strtok_r(tmp, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        size_t wl = strlen(w);
+        if (wl && w[wl - 1] == '.') {
+            int digits = 1;
+            for (size_t i = 0; i + 1 < wl; i++)
+                if (!isdigit((unsigned char)w[i])) digits = 0;
+            if (digits || wl <= 5) continue; /* "2.", "sth.", "jdm.", "etw." */
+        }
+        if (lang_is_en && words == 0 && o == 0 && strcmp(w, "to") == 0 && save && *save)
+            continue;
+        if (++words > MAX_WORDS) return NULL;
+        if (o) out[o++] = ' ';
+        memcpy(out + o, w, wl);
+        o += wl;
+    }
+    out[o] = 0;
+    return o ? out : NULL;
+}
+
+/* The headword of an entry's first line: before the pronunciation "/.../"
+ * or the part of speech "<...>". `plural` is set when the latter says "pl". */
+static size_t headword(const char *line, size_t n, int *plural) {
+    size_t end = n;
+    *plural = 0;
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (line[i] == ' ' && line[i + 1] == '/' && i + 2 < n && line[i + 2] != ' ') {
+            end = i;
+            break;
+        }
+        if (line[i] == ' ' && line[i + 1] == '<') {
+            end = i;
+            break;
+        }
+    }
+    const char *pos = memchr(line, '<', n);
+    if (pos) {
+        const char *close = memchr(pos, '>', (size_t)(line + n - pos));
+        if (close) {
+            for (const char *p = pos + 1; p + 1 < close; p++)
+                if (p[0] == 'p' && p[1] == 'l' &&
+                    (p == pos + 1 || p[-1] == ' ' || p[-1] == ',') &&
+                    (p + 2 == close || p[2] == ',' || p[2] == ' '))
+                    *plural = 1;
+        }
+    }
+    return end;
+}
+
+typedef struct {
+    uint32_t key; /* folded headword */
+    int count;
+} seen_head;
+
+static size_t n_dict_pairs;
+
+/* Reads one dictionary: each entry's translations become evidence for the
+ * pair in both directions, and its words enter the vocabularies. */
+static void read_dict(int src, int tgt, const char *index_path, const char *dict_path) {
+    size_t ilen, dlen;
+    char *index = read_file(index_path, &ilen);
+    char *dict = read_file(dict_path, &dlen);
+    /* Entries already read (several index lines name one entry), and how
+     * many entries each headword had so far: the k-th is its k-th sense. */
+    size_t nslots = 1;
+    while (nslots < ilen / 8)
+        nslots <<= 1;
+    nslots <<= 1;
+    uint64_t *done = xcalloc(nslots, sizeof *done); /* offset + 1 */
+    seen_head *heads = xcalloc(nslots, sizeof *heads);
+    for (size_t i = 0; i < nslots; i++)
+        heads[i].key = UINT32_MAX;
+    size_t pairs = 0;
+    dict_read[src][tgt] = 1;
+
+    char *line = index, *iend = index + ilen;
+    while (line < iend) {
+        char *nl = memchr(line, '\n', (size_t)(iend - line));
+        if (!nl) nl = iend;
+        char *t1 = memchr(line, '\t', (size_t)(nl - line));
+        char *t2 = t1 ? memchr(t1 + 1, '\t', (size_t)(nl - t1 - 1)) : NULL;
+        char *next = nl + 1;
+        uint64_t off, len;
+        if (!t2 || b64num(t1 + 1, t2, &off) || b64num(t2 + 1, nl, &len) ||
+            off + len > dlen ||
+            (t1 - line >= 2 && line[0] == '0' && line[1] == '0')) { /* 00-database-* */
+            line = next;
+            continue;
+        }
+        size_t h = slot_of(off + 1, nslots);
+        while (done[h] && done[h] != off + 1)
+            h = (h + 1) & (nslots - 1);
+        if (done[h]) {
+            line = next;
+            continue;
+        }
+        done[h] = off + 1;
+        line = next;
+
+        const char *e = dict + off, *eend = dict + off + len;
+        const char *l1 = memchr(e, '\n', len);
+        if (!l1) continue;
+        int plural;
+        size_t hn = headword(e, (size_t)(l1 - e), &plural);
+
+        /* Variants "centre / center" share the entry. */
+        uint32_t keys[4];
+        int n_keys = 0;
+        char hbuf[512];
+        if (hn >= sizeof hbuf) continue;
+        memcpy(hbuf, e, hn);
+        hbuf[hn] = 0;
+        char *save = NULL;
+        for (char *v = strtok_r(hbuf, "/", &save); v && n_keys < 4;
+             v = strtok_r(NULL, "/", &save)) {
+            char clean[512];
+            const char *c = clean_item(v, strlen(v), strcmp(langs[src], "en") == 0, clean);
+            if (!c) continue;
+            uint32_t k = analyze(src, c, strlen(c));
+            if (k == UINT32_MAX) continue;
+            if (!strchr(c, ' ')) {
+                vocab_word(src, c, strlen(c),
+                           PL_XLEX_V_WORD | VB_HEAD | (plural ? 0 : PL_XLEX_V_LEMMA));
+                if (is_loose_compound(src, c)) continue;
+            }
+            keys[n_keys++] = k;
+        }
+        if (!n_keys) continue;
+
+        /* This entry's sense number base: entries of the same headword before. */
+        size_t hh = slot_of((uint64_t)keys[0] + 1, nslots);
+        while (heads[hh].key != UINT32_MAX && heads[hh].key != keys[0])
+            hh = (hh + 1) & (nslots - 1);
+        heads[hh].key = keys[0];
+        int base = heads[hh].count++;
+
+        /* Translation lines: numbered senses "2. a, b", or else the first line. */
+        int numbered = 0, got_first = 0;
+        for (const char *p = l1 + 1; p < eend;) {
+            const char *q = memchr(p, '\n', (size_t)(eend - p));
+            if (!q) q = eend;
+            const char *s = p;
+            p = q + 1;
+            size_t indent = 0;
+            while (s < q && (*s == ' ' || *s == '\t'))
+                s++, indent++;
+            if (s == q) continue;
+            int sense = 1;
+            const char *d = s;
+            while (d < q && isdigit((unsigned char)*d))
+                d++;
+            if (d > s && d - s <= 3 && d < q && *d == '.') {
+                sense = atoi(s);
+                s = d + 1;
+                numbered = 1;
+            } else if (numbered || got_first || indent >= 3) {
+                continue; /* a gloss, example, synonym list or note */
+            }
+            got_first = 1;
+            /* Split at top-level commas and semicolons. */
+            int depth = 0, pos = 1;
+            const char *item = s;
+            for (const char *c = s; c <= q; c++) {
+                if (c < q && (*c == '(' || *c == '[' || *c == '{' || *c == '<'))
+                    depth++;
+                else if (c < q && (*c == ')' || *c == ']' || *c == '}' || *c == '>')) {
+                    if (depth) depth--;
+                } else if (c == q || (!depth && (*c == ',' || *c == ';'))) {
+                    char clean[512];
+                    const char *ci = clean_item(item, (size_t)(c - item),
+                                                strcmp(langs[tgt], "en") == 0, clean);
+                    if (ci) {
+                        uint32_t tk = analyze(tgt, ci, strlen(ci));
+                        if (tk != UINT32_MAX) {
+                            float r = rank_weight(base + sense, pos);
+                            for (int k = 0; k < n_keys; k++) {
+                                edge *f = edge_get(edge_key(src, keys[k], tgt, tk));
+                                if (r > f->fwd) f->fwd = r;
+                                edge *b = edge_get(edge_key(tgt, tk, src, keys[k]));
+                                if (r > b->rev) b->rev = r;
+                            }
+                            pairs++;
+                        }
+                        pos++;
+                    }
+                    if (c < q && *c == ';') pos++;
+                    item = c + 1;
+                }
+            }
+        }
+    }
+    fprintf(stderr, "xling_build: %s-%s: %zu translations\n", langs[src], langs[tgt],
+            pairs);
+    n_dict_pairs += pairs;
+    free(done);
+    free(heads);
+    free(index);
+    free(dict);
+}
+
+/* A word list: one word per line, "/FLAGS" ignored, a leading count skipped. */
+static void read_words(int lang, const char *path) {
+    size_t n;
+    char *text = read_file(path, &n);
+    size_t before = vocabs[lang].n;
+    for (char *line = text; line < text + n;) {
+        char *nl = memchr(line, '\n', (size_t)(text + n - line));
+        if (!nl) nl = text + n;
+        char *end = line;
+        while (end < nl && *end != '/' && *end != '\t' && *end != '\r')
+            end++;
+        /* Long words in these lists are mostly compounds themselves: the
+         * splitter finds them from their parts, and they would cost room. */
+        if (end > line && (end - line) <= 16)
+            vocab_word(lang, line, (size_t)(end - line),
+                       PL_XLEX_V_WORD | PL_XLEX_V_LEMMA | VB_LIST);
+        line = nl + 1;
+    }
+    fprintf(stderr, "xling_build: %s word list: %zu new words\n", langs[lang],
+            vocabs[lang].n - before);
+    free(text);
+}
+
+/* ---- Weighting --------------------------------------------------------- */
+
+typedef struct {
+    uint32_t src, tgt; /* string ids */
+    unsigned char sl, tl;
+    float w;
+} trans;
+
+static trans *tr;
+static size_t n_tr, tr_cap;
+
+static void tr_push(trans t) {
+    if (n_tr == tr_cap) {
+        tr_cap = tr_cap ? tr_cap * 2 : 1 << 20;
+        tr = xrealloc(tr, tr_cap * sizeof *tr);
+    }
+    tr[n_tr++] = t;
+}
+
+/* Source language, source, target language, weight descending, target. */
+static int tr_cmp(const void *pa, const void *pb) {
+    const trans *a = pa, *b = pb;
+    if (a->sl != b->sl) return a->sl < b->sl ? -1 : 1;
+    if (a->src != b->src) return str_cmp(a->src, b->src);
+    if (a->tl != b->tl) return a->tl < b->tl ? -1 : 1;
+    if (a->w != b->w) return a->w > b->w ? -1 : 1;
+    return str_cmp(a->tgt, b->tgt);
+}
+
+static int spaces(uint32_t id) {
+    int n = 0;
+    for (const char *p = str_at(id); *p; p++)
+        n += *p == ' ';
+    return n;
+}
+
+static float direct_weight(const edge *e) {
+    if (e->fwd > 0) return 0.7f * e->fwd + (e->rev > 0 ? 0.3f : 0.0f);
+    return 0.5f * e->rev;
+}
+
+/*
+ * Keeps, of each (source, target language) run of the sorted translations,
+ * the best `keep_en` of at least `min_en` when English is one side; between two other
+ * languages, where the reader goes through English itself, only for
+ * single-term sources that have no English translation, the best
+ * `keep_direct` of at least `min_direct`: there these direct pairs (mostly
+ * from Wiktionary) add what the pivot cannot find; everywhere else they
+ * would be most of the file for little gain.
+ */
+static void tr_cut(int en, int keep_en, float min_en, int keep_direct, float min_direct) {
+    size_t o = 0, run = 0;
+    int has_en = 0;
+    for (size_t i = 0; i < n_tr; i++) {
+        if (i == 0 || tr[i].sl != tr[i - 1].sl || tr[i].src != tr[i - 1].src) {
+            has_en = 0;
+            for (size_t j = i; j < n_tr && tr[j].sl == tr[i].sl && tr[j].src == tr[i].src;
+                 j++)
+                if (tr[j].tl == en) has_en = 1;
+        }
+        if (i == 0 || tr[i].sl != tr[i - 1].sl || tr[i].src != tr[i - 1].src ||
+            tr[i].tl != tr[i - 1].tl)
+            run = 0;
+        int via_en = tr[i].sl == en || tr[i].tl == en;
+        if (via_en ? (run >= (size_t)keep_en || tr[i].w < min_en)
+                   : (has_en || run >= (size_t)keep_direct || tr[i].w < min_direct ||
+                      strchr(str_at(tr[i].src), ' ')))
+            continue;
+        run++;
+        tr[o++] = tr[i];
+    }
+    n_tr = o;
+}
+
+/* ---- Writing ----------------------------------------------------------- */
+
+static uint32_t *pool_ref; /* string id -> pool offset + 1 */
+static pl_buf pool = PL_BUF_INIT;
+
+static uint32_t pool_put(uint32_t id) {
+    if (!pool_ref[id]) {
+        pool_ref[id] = (uint32_t)pool.len + 1;
+        pl_buf_put_varint(&pool, str_len[id]);
+        pl_buf_append(&pool, str_at(id), str_len[id]);
+    }
+    return pool_ref[id] - 1;
+}
+
+static const uint32_t *pool_refs;
+
+static int by_refs_cmp(const void *pa, const void *pb) {
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    if (pool_refs[a] != pool_refs[b]) return pool_refs[a] > pool_refs[b] ? -1 : 1;
+    return str_cmp(a, b);
+}
+
+static int id_cmp(const void *pa, const void *pb) {
+    return str_cmp(*(const uint32_t *)pa, *(const uint32_t *)pb);
+}
+
+typedef struct {
+    pl_buf entries, tidx; /* tidx: entry offsets relative to entries */
+    pl_buf blocks, vidx;  /* vidx: block offsets relative to blocks */
+    uint32_t tcount, vwords, vblocks;
+    uint32_t linkers;
+} lang_out;
+
+static size_t common_prefix(const char *a, size_t an, const char *b, size_t bn) {
+    size_t i = 0;
+    while (i < an && i < bn && a[i] == b[i])
+        i++;
+    return i;
+}
+
+/* The index term of a vocabulary word: its analysis when that is one term. */
+static uint32_t stem_of(int lang, uint32_t id) {
+    uint32_t k = analyze(lang, str_at(id), str_len[id]);
+    if (k == UINT32_MAX || strchr(str_at(k), ' ')) return UINT32_MAX;
+    return k;
+}
+
+/* Whether a word is two known words of at least 4 bytes each, with or
+ * without one of the language's linking elements between them. */
+static int splits_in_two(int lang, const char *w, size_t n) {
+    /* The linking elements, the empty one first; "-e" (a dropped e) is not
+     * tried here: it would only find more compounds, at more cost. */
+    const char *lk[16];
+    size_t lkn[16];
+    int n_lk = 1;
+    lk[0] = "";
+    lkn[0] = 0;
+    const char *p = vocabs[lang].linkers == UINT32_MAX ? "" : str_at(vocabs[lang].linkers);
+    while (*p && n_lk < 16) {
+        size_t ln = 0;
+        while (p[ln] && p[ln] != ' ')
+            ln++;
+        if (ln && p[0] != '-') {
+            lk[n_lk] = p;
+            lkn[n_lk++] = ln;
+        }
+        p += ln;
+        while (*p == ' ')
+            p++;
+    }
+    for (size_t k = 4; k + 4 <= n; k++) {
+        if (((unsigned char)w[k] & 0xC0) == 0x80) continue;
+        if (!(vocab_flags(lang, str_find(w, k)) & PL_XLEX_V_WORD)) continue;
+        for (int j = 0; j < n_lk; j++) {
+            size_t m = lkn[j];
+            if (k + m + 4 > n || memcmp(w + k, lk[j], m) != 0) continue;
+            if (vocab_flags(lang, str_find(w + k + m, n - k - m)) & PL_XLEX_V_WORD)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+static void write_vocab(int lang, lang_out *lo) {
+    vocab *v = &vocabs[lang];
+    if (!v->on) return;
+    /* The words, sorted. Words that are themselves two known words are left
+     * out (the splitter finds them from their parts) unless they look
+     * lexicalized: a headword that the word list also has, or a short
+     * dictionary form ("Kreditkarte", "Handschuh"). */
+    size_t nw = 0, all = 0;
+    uint32_t *ids = xcalloc(v->n, sizeof *ids);
+    unsigned char *flags = xcalloc(v->n, 1);
+    for (size_t i = 0; i < v->nslots; i++) {
+        if (!v->ids[i]) continue;
+        uint32_t id = v->ids[i] - 1;
+        all++;
+        unsigned f = v->flags[i];
+        int lexical = (f & (VB_HEAD | VB_LIST)) == (VB_HEAD | VB_LIST) ||
+                      ((f & VB_HEAD) && (f & PL_XLEX_V_LEMMA) && str_len[id] <= 12);
+        if (!lexical && str_len[id] >= 8 && splits_in_two(lang, str_at(id), str_len[id]))
+            continue;
+        ids[nw++] = id;
+    }
+    qsort(ids, nw, sizeof *ids, id_cmp);
+    for (size_t i = 0; i < nw; i++)
+        flags[i] = (unsigned char)(vocab_flags(lang, ids[i]) & 0x3f);
+    fprintf(stderr, "xling_build: %s vocabulary: %zu words kept of %zu\n", langs[lang], nw,
+            all);
+    /* Index terms first: analyzing interns strings, which may move the arena. */
+    uint32_t *stems = xcalloc(nw, sizeof *stems);
+    for (size_t i = 0; i < nw; i++) {
+        stems[i] = stem_of(lang, ids[i]);
+        if (stems[i] == UINT32_MAX) stems[i] = ids[i];
+    }
+    const char *prev = "";
+    size_t prev_n = 0;
+    for (size_t i = 0; i < nw; i++) {
+        const char *w = str_at(ids[i]);
+        size_t wn = str_len[ids[i]];
+        if (i % PL_XLEX_VBLOCK == 0) {
+            pl_buf_put_u32le(&lo->vidx, (uint32_t)lo->blocks.len);
+            lo->vblocks++;
+            pl_buf_put_varint(&lo->blocks, wn);
+            pl_buf_append(&lo->blocks, w, wn);
+        } else {
+            size_t c = common_prefix(prev, prev_n, w, wn);
+            pl_buf_put_varint(&lo->blocks, c);
+            pl_buf_put_varint(&lo->blocks, wn - c);
+            pl_buf_append(&lo->blocks, w + c, wn - c);
+        }
+        pl_buf_putc(&lo->blocks, flags[i]);
+        uint32_t st = stems[i];
+        size_t c = common_prefix(w, wn, str_at(st), str_len[st]);
+        pl_buf_put_varint(&lo->blocks, c);
+        pl_buf_put_varint(&lo->blocks, str_len[st] - c);
+        pl_buf_append(&lo->blocks, str_at(st) + c, str_len[st] - c);
+        prev = w;
+        prev_n = wn;
+    }
+    lo->vwords = (uint32_t)nw;
+    free(stems);
+    free(ids);
+    free(flags);
+}
+
+static void write_file(const char *path, int *order) {
+    lang_out *lo = xcalloc((size_t)n_langs, sizeof *lo);
+    int *rank = xcalloc((size_t)n_langs, sizeof *rank); /* lang id -> table index */
+    for (int i = 0; i < n_langs; i++)
+        rank[order[i]] = i;
+    for (int i = 0; i < n_langs; i++) {
+        int l = order[i];
+        if (vocabs[l].on) write_vocab(l, &lo[i]);
+    }
+    /* All strings are interned now (the vocabulary added its stems). */
+    uint32_t empty = intern("", 0);
+    pool_ref = xcalloc(n_strs + 1, sizeof *pool_ref);
+    /* The pool holds the most referenced strings first, so that most
+     * references are short varints. */
+    uint32_t *refs = xcalloc(n_strs, sizeof *refs), *by = xcalloc(n_strs, sizeof *by);
+    size_t n_by = 0;
+    for (size_t i = 0; i < n_tr; i++)
+        if (refs[tr[i].tgt]++ == 0) by[n_by++] = tr[i].tgt;
+    pool_refs = refs;
+    qsort(by, n_by, sizeof *by, by_refs_cmp);
+    for (size_t i = 0; i < n_by; i++)
+        pool_put(by[i]);
+    free(refs);
+    free(by);
+    for (int i = 0; i < n_langs; i++) {
+        int l = order[i];
+        lo[i].linkers = pool_put(
+            vocabs[l].linkers != UINT32_MAX && vocabs[l].on ? vocabs[l].linkers : empty);
+    }
+
+    /* Translations: tr is sorted by source language id then source; write in
+     * the table's language order, targets ordered by table index. */
+    size_t *lang_start = xcalloc((size_t)n_langs + 1, sizeof *lang_start);
+    for (size_t i = 0; i < n_tr; i++)
+        lang_start[tr[i].sl + 1]++;
+    for (int l = 0; l < n_langs; l++)
+        lang_start[l + 1] += lang_start[l];
+    trans *group = NULL;
+    size_t gcap = 0;
+    for (int ti = 0; ti < n_langs; ti++) {
+        int l = order[ti];
+        for (size_t i = lang_start[l]; i < lang_start[l + 1];) {
+            size_t j = i;
+            while (j < lang_start[l + 1] && tr[j].src == tr[i].src)
+                j++;
+            if (j - i > gcap) {
+                gcap = j - i;
+                group = xrealloc(group, gcap * sizeof *group);
+            }
+            size_t g = j - i;
+            memcpy(group, tr + i, g * sizeof *group);
+            for (size_t k = 0; k < g; k++)
+                group[k].tl = (unsigned char)rank[group[k].tl];
+            /* Stable order by target table index; within a language tr's order
+             * (weight descending, target) holds already. */
+            for (size_t a = 1; a < g; a++) {
+                trans t = group[a];
+                size_t b = a;
+                while (b > 0 && group[b - 1].tl > t.tl) {
+                    group[b] = group[b - 1];
+                    b--;
+                }
+                group[b] = t;
+            }
+            pl_buf_put_u32le(&lo[ti].tidx, (uint32_t)lo[ti].entries.len);
+            lo[ti].tcount++;
+            pl_buf_put_varint(&lo[ti].entries, str_len[tr[i].src]);
+            pl_buf_append(&lo[ti].entries, str_at(tr[i].src), str_len[tr[i].src]);
+            pl_buf_put_varint(&lo[ti].entries, g);
+            for (size_t k = 0; k < g; k++) {
+                int q = (int)(group[k].w * 255.0f + 0.5f);
+                if (q < 1) q = 1;
+                if (q > 255) q = 255;
+                pl_buf_putc(&lo[ti].entries, group[k].tl);
+                pl_buf_putc(&lo[ti].entries, q);
+                pl_buf_put_varint(&lo[ti].entries, pool_put(group[k].tgt));
+            }
+            i = j;
+        }
+    }
+    free(group);
+
+    /* Layout: header, language table, pool, then per language its
+     * translation index and entries, its vocabulary index and blocks. */
+    size_t off = PL_XLEX_HEADER + (size_t)n_langs * PL_XLEX_LANGREC;
+    size_t pool_off = off;
+    off += pool.len;
+    size_t *toff = xcalloc((size_t)n_langs, sizeof *toff),
+           *eoff = xcalloc((size_t)n_langs, sizeof *eoff);
+    size_t *voff = xcalloc((size_t)n_langs, sizeof *voff),
+           *boff = xcalloc((size_t)n_langs, sizeof *boff);
+    for (int i = 0; i < n_langs; i++) {
+        toff[i] = off;
+        off += lo[i].tidx.len;
+        eoff[i] = off;
+        off += lo[i].entries.len;
+        voff[i] = off;
+        off += lo[i].vidx.len;
+        boff[i] = off;
+        off += lo[i].blocks.len;
+    }
+    if (off > UINT32_MAX) die("lexicon over 4 GB", NULL);
+    pl_buf out = PL_BUF_INIT;
+    pl_buf_append(&out, PL_XLEX_MAGIC, 8);
+    pl_buf_put_u32le(&out, PL_XLEX_VERSION);
+    pl_buf_put_u32le(&out, PL_XLEX_HEADER);
+    pl_buf_put_u64le(&out, off);
+    pl_buf_put_u64le(&out, 0); /* checksum, filled in below */
+    pl_buf_put_u32le(&out, (uint32_t)n_langs);
+    pl_buf_put_u32le(&out, PL_XLEX_HEADER);
+    pl_buf_put_u32le(&out, (uint32_t)pool_off);
+    pl_buf_put_u32le(&out, (uint32_t)pool.len);
+    while (out.len < PL_XLEX_HEADER)
+        pl_buf_putc(&out, 0);
+    for (int i = 0; i < n_langs; i++) {
+        char code[4] = {0};
+        memcpy(code, langs[order[i]], strlen(langs[order[i]]));
+        pl_buf_append(&out, code, 4);
+        pl_buf_put_u32le(&out, (uint32_t)toff[i]);
+        pl_buf_put_u32le(&out, lo[i].tcount);
+        pl_buf_put_u32le(&out, (uint32_t)voff[i]);
+        pl_buf_put_u32le(&out, lo[i].vblocks);
+        pl_buf_put_u32le(&out, lo[i].vwords);
+        pl_buf_put_u32le(&out, lo[i].linkers);
+        pl_buf_put_u32le(&out, 0);
+    }
+    pl_buf_append(&out, pool.data, pool.len);
+    for (int i = 0; i < n_langs; i++) {
+        for (uint32_t k = 0; k < lo[i].tcount; k++)
+            pl_buf_put_u32le(&out,
+                             (uint32_t)eoff[i] + pl_get_u32le(lo[i].tidx.data + 4 * k));
+        pl_buf_append(&out, lo[i].entries.data, lo[i].entries.len);
+        for (uint32_t k = 0; k < lo[i].vblocks; k++)
+            pl_buf_put_u32le(&out,
+                             (uint32_t)boff[i] + pl_get_u32le(lo[i].vidx.data + 4 * k));
+        pl_buf_append(&out, lo[i].blocks.data, lo[i].blocks.len);
+    }
+    if (out.oom || pool.oom) die("out of memory", NULL);
+    if (out.len != off) die("layout mismatch", NULL);
+    uint64_t sum = XXH3_64bits(out.data + PL_XLEX_HEADER, out.len - PL_XLEX_HEADER);
+    for (int b = 0; b < 8; b++)
+        out.data[24 + b] = (unsigned char)(sum >> (8 * b));
+
+    /* Check it with the reader before publishing it. */
+    pl_xling *x;
+    pl_err err = PL_ERR_INIT;
+    if (pl_xling_open(out.data, out.len, &x, &err) != PL_OK)
+        die("output fails to open", err.msg);
+    pl_xling_close(x);
+
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "wb");
+    if (!f || fwrite(out.data, 1, out.len, f) != out.len || fclose(f) != 0)
+        die("cannot write", tmp);
+    if (rename(tmp, path) != 0) die("cannot rename to", path);
+
+    fprintf(stderr, "xling_build: %s: %zu bytes (pool %zu)\n", path, out.len, pool.len);
+    for (int i = 0; i < n_langs; i++) {
+        size_t pairs = 0;
+        int l = order[i];
+        for (size_t k = lang_start[l]; k < lang_start[l + 1]; k++)
+            pairs++;
+        fprintf(stderr,
+                "  %-3s %8u sources %9zu translations %8u vocabulary words "
+                "(%zu + %zu + %zu bytes)\n",
+                langs[l], lo[i].tcount, pairs, lo[i].vwords, lo[i].tidx.len,
+                lo[i].entries.len, lo[i].blocks.len + lo[i].vidx.len);
+    }
+    pl_buf_free(&out);
+    for (int i = 0; i < n_langs; i++) {
+        pl_buf_free(&lo[i].entries);
+        pl_buf_free(&lo[i].tidx);
+        pl_buf_free(&lo[i].blocks);
+        pl_buf_free(&lo[i].vidx);
+    }
+    free(lo);
+    free(rank);
+    free(lang_start);
+    free(toff);
+    free(eoff);
+    free(voff);
+    free(boff);
+}
+
+/* Prints the translation counts per language pair (for the README). */
+static void print_pairs(int *order) {
+    size_t counts[MAX_LANGS][MAX_LANGS] = {{0}};
+    for (size_t i = 0; i < n_tr; i++)
+        counts[tr[i].sl][tr[i].tl]++;
+    fprintf(stderr, "translations per pair (source row, target column):\n    ");
+    for (int j = 0; j < n_langs; j++)
+        fprintf(stderr, "%8s", langs[order[j]]);
+    fprintf(stderr, "\n");
+    for (int i = 0; i < n_langs; i++) {
+        fprintf(stderr, "%-4s", langs[order[i]]);
+        for (int j = 0; j < n_langs; j++) {
+            size_t c = counts[order[i]][order[j]];
+            if (!c)
+                fprintf(stderr, "%8s", "-");
+            else
+                fprintf(stderr, "%8zu", c);
+        }
+        fprintf(stderr, "\n");
+    }
+}
+
+static int order_cmp(const void *a, const void *b) {
+    return strcmp(langs[*(const int *)a], langs[*(const int *)b]);
+}
+
+int main(int argc, char **argv) {
+    const char *out = NULL;
+    float min_direct = 0.6f, min_en = 0.3f;
+    int keep_direct = 1, keep_en = 4;
+    if (pl_analyzer_new(&analyzer) != 0) die("out of memory", NULL);
+    for (int i = 0; i < MAX_LANGS; i++)
+        vocabs[i].linkers = UINT32_MAX;
+    int en = lang_id("en");
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-o") == 0 && i + 1 < argc)
+            out = argv[++i];
+        else if (strcmp(a, "-e") == 0 && i + 1 < argc)
+            keep_en = atoi(argv[++i]);
+        else if (strcmp(a, "-m") == 0 && i + 1 < argc)
+            min_en = (float)atof(argv[++i]);
+        else if (strcmp(a, "-t") == 0 && i + 1 < argc)
+            min_direct = (float)atof(argv[++i]);
+        else if (strcmp(a, "-k") == 0 && i + 1 < argc)
+            keep_direct = atoi(argv[++i]);
+        else if (strcmp(a, "-l") == 0 && i + 2 < argc) {
+            int l = lang_id(argv[i + 1]);
+            vocabs[l].on = 1;
+            vocabs[l].linkers = intern(argv[i + 2], strlen(argv[i + 2]));
+            i += 2;
+        } else if (strcmp(a, "-w") == 0 && i + 2 < argc) {
+            int l = lang_id(argv[i + 1]);
+            vocabs[l].on = 1;
+            read_words(l, argv[i + 2]);
+            i += 2;
+        } else if (strcmp(a, "-d") == 0 && i + 4 < argc) {
+            int s = lang_id(argv[i + 1]), t = lang_id(argv[i + 2]);
+            read_dict(s, t, argv[i + 3], argv[i + 4]);
+            i += 4;
+        } else {
+            fprintf(stderr,
+                    "usage: xling_build [-e keep_en] [-m min_en] [-k keep_direct] [-t "
+                    "min_direct] -o OUT "
+                    "(-d SRC TGT INDEX DICT | -w LANG WORDS | -l LANG LINKERS)...\n");
+            return 2;
+        }
+    }
+    if (!out) die("no output file (-o)", NULL);
+
+    /* Direct weights, best PL_XLEX_MAX_TRANS per source and target language. */
+    for (size_t i = 0; i < n_edges; i++) {
+        uint64_t k = edges[i].key;
+        /* Where a dictionary goes this way, its entries alone say what a word
+         * translates to; the reverse one only confirms them. */
+        if (edges[i].fwd == 0 && dict_read[EK_SRC_LANG(k)][EK_TGT_LANG(k)]) continue;
+        /* Three-term phrases are too rare in queries to pay for their room. */
+        if (spaces(EK_SRC(k)) > 1 || spaces(EK_TGT(k)) > 1) continue;
+        tr_push((trans){EK_SRC(k), EK_TGT(k), (unsigned char)EK_SRC_LANG(k),
+                        (unsigned char)EK_TGT_LANG(k), direct_weight(&edges[i])});
+    }
+    free(edges);
+    free(edge_slots);
+    fprintf(stderr, "xling_build: %zu dictionary translations, %zu distinct pairs\n",
+            n_dict_pairs, n_tr);
+    qsort(tr, n_tr, sizeof *tr, tr_cmp);
+    tr_cut(en, keep_en, min_en, keep_direct, min_direct);
+
+    int order[MAX_LANGS];
+    for (int i = 0; i < n_langs; i++)
+        order[i] = i;
+    qsort(order, (size_t)n_langs, sizeof *order, order_cmp);
+    print_pairs(order);
+    write_file(out, order);
+    pl_analyzer_free(analyzer);
+    return 0;
+}
