@@ -110,9 +110,9 @@ typedef struct pl_langid_opts {
 } pl_langid_opts;
 
 /*
- * As pl_langid(), with options (NULL for none). The confidences are
+ * As pl_langid(), with options (NULL for none). The confidences are roughly
  * calibrated: of the guesses given with confidence c, about a share c is right
- * (measured on held-out text; see docs/BENCHMARKS.md).
+ * (docs/BENCHMARKS.md shows how closely, on held-out text).
  */
 PL_EXPORT int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
                            pl_lang_guess *out, int max);

@@ -43,6 +43,10 @@ extern const unsigned char pl_langid_model_end[];
  * overturns a rival's lead only while that rival is less than ~88% sure. */
 #define PRIOR_LOGIT 2.0
 
+/* Weight (letters; kana and Hangul 2, Han 3) another script needs to
+ * outweigh Latin letters three times its own. */
+#define OTHER_SCRIPT_MIN 4
+
 /* Letters outside quotation marks needed to ignore the quoted ones. */
 #define QUOTE_MIN_REST 16
 
@@ -265,6 +269,20 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
         set_guess(&out[0], "und", 0.0);
         return 1;
     }
+    /* Latin letters beside a good share (a third) of another script are
+     * names, titles and commands embedded in that script's text ("Walter
+     * White" in Greek, "--verbose" in Japanese): the other script decides.
+     * The reverse, a few words of another script in Latin text, is rare. */
+    if (main_sc == PL_SC_LATN || w[PL_SC_LATN] * 3 >= w[main_sc] * 2) {
+        int other = PL_SC_NONE;
+        for (int s = 1; s < PL_SC_COUNT; s++)
+            if (s != PL_SC_LATN && s != PL_SC_OTHR && w[s] > (other ? w[other] : 0))
+                other = s;
+        if (other && w[other] >= OTHER_SCRIPT_MIN && w[other] * 3 >= w[PL_SC_LATN]) {
+            main_sc = other;
+            w[PL_SC_LATN] = 0;
+        }
+    }
     /* Candidates write the main script or one nearly as present (two thirds
      * of its weight); a few Latin names in a Russian text don't make Latin
      * languages candidates. Kana marks Japanese; Han alone is Chinese. */
@@ -325,8 +343,10 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
     st.open_end = 1;
     st.scripts = want | (want & KANA_BITS ? BIT(PL_SC_HANI) : 0);
     /* Quoted titles and names ("Sex and the City" in a German synopsis) are
-     * left out when the rest of the text says enough on its own. */
-    st.skip_quoted = stats.quoted > 0 && stats.letters - stats.quoted >= QUOTE_MIN_REST;
+     * left out when the rest of the text says enough on its own and is the
+     * larger part: a quotation longer than its frame is no title. */
+    st.skip_quoted = stats.quoted > 0 && stats.letters - stats.quoted >= QUOTE_MIN_REST &&
+                     stats.letters - stats.quoted >= stats.quoted;
     uint32_t keys[1024];
     size_t pos = 0;
     double total[PL_LM_MAX_LANGS], best = 0, norm = 1;

@@ -3,7 +3,7 @@
  * folder of plain-text training files.
  *
  * Usage: langid_train [-a alpha] [-m min_count] [-o orders] [-p priors]
- *                     CORPUS_DIR OUT_FILE
+ *                     [-w word_weight] CORPUS_DIR OUT_FILE
  * CORPUS_DIR holds one folder per language, named by the code plotline
  * reports ("de", "zh"), with *.txt files of UTF-8 text. A file named
  * "*.xN.txt" counts N times (N = 1..9), to give a scarce but clean source
@@ -13,7 +13,9 @@
  * always gives the same bytes. `priors` is a file of "code nats" lines: a
  * log prior (0 or negative) for languages that are rare in synopses but
  * close to a common one (Galician beside Spanish and Portuguese), which
- * decides only the near ties of very short texts. tools/langid/build-model.sh runs it all.
+ * decides only the near ties of very short texts. `word_weight` scales the
+ * log-probabilities of whole words against the n-grams' (1.0): a known word
+ * says more than the n-grams it is made of, which overlap and repeat it. tools/langid/build-model.sh runs it all.
  */
 #include <dirent.h>
 #include <math.h>
@@ -201,12 +203,15 @@ int main(int argc, char **argv) {
     unsigned min_count = 1;
     unsigned orders = 0x7E; /* bit o: keep features of order o (1..6) */
     const char *priors = NULL;
+    double word_weight = 1.0;
     int argi = 1;
     while (argi + 1 < argc && argv[argi][0] == '-') {
         if (strcmp(argv[argi], "-a") == 0)
             alpha = atof(argv[argi + 1]);
         else if (strcmp(argv[argi], "-m") == 0)
             min_count = (unsigned)atoi(argv[argi + 1]);
+        else if (strcmp(argv[argi], "-w") == 0)
+            word_weight = atof(argv[argi + 1]);
         else if (strcmp(argv[argi], "-p") == 0)
             priors = argv[argi + 1];
         else if (strcmp(argv[argi], "-o") == 0)
@@ -215,10 +220,10 @@ int main(int argc, char **argv) {
             die("unknown option", argv[argi]);
         argi += 2;
     }
-    if (argc - argi != 2 || alpha <= 0) {
+    if (argc - argi != 2 || alpha <= 0 || word_weight <= 0 || word_weight > 4) {
         fprintf(stderr,
-                "usage: langid_train [-a alpha] [-m min_count] [-o orders] [-p priors] CORPUS_DIR "
-                "OUT_FILE\n");
+                "usage: langid_train [-a alpha] [-m min_count] [-o orders] [-p priors] "
+                "[-w word_weight] CORPUS_DIR OUT_FILE\n");
         return 2;
     }
     const char *corpus = argv[argi], *out_path = argv[argi + 1];
@@ -297,7 +302,8 @@ int main(int argc, char **argv) {
         for (int o = 1; o <= PL_LF_MAX_ORDER; o++) {
             if (!(orders & (1u << o)))
                 continue;
-            double fl = SCALE * log(alpha / (L->total[o] + alpha * distinct[o]));
+            double w = o == PL_LF_WORD_ORDER ? word_weight : 1.0;
+            double fl = w * SCALE * log(alpha / (L->total[o] + alpha * distinct[o]));
             L->floor[o] = (int16_t)lrint(fl < -32000 ? -32000 : fl);
         }
     }
@@ -311,7 +317,8 @@ int main(int argc, char **argv) {
             if (!c->keys[i] || c->counts[i] < min_count ||
                 !(orders & (1u << pl_lf_order(c->keys[i]))))
                 continue;
-            double b = SCALE * log((c->counts[i] + alpha) / alpha);
+            double w = pl_lf_order(c->keys[i]) == PL_LF_WORD_ORDER ? word_weight : 1.0;
+            double b = w * SCALE * log((c->counts[i] + alpha) / alpha);
             long q = lrint(b);
             if (q < 1)
                 continue;
