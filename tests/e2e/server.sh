@@ -286,6 +286,8 @@ line=$(raw 'GET /healthz HTTP/1.1\r\n\r\n')
 expect_contains "HTTP/1.1 without Host" "$line" "HTTP/1.1 400"
 line=$(raw "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: $(head -c 100000 /dev/zero | tr '\0' a)\r\n\r\n")
 expect_contains "a huge header" "$line" "HTTP/1.1 431"
+req GET "/v1/search?q=$(head -c 100000 /dev/zero | tr '\0' a)"
+expect_eq "a URL over the header memory" "$STATUS" 414
 line=$(raw 'GET /healthz HTTP/1.1\r\nHost: x\r\nBroken header line\r\n\r\n')
 expect_contains "a header without a colon" "$line" "HTTP/1.1 400"
 line=$(raw 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
