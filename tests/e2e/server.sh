@@ -311,8 +311,13 @@ expect_status "healthy after truncated bodies" 200 GET /healthz
 now=$(curl -s "http://127.0.0.1:$PORT/metrics" | sed -n 's/^plotline_synopses //p')
 expect_eq "truncated bodies stored nothing" "$now" "$after"
 
-# Slow clients dribbling their headers do not hold up the others.
-for i in 1 2 3 4 5 6 7 8; do
+# A hundred slow clients dribbling their headers, on a server of their own
+# whose per-address limit admits them all, do not hold up the others: every
+# search beside them is answered (each within curl's 5-second limit).
+MAIN_PORT=$PORT
+start_server slow --per-ip 200 --max-connections 400 --timeout 10
+SLOWSRV_PID=$PID
+for i in $(seq 1 100); do
     (
         trap 'exit 0' PIPE
         exec 5<>"/dev/tcp/127.0.0.1/$PORT"
@@ -321,19 +326,17 @@ for i in 1 2 3 4 5 6 7 8; do
     ) &
     SLOW_PIDS="$SLOW_PIDS $!"
 done
-sleep 0.3
-start=$(date +%s%N)
+sleep 0.5
 ok=0
 for i in $(seq 1 20); do
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$PORT/v1/search?q=Herz")
     [ "$code" = 200 ] && ok=$((ok + 1))
 done
-ms=$(( ($(date +%s%N) - start) / 1000000 ))
-expect_eq "requests beside slow clients" "$ok" 20
-CHECKS=$((CHECKS + 1))
-[ "$ms" -lt 3500 ] || fail "20 searches beside slow clients took ${ms} ms"
+expect_eq "searches answered beside 100 slow clients" "$ok" 20
 for p in $SLOW_PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 SLOW_PIDS=""
+stop_server "$SLOWSRV_PID" slow
+PORT=$MAIN_PORT
 
 # Concurrent reads and writes: readers see a consistent catalog throughout.
 READERS=""
