@@ -69,20 +69,28 @@ int ix_write_file(const char *path, const ix_part *parts, size_t n, pl_err *err)
     return PL_OK;
 }
 
-int ix_read_file(const char *path, unsigned char **data, size_t *len, pl_err *err) {
-    *data = NULL;
-    *len = 0;
+int ix_open_read(const char *path, int *fd_out, struct stat *st, pl_err *err) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT) return PL_ERR_NOTFOUND;
         return pl_err_set(err, PL_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
     }
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
+    if (fstat(fd, st) != 0) {
         int e = errno;
         close(fd);
         return pl_err_set(err, PL_ERR_IO, "%s: cannot stat: %s", path, strerror(e));
     }
+    *fd_out = fd;
+    return PL_OK;
+}
+
+int ix_read_file(const char *path, unsigned char **data, size_t *len, pl_err *err) {
+    *data = NULL;
+    *len = 0;
+    int fd;
+    struct stat st;
+    int rc = ix_open_read(path, &fd, &st, err);
+    if (rc) return rc;
     size_t size = (size_t)st.st_size;
     unsigned char *buf = malloc(size ? size : 1);
     if (!buf) {

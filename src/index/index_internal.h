@@ -56,6 +56,10 @@ typedef struct ix_part {
 /* Writes the parts to `path` (truncating), fsyncs and closes it. */
 int ix_write_file(const char *path, const ix_part *parts, size_t n, pl_err *err);
 /* Reads a whole file into malloc'd memory. PL_ERR_NOTFOUND when it is absent. */
+/* Opens path read-only and stats it: PL_ERR_NOTFOUND when absent (no message),
+ * else PL_ERR_IO with one. On success *fd is the caller's to close. */
+struct stat;
+int ix_open_read(const char *path, int *fd, struct stat *st, pl_err *err);
 int ix_read_file(const char *path, unsigned char **data, size_t *len, pl_err *err);
 int ix_fsync_dir(const char *dir, pl_err *err);
 /* Joins dir and name into out (IX_PATH_MAX bytes). */

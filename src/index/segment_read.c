@@ -94,17 +94,10 @@ int ix_segment_open(const char *dir, uint64_t id, uint64_t size, uint64_t n_docs
     char name[IX_NAME_MAX], path[IX_PATH_MAX];
     ix_seg_name(name, id);
     ix_join(path, dir, name);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT) return PL_ERR_NOTFOUND;
-        return pl_err_set(err, PL_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    }
+    int fd;
     struct stat st;
-    if (fstat(fd, &st) != 0) {
-        int e = errno;
-        close(fd);
-        return pl_err_set(err, PL_ERR_IO, "%s: cannot stat: %s", path, strerror(e));
-    }
+    int rc = ix_open_read(path, &fd, &st, err);
+    if (rc) return rc;
     if ((uint64_t)st.st_size != size) {
         close(fd);
         return pl_err_set(err, PL_ERR_CORRUPT, "%s: %llu bytes, the manifest says %llu",
