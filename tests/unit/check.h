@@ -8,6 +8,7 @@
 #ifndef PL_TEST_CHECK_H
 #define PL_TEST_CHECK_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -46,6 +47,22 @@ static int check_count;
                     check_b_ ? check_b_ : "(null)");                             \
         }                                                                        \
     } while (0)
+
+/* A seeded xorshift64 generator, so that randomized tests repeat exactly; a
+ * test may set check_rng_state to its own seed (never 0) before drawing. */
+static uint64_t check_rng_state = 0x9e3779b97f4a7c15ull;
+
+static inline uint64_t rnd(void) {
+    check_rng_state ^= check_rng_state << 13;
+    check_rng_state ^= check_rng_state >> 7;
+    check_rng_state ^= check_rng_state << 17;
+    return check_rng_state;
+}
+
+/* A number in [0, n). */
+static inline uint32_t rnd_below(uint32_t n) {
+    return (uint32_t)(rnd() % n);
+}
 
 /* Ends main(): prints the tally and returns the exit status. */
 #define CHECK_DONE()                                                             \

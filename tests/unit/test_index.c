@@ -21,17 +21,6 @@ static char root[256];
 
 /* ---- small utilities ---- */
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-static uint64_t rnd(void) {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
-static uint32_t rnd_below(uint32_t n) {
-    return (uint32_t)(rnd() % n);
-}
-
 static void make_dir(char *out, const char *name) {
     snprintf(out, 512, "%s/%s", root, name);
 }
