@@ -28,6 +28,10 @@
  */
 int pl_utf8_check(const char *s, size_t n, size_t *bad_at);
 
+/* The bytes of the first n codepoints of s[0..len) (valid UTF-8): a cut that
+ * never splits a character. */
+size_t pl_utf8_prefix(const char *s, size_t len, int n);
+
 typedef struct pl_token {
     const char *term; /* the index term; owned by the analyzer, valid only
                          during the callback; not NUL-terminated */

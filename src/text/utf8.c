@@ -44,3 +44,13 @@ int pl_utf8_check(const char *str, size_t n, size_t *bad_at) {
     }
     return 0;
 }
+
+size_t pl_utf8_prefix(const char *s, size_t len, int n) {
+    size_t i = 0;
+    while (i < len && n > 0) {
+        i++;
+        while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80) i++;
+        n--;
+    }
+    return i;
+}

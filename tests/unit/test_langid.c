@@ -13,6 +13,7 @@
 
 #include "check.h"
 #include "langid/langid.h"
+#include "text/text.h"
 
 /* The first guess for text, or "?" when the call failed. */
 static const char *top(const char *text, size_t len, double *conf) {
@@ -26,18 +27,6 @@ static const char *top(const char *text, size_t len, double *conf) {
 }
 
 static const char *top_s(const char *text) { return top(text, strlen(text), NULL); }
-
-/* Bytes of the first n codepoints of s (a cut at a UTF-8 boundary). */
-static size_t cut_cp(const char *s, size_t len, int n) {
-    size_t i = 0;
-    while (i < len && n > 0) {
-        i++;
-        while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
-            i++;
-        n--;
-    }
-    return i;
-}
 
 /* Checks each line of a sample file against the expected codes, in order:
  * whole lines and their first 40 characters. Returns the lines seen. */
@@ -66,7 +55,7 @@ static int check_sample(const char *dir, const char *name, const char *const *la
             fprintf(stderr, "%s line %d: whole line\n", name, k + 1);
         CHECK_STR(got, want);
         CHECK(conf > 0.5);
-        size_t cl = cut_cp(line, (size_t)n, 40);
+        size_t cl = pl_utf8_prefix(line, (size_t)n, 40);
         got = top(line, cl, NULL);
         if (strcmp(got, want) != 0)
             fprintf(stderr, "%s line %d: first 40 characters \"%.*s\"\n", name, k + 1, (int)cl,

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "langid/langid.h"
+#include "text/text.h"
 
 typedef struct {
     char code[PL_LANG_MAX];
@@ -30,18 +31,6 @@ static tally *tally_for(const char *code) {
     tally *t = &tallies[n_tallies++];
     snprintf(t->code, sizeof t->code, "%s", code);
     return t;
-}
-
-/* Bytes of the first n codepoints of s. */
-static size_t cut_cp(const char *s, size_t len, int n) {
-    size_t i = 0;
-    while (i < len && n > 0) {
-        i++;
-        while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
-            i++;
-        n--;
-    }
-    return i;
 }
 
 int main(int argc, char **argv) {
@@ -86,7 +75,7 @@ int main(int argc, char **argv) {
                 printf("MISS %s -> %s %.2f | %.100s\n", line, k > 0 ? g[0].lang : "?",
                        k > 0 ? g[0].confidence : 0, text);
             if (cut) {
-                size_t cl = cut_cp(text, len, cut);
+                size_t cl = pl_utf8_prefix(text, len, cut);
                 k = pl_langid(text, cl, g, 3);
                 if (k > 0 && strcmp(g[0].lang, line) == 0)
                     t->ok_cut++;
