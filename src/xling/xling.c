@@ -7,17 +7,13 @@
  * is opened once per process and then serves every query.
  */
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <string.h>
 #include <utf8proc.h>
 #include <xxhash.h>
 
 #include "util/buf.h"
 #include "xling/xling_internal.h"
-
-/* The embedded lexicon (src/xling/lexicon_blob.S). Weak, so that a build
- * without the blob links and pl_xling_open_default reports it missing. */
-extern const unsigned char pl_xling_lexicon_start[] __attribute__((weak));
-extern const unsigned char pl_xling_lexicon_end[] __attribute__((weak));
 
 int xl_varint(const unsigned char **p, const unsigned char *end, uint32_t *v) {
     uint64_t x;
@@ -220,16 +216,8 @@ int pl_xling_open(const void *data, size_t size, pl_xling **out, pl_err *err) {
     return PL_OK;
 }
 
-int pl_xling_open_default(pl_xling **out, pl_err *err) {
-    if (!pl_xling_lexicon_start || !pl_xling_lexicon_end) {
-        if (out) *out = NULL;
-        return pl_err_set(err, PL_ERR_NOTFOUND, "no cross-lingual lexicon in this build");
-    }
-    return pl_xling_open(pl_xling_lexicon_start,
-                         (size_t)(pl_xling_lexicon_end - pl_xling_lexicon_start), out, err);
-}
-
 void pl_xling_close(pl_xling *x) {
+    if (x && x->map) munmap(x->map, x->size);
     free(x);
 }
 

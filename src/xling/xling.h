@@ -31,10 +31,21 @@ typedef struct pl_xling pl_xling;
 int pl_xling_open(const void *data, size_t size, pl_xling **out, pl_err *err);
 
 /*
- * Opens the lexicon embedded in the library. PL_ERR_NOTFOUND when this build
- * has none embedded.
+ * Opens the lexicon file at `path`, mapped read-only (pages are read as
+ * lookups touch them); pl_xling_close unmaps it. PL_ERR_NOTFOUND when the
+ * file does not exist, PL_ERR_IO when it cannot be read, else as
+ * pl_xling_open.
  */
-int pl_xling_open_default(pl_xling **out, pl_err *err);
+int pl_xling_open_file(const char *path, pl_xling **out, pl_err *err);
+
+/*
+ * The process's lexicon, opened on first use and kept until exit, shared by
+ * every database handle and thread: the file named by $PLOTLINE_LEXICON when
+ * set (empty: none), else the first that exists of the installed copy and
+ * the source tree's data/xling/lexicon.bin. NULL when there is none or it
+ * fails to open; *err (may be NULL) then says why, on every call.
+ */
+const pl_xling *pl_xling_default(pl_err *err);
 
 void pl_xling_close(pl_xling *x);
 

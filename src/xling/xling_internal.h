@@ -26,6 +26,7 @@ typedef struct xl_lang {
 struct pl_xling {
     const unsigned char *d;
     size_t size;
+    void *map; /* the file mapping d lies in (pl_xling_open_file), or NULL */
     const unsigned char *pool;
     size_t pool_len;
     uint32_t n_langs;
