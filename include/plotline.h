@@ -258,7 +258,17 @@ typedef struct pl_search_opts {
     const char *lang; /* the query's language when known, or NULL */
     int limit;        /* results to return; 0 means 10 */
     int offset;       /* results to skip */
+    int no_translation; /* 1: match the query's words only in the languages
+                           they are written in (no lexicon look-ups) */
 } pl_search_opts;
+
+/* Why a synopsis matched: one query word and the term it was found as. */
+typedef struct pl_match {
+    char *word;             /* the query word(s) as written ("heart") */
+    char *term;             /* the index term found in the synopsis ("herz") */
+    char lang[PL_LANG_MAX]; /* the language of that term ("de") */
+    int translated;         /* 1: the term is a translation of `word` into `lang` */
+} pl_match;
 
 typedef struct pl_hit {
     int64_t synopsis_id;
@@ -267,6 +277,9 @@ typedef struct pl_hit {
     char lang[PL_LANG_MAX];
     char *source;  /* "" when unknown */
     char *snippet; /* an excerpt with the matched words in [brackets] */
+    size_t n_matches;
+    pl_match *matches; /* the query words found in it, in query order (none
+                          with PL_SEARCH_NO_SNIPPETS) */
 } pl_hit;
 
 typedef struct pl_results {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "search/search.h"
 
 #define MAX_EPISODE_LIMIT 100
 #define MAX_EPISODE_WINDOW 10000 /* offset + limit: deeper pages are refused */
@@ -38,13 +39,8 @@ int pl_get_series(pl_db *db, int64_t id, pl_series **out) {
 
 /* ---- search collapsed by episode ---------------------------------------- */
 
-static void clear_hit(pl_hit *h) {
-    free(h->source);
-    free(h->snippet);
-}
-
 static void clear_episode_hit(pl_episode_hit *e) {
-    for (size_t i = 0; i < e->n_hits; i++) clear_hit(&e->hits[i]);
+    for (size_t i = 0; i < e->n_hits; i++) pl_hit_release(&e->hits[i]);
     free(e->hits);
     pl_episode_free(e->episode);
 }
@@ -123,7 +119,9 @@ static int take_hit(pl_episode_hit *e, pl_hit *h) {
     e->hits = grown;
     e->hits[e->n_hits++] = *h;
     if (e->n_hits == 1) e->score = h->score;
-    h->source = h->snippet = NULL;
+    h->source = h->snippet = NULL; /* now e's */
+    h->matches = NULL;
+    h->n_matches = 0;
     return PL_OK;
 }
 
@@ -175,7 +173,8 @@ static int search_episodes(pl_db *db, const char *query, const pl_search_opts *o
     int rc = 0, full = 0;
     for (int first = 1;; first = 0) {
         if (window > MAX_SYNOPSIS_WINDOW) window = MAX_SYNOPSIS_WINDOW;
-        pl_search_opts so = {opts ? opts->lang : NULL, (int)window, (int)pos};
+        pl_search_opts so = {opts ? opts->lang : NULL, (int)window, (int)pos,
+                             opts ? opts->no_translation : 0};
         pl_results *r;
         if ((rc = pl_search(db, query, &so, &r))) {
             pl_err_set(err, rc, "%s", pl_db_errmsg(db));

@@ -57,6 +57,12 @@ void pl_index_get_stats(const pl_index *ix, pl_index_stats *st);
 
 /* ---- writing ---- */
 
+/* Every document is indexed with one more term naming its language: this
+ * prefix (which no analyzed term starts with) and the base code, "\x01de".
+ * A query's translation into German is looked for only where that term is
+ * too, so "hat" meant as French never matches German "hat". */
+#define PL_INDEX_LANG_PREFIX "\x01"
+
 /* Terms longer than this many bytes, and empty ones, are not indexed; their
  * tokens still count in the document's length. */
 #define PL_INDEX_MAX_TERM 512

@@ -8,13 +8,20 @@
  * produced it. A wrong language costs little: its stem is usually absent
  * from the index or identical to the right one.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "search.h"
+#include "xling/xling.h"
 
 #define MAX_LANGS 8
 #define CATALOG_LANGS 6 /* the catalog's most common languages considered */
+/* A function word of the language a reading is in ("de" read as French)
+ * weighs this much of a word that tells something: in a small catalog its
+ * IDF alone would make it count like a name. */
+#define STOPWORD_WEIGHT 0.2
+#define SURE_LANG 0.7 /* the weight of the identifier's candidates (and hint) */
 
 static void add_lang(pl_plan *p, const char *lang, double w) {
     char base[PL_LANG_MAX];
@@ -48,7 +55,26 @@ static char *query_text(const pl_query *q) {
     return s;
 }
 
+/* The catalog's languages, most synopses first: counting them is a scan,
+ * so they are kept while the index's seq (which follows every write) holds. */
+static int catalog_langs(pl_db *db, pl_err *err) {
+    uint64_t seq = pl_index_seq(db->ix);
+    if (db->plan_langs_valid && db->plan_langs_seq == seq) return PL_OK;
+    pl_lang_count *langs;
+    size_t nl;
+    int rc = pl_catalog_langs(db->cat, &langs, &nl, err);
+    if (rc) return rc;
+    free(db->plan_langs);
+    db->plan_langs = langs;
+    db->n_plan_langs = nl;
+    db->plan_langs_seq = seq;
+    db->plan_langs_valid = 1;
+    return PL_OK;
+}
+
 static int choose_langs(pl_db *db, const pl_query *q, const char *hint, pl_plan *p, pl_err *err) {
+    int rc = catalog_langs(db, err);
+    if (rc) return rc;
     if (hint && *hint) {
         add_lang(p, hint, 1.0);
         if (p->n_langs) return PL_OK;
@@ -63,21 +89,62 @@ static int choose_langs(pl_db *db, const pl_query *q, const char *hint, pl_plan 
      * really German still meets its German stem. */
     for (int i = 0; i < n; i++)
         if (g[i].confidence > 0.05) add_lang(p, g[i].lang, 0.7 + 0.3 * g[i].confidence);
-    uint64_t seq = pl_index_seq(db->ix);
-    if (!db->plan_langs_valid || db->plan_langs_seq != seq) {
-        pl_lang_count *langs;
-        size_t nl;
-        int rc = pl_catalog_langs(db->cat, &langs, &nl, err);
-        if (rc) return rc;
-        free(db->plan_langs);
-        db->plan_langs = langs;
-        db->n_plan_langs = nl;
-        db->plan_langs_seq = seq;
-        db->plan_langs_valid = 1;
-    }
     for (size_t i = 0; i < db->n_plan_langs && i < CATALOG_LANGS; i++)
         add_lang(p, db->plan_langs[i].lang, 0.6);
     return PL_OK;
+}
+
+int pl_plan_stopword(const char *lang, const char *word) {
+    char folded[PL_TERM_MAX + 1];
+    int n = pl_xling_fold(word, strlen(word), folded, sizeof folded);
+    return n > 0 && pl_xling_stopword(lang, folded, (size_t)n);
+}
+
+int pl_slot_add(pl_slot *s, const char *term, size_t len, double weight, const char *word,
+                const char *lang, int translated) {
+    for (size_t i = 0; i < s->n; i++) {
+        pl_variant *v = &s->v[i];
+        if (strlen(v->term) != len || memcmp(v->term, term, len) != 0) continue;
+        /* The same term twice (stemmed alike in two languages, or a
+         * translation that is the word itself): the stronger reading wins. */
+        if (weight > v->weight) {
+            char *w = strdup(word);
+            if (!w) return PL_ERR_NOMEM;
+            free(v->word);
+            v->word = w;
+            v->weight = weight;
+            snprintf(v->lang, sizeof v->lang, "%s", lang ? lang : "");
+            v->translated = translated;
+        }
+        return PL_OK;
+    }
+    pl_variant *grown = realloc(s->v, (s->n + 1) * sizeof *grown);
+    if (!grown) return PL_ERR_NOMEM;
+    s->v = grown;
+    pl_variant *v = &s->v[s->n];
+    memset(v, 0, sizeof *v);
+    v->term = strndup(term, len);
+    v->word = strdup(word);
+    if (!v->term || !v->word) {
+        free(v->term);
+        free(v->word);
+        return PL_ERR_NOMEM;
+    }
+    v->weight = weight;
+    snprintf(v->lang, sizeof v->lang, "%s", lang ? lang : "");
+    v->translated = translated;
+    s->n++;
+    return PL_OK;
+}
+
+pl_alt *pl_clause_add_alt(pl_clause *c, size_t n_slots) {
+    pl_alt *grown = realloc(c->alts, (c->n_alts + 1) * sizeof *grown);
+    if (!grown) return NULL;
+    c->alts = grown;
+    pl_slot *slots = calloc(n_slots ? n_slots : 1, sizeof *slots);
+    if (!slots) return NULL;
+    c->alts[c->n_alts] = (pl_alt){slots, n_slots};
+    return &c->alts[c->n_alts++];
 }
 
 typedef struct collect {
@@ -85,6 +152,7 @@ typedef struct collect {
     size_t n_slots, cap;
     size_t token;   /* index of the token within the alternative */
     double weight;
+    const char *word, *lang;
     int oom;
 } collect;
 
@@ -101,22 +169,16 @@ static int add_variant(void *ctx, const pl_token *t) {
         c->slots[c->n_slots++] = (pl_slot){NULL, 0};
     }
     pl_slot *s = &c->slots[c->token++];
-    for (size_t i = 0; i < s->n; i++)
-        if (strlen(s->v[i].term) == t->len && memcmp(s->v[i].term, t->term, t->len) == 0) {
-            if (c->weight > s->v[i].weight) s->v[i].weight = c->weight;
-            return 0;
-        }
-    pl_variant *grown = realloc(s->v, (s->n + 1) * sizeof *grown);
-    if (!grown) return c->oom = 1;
-    s->v = grown;
-    if (!(s->v[s->n].term = strndup(t->term, t->len))) return c->oom = 1;
-    s->v[s->n++].weight = c->weight;
+    if (pl_slot_add(s, t->term, t->len, c->weight, c->word, c->lang, 0)) return c->oom = 1;
     return 0;
 }
 
 static void free_alt(pl_alt *a) {
     for (size_t i = 0; i < a->n_slots; i++) {
-        for (size_t j = 0; j < a->slots[i].n; j++) free(a->slots[i].v[j].term);
+        for (size_t j = 0; j < a->slots[i].n; j++) {
+            free(a->slots[i].v[j].term);
+            free(a->slots[i].v[j].word);
+        }
         free(a->slots[i].v);
     }
     free(a->slots);
@@ -131,7 +193,8 @@ void pl_plan_free(pl_plan *p) {
     memset(p, 0, sizeof *p);
 }
 
-int pl_plan_make(pl_db *db, const pl_query *q, const char *lang, pl_plan *p, pl_err *err) {
+int pl_plan_make(pl_db *db, const pl_query *q, const char *lang, int no_translation,
+                 pl_plan *p, pl_err *err) {
     memset(p, 0, sizeof *p);
     int rc = choose_langs(db, q, lang, p, err);
     if (rc) return rc;
@@ -145,11 +208,19 @@ int pl_plan_make(pl_db *db, const pl_query *q, const char *lang, pl_plan *p, pl_
         for (size_t j = 0; j < qc->n_alts; j++) {
             collect col = {0};
             const char *text = qc->alts[j].text;
+            /* A function word of a language the query is likely in ("de"
+             * in a French query) is one in every reading of it. */
+            int stop = 0;
+            for (size_t k = 0; k < p->n_langs && !stop; k++)
+                stop = p->lang_weight[k] >= SURE_LANG && pl_plan_stopword(p->langs[k], text);
             /* No language known at all: analyze without stemming. */
             size_t nl = p->n_langs ? p->n_langs : 1;
             for (size_t k = 0; k < nl; k++) {
                 col.token = 0;
                 col.weight = p->n_langs ? p->lang_weight[k] : 1.0;
+                if (p->n_langs && stop) col.weight *= STOPWORD_WEIGHT;
+                col.word = text;
+                col.lang = p->n_langs ? p->langs[k] : "";
                 pl_analyze(db->an, p->n_langs ? p->langs[k] : NULL, text, strlen(text),
                            add_variant, &col);
                 if (col.oom) break;
@@ -157,6 +228,10 @@ int pl_plan_make(pl_db *db, const pl_query *q, const char *lang, pl_plan *p, pl_
             c->alts[c->n_alts++] = (pl_alt){col.slots, col.n_slots};
             if (col.oom) goto oom;
         }
+    }
+    if (!no_translation && (rc = pl_plan_translate(db, q, p, err))) {
+        pl_plan_free(p);
+        return rc;
     }
     return PL_OK;
 oom:

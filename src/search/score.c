@@ -51,6 +51,7 @@ typedef struct stats {
 /* One term variant of a word. */
 typedef struct term {
     pl_postings *p;
+    pl_postings *scope; /* a translation's: the documents of its language */
     int64_t doc; /* current document; DOC_END when exhausted */
     double weight, idf;
     double ub; /* bound of weight x BM25 over all its postings */
@@ -73,6 +74,7 @@ typedef struct unit {
     size_t n_slots;
     int64_t doc;   /* current (for a phrase: verified) match; DOC_END at the end */
     double ub;
+    double w;      /* IDF weight a match through this unit brings the clause */
     uint32_t *pos[2]; /* phrase scratch: a word's positions and a merge buffer */
     size_t pos_cap[2];
 } unit;
@@ -81,7 +83,8 @@ typedef struct clause {
     unit *u;
     size_t n;
     double ub; /* bound of s_c */
-    double cw; /* IDF weight: its best alternative's */
+    double cw; /* IDF weight: its best alternative's, a bound of what a
+                  match brings (a match brings its own unit's w) */
     uint64_t df_sum;
 } clause;
 
@@ -118,9 +121,27 @@ static double term_score(const term *t, const stats *st) {
 
 static void term_seek(ctx *x, term *t, int64_t target) {
     if (t->doc >= target) return;
-    int rc = pl_postings_seek(t->p, target);
-    if (rc < 0 && !x->status) x->status = rc;
-    t->doc = rc == 1 ? pl_postings_doc(t->p) : DOC_END;
+    for (;;) {
+        int rc = pl_postings_seek(t->p, target);
+        if (rc < 0 && !x->status) x->status = rc;
+        t->doc = rc == 1 ? pl_postings_doc(t->p) : DOC_END;
+        if (!t->scope || t->doc == DOC_END) return;
+        /* Leapfrog with the language's documents until both agree. */
+        rc = pl_postings_seek(t->scope, t->doc);
+        if (rc < 0 && !x->status) x->status = rc;
+        int64_t in = rc == 1 ? pl_postings_doc(t->scope) : DOC_END;
+        if (in == t->doc) return;
+        if (in == DOC_END) {
+            t->doc = DOC_END;
+            return;
+        }
+        target = in;
+    }
+}
+
+static void term_close(term *t) {
+    pl_postings_close(t->p);
+    pl_postings_close(t->scope);
 }
 
 /* Seeks to target, then past every block whose bound is <= floor: they hold
@@ -313,12 +334,12 @@ static double unit_score(const ctx *x, const unit *u) {
 
 static void unit_free(unit *u) {
     for (size_t s = 0; s < u->n_slots; s++) {
-        for (size_t v = 0; v < u->slots[s].n; v++) pl_postings_close(u->slots[s].t[v].p);
+        for (size_t v = 0; v < u->slots[s].n; v++) term_close(&u->slots[s].t[v]);
         free(u->slots[s].t);
     }
     free(u->slots);
     if (u->t) {
-        pl_postings_close(u->t->p);
+        term_close(u->t);
         free(u->t);
     }
     free(u->pos[0]);
@@ -334,7 +355,8 @@ static void clauses_free(clause *cl, size_t n) {
 }
 
 /* Opens a variant's postings. *present is 0 when the term is not indexed
- * (it still counts in the clause's weight, as an unmatched word). */
+ * (a word as written still counts in the clause's weight, as an unmatched
+ * word; a translation that is absent is no evidence of anything). */
 static int open_term(ctx *x, const pl_variant *v, int positions, term *t, double *w_idf,
                      int *present) {
     memset(t, 0, sizeof *t);
@@ -344,9 +366,20 @@ static int open_term(ctx *x, const pl_variant *v, int positions, term *t, double
     t->weight = v->weight;
     *w_idf = t->idf * t->weight;
     *present = t->df > 0;
-    if (!*present) return PL_OK;
-    int rc = pl_postings_open(x->ix, v->term, len, positions, &t->p, x->err);
-    if (rc) return rc;
+    if (!*present) {
+        if (v->translated) *w_idf = 0;
+        return PL_OK;
+    }
+    int rc;
+    if (v->translated && v->lang[0]) {
+        char mark[PL_LANG_MAX + 1] = PL_INDEX_LANG_PREFIX;
+        strcat(mark, v->lang);
+        if ((rc = pl_postings_open(x->ix, mark, strlen(mark), 0, &t->scope, x->err))) return rc;
+    }
+    if ((rc = pl_postings_open(x->ix, v->term, len, positions, &t->p, x->err))) {
+        pl_postings_close(t->scope);
+        return rc;
+    }
     uint32_t mtf, mratio;
     pl_postings_term_bound(t->p, &mtf, &mratio);
     t->ub = bm25_bound(t, mtf, mratio, &x->st);
@@ -376,14 +409,15 @@ static int build_word(ctx *x, const pl_slot *s, clause *c, double *w) {
         if (!present) continue;
         unit u = {0};
         if (!(u.t = malloc(sizeof *u.t))) {
-            pl_postings_close(t.p);
+            term_close(&t);
             return PL_ERR_NOMEM;
         }
         *u.t = t;
         u.doc = t.doc;
         u.ub = t.ub;
+        u.w = wi;
         if (add_unit(c, &u)) {
-            pl_postings_close(t.p);
+            term_close(&t);
             free(u.t);
             return PL_ERR_NOMEM;
         }
@@ -421,6 +455,7 @@ static int build_phrase(ctx *x, const pl_alt *a, clause *c, double *w) {
         if (s->n == 0) complete = 0;
     }
     if (!rc && complete) {
+        u.w = *w;
         u.doc = DOC_START;
         phrase_seek(x, &u, DOC_START + 1);
         rc = x->status;
@@ -521,15 +556,18 @@ static int excluded(eval *e, int64_t d) {
 }
 
 /* The best score of clause c's units that are at d (0 when none matched,
- * *hit then 0): the same max-then-sum as a full evaluation. */
-static double clause_at(eval *e, clause *c, int64_t d, int *hit) {
+ * *hit then 0): the same max-then-sum as a full evaluation; *w gets the
+ * best IDF weight among them. */
+static double clause_at(eval *e, clause *c, int64_t d, int *hit, double *w) {
     double best = 0;
     *hit = 0;
+    *w = 0;
     for (size_t i = 0; i < c->n; i++) {
         if (c->u[i].doc != d) continue;
         *hit = 1;
         double sc = unit_score(e->x, &c->u[i]);
         if (sc > best) best = sc;
+        if (c->u[i].w > *w) *w = c->u[i].w;
     }
     return best;
 }
@@ -565,11 +603,13 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
     e.pre_ub = calloc(n_pos + 1, sizeof *e.pre_ub);
     e.pre_cw = calloc(n_pos + 1, sizeof *e.pre_cw);
     double *cs = calloc(n_pos + 1, sizeof *cs);
+    double *cm = calloc(n_pos + 1, sizeof *cm); /* the weight each clause's match brings */
     int *hit = calloc(n_pos + 1, sizeof *hit);
     pl_scored *heap = NULL;
     size_t nh = 0;
-    int rc = (!e.pos || !e.neg || !e.ord || !e.pre_ub || !e.pre_cw || !cs || !hit) ? PL_ERR_NOMEM
-                                                                                  : PL_OK;
+    int rc = (!e.pos || !e.neg || !e.ord || !e.pre_ub || !e.pre_cw || !cs || !cm || !hit)
+                 ? PL_ERR_NOMEM
+                 : PL_OK;
     for (size_t c = 0; c < plan->n_clauses && !rc; c++) {
         const pl_clause *pc = &plan->clauses[c];
         clause *into = pc->excluded ? &e.neg[e.n_neg++] : &e.pos[e.n_pos++];
@@ -635,8 +675,8 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
             double s = 0, w = 0;
             for (size_t i = e.n_ne; i < e.n_pos; i++) {
                 size_t c = e.ord[i];
-                cs[c] = clause_at(&e, &e.pos[c], d, &hit[c]);
-                if (hit[c]) s += cs[c], w += e.pos[c].cw;
+                cs[c] = clause_at(&e, &e.pos[c], d, &hit[c], &cm[c]);
+                if (hit[c]) s += cs[c], w += cm[c];
             }
             int hopeless = 0, missing = 0;
             for (size_t i = e.n_ne; i-- > 0;) {
@@ -648,8 +688,8 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
                 }
                 size_t c = e.ord[i];
                 for (size_t j = 0; j < e.pos[c].n; j++) unit_seek(&x, &e.pos[c].u[j], d);
-                cs[c] = clause_at(&e, &e.pos[c], d, &hit[c]);
-                if (hit[c]) s += cs[c], w += e.pos[c].cw;
+                cs[c] = clause_at(&e, &e.pos[c], d, &hit[c], &cm[c]);
+                if (hit[c]) s += cs[c], w += cm[c];
                 if (all && !hit[c]) {
                     missing = 1;
                     break;
@@ -663,7 +703,7 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
                 /* Summed in clause order, as a full evaluation would. */
                 double sum = 0, mw = 0;
                 for (size_t c = 0; c < e.n_pos; c++)
-                    if (hit[c]) sum += cs[c], mw += e.pos[c].cw;
+                    if (hit[c]) sum += cs[c], mw += cm[c];
                 double coord = e.total_w > 0 ? mw / e.total_w : 1.0;
                 pl_scored cand = {d, sum * coord * coord};
                 if (nh < k) {
@@ -723,6 +763,7 @@ done:
     free(e.pre_ub);
     free(e.pre_cw);
     free(cs);
+    free(cm);
     free(hit);
     return rc;
 }

@@ -11,12 +11,20 @@
 #define MAX_LIMIT 1000
 #define MAX_QUERY 4096 /* bytes: longer is not a description of an episode */
 
+void pl_hit_release(pl_hit *h) {
+    free(h->source);
+    free(h->snippet);
+    for (size_t i = 0; i < h->n_matches; i++) {
+        free(h->matches[i].word);
+        free(h->matches[i].term);
+    }
+    free(h->matches);
+    memset(h, 0, sizeof *h);
+}
+
 void pl_results_free(pl_results *r) {
     if (!r) return;
-    for (size_t i = 0; i < r->n_hits; i++) {
-        free(r->hits[i].source);
-        free(r->hits[i].snippet);
-    }
+    for (size_t i = 0; i < r->n_hits; i++) pl_hit_release(&r->hits[i]);
     free(r->hits);
     free(r->query);
     free(r);
@@ -45,10 +53,10 @@ static int fill_hits(pl_db *db, const pl_plan *plan, const pl_scored *sc, size_t
         memcpy(h->lang, s->lang, PL_LANG_MAX);
         h->source = s->source;
         s->source = NULL;
-        h->snippet = snippets ? pl_snippet(db->an, s->lang, s->text, strlen(s->text), plan)
-                              : strdup("");
+        rc = snippets ? pl_snippet(db->an, s->lang, s->text, strlen(s->text), plan, h)
+                      : (h->snippet = strdup("")) ? PL_OK : PL_ERR_NOMEM;
         pl_synopsis_free(s);
-        if (!h->snippet) return pl_err_set(err, PL_ERR_NOMEM, "search: out of memory");
+        if (rc) return pl_err_set(err, PL_ERR_NOMEM, "search: out of memory");
     }
     return PL_OK;
 }
@@ -78,7 +86,7 @@ static int search(pl_db *db, const char *query, const pl_search_opts *opts, unsi
         return pl_err_set(err, PL_ERR_USAGE, "the query has no word to search for");
     }
     pl_plan plan;
-    rc = pl_plan_make(db, &q, opts ? opts->lang : NULL, &plan, err);
+    rc = pl_plan_make(db, &q, opts ? opts->lang : NULL, opts ? opts->no_translation : 0, &plan, err);
     pl_query_free(&q);
     if (rc) return rc;
     pl_scored *sc;
@@ -123,6 +131,21 @@ int pl_search_ex(pl_db *db, const char *query, const pl_search_opts *opts, unsig
     return PL_OK;
 }
 
+void pl_matches_json(pl_buf *b, const pl_hit *h) {
+    pl_buf_putc(b, '[');
+    for (size_t i = 0; i < h->n_matches; i++) {
+        const pl_match *m = &h->matches[i];
+        pl_buf_puts(b, i ? ",{\"word\":\"" : "{\"word\":\"");
+        pl_buf_json_str(b, m->word, strlen(m->word));
+        pl_buf_puts(b, "\",\"term\":\"");
+        pl_buf_json_str(b, m->term, strlen(m->term));
+        pl_buf_puts(b, "\",\"lang\":\"");
+        pl_buf_json_str(b, m->lang, strlen(m->lang));
+        pl_buf_printf(b, "\",\"translated\":%s}", m->translated ? "true" : "false");
+    }
+    pl_buf_putc(b, ']');
+}
+
 int pl_results_json(const pl_results *r, char **json) {
     pl_buf b = PL_BUF_INIT;
     pl_buf_puts(&b, "{\"query\":\"");
@@ -140,7 +163,9 @@ int pl_results_json(const pl_results *r, char **json) {
         pl_buf_json_str(&b, h->source, strlen(h->source));
         pl_buf_puts(&b, "\",\"snippet\":\"");
         pl_buf_json_str(&b, h->snippet, strlen(h->snippet));
-        pl_buf_puts(&b, "\"}");
+        pl_buf_puts(&b, "\",\"why\":");
+        pl_matches_json(&b, h);
+        pl_buf_puts(&b, "}");
     }
     /* Added last so that readers of the older form see it unchanged. */
     pl_buf_printf(&b, "],\"total_exact\":%s}", r->total_exact ? "true" : "false");

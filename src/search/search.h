@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "core/db.h"
+#include "util/buf.h"
 
 /* ---- Interface to code in query.c: the parser ---- */
 
@@ -43,8 +44,13 @@ void pl_query_free(pl_query *q);
 /* ---- Interface to code in plan.c: analysis under likely languages ---- */
 
 typedef struct pl_variant {
-    char *term; /* NUL-terminated index term (owned) */
-    double weight; /* how likely the language that produced it: (0, 1] */
+    char *term;    /* NUL-terminated index term (owned) */
+    double weight; /* how likely it is what the query means: (0, 1]; the
+                      likelihood of the language that produced it, and for a
+                      translation also the lexicon's weight, times a discount */
+    char *word;    /* the query word(s) it stands for, as written (owned) */
+    char lang[PL_LANG_MAX]; /* the language of the term */
+    int translated; /* 1: a translation of `word` into `lang` (src/xling) */
 } pl_variant;
 
 typedef struct pl_slot {
@@ -74,9 +80,32 @@ typedef struct pl_plan {
 
 /* Chooses the query's likely languages (the `lang` hint alone when given;
  * otherwise the identifier's candidates and the catalog's languages) and
- * analyzes every alternative under each. */
-int pl_plan_make(pl_db *db, const pl_query *q, const char *lang, pl_plan *out, pl_err *err);
+ * analyzes every alternative under each; then, unless `no_translation`,
+ * adds the words' translations into the catalog's other languages
+ * (translate.c). */
+int pl_plan_make(pl_db *db, const pl_query *q, const char *lang, int no_translation,
+                 pl_plan *out, pl_err *err);
 void pl_plan_free(pl_plan *p);
+
+/* 1 when `word` (one word as written) is a function word of `lang`. */
+int pl_plan_stopword(const char *lang, const char *word);
+
+/* Adds a variant to a slot, or raises the weight of the same term already
+ * there (keeping the stronger variant's origin). PL_OK or PL_ERR_NOMEM. */
+int pl_slot_add(pl_slot *s, const char *term, size_t len, double weight, const char *word,
+                const char *lang, int translated);
+
+/* Appends an alternative of n_slots empty slots to a clause; NULL when out
+ * of memory. */
+pl_alt *pl_clause_add_alt(pl_clause *c, size_t n_slots);
+
+/* ---- Interface to code in translate.c: queries across languages ---- */
+
+/* Adds to every positive clause of p (made from q) the translations of its
+ * words, and of pairs of neighbouring words ("credit card"), from the
+ * query's likely languages into the catalog's others, weighted below the
+ * words themselves. Does nothing when there is no lexicon. */
+int pl_plan_translate(pl_db *db, const pl_query *q, pl_plan *p, pl_err *err);
 
 /* ---- Interface to code in score.c: matching and ranking ---- */
 
@@ -95,9 +124,16 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
 /* ---- Interface to code in snippet.c ---- */
 
 /* An excerpt of text (analyzed as `lang`) around the densest cluster of
- * terms from the plan, with each matching word in [brackets]. Returns a
- * malloc'ed string or NULL when out of memory. */
-char *pl_snippet(pl_analyzer *an, const char *lang, const char *text, size_t len,
-                 const pl_plan *plan);
+ * terms from the plan, with each matching word in [brackets], into h->snippet;
+ * and the plan's variants found in the text into h->matches. PL_OK or
+ * PL_ERR_NOMEM. */
+int pl_snippet(pl_analyzer *an, const char *lang, const char *text, size_t len,
+               const pl_plan *plan, pl_hit *h);
+
+/* Frees what a hit owns (not the hit itself). */
+void pl_hit_release(pl_hit *h);
+
+/* A hit's matches as the JSON array docs/API.md calls "why". */
+void pl_matches_json(pl_buf *b, const pl_hit *h);
 
 #endif

@@ -21,13 +21,35 @@ typedef struct tok {
 
 typedef struct snip_ctx {
     const pl_plan *plan;
+    const char *lang; /* the text's base language */
     tok *toks;
     size_t n, cap;
+    const pl_variant **found; /* the variants met, each once */
+    size_t n_found, cap_found;
     int oom;
 } snip_ctx;
 
-static int term_index(const pl_plan *p, const char *t, size_t len) {
-    int k = 0;
+static void note_found(snip_ctx *c, const pl_variant *v) {
+    for (size_t i = 0; i < c->n_found; i++)
+        if (c->found[i] == v) return;
+    if (c->n_found == c->cap_found) {
+        size_t cap = c->cap_found ? c->cap_found * 2 : 8;
+        const pl_variant **grown = realloc(c->found, cap * sizeof *grown);
+        if (!grown) {
+            c->oom = 1;
+            return;
+        }
+        c->found = grown;
+        c->cap_found = cap;
+    }
+    c->found[c->n_found++] = v;
+}
+
+/* The number (from 1) of the first query slot the term matches, or 0; every
+ * variant with that term is noted as found. */
+static int term_index(snip_ctx *x, const char *t, size_t len) {
+    const pl_plan *p = x->plan;
+    int k = 0, first = 0;
     for (size_t c = 0; c < p->n_clauses; c++) {
         if (p->clauses[c].excluded) continue;
         for (size_t a = 0; a < p->clauses[c].n_alts; a++)
@@ -35,18 +57,23 @@ static int term_index(const pl_plan *p, const char *t, size_t len) {
                 const pl_slot *sl = &p->clauses[c].alts[a].slots[s];
                 k++;
                 for (size_t v = 0; v < sl->n; v++)
-                    if (strlen(sl->v[v].term) == len && memcmp(sl->v[v].term, t, len) == 0)
-                        return k;
+                    /* A translation counts only in its own language, as
+                     * in scoring (PL_INDEX_LANG_PREFIX). */
+                    if (strlen(sl->v[v].term) == len && memcmp(sl->v[v].term, t, len) == 0 &&
+                        (!sl->v[v].translated || strcmp(sl->v[v].lang, x->lang) == 0)) {
+                        if (!first) first = k;
+                        note_found(x, &sl->v[v]);
+                    }
             }
     }
-    return 0;
+    return first;
 }
 
 static int note_token(void *ctx, const pl_token *t) {
     snip_ctx *c = ctx;
     /* Bigrams overlap: the second of two CJK bigrams continues the first. */
     if (c->n && t->start < c->toks[c->n - 1].end) {
-        int m = term_index(c->plan, t->term, t->len);
+        int m = term_index(c, t->term, t->len);
         if (m) c->toks[c->n - 1].match = m, c->toks[c->n - 1].end = t->end;
         return 0;
     }
@@ -57,7 +84,8 @@ static int note_token(void *ctx, const pl_token *t) {
         c->toks = grown;
         c->cap = cap;
     }
-    c->toks[c->n++] = (tok){t->start, t->end, term_index(c->plan, t->term, t->len)};
+    int m = term_index(c, t->term, t->len);
+    c->toks[c->n++] = (tok){t->start, t->end, m};
     return 0;
 }
 
@@ -86,11 +114,45 @@ static size_t best_window(const tok *t, size_t n) {
     return best;
 }
 
-char *pl_snippet(pl_analyzer *an, const char *lang, const char *text, size_t len,
-                 const pl_plan *plan) {
-    snip_ctx c = {.plan = plan};
+/* The found variants as matches, in query order, each word and term once. */
+static int explain(snip_ctx *c, pl_hit *h) {
+    if (!c->n_found) return PL_OK;
+    if (!(h->matches = calloc(c->n_found, sizeof *h->matches))) return PL_ERR_NOMEM;
+    const pl_plan *p = c->plan;
+    for (size_t cl = 0; cl < p->n_clauses; cl++)
+        for (size_t a = 0; a < p->clauses[cl].n_alts; a++)
+            for (size_t s = 0; s < p->clauses[cl].alts[a].n_slots; s++) {
+                const pl_slot *sl = &p->clauses[cl].alts[a].slots[s];
+                for (size_t v = 0; v < sl->n; v++) {
+                    const pl_variant *pv = &sl->v[v];
+                    int met = 0;
+                    for (size_t i = 0; i < c->n_found && !met; i++) met = c->found[i] == pv;
+                    for (size_t i = 0; i < h->n_matches && met; i++)
+                        if (strcmp(h->matches[i].word, pv->word) == 0 &&
+                            strcmp(h->matches[i].term, pv->term) == 0)
+                            met = 0;
+                    if (!met) continue;
+                    pl_match *m = &h->matches[h->n_matches];
+                    m->word = strdup(pv->word);
+                    m->term = strdup(pv->term);
+                    if (!m->word || !m->term) {
+                        free(m->word);
+                        free(m->term);
+                        return PL_ERR_NOMEM;
+                    }
+                    memcpy(m->lang, pv->lang, PL_LANG_MAX);
+                    m->translated = pv->translated;
+                    h->n_matches++;
+                }
+            }
+    return PL_OK;
+}
+
+int pl_snippet(pl_analyzer *an, const char *lang, const char *text, size_t len,
+               const pl_plan *plan, pl_hit *h) {
     char base[PL_LANG_MAX];
     pl_base_lang(lang, base);
+    snip_ctx c = {.plan = plan, .lang = base};
     pl_analyze(an, base, text, len, note_token, &c);
     pl_buf out = PL_BUF_INIT;
     if (c.oom) goto done;
@@ -116,9 +178,12 @@ char *pl_snippet(pl_analyzer *an, const char *lang, const char *text, size_t len
     if (to < len) pl_buf_puts(&out, " ...");
 done:
     free(c.toks);
-    if (c.oom || out.oom || !pl_buf_cstr(&out)) {
+    int rc = c.oom || out.oom || !pl_buf_cstr(&out) ? PL_ERR_NOMEM : explain(&c, h);
+    free(c.found);
+    if (rc) {
         pl_buf_free(&out);
-        return NULL;
+        return rc;
     }
-    return (char *)pl_buf_detach(&out, NULL);
+    h->snippet = (char *)pl_buf_detach(&out, NULL);
+    return PL_OK;
 }

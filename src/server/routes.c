@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "server/server_internal.h"
+#include "search/search.h"
 
 #define MAX_QUERY_BYTES 1024 /* a description of an episode, not a document */
 #define MAX_SEARCH_LIMIT 100
@@ -311,10 +312,14 @@ static enum MHD_Result h_search(req *r) {
     if (qlang && *qlang && !lang_tag_valid(qlang))
         return reply_error(r, 400, "bad_request", "qlang: \"%.40s\" is not a language tag",
                            qlang);
+    const char *tr = req_arg(r, "translate");
+    if (tr && strcmp(tr, "0") != 0 && strcmp(tr, "1") != 0)
+        return reply_error(r, 400, "bad_request", "translate: give 0 or 1, not \"%.40s\"", tr);
     enum MHD_Result res;
     pl_db *db = reader(r, &res);
     if (!db) return res;
-    pl_search_opts so = {qlang && *qlang ? qlang : NULL, (int)limit, (int)offset};
+    pl_search_opts so = {qlang && *qlang ? qlang : NULL, (int)limit, (int)offset,
+                         tr && strcmp(tr, "0") == 0};
     pl_episode_results *er;
     int rc = pl_search_episodes(db, q, &so, &er);
     if (rc) return reply_pl_error(r, rc, db);
@@ -366,6 +371,8 @@ static enum MHD_Result h_search(req *r) {
             json_str(&b, h->lang);
             pl_buf_printf(&b, ",\"score\":%.4f,\"source\":", h->score);
             json_str(&b, h->source);
+            pl_buf_puts(&b, ",\"why\":");
+            pl_matches_json(&b, h);
             pl_buf_putc(&b, '}');
         }
         pl_buf_puts(&b, "]}");

@@ -83,6 +83,11 @@ int pl_xling_translate_term(const pl_xling *x, const char *src_lang, const char 
                             size_t len, const char *const *target_langs, int n_targets,
                             pl_xling_fn fn, void *ctx);
 
+/* 1 when w[0..n), case-folded (pl_xling_fold), is a function word of `lang`
+ * ("de" in French, "the" in English): compiled in from
+ * data/xling/stopwords.txt, so it needs no open lexicon. */
+int pl_xling_stopword(const char *lang, const char *w, size_t n);
+
 /* ---- Compounds ------------------------------------------------------- */
 
 #define PL_XLING_MAX_PARTS 6

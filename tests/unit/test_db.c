@@ -22,9 +22,11 @@ static uint64_t n_synopses(pl_db *db) {
     return n;
 }
 
+/* Matches of q in its own languages (no translations). */
 static uint64_t hits(pl_db *db, const char *q) {
     pl_results *r;
-    if (pl_search(db, q, NULL, &r)) return UINT64_MAX;
+    pl_search_opts o = {.no_translation = 1};
+    if (pl_search(db, q, &o, &r)) return UINT64_MAX;
     uint64_t n = r->total;
     pl_results_free(r);
     return n;
@@ -104,10 +106,40 @@ static void test_import_all_or_nothing(pl_db *db) {
     pl_synopsis_free(s);
 }
 
+/* A German word finds the English synopsis through its translation, and
+ * says so; without translation only the German one. */
+static void test_translation(pl_db *db) {
+    pl_results *r;
+    CHECK_INT(pl_search(db, "Schuhe", NULL, &r), PL_OK);
+    CHECK_INT(r->total, 2);
+    int found = 0;
+    for (size_t i = 0; i < r->n_hits; i++) {
+        const pl_hit *h = &r->hits[i];
+        CHECK(h->n_matches >= 1);
+        if (strcmp(h->lang, "en") != 0 || h->n_matches < 1) continue;
+        found = 1;
+        CHECK_STR(h->matches[0].word, "Schuhe");
+        CHECK_STR(h->matches[0].term, "shoe");
+        CHECK_STR(h->matches[0].lang, "en");
+        CHECK_INT(h->matches[0].translated, 1);
+        /* The German synopsis, with the word as written, ranks first. */
+        CHECK(i > 0);
+    }
+    CHECK(found);
+    char *json;
+    CHECK_INT(pl_results_json(r, &json), PL_OK);
+    CHECK(strstr(json, "\"why\":[{\"word\":\"Schuhe\",\"term\":\"shoe\",\"lang\":\"en\","
+                       "\"translated\":true}]") != NULL);
+    free(json);
+    pl_results_free(r);
+    CHECK_INT(hits(db, "Schuhe"), 1);
+}
+
 static void test_delete_and_reopen(pl_db **dbp) {
     pl_db *db = *dbp;
     pl_results *r;
-    CHECK_INT(pl_search(db, "Schuhe", NULL, &r), PL_OK);
+    pl_search_opts own = {.no_translation = 1};
+    CHECK_INT(pl_search(db, "Schuhe", &own, &r), PL_OK);
     CHECK_INT(r->total, 1);
     int64_t id = r->n_hits ? r->hits[0].synopsis_id : 0;
     pl_results_free(r);
@@ -163,6 +195,7 @@ int main(void) {
     CHECK_INT(pl_db_open(path, PL_OPEN_CREATE, &db), PL_OK);
     test_batches(db);
     test_import_all_or_nothing(db);
+    test_translation(db);
     test_delete_and_reopen(&db);
     test_search_results(db);
     pl_db_close(db);

@@ -129,30 +129,40 @@ static double ref_bm25(double idf, uint32_t tf, uint32_t dl, const ref_stats *st
     return idf * (double)tf * (1.2 + 1.0) / ((double)tf + norm);
 }
 
-/* The best variant of a word in d (0 and *hit 0 when none is there). */
+/* The best variant of a word in d (0 and *hit 0 when none is there); *w
+ * gets the best IDF weight of the variants there. */
 static double ref_slot(pl_index *ix, const ref_stats *st, const mdoc *d, const pl_slot *s,
-                       int *hit) {
+                       int *hit, double *w) {
     double best = 0;
     *hit = 0;
+    *w = 0;
     for (size_t v = 0; v < s->n; v++) {
         uint32_t tf = tf_of(d, s->v[v].term);
         if (!tf) continue;
         *hit = 1;
         double sc = s->v[v].weight * ref_bm25(ref_idf(ix, st, s->v[v].term), tf, d->n, st);
         if (sc > best) best = sc;
+        double x = ref_idf(ix, st, s->v[v].term) * s->v[v].weight;
+        if (x > *w) *w = x;
     }
     return best;
 }
 
+static double ref_alt_weight(pl_index *ix, const ref_stats *st, const pl_alt *a);
+
+/* An alternative's score in d; *w: the IDF weight its match brings (a
+ * word: its best variant there; a phrase: its full weight). */
 static double ref_alt(pl_index *ix, const ref_stats *st, const mdoc *d, const pl_alt *a,
-                      int *hit) {
+                      int *hit, double *w) {
     *hit = 0;
+    *w = 0;
     if (a->n_slots == 0) return 0;
-    if (a->n_slots == 1) return ref_slot(ix, st, d, &a->slots[0], hit);
+    if (a->n_slots == 1) return ref_slot(ix, st, d, &a->slots[0], hit, w);
+    double unused;
     double sum = 0;
     for (size_t i = 0; i < a->n_slots; i++) {
         int h;
-        sum += ref_slot(ix, st, d, &a->slots[i], &h);
+        sum += ref_slot(ix, st, d, &a->slots[i], &h, &unused);
         if (!h) return 0;
     }
     for (uint32_t p = 0; p < d->n; p++) {
@@ -160,25 +170,31 @@ static double ref_alt(pl_index *ix, const ref_stats *st, const mdoc *d, const pl
         while (j < a->n_slots && term_at(d, p + (uint32_t)j, &a->slots[j])) j++;
         if (j == a->n_slots) {
             *hit = 1;
+            *w = ref_alt_weight(ix, st, a);
             return sum;
         }
     }
     return 0;
 }
 
+static double ref_alt_weight(pl_index *ix, const ref_stats *st, const pl_alt *a) {
+    double w = 0;
+    for (size_t i = 0; i < a->n_slots; i++) {
+        double best = 0;
+        const pl_slot *s = &a->slots[i];
+        for (size_t v = 0; v < s->n; v++) {
+            double x = ref_idf(ix, st, s->v[v].term) * s->v[v].weight;
+            if (x > best) best = x;
+        }
+        w += best;
+    }
+    return w;
+}
+
 static double ref_weight(pl_index *ix, const ref_stats *st, const pl_clause *c) {
     double cw = 0;
     for (size_t a = 0; a < c->n_alts; a++) {
-        double w = 0;
-        for (size_t i = 0; i < c->alts[a].n_slots; i++) {
-            double best = 0;
-            const pl_slot *s = &c->alts[a].slots[i];
-            for (size_t v = 0; v < s->n; v++) {
-                double x = ref_idf(ix, st, s->v[v].term) * s->v[v].weight;
-                if (x > best) best = x;
-            }
-            w += best;
-        }
+        double w = ref_alt_weight(ix, st, &c->alts[a]);
         if (w > cw) cw = w;
     }
     return cw;
@@ -206,20 +222,22 @@ static size_t reference(pl_index *ix, const pl_plan *plan, pl_scored *out) {
         int any = 0, all = 1, out_ = 0;
         for (size_t c = 0; c < plan->n_clauses; c++) {
             const pl_clause *cl = &plan->clauses[c];
-            double best = 0;
+            double best = 0, bw = 0;
             int hit = 0;
             for (size_t k = 0; k < cl->n_alts; k++) {
                 int h;
-                double s = ref_alt(ix, &st, d, &cl->alts[k], &h);
+                double w;
+                double s = ref_alt(ix, &st, d, &cl->alts[k], &h, &w);
                 if (h) hit = 1;
                 if (h && s > best) best = s;
+                if (h && w > bw) bw = w;
             }
             if (cl->excluded) {
                 out_ |= hit;
             } else if (hit) {
                 any = 1;
                 a += best;
-                b += ref_weight(ix, &st, cl);
+                b += bw;
             } else {
                 all = 0;
             }

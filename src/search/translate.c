@@ -1,0 +1,210 @@
+/*
+ * translate.c - carrying a query into the catalog's other languages.
+ *
+ * A reader describes an episode in their own language; its synopses may be
+ * in others. Each query word, read in the query's likely languages, is looked
+ * up in the lexicon (src/xling) and its translations into the catalog's
+ * languages join the word's variants, so one evaluation searches every
+ * language at once and a synopsis matching the translations of more words
+ * still ranks higher. Pairs of neighbouring words are looked up too, since
+ * the lexicon knows "credit card" -> Kreditkarte where word by word gives
+ * Kredit and Karte. A compound the lexicon does not know as a whole
+ * (Schwangerschaftstest) is carried over by its parts.
+ *
+ * A translation weighs less than the word as written, and less again the
+ * less sure the lexicon is, so a synopsis that has the reader's own words
+ * still comes first.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "search.h"
+#include "xling/xling.h"
+
+#define DISCOUNT 0.8      /* a translation, against the word as written */
+#define PART_DISCOUNT 0.6 /* a compound's part, against the whole word */
+#define PER_TARGET 2      /* translations kept per word and target language */
+#define MIN_WEIGHT 0.15   /* a weaker translation (two weak hops) is noise */
+#define MAX_SOURCES 8     /* of the query's likely languages, translated from */
+#define MAX_TARGETS 16
+#define MAX_TERMS 4       /* a longer alternative is not looked up as a whole */
+
+typedef struct terms {
+    char t[MAX_TERMS][PL_TERM_MAX + 1];
+    uint32_t start[MAX_TERMS], end[MAX_TERMS];
+    size_t n;
+    int more; /* the text has more terms than fit */
+} terms;
+
+static int keep_term(void *ctx, const pl_token *tok) {
+    terms *ts = ctx;
+    if (ts->n == MAX_TERMS) return ts->more = 1;
+    memcpy(ts->t[ts->n], tok->term, tok->len);
+    ts->t[ts->n][tok->len] = 0;
+    ts->start[ts->n] = tok->start;
+    ts->end[ts->n] = tok->end;
+    ts->n++;
+    return 0;
+}
+
+/* Where the translations of one source go. Alternatives are named by index
+ * because adding one may move the clause's array. */
+typedef struct sink {
+    pl_clause *c[2]; /* the clauses the source stands for (c[1]: a pair's second) */
+    long alt[2];     /* their word alternative for single terms, or -1: a new one */
+    int single;      /* keep only single-term translations (a pair's) */
+    double base;     /* the source's weight before the lexicon's */
+    const char *word;
+    char last[PL_LANG_MAX];
+    int per_lang;
+    int failed;
+} sink;
+
+static int add_translation(sink *s, int k, const char *lang, const char *const *t, int n,
+                           double w) {
+    pl_clause *c = s->c[k];
+    if (n == 1 && s->alt[k] >= 0)
+        return pl_slot_add(&c->alts[s->alt[k]].slots[0], t[0], strlen(t[0]), w, s->word, lang,
+                           1);
+    pl_alt *a = pl_clause_add_alt(c, (size_t)n);
+    if (!a) return PL_ERR_NOMEM;
+    for (int i = 0; i < n; i++)
+        if (pl_slot_add(&a->slots[i], t[i], strlen(t[i]), w, s->word, lang, 1))
+            return PL_ERR_NOMEM;
+    return PL_OK;
+}
+
+static int on_translation(void *ctx, const char *lang, const char *const *t, int n,
+                          double w) {
+    sink *s = ctx;
+    if (strcmp(s->last, lang) != 0) {
+        snprintf(s->last, sizeof s->last, "%s", lang);
+        s->per_lang = 0;
+    }
+    if (w < MIN_WEIGHT || (s->single && n != 1) || s->per_lang++ >= PER_TARGET) return 0;
+    for (int k = 0; k < 2 && s->c[k]; k++)
+        if (add_translation(s, k, lang, t, n, s->base * w)) return s->failed = 1;
+    return 0;
+}
+
+typedef struct langs {
+    const char *src[MAX_SOURCES];
+    double src_w[MAX_SOURCES];
+    size_t n_src;
+    const char *tgt[MAX_TARGETS];
+    size_t n_tgt;
+} langs;
+
+/* Sources: the query's likely languages that the lexicon knows, each with
+ * its likelihood: a one-word query ("fart") is often a word of several
+ * languages, and the identifier cannot tell which one the reader meant.
+ * Targets: the catalog's languages the lexicon knows. */
+static void choose(const pl_xling *x, const pl_db *db, const pl_plan *p, langs *l) {
+    memset(l, 0, sizeof *l);
+    for (size_t i = 0; i < p->n_langs && l->n_src < MAX_SOURCES; i++)
+        for (int j = 0; pl_xling_lang(x, j); j++)
+            if (strcmp(pl_xling_lang(x, j), p->langs[i]) == 0) {
+                l->src[l->n_src] = p->langs[i];
+                l->src_w[l->n_src++] = p->lang_weight[i];
+                break;
+            }
+    for (size_t i = 0; i < db->n_plan_langs && l->n_tgt < MAX_TARGETS; i++) {
+        char base[PL_LANG_MAX];
+        pl_base_lang(db->plan_langs[i].lang, base);
+        for (int j = 0; pl_xling_lang(x, j); j++)
+            if (strcmp(pl_xling_lang(x, j), base) == 0) {
+                int dup = 0;
+                for (size_t k = 0; k < l->n_tgt; k++)
+                    dup |= strcmp(l->tgt[k], pl_xling_lang(x, j)) == 0;
+                if (!dup) l->tgt[l->n_tgt++] = pl_xling_lang(x, j);
+                break;
+            }
+    }
+}
+
+/* Translates `src` (a word's or phrase's terms in `lang`) into the targets
+ * other than `lang`. Returns how many translations were found, or -1 when
+ * out of memory. */
+static int translate(const pl_xling *x, const langs *l, const char *lang, const terms *src,
+                     sink *s) {
+    const char *tgt[MAX_TARGETS];
+    int n_tgt = 0;
+    for (size_t i = 0; i < l->n_tgt; i++)
+        if (strcmp(l->tgt[i], lang) != 0) tgt[n_tgt++] = l->tgt[i];
+    if (n_tgt == 0 || src->n == 0 || src->more) return 0;
+    const char *t[MAX_TERMS];
+    for (size_t i = 0; i < src->n; i++) t[i] = src->t[i];
+    s->last[0] = 0;
+    int n = pl_xling_translate(x, lang, t, (int)src->n, tgt, n_tgt, on_translation, s);
+    return s->failed ? -1 : n < 0 ? 0 : n;
+}
+
+/* One word alternative: its translations, or its parts' when it is a
+ * compound the lexicon does not know whole. */
+static int word(pl_db *db, const pl_xling *x, const langs *l, size_t si, pl_clause *c,
+                long alt, const char *text) {
+    if (pl_plan_stopword(l->src[si], text)) return PL_OK;
+    terms ts = {0};
+    pl_analyze(db->an, l->src[si], text, strlen(text), keep_term, &ts);
+    sink s = {.c = {c, NULL}, .alt = {ts.n == 1 ? alt : -1, -1},
+              .base = l->src_w[si] * DISCOUNT, .word = text};
+    int n = translate(x, l, l->src[si], &ts, &s);
+    if (n != 0 || ts.n != 1) return n < 0 ? PL_ERR_NOMEM : PL_OK;
+    pl_xling_part parts[PL_XLING_MAX_PARTS];
+    int np = pl_xling_decompound(x, l->src[si], text, strlen(text), parts, PL_XLING_MAX_PARTS);
+    s.base *= PART_DISCOUNT;
+    for (int i = 0; i < np; i++) {
+        terms part = {.n = 1};
+        snprintf(part.t[0], sizeof part.t[0], "%s", parts[i].term);
+        if (translate(x, l, l->src[si], &part, &s) < 0) return PL_ERR_NOMEM;
+    }
+    return PL_OK;
+}
+
+/* The clause's single word, or NULL when it is not one plain word. */
+static const char *plain_word(const pl_query *q, const pl_plan *p, size_t i) {
+    if (i >= q->n_clauses) return NULL;
+    const pl_qclause *qc = &q->clauses[i];
+    if (qc->excluded || qc->n_alts != 1 || qc->alts[0].phrase) return NULL;
+    if (p->clauses[i].alts[0].n_slots != 1) return NULL;
+    return qc->alts[0].text;
+}
+
+/* A pair of neighbouring words looked up as one ("credit card"). */
+static int pair(pl_db *db, const pl_xling *x, const langs *l, size_t si, const pl_query *q,
+                pl_plan *p, size_t i) {
+    const char *a = plain_word(q, p, i), *b = plain_word(q, p, i + 1);
+    if (!a || !b || pl_plan_stopword(l->src[si], a) || pl_plan_stopword(l->src[si], b))
+        return PL_OK;
+    terms ts = {0}, tb = {0};
+    pl_analyze(db->an, l->src[si], a, strlen(a), keep_term, &ts);
+    pl_analyze(db->an, l->src[si], b, strlen(b), keep_term, &tb);
+    if (ts.n != 1 || tb.n != 1) return PL_OK;
+    memcpy(ts.t[1], tb.t[0], sizeof ts.t[1]);
+    ts.n = 2;
+    char both[2 * 4096 + 2];
+    snprintf(both, sizeof both, "%s %s", a, b);
+    sink s = {.c = {&p->clauses[i], &p->clauses[i + 1]}, .alt = {0, 0}, .single = 1,
+              .base = l->src_w[si] * DISCOUNT, .word = both};
+    return translate(x, l, l->src[si], &ts, &s) < 0 ? PL_ERR_NOMEM : PL_OK;
+}
+
+int pl_plan_translate(pl_db *db, const pl_query *q, pl_plan *p, pl_err *err) {
+    const pl_xling *x = pl_xling_default(NULL);
+    if (!x) return PL_OK; /* no lexicon: search in the query's languages only */
+    langs l;
+    choose(x, db, p, &l);
+    if (l.n_src == 0 || l.n_tgt == 0) return PL_OK;
+    for (size_t si = 0; si < l.n_src; si++)
+        for (size_t i = 0; i < q->n_clauses; i++) {
+            const pl_qclause *qc = &q->clauses[i];
+            if (qc->excluded) continue; /* excluding a guess would hide good matches */
+            for (size_t j = 0; j < qc->n_alts; j++)
+                if (word(db, x, &l, si, &p->clauses[i], (long)j, qc->alts[j].text))
+                    goto oom;
+            if (pair(db, x, &l, si, q, p, i)) goto oom;
+        }
+    return PL_OK;
+oom:
+    return pl_err_set(err, PL_ERR_NOMEM, "translating the query: out of memory");
+}
