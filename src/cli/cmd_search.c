@@ -25,6 +25,9 @@ static const char HELP[] =
     "\n"
     "Options:\n"
     "  --lang CODE      the query's language, when known (default: guessed)\n"
+    "  --no-translate   match the words only in the languages they are written\n"
+    "                   in (by default they are also looked for, translated,\n"
+    "                   in the catalog's other languages)\n"
     "  --limit N        results to show (default 10, at most 1000)\n"
     "  --offset N       results to skip (for paging)\n"
     "  --json           print one JSON object (see docs/API.md)\n"
@@ -131,6 +134,8 @@ int cmd_search(const cli *c, int argc, char **argv) {
             return EXIT_OK;
         } else if (strcmp(argv[i], "--json") == 0) {
             json = 1;
+        } else if (strcmp(argv[i], "--no-translate") == 0) {
+            so.no_translation = 1;
         } else if ((val = option_value(argc, argv, &i, "--batch"))) {
             batch = val;
         } else if ((val = option_value(argc, argv, &i, "--lang"))) {
@@ -190,6 +195,16 @@ int cmd_search(const cli *c, int argc, char **argv) {
                    (unsigned long long)(r->offset + i + 1), *h->source ? h->source : "-",
                    h->lang, (long long)h->synopsis_id, (long long)h->episode_id, h->score,
                    h->snippet);
+            /* Matches through a translation are not evident from the
+             * snippet: say which word they stand for. */
+            size_t shown = 0;
+            for (size_t k = 0; k < h->n_matches; k++) {
+                const pl_match *m = &h->matches[k];
+                if (m->translated)
+                    printf("%s%s -> %s (%s)", shown++ ? ", " : "   translated: ", m->word,
+                           m->term, m->lang);
+            }
+            if (shown) putchar('\n');
         }
         if (r->total > r->offset + r->n_hits)
             printf("(%llu more; --offset %llu for the next)\n",
