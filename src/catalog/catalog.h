@@ -81,4 +81,29 @@ int pl_catalog_langs(pl_catalog *c, pl_lang_count **langs, size_t *n, pl_err *er
 int pl_catalog_each_id(pl_catalog *c, int (*fn)(void *ctx, int64_t id), void *ctx,
                        pl_err *err);
 
+/* ---- Grouping (groups.c) ----
+ * Match keys of a synopsis are stored with it (and deleted with it); a key's
+ * synopses are found through the table's primary key. */
+int pl_catalog_put_keys(pl_catalog *c, int64_t id, const uint32_t *keys, size_t n,
+                        pl_err *err);
+/* How many synopses have the key. */
+int pl_catalog_key_df(pl_catalog *c, uint32_t key, uint64_t *df, pl_err *err);
+int pl_catalog_count_synopses(pl_catalog *c, uint64_t *n, pl_err *err);
+/* At most `max` synopses with the key, into *ids (malloc'ed). */
+int pl_catalog_key_synopses(pl_catalog *c, uint32_t key, size_t max, int64_t **ids, size_t *n,
+                            pl_err *err);
+/* A synopsis's keys, ascending, into *keys (malloc'ed, also when n is 0). */
+int pl_catalog_synopsis_keys(pl_catalog *c, int64_t id, uint32_t **keys, size_t *n,
+                             pl_err *err);
+/* A synopsis's episode and language (PL_ERR_NOTFOUND when none). */
+int pl_catalog_episode_of(pl_catalog *c, int64_t id, int64_t *episode, char lang[PL_LANG_MAX],
+                          pl_err *err);
+/* Whether the episode has a synopsis in `lang` already. */
+int pl_catalog_episode_has_lang(pl_catalog *c, int64_t episode, const char *lang, int *has,
+                                pl_err *err);
+/* Moves a synopsis into another episode; its old one goes when left empty. */
+int pl_catalog_move(pl_catalog *c, int64_t id, int64_t episode, pl_err *err);
+/* A new episode without series, number or title. */
+int pl_catalog_add_episode(pl_catalog *c, int64_t *episode, pl_err *err);
+
 #endif

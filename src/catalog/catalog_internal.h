@@ -21,6 +21,15 @@ enum {
     ST_DEL_SYNOPSIS,
     ST_COUNT_EPISODE,
     ST_DEL_EPISODE,
+    ST_PUT_KEY,
+    ST_KEY_DF,
+    ST_KEY_SYNOPSES,
+    ST_SYNOPSIS_KEYS,
+    ST_DEL_KEYS,
+    ST_MOVE_SYNOPSIS,
+    ST_EPISODE_OF,
+    ST_EPISODE_LANGS,
+    ST_COUNT_ALL,
     ST__COUNT
 };
 
@@ -32,6 +41,12 @@ struct pl_catalog {
 
 /* Prepares (once) and returns statement `which`, or NULL with err set. */
 sqlite3_stmt *pl_catalog_stmt(pl_catalog *c, int which, pl_err *err);
+/* Runs a statement that returns at most one row; *row (may be NULL) tells
+ * whether it did. The statement is not reset. */
+int pl_catalog_step(pl_catalog *c, sqlite3_stmt *s, int *row, const char *what, pl_err *err);
+/* Deletes episode ep when no synopsis is left in it. */
+int pl_catalog_drop_if_empty(pl_catalog *c, int64_t ep, pl_err *err);
+
 /* Sets err from SQLite's last error on c, prefixed with `what`. */
 int pl_catalog_fail(pl_catalog *c, const char *what, pl_err *err);
 /* Copies a column as a malloc'ed NUL-terminated string ("" for NULL). */

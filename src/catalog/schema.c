@@ -43,7 +43,17 @@ static const char SCHEMA_V1[] =
     "  op INTEGER NOT NULL,"
     "  synopsis_id INTEGER NOT NULL);";
 
-static const char *const MIGRATIONS[] = {SCHEMA_V1};
+/* Version 2: match keys for grouping translations (src/group). The key is
+ * the primary key's first column, so finding the synopses that share a key
+ * is a lookup, not a scan. */
+static const char SCHEMA_V2[] =
+    "CREATE TABLE group_keys("
+    "  key INTEGER NOT NULL,"
+    "  synopsis_id INTEGER NOT NULL,"
+    "  PRIMARY KEY(key, synopsis_id)) WITHOUT ROWID;"
+    "CREATE INDEX group_keys_synopsis ON group_keys(synopsis_id);";
+
+static const char *const MIGRATIONS[] = {SCHEMA_V1, SCHEMA_V2};
 #define N_MIGRATIONS (sizeof MIGRATIONS / sizeof MIGRATIONS[0])
 
 int pl_catalog_fail(pl_catalog *c, const char *what, pl_err *err) {
@@ -158,6 +168,15 @@ static const char *const STATEMENTS[ST__COUNT] = {
     [ST_GET_SYNOPSIS] = "SELECT id, episode_id, lang, lang_conf, lang_given, text, source"
                         " FROM synopses WHERE id=?",
     [ST_DEL_SYNOPSIS] = "DELETE FROM synopses WHERE id=? RETURNING episode_id",
+    [ST_PUT_KEY] = "INSERT OR IGNORE INTO group_keys(key, synopsis_id) VALUES(?,?)",
+    [ST_KEY_DF] = "SELECT count(*) FROM group_keys WHERE key=?",
+    [ST_KEY_SYNOPSES] = "SELECT synopsis_id FROM group_keys WHERE key=? LIMIT ?",
+    [ST_SYNOPSIS_KEYS] = "SELECT key FROM group_keys WHERE synopsis_id=? ORDER BY key",
+    [ST_DEL_KEYS] = "DELETE FROM group_keys WHERE synopsis_id=?",
+    [ST_MOVE_SYNOPSIS] = "UPDATE synopses SET episode_id=? WHERE id=?",
+    [ST_EPISODE_OF] = "SELECT episode_id, lang FROM synopses WHERE id=?",
+    [ST_EPISODE_LANGS] = "SELECT lang FROM synopses WHERE episode_id=?",
+    [ST_COUNT_ALL] = "SELECT count(*) FROM synopses",
     [ST_COUNT_EPISODE] = "SELECT count(*) FROM synopses WHERE episode_id=?",
     [ST_DEL_EPISODE] = "DELETE FROM episodes WHERE id=?",
 };

@@ -27,8 +27,7 @@ void pl_catalog_rollback(pl_catalog *c) {
     if (!sqlite3_get_autocommit(c->db)) sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-/* Runs a statement that returns at most one row; *row tells whether it did. */
-static int step(pl_catalog *c, sqlite3_stmt *s, int *row, const char *what, pl_err *err) {
+int pl_catalog_step(pl_catalog *c, sqlite3_stmt *s, int *row, const char *what, pl_err *err) {
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
         if (row) *row = rc == SQLITE_ROW;
@@ -37,6 +36,8 @@ static int step(pl_catalog *c, sqlite3_stmt *s, int *row, const char *what, pl_e
     sqlite3_reset(s);
     return pl_catalog_fail(c, what, err);
 }
+
+#define step pl_catalog_step
 
 static int add_change(pl_catalog *c, int op, int64_t id, pl_err *err) {
     sqlite3_stmt *s = pl_catalog_stmt(c, ST_ADD_CHANGE, err);
@@ -167,7 +168,17 @@ int pl_catalog_delete(pl_catalog *c, int64_t id, pl_err *err) {
     if (rc) return rc;
     if (!row) return pl_err_set(err, PL_ERR_NOTFOUND, "no synopsis has id %lld", (long long)id);
     if ((rc = add_change(c, PL_CHANGE_DELETE, id, err))) return rc;
+    if (!(s = pl_catalog_stmt(c, ST_DEL_KEYS, err))) return err->status;
+    sqlite3_bind_int64(s, 1, id);
+    rc = step(c, s, NULL, "deleting a synopsis's match keys", err);
+    sqlite3_reset(s);
+    if (rc) return rc;
+    return pl_catalog_drop_if_empty(c, ep, err);
+}
 
+int pl_catalog_drop_if_empty(pl_catalog *c, int64_t ep, pl_err *err) {
+    sqlite3_stmt *s;
+    int row = 0, rc;
     if (!(s = pl_catalog_stmt(c, ST_COUNT_EPISODE, err))) return err->status;
     sqlite3_bind_int64(s, 1, ep);
     rc = step(c, s, &row, "counting an episode's synopses", err);

@@ -25,6 +25,7 @@ struct pl_batch {
         uint32_t n;
     } seen[BATCH_LANGS];
     uint32_t n_seen; /* records identified with some confidence */
+    pl_grouper *grouper;
 };
 
 /* The batch's language once at least 3 confident identifications agree on
@@ -112,6 +113,11 @@ static int batch_add(pl_batch *b, const pl_record *rec, int64_t *id, int *is_new
     int64_t sid;
     int fresh;
     int rc = pl_catalog_add(b->db->cat, rec, g.lang, g.confidence, given, &sid, &fresh, err);
+    if (!rc && fresh) {
+        int labeled = rec->series && *rec->series && rec->episode > 0;
+        rc = pl_grouper_add(b->db, &b->grouper, sid, g.lang, rec->text, rec->text_len, !labeled,
+                            err);
+    }
     if (rc) return rc;
     if (id) *id = sid;
     if (is_new) *is_new = fresh;
@@ -126,6 +132,7 @@ int pl_batch_add(pl_batch *b, const pl_record *rec, int64_t *id, int *is_new) {
 
 static void batch_free(pl_batch *b) {
     b->db->batch = NULL;
+    pl_grouper_free(b->grouper);
     free(b);
 }
 
@@ -138,7 +145,11 @@ void pl_batch_abort(pl_batch *b) {
 int pl_batch_commit(pl_batch *b) {
     pl_db *db = b->db;
     pl_err err = PL_ERR_INIT;
-    int rc = pl_catalog_commit(db->cat, &err);
+    int rc = pl_grouper_run(db, b->grouper, &err);
+    if (rc)
+        pl_catalog_rollback(db->cat);
+    else
+        rc = pl_catalog_commit(db->cat, &err);
     batch_free(b);
     if (rc) return pl_db_fail(db, &err);
     /* The batch is durable now. An index failure does not undo it: the index

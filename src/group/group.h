@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "text/text.h"
+#include "xling/xling.h"
 
 /* Keys are 32-bit hashes of short phonetic prefixes: compact to store and
  * index. A word gives a 4-letter key and, when long enough, a 5-letter one,
@@ -25,12 +26,48 @@
 typedef uint32_t pl_group_key;
 
 /*
- * Computes the distinct match keys of text[0..len) (valid UTF-8), sorted
- * ascending, into *keys (malloc'ed; the caller frees) and their number into
- * *n. Returns PL_OK or PL_ERR_NOMEM.
+ * Computes the distinct match keys of text[0..len) (valid UTF-8, in language
+ * `lang`), sorted ascending, into *keys (malloc'ed; the caller frees) and
+ * their number into *n: the spelling keys of its words, and, with a lexicon
+ * x (may be NULL), concept keys: each word's English translations, so that
+ * versions sharing few names still share what happens. Returns PL_OK or
+ * PL_ERR_NOMEM.
  */
-int pl_group_keys(pl_analyzer *an, const char *text, size_t len, pl_group_key **keys,
-                  size_t *n);
+int pl_group_keys(pl_analyzer *an, const pl_xling *x, const char *lang, const char *text,
+                  size_t len, pl_group_key **keys, size_t *n);
+
+/* ---- Matching (match.c) ---- */
+
+/* A synopsis as grouping sees it: its keys with their weights (the keys'
+ * rarity: rare names decide, common words barely count). */
+typedef struct pl_group_item {
+    const pl_group_key *keys; /* sorted ascending */
+    const double *w;          /* weight of each key */
+    size_t n;
+    double norm;              /* sqrt of the sum of squared weights */
+    char lang[16];
+} pl_group_item;
+
+/* A key's weight when df of n_docs synopses have it. */
+double pl_group_weight(uint64_t df, uint64_t n_docs);
+
+/* Sets item->norm from its weights. */
+void pl_group_norm(pl_group_item *item);
+
+/* The weighted cosine of two items' keys: 0 (nothing shared) to 1. */
+double pl_group_similarity(const pl_group_item *a, const pl_group_item *b);
+
+/* Below this similarity two synopses are not taken for versions of one
+ * episode (calibrated on the seeds and bench/xling; see docs/ARCHITECTURE.md). */
+#define PL_GROUP_THRESHOLD 0.038
+
+/*
+ * Groups n items into episodes: pairs are joined best first while their
+ * similarity reaches `threshold` and the two groups have no language in
+ * common (an episode has one synopsis per language). group[i] receives the
+ * group of item i (the smallest index in it). Returns PL_OK or PL_ERR_NOMEM.
+ */
+int pl_group_cluster(const pl_group_item *items, size_t n, double threshold, size_t *group);
 
 /*
  * The phonetic Latin spelling of one word (already case-folded, as the

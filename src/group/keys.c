@@ -12,6 +12,7 @@
 #include <utf8proc.h>
 
 #include "group.h"
+#include "xling/xling.h"
 
 /* Greek letters after case and accent folding, and their Latin sounds. */
 static const char *greek(int32_t c) {
@@ -172,17 +173,58 @@ static int on_token(void *vctx, const pl_token *t) {
     return c->oom;
 }
 
+/* Concept keys: a word's meaning, as its English translation's index term
+ * (an English word is its own), so that Herz, coeur and καρδιά meet at
+ * "heart". A different seed keeps them apart from the spelling keys. */
+#define CONCEPT_SEED 0x9e3779b9u
+#define CONCEPT_PER_WORD 2 /* translations kept: the first senses */
+
+typedef struct concept_ctx {
+    key_ctx *keys;
+    const pl_xling *x;
+    const char *lang;
+    int left;
+} concept_ctx;
+
+static int on_translation(void *vctx, const char *lang, const char *const *t, int n, double w) {
+    concept_ctx *c = vctx;
+    if (n == 1) add_key(c->keys, fnv1a(t[0], strlen(t[0]), CONCEPT_SEED));
+    return --c->left <= 0 || c->keys->oom;
+}
+
+static int on_concept(void *vctx, const pl_token *t) {
+    concept_ctx *c = vctx;
+    if (t->len < 3) return c->keys->oom; /* mostly function words */
+    if (strcmp(c->lang, "en") == 0) {
+        add_key(c->keys, fnv1a(t->term, t->len, CONCEPT_SEED));
+        return c->keys->oom;
+    }
+    static const char *const english[1] = {"en"};
+    c->left = CONCEPT_PER_WORD;
+    pl_xling_translate_term(c->x, c->lang, t->term, t->len, english, 1, on_translation, c);
+    return c->keys->oom;
+}
+
 static int cmp_key(const void *a, const void *b) {
     pl_group_key x = *(const pl_group_key *)a, y = *(const pl_group_key *)b;
     return x < y ? -1 : x > y;
 }
 
-int pl_group_keys(pl_analyzer *an, const char *text, size_t len, pl_group_key **keys,
-                  size_t *n) {
+int pl_group_keys(pl_analyzer *an, const pl_xling *x, const char *lang, const char *text,
+                  size_t len, pl_group_key **keys, size_t *n) {
     key_ctx c = {0};
     /* No language: words are case- and accent-folded but not stemmed, so
      * names keep their letters. */
     int rc = pl_analyze(an, NULL, text, len, on_token, &c);
+    if (!rc && !c.oom && x && lang && *lang) {
+        char base[8];
+        size_t b = 0;
+        while (lang[b] && lang[b] != '-' && lang[b] != '_' && b < sizeof base - 1)
+            base[b] = lang[b], b++;
+        base[b] = 0;
+        concept_ctx cc = {&c, x, base, 0};
+        rc = pl_analyze(an, base, text, len, on_concept, &cc);
+    }
     if (rc || c.oom) {
         free(c.keys);
         *keys = NULL;

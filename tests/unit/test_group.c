@@ -57,8 +57,8 @@ static int shares(const char *a, const char *b) {
     pl_group_key *ka, *kb;
     size_t na, nb, i = 0, j = 0;
     int shared = 0;
-    pl_group_keys(an, a, strlen(a), &ka, &na);
-    pl_group_keys(an, b, strlen(b), &kb, &nb);
+    pl_group_keys(an, NULL, NULL, a, strlen(a), &ka, &na);
+    pl_group_keys(an, NULL, NULL, b, strlen(b), &kb, &nb);
     while (i < na && j < nb) {
         if (ka[i] == kb[j]) shared++, i++, j++;
         else if (ka[i] < kb[j]) i++;
@@ -78,11 +78,11 @@ static void test_keys(void) {
     CHECK_INT(shares("", "Carrie"), 0);
     pl_group_key *k;
     size_t n;
-    CHECK_INT(pl_group_keys(an, "a b c !!", 8, &k, &n), PL_OK);
+    CHECK_INT(pl_group_keys(an, NULL, NULL, "a b c !!", 8, &k, &n), PL_OK);
     CHECK_INT(n, 0);
     free(k);
     /* Keys come sorted and distinct. */
-    CHECK_INT(pl_group_keys(an, "Carrie Carrie Big Miranda Big", 29, &k, &n), PL_OK);
+    CHECK_INT(pl_group_keys(an, NULL, NULL, "Carrie Carrie Big Miranda Big", 29, &k, &n), PL_OK);
     for (size_t i = 1; i < n; i++) CHECK(k[i - 1] < k[i]);
     free(k);
 }

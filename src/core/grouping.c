@@ -1,0 +1,321 @@
+/*
+ * grouping.c - placing new synopses in episodes: translations of one episode
+ * together, different episodes apart (the signals are src/group's).
+ *
+ * Each synopsis a batch adds gets its match keys stored. Those that came
+ * without an episode label are then grouped, inside the batch's transaction
+ * so that a crash keeps or loses the batch whole: first among themselves
+ * (one file is often one episode in many languages), then each group is
+ * matched against the episodes already stored, through the keys' table, so
+ * that matching is a lookup whatever the catalog's size. A group joins the
+ * best episode when it is alike enough and has none of its languages;
+ * otherwise it is an episode of its own.
+ *
+ * A synopsis is placed once, when it arrives: grouping never moves a stored
+ * one, so what `plotline group` decides by hand stands.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "group/group.h"
+#include "xling/xling.h"
+
+#define CHUNK 2048          /* synopses grouped at a time: bounds memory */
+#define PROBE_KEYS 24       /* a synopsis's rarest keys looked up */
+#define PROBE_HITS 64       /* synopses read per key looked up */
+#define CANDIDATES 16       /* synopses compared in full per synopsis */
+
+typedef struct pending {
+    int64_t id;
+    char lang[PL_LANG_MAX];
+    pl_group_key *keys;
+    size_t n;
+} pending;
+
+struct pl_grouper {
+    pending *p;
+    size_t n, cap;
+    /* key -> document frequency, for the chunk being grouped */
+    uint32_t *dk;
+    uint64_t *dv;
+    size_t dcap, dn;
+};
+
+void pl_grouper_free(pl_grouper *g) {
+    if (!g) return;
+    for (size_t i = 0; i < g->n; i++) free(g->p[i].keys);
+    free(g->p);
+    free(g->dk);
+    free(g->dv);
+    free(g);
+}
+
+/* ---- key frequencies, cached per chunk ---- */
+
+static int df_of(pl_db *db, pl_grouper *g, uint32_t key, uint64_t *df, pl_err *err) {
+    if (g->dn * 2 >= g->dcap) {
+        size_t cap = g->dcap ? g->dcap * 2 : 4096;
+        uint32_t *k = calloc(cap, sizeof *k);
+        uint64_t *v = calloc(cap, sizeof *v);
+        if (!k || !v) {
+            free(k);
+            free(v);
+            return pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
+        }
+        for (size_t i = 0; i < g->dcap; i++)
+            if (g->dv[i]) {
+                size_t j = (g->dk[i] * 2654435761u) & (cap - 1);
+                while (v[j]) j = (j + 1) & (cap - 1);
+                k[j] = g->dk[i];
+                v[j] = g->dv[i];
+            }
+        free(g->dk);
+        free(g->dv);
+        g->dk = k;
+        g->dv = v;
+        g->dcap = cap;
+    }
+    size_t j = (key * 2654435761u) & (g->dcap - 1);
+    while (g->dv[j]) {
+        if (g->dk[j] == key) {
+            *df = g->dv[j] - 1;
+            return PL_OK;
+        }
+        j = (j + 1) & (g->dcap - 1);
+    }
+    int rc = pl_catalog_key_df(db->cat, key, df, err);
+    if (rc) return rc;
+    g->dk[j] = key;
+    g->dv[j] = *df + 1; /* 0 marks an empty slot */
+    g->dn++;
+    return PL_OK;
+}
+
+/* An item with weights from the catalog's key frequencies. */
+static int weigh(pl_db *db, pl_grouper *g, const pl_group_key *keys, size_t n,
+                 uint64_t n_docs, const char *lang, pl_group_item *it, double **w, pl_err *err) {
+    *w = malloc((n ? n : 1) * sizeof **w);
+    if (!*w) return pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
+    for (size_t i = 0; i < n; i++) {
+        uint64_t df;
+        int rc = df_of(db, g, keys[i], &df, err);
+        if (rc) return rc;
+        (*w)[i] = pl_group_weight(df, n_docs);
+    }
+    *it = (pl_group_item){.keys = keys, .w = *w, .n = n};
+    snprintf(it->lang, sizeof it->lang, "%s", lang);
+    pl_group_norm(it);
+    return PL_OK;
+}
+
+/* ---- matching against stored synopses ---- */
+
+typedef struct cand {
+    int64_t id;
+    double hits;
+} cand;
+
+static int by_hits(const void *a, const void *b) {
+    const cand *x = a, *y = b;
+    if (x->hits != y->hits) return x->hits > y->hits ? -1 : 1;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The stored synopses most like `it` (ids outside `skip`, a sorted list),
+ * with their similarities: its rarest keys are looked up, the synopses met
+ * most often are compared in full. */
+static int candidates(pl_db *db, pl_grouper *g, const pl_group_item *it, uint64_t n_docs,
+                      const int64_t *skip, size_t n_skip, cand *out, size_t *n_out,
+                      pl_err *err) {
+    *n_out = 0;
+    size_t *ord = malloc((it->n ? it->n : 1) * sizeof *ord);
+    cand *c = NULL;
+    size_t nc = 0, cap = 0;
+    int rc = PL_OK;
+    if (!ord) return pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
+    /* The rarest keys that some other synopsis has too (a key only this one
+     * has, df 1, finds nothing), heaviest first. */
+    double solo = pl_group_weight(1, n_docs) - 1e-9;
+    size_t shared = 0;
+    for (size_t i = 0; i < it->n; i++)
+        if (it->w[i] < solo) ord[shared++] = i;
+    size_t probe = shared < PROBE_KEYS ? shared : PROBE_KEYS;
+    for (size_t i = 0; i < probe; i++)
+        for (size_t j = i + 1; j < shared; j++)
+            if (it->w[ord[j]] > it->w[ord[i]]) {
+                size_t t = ord[i];
+                ord[i] = ord[j];
+                ord[j] = t;
+            }
+    for (size_t i = 0; i < probe && !rc; i++) {
+        int64_t *ids;
+        size_t n;
+        if ((rc = pl_catalog_key_synopses(db->cat, it->keys[ord[i]], PROBE_HITS, &ids, &n, err)))
+            break;
+        for (size_t k = 0; k < n; k++) {
+            size_t lo = 0, hi = n_skip;
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (skip[mid] < ids[k]) lo = mid + 1;
+                else hi = mid;
+            }
+            if (lo < n_skip && skip[lo] == ids[k]) continue;
+            size_t j = 0;
+            while (j < nc && c[j].id != ids[k]) j++;
+            if (j == nc) {
+                if (nc == cap) {
+                    cap = cap ? cap * 2 : 64;
+                    cand *grown = realloc(c, cap * sizeof *grown);
+                    if (!grown) {
+                        rc = pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
+                        break;
+                    }
+                    c = grown;
+                }
+                c[nc++] = (cand){ids[k], 0};
+            }
+            c[j].hits += it->w[ord[i]];
+        }
+        free(ids);
+    }
+    if (!rc && nc) {
+        qsort(c, nc, sizeof *c, by_hits);
+        for (size_t i = 0; i < nc && i < CANDIDATES && !rc; i++) {
+            uint32_t *keys;
+            size_t n;
+            if ((rc = pl_catalog_synopsis_keys(db->cat, c[i].id, &keys, &n, err))) break;
+            double *w;
+            pl_group_item other;
+            rc = weigh(db, g, keys, n, n_docs, "", &other, &w, err);
+            if (!rc) out[(*n_out)++] = (cand){c[i].id, pl_group_similarity(it, &other)};
+            free(w);
+            free(keys);
+        }
+    }
+    free(c);
+    free(ord);
+    return rc;
+}
+
+/* ---- the batch's side ---- */
+
+int pl_grouper_add(pl_db *db, pl_grouper **gp, int64_t id, const char *lang, const char *text,
+                   size_t len, int place, pl_err *err) {
+    pl_group_key *keys;
+    size_t n;
+    const pl_xling *x = pl_xling_default(NULL);
+    if (pl_group_keys(db->an, x, lang, text, len, &keys, &n))
+        return pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
+    int rc = pl_catalog_put_keys(db->cat, id, keys, n, err);
+    if (rc || !place || pl_is_placeholder(text, len, NULL)) {
+        free(keys);
+        return rc;
+    }
+    if (!*gp && !(*gp = calloc(1, sizeof **gp))) {
+        free(keys);
+        return pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
+    }
+    pl_grouper *g = *gp;
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 64;
+        pending *grown = realloc(g->p, cap * sizeof *grown);
+        if (!grown) {
+            free(keys);
+            return pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
+        }
+        g->p = grown;
+        g->cap = cap;
+    }
+    pending *p = &g->p[g->n++];
+    p->id = id;
+    snprintf(p->lang, sizeof p->lang, "%s", lang);
+    p->keys = keys;
+    p->n = n;
+    return g->n >= CHUNK ? pl_grouper_run(db, g, err) : PL_OK;
+}
+
+static int cmp_id(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Places group members[0..n) (indexes into g->p): into the best stored
+ * episode that takes them, else together in the first one's episode. */
+static int place(pl_db *db, pl_grouper *g, const pl_group_item *items, const size_t *members,
+                 size_t n, uint64_t n_docs, const int64_t *skip, size_t n_skip, pl_err *err) {
+    cand best = {0, 0};
+    int64_t best_ep = 0;
+    int rc = PL_OK;
+    for (size_t m = 0; m < n && !rc; m++) {
+        cand found[CANDIDATES];
+        size_t nf;
+        if ((rc = candidates(db, g, &items[members[m]], n_docs, skip, n_skip, found, &nf, err)))
+            break;
+        for (size_t i = 0; i < nf && !rc; i++) {
+            if (found[i].hits < PL_GROUP_THRESHOLD || found[i].hits <= best.hits) continue;
+            int64_t ep;
+            char lang[PL_LANG_MAX];
+            if ((rc = pl_catalog_episode_of(db->cat, found[i].id, &ep, lang, err))) break;
+            /* One synopsis per language: the episode must lack all of ours. */
+            int clash = 0;
+            for (size_t k = 0; k < n && !clash && !rc; k++)
+                rc = pl_catalog_episode_has_lang(db->cat, ep, g->p[members[k]].lang, &clash, err);
+            if (!rc && !clash) {
+                best = found[i];
+                best_ep = ep;
+            }
+        }
+    }
+    if (rc) return rc;
+    int64_t into = best_ep;
+    if (!into) {
+        char lang[PL_LANG_MAX];
+        if ((rc = pl_catalog_episode_of(db->cat, g->p[members[0]].id, &into, lang, err)))
+            return rc;
+    }
+    for (size_t m = 0; m < n && !rc; m++) rc = pl_catalog_move(db->cat, g->p[members[m]].id, into, err);
+    return rc;
+}
+
+int pl_grouper_run(pl_db *db, pl_grouper *g, pl_err *err) {
+    if (!g || g->n == 0) return PL_OK;
+    uint64_t n_docs;
+    int rc = pl_catalog_count_synopses(db->cat, &n_docs, err);
+    pl_group_item *items = calloc(g->n, sizeof *items);
+    double **w = calloc(g->n, sizeof *w);
+    size_t *group = malloc(g->n * sizeof *group), *members = malloc(g->n * sizeof *members);
+    int64_t *ids = malloc(g->n * sizeof *ids);
+    if (!rc && (!items || !w || !group || !members || !ids))
+        rc = pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
+    for (size_t i = 0; i < g->n && !rc; i++) {
+        rc = weigh(db, g, g->p[i].keys, g->p[i].n, n_docs, g->p[i].lang, &items[i], &w[i], err);
+        ids[i] = g->p[i].id;
+    }
+    if (!rc) rc = pl_group_cluster(items, g->n, PL_GROUP_THRESHOLD, group)
+                      ? pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory")
+                      : PL_OK;
+    if (!rc) qsort(ids, g->n, sizeof *ids, cmp_id);
+    /* Each group in turn, in the order its first member came. */
+    for (size_t i = 0; i < g->n && !rc; i++) {
+        if (group[i] != i) continue;
+        size_t n = 0;
+        for (size_t j = i; j < g->n; j++)
+            if (group[j] == i) members[n++] = j;
+        rc = place(db, g, items, members, n, n_docs, ids, g->n, err);
+    }
+    for (size_t i = 0; i < g->n; i++) {
+        if (w) free(w[i]);
+        free(g->p[i].keys);
+    }
+    g->n = 0;
+    g->dn = 0;
+    if (g->dv) memset(g->dv, 0, g->dcap * sizeof *g->dv);
+    free(items);
+    free(w);
+    free(group);
+    free(members);
+    free(ids);
+    return rc;
+}

@@ -1,0 +1,146 @@
+/*
+ * match.c - telling versions of one episode apart from different episodes:
+ * a weighted cosine over match keys, and grouping a batch best pair first
+ * under the rule that an episode has one synopsis per language.
+ *
+ * The rule does much of the work: a season imported in one language never
+ * collapses, however alike its synopses are, and a group that already holds
+ * a German version cannot take a second one.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "group.h"
+
+/* Keys more common than this within the items are left out of proposing
+ * pairs (they still count in the similarity of the pairs proposed). */
+#define RUN_MAX 64
+#define MAX_LANGS 64 /* distinct languages told apart in one grouping */
+
+double pl_group_weight(uint64_t df, uint64_t n_docs) {
+    /* Smoothed so that a small catalog does not make every key look rare. */
+    return log(1.0 + (double)(n_docs + 10) / (double)(df ? df : 1));
+}
+
+void pl_group_norm(pl_group_item *it) {
+    double s = 0;
+    for (size_t i = 0; i < it->n; i++) s += it->w[i] * it->w[i];
+    it->norm = sqrt(s);
+}
+
+double pl_group_similarity(const pl_group_item *a, const pl_group_item *b) {
+    if (a->norm <= 0 || b->norm <= 0) return 0;
+    double s = 0;
+    size_t i = 0, j = 0;
+    while (i < a->n && j < b->n) {
+        if (a->keys[i] == b->keys[j])
+            s += a->w[i] * b->w[j], i++, j++;
+        else if (a->keys[i] < b->keys[j])
+            i++;
+        else
+            j++;
+    }
+    return s / (a->norm * b->norm);
+}
+
+typedef struct kref {
+    pl_group_key key;
+    uint32_t item;
+} kref;
+
+typedef struct pair {
+    uint32_t a, b;
+    double sim;
+} pair;
+
+static int by_key(const void *x, const void *y) {
+    const kref *a = x, *b = y;
+    if (a->key != b->key) return a->key < b->key ? -1 : 1;
+    return (a->item > b->item) - (a->item < b->item);
+}
+
+static int by_items(const void *x, const void *y) {
+    const pair *a = x, *b = y;
+    if (a->a != b->a) return a->a < b->a ? -1 : 1;
+    return (a->b > b->b) - (a->b < b->b);
+}
+
+static int by_sim(const void *x, const void *y) {
+    const pair *a = x, *b = y;
+    if (a->sim != b->sim) return a->sim > b->sim ? -1 : 1;
+    return by_items(x, y); /* ties in a fixed order: the same input, the same groups */
+}
+
+static size_t find(size_t *parent, size_t i) {
+    while (parent[i] != i) i = parent[i] = parent[parent[i]];
+    return i;
+}
+
+int pl_group_cluster(const pl_group_item *items, size_t n, double threshold, size_t *group) {
+    size_t n_refs = 0, n_pairs = 0, cap_pairs = 0;
+    for (size_t i = 0; i < n; i++) n_refs += items[i].n;
+    kref *refs = malloc((n_refs ? n_refs : 1) * sizeof *refs);
+    size_t *parent = malloc((n ? n : 1) * sizeof *parent);
+    uint64_t *langs = calloc(n ? n : 1, sizeof *langs);
+    pair *pairs = NULL;
+    char names[MAX_LANGS][16];
+    size_t n_names = 0;
+    int rc = PL_ERR_NOMEM;
+    if (!refs || !parent || !langs) goto done;
+    for (size_t i = 0, r = 0; i < n; i++) {
+        parent[i] = i;
+        for (size_t k = 0; k < items[i].n; k++) refs[r++] = (kref){items[i].keys[k], (uint32_t)i};
+        /* Languages as bits; past MAX_LANGS distinct ones, the rest share
+         * the last bit (and are then kept apart from each other). */
+        size_t l = 0;
+        while (l < n_names && strcmp(names[l], items[i].lang) != 0) l++;
+        if (l == n_names && n_names < MAX_LANGS) memcpy(names[n_names++], items[i].lang, 16);
+        langs[i] = 1ull << (l < MAX_LANGS ? l : MAX_LANGS - 1);
+    }
+    qsort(refs, n_refs, sizeof *refs, by_key);
+    for (size_t s = 0, e; s < n_refs; s = e) {
+        for (e = s + 1; e < n_refs && refs[e].key == refs[s].key;) e++;
+        if (e - s > RUN_MAX) continue;
+        for (size_t i = s; i < e; i++)
+            for (size_t j = i + 1; j < e; j++) {
+                if (langs[refs[i].item] == langs[refs[j].item]) continue;
+                if (n_pairs == cap_pairs) {
+                    size_t cap = cap_pairs ? cap_pairs * 2 : 256;
+                    pair *grown = realloc(pairs, cap * sizeof *grown);
+                    if (!grown) goto done;
+                    pairs = grown;
+                    cap_pairs = cap;
+                }
+                pairs[n_pairs++] = (pair){refs[i].item, refs[j].item, 0};
+            }
+    }
+    qsort(pairs, n_pairs, sizeof *pairs, by_items);
+    size_t u = 0;
+    for (size_t i = 0; i < n_pairs; i++) {
+        if (u && pairs[u - 1].a == pairs[i].a && pairs[u - 1].b == pairs[i].b) continue;
+        pairs[u] = pairs[i];
+        pairs[u].sim = pl_group_similarity(&items[pairs[u].a], &items[pairs[u].b]);
+        if (pairs[u].sim >= threshold) u++;
+    }
+    qsort(pairs, u, sizeof *pairs, by_sim);
+    for (size_t i = 0; i < u; i++) {
+        size_t a = find(parent, pairs[i].a), b = find(parent, pairs[i].b);
+        if (a == b || (langs[a] & langs[b])) continue;
+        if (b < a) {
+            size_t t = a;
+            a = b;
+            b = t;
+        }
+        parent[b] = a;
+        langs[a] |= langs[b];
+    }
+    for (size_t i = 0; i < n; i++) group[i] = find(parent, i);
+    rc = PL_OK;
+done:
+    free(refs);
+    free(parent);
+    free(langs);
+    free(pairs);
+    return rc;
+}

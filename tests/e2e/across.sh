@@ -1,0 +1,55 @@
+# across.sh - across languages with the seeds imported unlabeled: grouping
+# translations into episodes (in any import order, one line at a time too)
+# and finding German synopses from descriptions in other languages.
+. "$(dirname "$0")/lib.bash"
+S000="$PLOTLINE_SAMPLES/000_a745887c23e04ec9.txt"
+S003="$PLOTLINE_SAMPLES/003_c8ee2d876f44739e.txt"
+
+# The episodes' sizes, largest first: "9 1 1 ..." is 003 together, 000 apart.
+sizes() {
+    sqlite3 "$PLOTLINE_DB" "SELECT count(*) FROM synopses GROUP BY episode_id ORDER BY 1 DESC" |
+        tr '\n' ' '
+}
+WANT="9 1 1 1 1 1 1 1 1 1 1 1 1 "
+fresh() { rm -rf "$PLOTLINE_DB" "$PLOTLINE_DB"-wal "$PLOTLINE_DB"-shm "$PLOTLINE_DB".idx; }
+
+"$PLOTLINE" import "$S000" "$S003" >/dev/null
+expect_eq "000 then 003: 13 episodes" "$(sizes)" "$WANT"
+expect_eq "the 003 lines are one episode" \
+    "$(sqlite3 "$PLOTLINE_DB" "SELECT count(DISTINCT episode_id) FROM synopses WHERE source LIKE '003%'")" 1
+fresh
+"$PLOTLINE" import "$S003" "$S000" >/dev/null
+expect_eq "003 then 000: 13 episodes" "$(sizes)" "$WANT"
+fresh
+"$PLOTLINE" import "$S000" >/dev/null
+i=0
+while IFS= read -r line || [ -n "$line" ]; do
+    i=$((i + 1))
+    printf '%s\n' "$line" >"$WORK/003_line$i.txt"
+    "$PLOTLINE" import "$WORK/003_line$i.txt" >/dev/null
+done <"$S003"
+expect_eq "003 one line at a time: 13 episodes" "$(sizes)" "$WANT"
+fresh
+"$PLOTLINE" import "$S000" --series "Sex and the City" --season 1 >/dev/null
+"$PLOTLINE" import "$S003" >/dev/null
+expect_eq "beside a labeled season: 13 episodes" "$(sizes)" "$WANT"
+
+# Descriptions in other languages find the German synopses first.
+fresh
+"$PLOTLINE" import "$S000" "$S003" >/dev/null
+expect_eq "credit card shoes" "$(first_source 'credit card shoes')" "000_a745887c23e04ec9.txt:5"
+expect_eq "pregnancy test" "$(first_source 'pregnancy test')" "000_a745887c23e04ec9.txt:10"
+expect_eq "tarjeta de crédito zapatos" "$(first_source 'tarjeta de crédito zapatos')" \
+    "000_a745887c23e04ec9.txt:5"
+ep003=$(sqlite3 "$PLOTLINE_DB" "SELECT episode_id FROM synopses WHERE source LIKE '003%' LIMIT 1")
+first_episode() { "$PLOTLINE" search --json --limit 1 "$1" | grep -o '"episode_id":[0-9]*' | cut -d: -f2; }
+expect_eq "heart surgery" "$(first_episode 'heart surgery')" "$ep003"
+expect_eq "operazione al cuore" "$(first_episode 'operazione al cuore')" "$ep003"
+
+# Why: the translation is named; without translation nothing is found.
+out=$("$PLOTLINE" search --json --limit 1 "credit card shoes")
+expect_contains "why names the translation" "$out" \
+    '{"word":"shoes","term":"schuh","lang":"de","translated":true}'
+expect_contains "no translation, no match" "$("$PLOTLINE" search --no-translate 'credit card shoes')" \
+    "no synopsis matches"
+finish
