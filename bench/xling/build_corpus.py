@@ -130,16 +130,13 @@ def sections(rendered):
     return [(h, [b for b in bs if b]) for h, bs in out]
 
 
-BODY_INDENT = 7                     # where groff -mandoc sets a section's text
-
-
-def desc_paragraphs(blocks):
+def desc_paragraphs(blocks, body):
     """A section's paragraphs in order, each flattened to one line: prose
     paragraphs as they are, tagged ones (options) as "tag body"; lines set
-    left of the section's text (subheadings) are left out."""
+    left of the section's text (`body`: subheadings) are left out."""
     paras = []
     for b in blocks:
-        t = " ".join(text for ind, text in b if ind >= BODY_INDENT)
+        t = " ".join(text for ind, text in b if ind >= body)
         if t:
             paras.append(t)
     return paras
@@ -166,10 +163,12 @@ def page_info(args):
     if not secs:
         return None
     name = " ".join(t for b in secs[0][1] for _, t in b)
+    # The text's indent: 7 in man(7) pages, 5 in mdoc(7) ones.
+    body = min((ind for b in secs[0][1] for ind, _ in b), default=7)
     desc = []
     for h, bs in secs:
         if h.upper() in (DESC_HEAD[lang], "DESCRIPTION"):
-            desc = desc_paragraphs(bs)
+            desc = desc_paragraphs(bs, body)
             break
     return lang, key, name, desc
 
