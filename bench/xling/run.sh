@@ -53,13 +53,19 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # ---- unpacking and the corpus ------------------------------------------------
-# The stamp lists the packages unpacked; a different list unpacks anew.
-stamp=$(cd "$DEB" && ls ./*.deb | sort | sha1sum | cut -c1-40)
+# Only the listed packages are unpacked (the newest file of each, when out/deb
+# has several); the stamp names them, and a different set unpacks anew.
+debs=()
+while read -r pkg; do
+    [ -z "$pkg" ] && continue
+    debs+=("$(compgen -G "$DEB/${pkg}_*.deb" | sort -V | tail -1)")
+done <"$HERE/packages.txt"
+stamp=$(printf '%s\n' "${debs[@]##*/}" | sha1sum | cut -c1-40)
 if [ "$(cat "$ROOT/.stamp" 2>/dev/null)" != "$stamp" ]; then
     log "unpacking packages"
     rm -rf "$ROOT" "$CORPUS"
     mkdir -p "$ROOT"
-    for f in "$DEB"/*.deb; do dpkg-deb -x "$f" "$ROOT"; done
+    for f in "${debs[@]}"; do dpkg-deb -x "$f" "$ROOT"; done
     echo "$stamp" >"$ROOT/.stamp"
 fi
 if [ "${XLING_REBUILD:-0}" = 1 ] || [ ! -s "$CORPUS/stats.tsv" ] ||
@@ -107,9 +113,10 @@ done
 {
     printf 'plotline\t%s (%s)\n' "$("$PLOTLINE" --version 2>&1 | head -1)" \
         "$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo '?')"
-    printf 'packages\t%s\n' "$(cd "$DEB" && ls manpages-de_*.deb manpages_*.deb gnome-user-docs_*.deb \
-        installation-guide-amd64_*.deb 2>/dev/null | sed 's/_all\.deb$//' | tr '\n' ' ')and $(($(ls "$DEB" | wc -l) - 4)) more"
-    printf 'corpus\t%s\n' "$(sha1sum "$CORPUS"/*.txt | sort -k2 | sha1sum | cut -c1-12) (sha1 of the corpus files)"
+    printf 'packages\t%s\n' "$(for f in "${debs[@]##*/}"; do case $f in
+        manpages_* | manpages-de_* | gnome-user-docs_* | installation-guide-*) printf '%s ' "${f%_*.deb}" ;;
+        esac; done)and $((${#debs[@]} - 4)) more (packages.txt)"
+    printf 'corpus\t%s\n' "$(cd "$CORPUS" && sha1sum ./*.txt | sort -k2 | sha1sum | cut -c1-12) (sha1 of the corpus files)"
     printf 'date\t%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)"
 } >"$RUN/meta.txt"
 "$PY" "$HERE/evaluate.py" "$CORPUS" "$RUN" "$OUT/results.md"
