@@ -133,7 +133,13 @@ int pl_catalog_open(const char *path, int flags, pl_catalog **out, pl_err *err) 
     sqlite3_extended_result_codes(c->db, 0);
     int rc;
     if (!readonly && (rc = exec(c, "PRAGMA journal_mode=WAL", err))) goto fail;
-    if ((rc = exec(c, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", err))) goto fail;
+    /* 64 MiB of page cache: an import writes match keys for every synopsis,
+     * and with the default 2 MiB their B-trees are re-read from the file. */
+    if ((rc = exec(c,
+                   "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                   " PRAGMA cache_size=-65536",
+                   err)))
+        goto fail;
     /* A file that is not a database fails here, on its first read. */
     if ((rc = migrate(c, readonly, err))) goto fail;
     *out = c;

@@ -23,9 +23,9 @@
 #include "xling/xling.h"
 
 #define CHUNK 2048          /* synopses grouped at a time: bounds memory */
-#define PROBE_KEYS 24       /* a synopsis's rarest keys looked up */
-#define PROBE_HITS 64       /* synopses read per key looked up */
-#define CANDIDATES 16       /* synopses compared in full per synopsis */
+#define PROBE_KEYS 12       /* a synopsis's rarest keys looked up */
+#define PROBE_HITS 32       /* synopses read per key looked up */
+#define CANDIDATES 6        /* synopses compared in full per synopsis */
 
 typedef struct pending {
     int64_t id;
