@@ -9,9 +9,9 @@ base=12
 # A batch big enough to take a while: the samples' sentences, numbered so
 # that every line is a new text, each with a word found nowhere else.
 awk 'BEGIN { srand(7) } { s[NR] = $0 } END {
-    for (i = 1; i <= 6000; i++) print "Quokkafeder Nummer " i ": " s[1 + i % NR]
+    for (i = 1; i <= 2000; i++) print "Quokkafeder Nummer " i ": " s[1 + i % NR]
 }' "$S000" > "$WORK/batch.txt"
-n_batch=6000
+n_batch=2000
 
 count() { "$PLOTLINE" stats --json | grep -o '"synopses":[0-9]*' | cut -d: -f2; }
 
