@@ -98,7 +98,7 @@ int pl_group_cluster(const pl_group_item *items, size_t n, double threshold, siz
         if (l == n_names && n_names < MAX_LANGS) memcpy(names[n_names++], items[i].lang, 16);
         langs[i] = 1ull << (l < MAX_LANGS ? l : MAX_LANGS - 1);
     }
-    qsort(refs, n_refs, sizeof *refs, by_key);
+    if (n_refs) qsort(refs, n_refs, sizeof *refs, by_key);
     for (size_t s = 0, e; s < n_refs; s = e) {
         for (e = s + 1; e < n_refs && refs[e].key == refs[s].key;) e++;
         if (e - s > RUN_MAX) continue;
@@ -115,7 +115,7 @@ int pl_group_cluster(const pl_group_item *items, size_t n, double threshold, siz
                 pairs[n_pairs++] = (pair){refs[i].item, refs[j].item, 0};
             }
     }
-    qsort(pairs, n_pairs, sizeof *pairs, by_items);
+    if (n_pairs) qsort(pairs, n_pairs, sizeof *pairs, by_items);
     size_t u = 0;
     for (size_t i = 0; i < n_pairs; i++) {
         if (u && pairs[u - 1].a == pairs[i].a && pairs[u - 1].b == pairs[i].b) continue;
@@ -123,7 +123,7 @@ int pl_group_cluster(const pl_group_item *items, size_t n, double threshold, siz
         pairs[u].sim = pl_group_similarity(&items[pairs[u].a], &items[pairs[u].b]);
         if (pairs[u].sim >= threshold) u++;
     }
-    qsort(pairs, u, sizeof *pairs, by_sim);
+    if (u) qsort(pairs, u, sizeof *pairs, by_sim);
     for (size_t i = 0; i < u; i++) {
         size_t a = find(parent, pairs[i].a), b = find(parent, pairs[i].b);
         if (a == b || (langs[a] & langs[b])) continue;
