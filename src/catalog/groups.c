@@ -121,14 +121,10 @@ int pl_catalog_episode_has_lang(pl_catalog *c, int64_t episode, const char *lang
     sqlite3_stmt *s = pl_catalog_stmt(c, ST_EPISODE_LANGS, err);
     if (!s) return err->status;
     sqlite3_bind_int64(s, 1, episode);
-    *has = 0;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const unsigned char *l = sqlite3_column_text(s, 0);
-        if (l && strcmp((const char *)l, lang) == 0) *has = 1;
-    }
+    sqlite3_bind_text(s, 2, lang, -1, SQLITE_STATIC);
+    int rc = pl_catalog_step(c, s, has, "reading an episode's languages", err);
     sqlite3_reset(s);
-    return rc == SQLITE_DONE ? PL_OK : pl_catalog_fail(c, "reading an episode's languages", err);
+    return rc;
 }
 
 int pl_catalog_move(pl_catalog *c, int64_t id, int64_t episode, pl_err *err) {

@@ -117,9 +117,9 @@ static int index_text(sync_ctx *s, int64_t id, const char *lang, const char *tex
     s->n_refs = 0;
     int rc = pl_analyze(s->db->an, base, text, len, collect_token, s);
     if (!rc && base[0]) { /* the language term (see PL_INDEX_LANG_PREFIX) */
-        char mark[PL_LANG_MAX + 1] = PL_INDEX_LANG_PREFIX;
-        strcat(mark, base);
-        rc = collect_token(s, &(pl_token){.term = mark, .len = strlen(mark), .pos = 0});
+        char mark[PL_INDEX_LANG_TERM_MAX];
+        size_t n = pl_index_lang_term(base, mark);
+        rc = collect_token(s, &(pl_token){.term = mark, .len = n, .pos = 0});
     }
     if (rc) return pl_err_set(s->err, PL_ERR_NOMEM, "indexing synopsis %lld: out of memory",
                               (long long)id);

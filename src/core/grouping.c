@@ -112,6 +112,11 @@ static int weigh(pl_db *db, pl_grouper *g, const pl_group_key *keys, size_t n,
 
 /* ---- matching against stored synopses ---- */
 
+static int cmp_id(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
 typedef struct cand {
     int64_t id;
     double hits;
@@ -155,13 +160,7 @@ static int candidates(pl_db *db, pl_grouper *g, const pl_group_item *it, uint64_
         if ((rc = pl_catalog_key_synopses(db->cat, it->keys[ord[i]], PROBE_HITS, &ids, &n, err)))
             break;
         for (size_t k = 0; k < n; k++) {
-            size_t lo = 0, hi = n_skip;
-            while (lo < hi) {
-                size_t mid = (lo + hi) / 2;
-                if (skip[mid] < ids[k]) lo = mid + 1;
-                else hi = mid;
-            }
-            if (lo < n_skip && skip[lo] == ids[k]) continue;
+            if (bsearch(&ids[k], skip, n_skip, sizeof *skip, cmp_id)) continue;
             size_t j = 0;
             while (j < nc && c[j].id != ids[k]) j++;
             if (j == nc) {
@@ -206,7 +205,9 @@ int pl_grouper_add(pl_db *db, pl_grouper **gp, int64_t id, const char *lang, con
     pl_group_key *keys;
     size_t n;
     const pl_xling *x = pl_xling_default(NULL);
-    if (pl_group_keys(db->an, x, lang, text, len, &keys, &n))
+    char base[PL_LANG_MAX];
+    pl_base_lang(lang, base);
+    if (pl_group_keys(db->an, x, base, text, len, &keys, &n))
         return pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
     int rc = pl_catalog_put_keys(db->cat, id, keys, n, err);
     if (rc || !place || pl_is_placeholder(text, len, NULL)) {
@@ -234,11 +235,6 @@ int pl_grouper_add(pl_db *db, pl_grouper **gp, int64_t id, const char *lang, con
     p->keys = keys;
     p->n = n;
     return g->n >= CHUNK ? pl_grouper_run(db, g, err) : PL_OK;
-}
-
-static int cmp_id(const void *a, const void *b) {
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
 }
 
 /* Places group members[0..n) (indexes into g->p): into the best stored

@@ -26,8 +26,8 @@
 typedef uint32_t pl_group_key;
 
 /*
- * Computes the distinct match keys of text[0..len) (valid UTF-8, in language
- * `lang`), sorted ascending, into *keys (malloc'ed; the caller frees) and
+ * Computes the distinct match keys of text[0..len) (valid UTF-8, in the language
+ * whose base code is `lang`: "pt", not "pt-br"), sorted ascending, into *keys (malloc'ed; the caller frees) and
  * their number into *n: the spelling keys of its words, and, with a lexicon
  * x (may be NULL), concept keys: each word's English translations, so that
  * versions sharing few names still share what happens. Returns PL_OK or

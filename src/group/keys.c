@@ -217,13 +217,8 @@ int pl_group_keys(pl_analyzer *an, const pl_xling *x, const char *lang, const ch
      * names keep their letters. */
     int rc = pl_analyze(an, NULL, text, len, on_token, &c);
     if (!rc && !c.oom && x && lang && *lang) {
-        char base[8];
-        size_t b = 0;
-        while (lang[b] && lang[b] != '-' && lang[b] != '_' && b < sizeof base - 1)
-            base[b] = lang[b], b++;
-        base[b] = 0;
-        concept_ctx cc = {&c, x, base, 0};
-        rc = pl_analyze(an, base, text, len, on_concept, &cc);
+        concept_ctx cc = {&c, x, lang, 0};
+        rc = pl_analyze(an, lang, text, len, on_concept, &cc);
     }
     if (rc || c.oom) {
         free(c.keys);

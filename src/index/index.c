@@ -403,6 +403,11 @@ int pl_index_refresh(pl_index *ix, pl_err *err) {
     return ix_reload(ix, err);
 }
 
+size_t pl_index_lang_term(const char *lang, char out[PL_INDEX_LANG_TERM_MAX]) {
+    int n = snprintf(out, PL_INDEX_LANG_TERM_MAX, "%s%s", PL_INDEX_LANG_PREFIX, lang);
+    return n < PL_INDEX_LANG_TERM_MAX ? (size_t)n : PL_INDEX_LANG_TERM_MAX - 1;
+}
+
 uint64_t pl_index_seq(const pl_index *ix) {
     return ix->view->seq;
 }

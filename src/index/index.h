@@ -62,6 +62,11 @@ void pl_index_get_stats(const pl_index *ix, pl_index_stats *st);
  * A query's translation into German is looked for only where that term is
  * too, so "hat" meant as French never matches German "hat". */
 #define PL_INDEX_LANG_PREFIX "\x01"
+#define PL_INDEX_LANG_TERM_MAX 18 /* prefix, a base code of up to 15 bytes, NUL */
+
+/* Writes the language term of base code `lang` into out (NUL-terminated);
+ * returns its length. */
+size_t pl_index_lang_term(const char *lang, char out[PL_INDEX_LANG_TERM_MAX]);
 
 /* Terms longer than this many bytes, and empty ones, are not indexed; their
  * tokens still count in the document's length. */

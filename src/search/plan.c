@@ -100,6 +100,19 @@ int pl_plan_stopword(const char *lang, const char *word) {
     return n > 0 && pl_xling_stopword(lang, folded, (size_t)n);
 }
 
+/* Gives v the reading it comes from; v->word is replaced. */
+static int set_origin(pl_variant *v, double weight, const char *word, const char *lang,
+                      int translated) {
+    char *w = strdup(word);
+    if (!w) return PL_ERR_NOMEM;
+    free(v->word);
+    v->word = w;
+    v->weight = weight;
+    snprintf(v->lang, sizeof v->lang, "%s", lang ? lang : "");
+    v->translated = translated;
+    return PL_OK;
+}
+
 int pl_slot_add(pl_slot *s, const char *term, size_t len, double weight, const char *word,
                 const char *lang, int translated) {
     for (size_t i = 0; i < s->n; i++) {
@@ -107,32 +120,18 @@ int pl_slot_add(pl_slot *s, const char *term, size_t len, double weight, const c
         if (strlen(v->term) != len || memcmp(v->term, term, len) != 0) continue;
         /* The same term twice (stemmed alike in two languages, or a
          * translation that is the word itself): the stronger reading wins. */
-        if (weight > v->weight) {
-            char *w = strdup(word);
-            if (!w) return PL_ERR_NOMEM;
-            free(v->word);
-            v->word = w;
-            v->weight = weight;
-            snprintf(v->lang, sizeof v->lang, "%s", lang ? lang : "");
-            v->translated = translated;
-        }
-        return PL_OK;
+        return weight > v->weight ? set_origin(v, weight, word, lang, translated) : PL_OK;
     }
     pl_variant *grown = realloc(s->v, (s->n + 1) * sizeof *grown);
     if (!grown) return PL_ERR_NOMEM;
     s->v = grown;
     pl_variant *v = &s->v[s->n];
     memset(v, 0, sizeof *v);
-    v->term = strndup(term, len);
-    v->word = strdup(word);
-    if (!v->term || !v->word) {
+    if (!(v->term = strndup(term, len))) return PL_ERR_NOMEM;
+    if (set_origin(v, weight, word, lang, translated)) {
         free(v->term);
-        free(v->word);
         return PL_ERR_NOMEM;
     }
-    v->weight = weight;
-    snprintf(v->lang, sizeof v->lang, "%s", lang ? lang : "");
-    v->translated = translated;
     s->n++;
     return PL_OK;
 }

@@ -372,9 +372,9 @@ static int open_term(ctx *x, const pl_variant *v, int positions, term *t, double
     }
     int rc;
     if (v->translated && v->lang[0]) {
-        char mark[PL_LANG_MAX + 1] = PL_INDEX_LANG_PREFIX;
-        strcat(mark, v->lang);
-        if ((rc = pl_postings_open(x->ix, mark, strlen(mark), 0, &t->scope, x->err))) return rc;
+        char mark[PL_INDEX_LANG_TERM_MAX];
+        size_t n = pl_index_lang_term(v->lang, mark);
+        if ((rc = pl_postings_open(x->ix, mark, n, 0, &t->scope, x->err))) return rc;
     }
     if ((rc = pl_postings_open(x->ix, v->term, len, positions, &t->p, x->err))) {
         pl_postings_close(t->scope);

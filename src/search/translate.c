@@ -31,7 +31,6 @@
 
 typedef struct terms {
     char t[MAX_TERMS][PL_TERM_MAX + 1];
-    uint32_t start[MAX_TERMS], end[MAX_TERMS];
     size_t n;
     int more; /* the text has more terms than fit */
 } terms;
@@ -41,8 +40,6 @@ static int keep_term(void *ctx, const pl_token *tok) {
     if (ts->n == MAX_TERMS) return ts->more = 1;
     memcpy(ts->t[ts->n], tok->term, tok->len);
     ts->t[ts->n][tok->len] = 0;
-    ts->start[ts->n] = tok->start;
-    ts->end[ts->n] = tok->end;
     ts->n++;
     return 0;
 }
@@ -99,26 +96,25 @@ typedef struct langs {
  * its likelihood: a one-word query ("fart") is often a word of several
  * languages, and the identifier cannot tell which one the reader meant.
  * Targets: the catalog's languages the lexicon knows. */
+/* The lexicon's own copy of a base code, or NULL when it lacks the language. */
+static const char *known(const pl_xling *x, const char *code) {
+    for (int j = 0; pl_xling_lang(x, j); j++)
+        if (strcmp(pl_xling_lang(x, j), code) == 0) return pl_xling_lang(x, j);
+    return NULL;
+}
+
 static void choose(const pl_xling *x, const pl_db *db, const pl_plan *p, langs *l) {
     memset(l, 0, sizeof *l);
     for (size_t i = 0; i < p->n_langs && l->n_src < MAX_SOURCES; i++)
-        for (int j = 0; pl_xling_lang(x, j); j++)
-            if (strcmp(pl_xling_lang(x, j), p->langs[i]) == 0) {
-                l->src[l->n_src] = p->langs[i];
-                l->src_w[l->n_src++] = p->lang_weight[i];
-                break;
-            }
+        if ((l->src[l->n_src] = known(x, p->langs[i]))) l->src_w[l->n_src++] = p->lang_weight[i];
     for (size_t i = 0; i < db->n_plan_langs && l->n_tgt < MAX_TARGETS; i++) {
         char base[PL_LANG_MAX];
         pl_base_lang(db->plan_langs[i].lang, base);
-        for (int j = 0; pl_xling_lang(x, j); j++)
-            if (strcmp(pl_xling_lang(x, j), base) == 0) {
-                int dup = 0;
-                for (size_t k = 0; k < l->n_tgt; k++)
-                    dup |= strcmp(l->tgt[k], pl_xling_lang(x, j)) == 0;
-                if (!dup) l->tgt[l->n_tgt++] = pl_xling_lang(x, j);
-                break;
-            }
+        const char *code = known(x, base);
+        /* Tags of one language ("pt", "pt-br") share its base code. */
+        for (size_t k = 0; code && k < l->n_tgt; k++)
+            if (l->tgt[k] == code) code = NULL;
+        if (code) l->tgt[l->n_tgt++] = code;
     }
 }
 
