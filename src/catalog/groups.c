@@ -43,8 +43,8 @@ int pl_catalog_count_synopses(pl_catalog *c, uint64_t *n, pl_err *err) {
 }
 
 /* Collects the rows of a statement's first column into a growing array. */
-static int collect(pl_catalog *c, sqlite3_stmt *s, const char *what, int64_t **out, size_t *n,
-                   pl_err *err) {
+static int collect(pl_catalog *c, sqlite3_stmt *s, const char *what, int64_t **out,
+                   size_t *n, pl_err *err) {
     size_t cap = 0;
     *out = NULL;
     *n = 0;
@@ -76,8 +76,8 @@ static int collect(pl_catalog *c, sqlite3_stmt *s, const char *what, int64_t **o
     return PL_OK;
 }
 
-int pl_catalog_key_synopses(pl_catalog *c, uint32_t key, size_t max, int64_t **ids, size_t *n,
-                            pl_err *err) {
+int pl_catalog_key_synopses(pl_catalog *c, uint32_t key, size_t max, int64_t **ids,
+                            size_t *n, pl_err *err) {
     sqlite3_stmt *s = pl_catalog_stmt(c, ST_KEY_SYNOPSES, err);
     if (!s) return err->status;
     sqlite3_bind_int64(s, 1, key);
@@ -95,18 +95,21 @@ int pl_catalog_synopsis_keys(pl_catalog *c, int64_t id, uint32_t **keys, size_t 
     if (rc) return rc;
     /* Keys are 32-bit: narrow in place (the array only shrinks). */
     *keys = (uint32_t *)rows;
-    for (size_t i = 0; i < *n; i++) (*keys)[i] = (uint32_t)rows[i];
+    for (size_t i = 0; i < *n; i++)
+        (*keys)[i] = (uint32_t)rows[i];
     if (!*keys) *keys = malloc(sizeof **keys);
-    return *keys ? PL_OK : pl_err_set(err, PL_ERR_NOMEM, "reading match keys: out of memory");
+    return *keys ? PL_OK
+                 : pl_err_set(err, PL_ERR_NOMEM, "reading match keys: out of memory");
 }
 
-int pl_catalog_episode_of(pl_catalog *c, int64_t id, int64_t *episode, char lang[PL_LANG_MAX],
-                          pl_err *err) {
+int pl_catalog_episode_of(pl_catalog *c, int64_t id, int64_t *episode,
+                          char lang[PL_LANG_MAX], pl_err *err) {
     sqlite3_stmt *s = pl_catalog_stmt(c, ST_EPISODE_OF, err);
     if (!s) return err->status;
     sqlite3_bind_int64(s, 1, id);
     int row = 0, rc = pl_catalog_step(c, s, &row, "finding a synopsis's episode", err);
-    if (!rc && !row) rc = pl_err_set(err, PL_ERR_NOTFOUND, "no synopsis has id %lld", (long long)id);
+    if (!rc && !row)
+        rc = pl_err_set(err, PL_ERR_NOTFOUND, "no synopsis has id %lld", (long long)id);
     if (!rc) {
         *episode = sqlite3_column_int64(s, 0);
         const unsigned char *l = sqlite3_column_text(s, 1);
@@ -144,7 +147,8 @@ int pl_catalog_move(pl_catalog *c, int64_t id, int64_t episode, pl_err *err) {
 int pl_catalog_add_episode(pl_catalog *c, int64_t *episode, pl_err *err) {
     sqlite3_stmt *s = pl_catalog_stmt(c, ST_ADD_EPISODE, err);
     if (!s) return err->status;
-    for (int i = 1; i <= 4; i++) sqlite3_bind_null(s, i);
+    for (int i = 1; i <= 4; i++)
+        sqlite3_bind_null(s, i);
     int rc = pl_catalog_step(c, s, NULL, "adding an episode", err);
     sqlite3_reset(s);
     if (!rc) *episode = sqlite3_last_insert_rowid(c->db);

@@ -22,10 +22,10 @@
 #include "group/group.h"
 #include "xling/xling.h"
 
-#define CHUNK 2048          /* synopses grouped at a time: bounds memory */
-#define PROBE_KEYS 12       /* a synopsis's rarest keys looked up */
-#define PROBE_HITS 32       /* synopses read per key looked up */
-#define CANDIDATES 6        /* synopses compared in full per synopsis */
+#define CHUNK 2048    /* synopses grouped at a time: bounds memory */
+#define PROBE_KEYS 12 /* a synopsis's rarest keys looked up */
+#define PROBE_HITS 32 /* synopses read per key looked up */
+#define CANDIDATES 6  /* synopses compared in full per synopsis */
 
 typedef struct pending {
     int64_t id;
@@ -45,7 +45,8 @@ struct pl_grouper {
 
 void pl_grouper_free(pl_grouper *g) {
     if (!g) return;
-    for (size_t i = 0; i < g->n; i++) free(g->p[i].keys);
+    for (size_t i = 0; i < g->n; i++)
+        free(g->p[i].keys);
     free(g->p);
     free(g->dk);
     free(g->dv);
@@ -67,7 +68,8 @@ static int df_of(pl_db *db, pl_grouper *g, uint32_t key, uint64_t *df, pl_err *e
         for (size_t i = 0; i < g->dcap; i++)
             if (g->dv[i]) {
                 size_t j = (g->dk[i] * 2654435761u) & (cap - 1);
-                while (v[j]) j = (j + 1) & (cap - 1);
+                while (v[j])
+                    j = (j + 1) & (cap - 1);
                 k[j] = g->dk[i];
                 v[j] = g->dv[i];
             }
@@ -95,7 +97,8 @@ static int df_of(pl_db *db, pl_grouper *g, uint32_t key, uint64_t *df, pl_err *e
 
 /* An item with weights from the catalog's key frequencies. */
 static int weigh(pl_db *db, pl_grouper *g, const pl_group_key *keys, size_t n,
-                 uint64_t n_docs, const char *lang, pl_group_item *it, double **w, pl_err *err) {
+                 uint64_t n_docs, const char *lang, pl_group_item *it, double **w,
+                 pl_err *err) {
     *w = malloc((n ? n : 1) * sizeof **w);
     if (!*w) return pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
     for (size_t i = 0; i < n; i++) {
@@ -157,12 +160,14 @@ static int candidates(pl_db *db, pl_grouper *g, const pl_group_item *it, uint64_
     for (size_t i = 0; i < probe && !rc; i++) {
         int64_t *ids;
         size_t n;
-        if ((rc = pl_catalog_key_synopses(db->cat, it->keys[ord[i]], PROBE_HITS, &ids, &n, err)))
+        if ((rc = pl_catalog_key_synopses(db->cat, it->keys[ord[i]], PROBE_HITS, &ids, &n,
+                                          err)))
             break;
         for (size_t k = 0; k < n; k++) {
             if (bsearch(&ids[k], skip, n_skip, sizeof *skip, cmp_id)) continue;
             size_t j = 0;
-            while (j < nc && c[j].id != ids[k]) j++;
+            while (j < nc && c[j].id != ids[k])
+                j++;
             if (j == nc) {
                 if (nc == cap) {
                     cap = cap ? cap * 2 : 64;
@@ -200,8 +205,8 @@ static int candidates(pl_db *db, pl_grouper *g, const pl_group_item *it, uint64_
 
 /* ---- the batch's side ---- */
 
-int pl_grouper_add(pl_db *db, pl_grouper **gp, int64_t id, const char *lang, const char *text,
-                   size_t len, int place, pl_err *err) {
+int pl_grouper_add(pl_db *db, pl_grouper **gp, int64_t id, const char *lang,
+                   const char *text, size_t len, int place, pl_err *err) {
     pl_group_key *keys;
     size_t n;
     const pl_xling *x = pl_xling_default(NULL);
@@ -239,15 +244,17 @@ int pl_grouper_add(pl_db *db, pl_grouper **gp, int64_t id, const char *lang, con
 
 /* Places group members[0..n) (indexes into g->p): into the best stored
  * episode that takes them, else together in the first one's episode. */
-static int place(pl_db *db, pl_grouper *g, const pl_group_item *items, const size_t *members,
-                 size_t n, uint64_t n_docs, const int64_t *skip, size_t n_skip, pl_err *err) {
+static int place(pl_db *db, pl_grouper *g, const pl_group_item *items,
+                 const size_t *members, size_t n, uint64_t n_docs, const int64_t *skip,
+                 size_t n_skip, pl_err *err) {
     cand best = {0, 0};
     int64_t best_ep = 0;
     int rc = PL_OK;
     for (size_t m = 0; m < n && !rc; m++) {
         cand found[CANDIDATES];
         size_t nf;
-        if ((rc = candidates(db, g, &items[members[m]], n_docs, skip, n_skip, found, &nf, err)))
+        if ((rc = candidates(db, g, &items[members[m]], n_docs, skip, n_skip, found, &nf,
+                             err)))
             break;
         for (size_t i = 0; i < nf && !rc; i++) {
             if (found[i].hits < PL_GROUP_THRESHOLD || found[i].hits <= best.hits) continue;
@@ -257,7 +264,8 @@ static int place(pl_db *db, pl_grouper *g, const pl_group_item *items, const siz
             /* One synopsis per language: the episode must lack all of ours. */
             int clash = 0;
             for (size_t k = 0; k < n && !clash && !rc; k++)
-                rc = pl_catalog_episode_has_lang(db->cat, ep, g->p[members[k]].lang, &clash, err);
+                rc = pl_catalog_episode_has_lang(db->cat, ep, g->p[members[k]].lang, &clash,
+                                                 err);
             if (!rc && !clash) {
                 best = found[i];
                 best_ep = ep;
@@ -271,7 +279,8 @@ static int place(pl_db *db, pl_grouper *g, const pl_group_item *items, const siz
         if ((rc = pl_catalog_episode_of(db->cat, g->p[members[0]].id, &into, lang, err)))
             return rc;
     }
-    for (size_t m = 0; m < n && !rc; m++) rc = pl_catalog_move(db->cat, g->p[members[m]].id, into, err);
+    for (size_t m = 0; m < n && !rc; m++)
+        rc = pl_catalog_move(db->cat, g->p[members[m]].id, into, err);
     return rc;
 }
 
@@ -286,12 +295,14 @@ int pl_grouper_run(pl_db *db, pl_grouper *g, pl_err *err) {
     if (!rc && (!items || !w || !group || !members || !ids))
         rc = pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
     for (size_t i = 0; i < g->n && !rc; i++) {
-        rc = weigh(db, g, g->p[i].keys, g->p[i].n, n_docs, g->p[i].lang, &items[i], &w[i], err);
+        rc = weigh(db, g, g->p[i].keys, g->p[i].n, n_docs, g->p[i].lang, &items[i], &w[i],
+                   err);
         ids[i] = g->p[i].id;
     }
-    if (!rc) rc = pl_group_cluster(items, g->n, PL_GROUP_THRESHOLD, group)
-                      ? pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory")
-                      : PL_OK;
+    if (!rc)
+        rc = pl_group_cluster(items, g->n, PL_GROUP_THRESHOLD, group)
+                 ? pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory")
+                 : PL_OK;
     if (!rc) qsort(ids, g->n, sizeof *ids, cmp_id);
     /* Each group in turn, in the order its first member came. */
     for (size_t i = 0; i < g->n && !rc; i++) {

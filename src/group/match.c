@@ -25,7 +25,8 @@ double pl_group_weight(uint64_t df, uint64_t n_docs) {
 
 void pl_group_norm(pl_group_item *it) {
     double s = 0;
-    for (size_t i = 0; i < it->n; i++) s += it->w[i] * it->w[i];
+    for (size_t i = 0; i < it->n; i++)
+        s += it->w[i] * it->w[i];
     it->norm = sqrt(s);
 }
 
@@ -73,13 +74,16 @@ static int by_sim(const void *x, const void *y) {
 }
 
 static size_t find(size_t *parent, size_t i) {
-    while (parent[i] != i) i = parent[i] = parent[parent[i]];
+    while (parent[i] != i)
+        i = parent[i] = parent[parent[i]];
     return i;
 }
 
-int pl_group_cluster(const pl_group_item *items, size_t n, double threshold, size_t *group) {
+int pl_group_cluster(const pl_group_item *items, size_t n, double threshold,
+                     size_t *group) {
     size_t n_refs = 0, n_pairs = 0, cap_pairs = 0;
-    for (size_t i = 0; i < n; i++) n_refs += items[i].n;
+    for (size_t i = 0; i < n; i++)
+        n_refs += items[i].n;
     kref *refs = malloc((n_refs ? n_refs : 1) * sizeof *refs);
     size_t *parent = malloc((n ? n : 1) * sizeof *parent);
     uint64_t *langs = calloc(n ? n : 1, sizeof *langs);
@@ -90,17 +94,21 @@ int pl_group_cluster(const pl_group_item *items, size_t n, double threshold, siz
     if (!refs || !parent || !langs) goto done;
     for (size_t i = 0, r = 0; i < n; i++) {
         parent[i] = i;
-        for (size_t k = 0; k < items[i].n; k++) refs[r++] = (kref){items[i].keys[k], (uint32_t)i};
+        for (size_t k = 0; k < items[i].n; k++)
+            refs[r++] = (kref){items[i].keys[k], (uint32_t)i};
         /* Languages as bits; past MAX_LANGS distinct ones, the rest share
          * the last bit (and are then kept apart from each other). */
         size_t l = 0;
-        while (l < n_names && strcmp(names[l], items[i].lang) != 0) l++;
-        if (l == n_names && n_names < MAX_LANGS) memcpy(names[n_names++], items[i].lang, 16);
+        while (l < n_names && strcmp(names[l], items[i].lang) != 0)
+            l++;
+        if (l == n_names && n_names < MAX_LANGS)
+            memcpy(names[n_names++], items[i].lang, 16);
         langs[i] = 1ull << (l < MAX_LANGS ? l : MAX_LANGS - 1);
     }
     if (n_refs) qsort(refs, n_refs, sizeof *refs, by_key);
     for (size_t s = 0, e; s < n_refs; s = e) {
-        for (e = s + 1; e < n_refs && refs[e].key == refs[s].key;) e++;
+        for (e = s + 1; e < n_refs && refs[e].key == refs[s].key;)
+            e++;
         if (e - s > RUN_MAX) continue;
         for (size_t i = s; i < e; i++)
             for (size_t j = i + 1; j < e; j++) {
@@ -135,7 +143,8 @@ int pl_group_cluster(const pl_group_item *items, size_t n, double threshold, siz
         parent[b] = a;
         langs[a] |= langs[b];
     }
-    for (size_t i = 0; i < n; i++) group[i] = find(parent, i);
+    for (size_t i = 0; i < n; i++)
+        group[i] = find(parent, i);
     rc = PL_OK;
 done:
     free(refs);

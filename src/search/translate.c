@@ -27,7 +27,7 @@
 #define MIN_WEIGHT 0.15   /* a weaker translation (two weak hops) is noise */
 #define MAX_SOURCES 8     /* of the query's likely languages, translated from */
 #define MAX_TARGETS 16
-#define MAX_TERMS 4       /* a longer alternative is not looked up as a whole */
+#define MAX_TERMS 4 /* a longer alternative is not looked up as a whole */
 
 typedef struct terms {
     char t[MAX_TERMS][PL_TERM_MAX + 1];
@@ -61,8 +61,8 @@ static int add_translation(sink *s, int k, const char *lang, const char *const *
                            double w) {
     pl_clause *c = s->c[k];
     if (n == 1 && s->alt[k] >= 0)
-        return pl_slot_add(&c->alts[s->alt[k]].slots[0], t[0], strlen(t[0]), w, s->word, lang,
-                           1);
+        return pl_slot_add(&c->alts[s->alt[k]].slots[0], t[0], strlen(t[0]), w, s->word,
+                           lang, 1);
     pl_alt *a = pl_clause_add_alt(c, (size_t)n);
     if (!a) return PL_ERR_NOMEM;
     for (int i = 0; i < n; i++)
@@ -106,7 +106,8 @@ static const char *known(const pl_xling *x, const char *code) {
 static void choose(const pl_xling *x, const pl_db *db, const pl_plan *p, langs *l) {
     memset(l, 0, sizeof *l);
     for (size_t i = 0; i < p->n_langs && l->n_src < MAX_SOURCES; i++)
-        if ((l->src[l->n_src] = known(x, p->langs[i]))) l->src_w[l->n_src++] = p->lang_weight[i];
+        if ((l->src[l->n_src] = known(x, p->langs[i])))
+            l->src_w[l->n_src++] = p->lang_weight[i];
     for (size_t i = 0; i < db->n_plan_langs && l->n_tgt < MAX_TARGETS; i++) {
         char base[PL_LANG_MAX];
         pl_base_lang(db->plan_langs[i].lang, base);
@@ -129,7 +130,8 @@ static int translate(const pl_xling *x, const langs *l, const char *lang, const 
         if (strcmp(l->tgt[i], lang) != 0) tgt[n_tgt++] = l->tgt[i];
     if (n_tgt == 0 || src->n == 0 || src->more) return 0;
     const char *t[MAX_TERMS];
-    for (size_t i = 0; i < src->n; i++) t[i] = src->t[i];
+    for (size_t i = 0; i < src->n; i++)
+        t[i] = src->t[i];
     s->last[0] = 0;
     int n = pl_xling_translate(x, lang, t, (int)src->n, tgt, n_tgt, on_translation, s);
     return s->failed ? -1 : n < 0 ? 0 : n;
@@ -142,12 +144,15 @@ static int word(pl_db *db, const pl_xling *x, const langs *l, size_t si, pl_clau
     if (pl_plan_stopword(l->src[si], text)) return PL_OK;
     terms ts = {0};
     pl_analyze(db->an, l->src[si], text, strlen(text), keep_term, &ts);
-    sink s = {.c = {c, NULL}, .alt = {ts.n == 1 ? alt : -1, -1},
-              .base = l->src_w[si] * DISCOUNT, .word = text};
+    sink s = {.c = {c, NULL},
+              .alt = {ts.n == 1 ? alt : -1, -1},
+              .base = l->src_w[si] * DISCOUNT,
+              .word = text};
     int n = translate(x, l, l->src[si], &ts, &s);
     if (n != 0 || ts.n != 1) return n < 0 ? PL_ERR_NOMEM : PL_OK;
     pl_xling_part parts[PL_XLING_MAX_PARTS];
-    int np = pl_xling_decompound(x, l->src[si], text, strlen(text), parts, PL_XLING_MAX_PARTS);
+    int np =
+        pl_xling_decompound(x, l->src[si], text, strlen(text), parts, PL_XLING_MAX_PARTS);
     s.base *= PART_DISCOUNT;
     for (int i = 0; i < np; i++) {
         terms part = {.n = 1};
@@ -180,8 +185,11 @@ static int pair(pl_db *db, const pl_xling *x, const langs *l, size_t si, const p
     ts.n = 2;
     char both[2 * 4096 + 2];
     snprintf(both, sizeof both, "%s %s", a, b);
-    sink s = {.c = {&p->clauses[i], &p->clauses[i + 1]}, .alt = {0, 0}, .single = 1,
-              .base = l->src_w[si] * DISCOUNT, .word = both};
+    sink s = {.c = {&p->clauses[i], &p->clauses[i + 1]},
+              .alt = {0, 0},
+              .single = 1,
+              .base = l->src_w[si] * DISCOUNT,
+              .word = both};
     return translate(x, l, l->src[si], &ts, &s) < 0 ? PL_ERR_NOMEM : PL_OK;
 }
 

@@ -32,8 +32,8 @@ int pl_xling_open_file(const char *path, pl_xling **out, pl_err *err) {
     *out = NULL;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return pl_err_set(err, errno == ENOENT ? PL_ERR_NOTFOUND : PL_ERR_IO, "%s: %s", path,
-                          strerror(errno));
+        return pl_err_set(err, errno == ENOENT ? PL_ERR_NOTFOUND : PL_ERR_IO, "%s: %s",
+                          path, strerror(errno));
     struct stat st;
     if (fstat(fd, &st) != 0) {
         int e = errno;
@@ -42,12 +42,14 @@ int pl_xling_open_file(const char *path, pl_xling **out, pl_err *err) {
     }
     if (!S_ISREG(st.st_mode) || st.st_size == 0) {
         close(fd);
-        return pl_err_set(err, PL_ERR_CORRUPT, "%s: not a lexicon (empty or not a file)", path);
+        return pl_err_set(err, PL_ERR_CORRUPT, "%s: not a lexicon (empty or not a file)",
+                          path);
     }
     void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     int e = errno;
     close(fd); /* the mapping keeps the file */
-    if (map == MAP_FAILED) return pl_err_set(err, PL_ERR_IO, "%s: mmap: %s", path, strerror(e));
+    if (map == MAP_FAILED)
+        return pl_err_set(err, PL_ERR_IO, "%s: mmap: %s", path, strerror(e));
     pl_err why = PL_ERR_INIT;
     int rc = pl_xling_open(map, (size_t)st.st_size, out, &why);
     if (rc) {
@@ -66,7 +68,8 @@ static void open_shared(void) {
     const char *env = getenv("PLOTLINE_LEXICON");
     if (env) {
         if (!*env)
-            pl_err_set(&shared_err, PL_ERR_NOTFOUND, "no lexicon: PLOTLINE_LEXICON is empty");
+            pl_err_set(&shared_err, PL_ERR_NOTFOUND,
+                       "no lexicon: PLOTLINE_LEXICON is empty");
         else
             pl_xling_open_file(env, &shared, &shared_err);
         return;

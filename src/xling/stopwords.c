@@ -44,7 +44,8 @@ static void parse_line(const char *p, const char *end) {
     const char *sp = memchr(p, ' ', (size_t)(end - p));
     if (!sp || sp - p >= (long)sizeof lists[0].lang) return;
     size_t count = 0;
-    for (const char *q = sp; q < end; q++) count += *q == ' ';
+    for (const char *q = sp; q < end; q++)
+        count += *q == ' ';
     stoplist *l = &lists[n_lists];
     if (!(l->w = calloc(count, sizeof *l->w))) return;
     memcpy(l->lang, p, (size_t)(sp - p));
