@@ -52,10 +52,12 @@ extern const unsigned char pl_langid_model_end[];
 
 static struct {
     int ok;
-    uint32_t n_langs, n_slots, n_post;
+    uint32_t n_langs, n_slots, n_post, n_dense;
+    uint32_t vecs;   /* 16-byte vectors in a dense row */
     uint32_t orders; /* bit o: order o is in the model */
     double scale;
     const uint32_t *slots; /* key, value pairs */
+    const unsigned char *dense;
     const uint16_t *posts;
     char code[PL_LM_MAX_LANGS][PL_LANG_MAX];
     uint64_t scripts[PL_LM_MAX_LANGS];
@@ -81,20 +83,33 @@ static void model_load(void) {
         rd32(b + PL_LM_OFF_VERSION) != PL_LM_VERSION || rd32(b + PL_LM_OFF_SIZE) != have)
         return;
     uint32_t n_langs = rd32(b + PL_LM_OFF_NLANGS), n_slots = rd32(b + PL_LM_OFF_SLOTS);
-    uint32_t n_post = rd32(b + PL_LM_OFF_NPOST);
-    if (n_langs == 0 || n_langs > PL_LM_MAX_LANGS || n_slots < 1 || n_slots > (1u << 28))
+    uint32_t n_post = rd32(b + PL_LM_OFF_NPOST), n_dense = rd32(b + PL_LM_OFF_NDENSE);
+    uint32_t stride = rd32(b + PL_LM_OFF_STRIDE);
+    if (n_langs == 0 || n_langs > PL_LM_MAX_LANGS || n_slots < 1 || n_slots > (1u << 28) ||
+        stride != ((n_langs + 15) & ~15u) || n_dense >= (1u << 24))
         return;
     uint64_t off_slots = PL_LM_HEADER + (uint64_t)n_langs * PL_LM_LANG_REC;
-    uint64_t off_posts = off_slots + (uint64_t)8 * n_slots;
+    uint64_t off_dense = (off_slots + (uint64_t)8 * n_slots + 15) & ~(uint64_t)15;
+    uint64_t off_posts = off_dense + (uint64_t)n_dense * stride;
     if (off_posts + (uint64_t)n_post * 2 > have)
         return;
-    /* Every posting range and language index in range: lookups need no
-     * checks later. */
+    /* Every value in range, and the keys of each probe run in the order the
+     * early stop of lookups assumes: lookups need no checks later. */
     const unsigned char *slots = b + off_slots;
-    for (uint64_t i = 0; i < n_slots; i++) {
-        uint32_t v = rd32(slots + 8 * i + 4);
-        if (rd32(slots + 8 * i) && (uint64_t)(v >> 8) + (v & 0xFF) > n_post)
+    for (uint32_t i = 0; i < n_slots; i++) {
+        uint32_t key = rd32(slots + 8 * i), v = rd32(slots + 8 * i + 4), n = v & 0xFF;
+        if (!key)
+            continue;
+        if (n == 0 ? (v >> 8) >= n_dense
+                   : n == 1 ? ((v >> 8) & 0xFF) >= n_langs
+                            : (uint64_t)(v >> 8) + n > n_post)
             return;
+        for (uint32_t j = (uint32_t)(((uint64_t)key * n_slots) >> 32); j != i;
+             j = j + 1 == n_slots ? 0 : j + 1) {
+            uint32_t k = rd32(slots + 8 * j);
+            if (k == 0 || k >= key)
+                return;
+        }
     }
     for (uint32_t i = 0; i < n_post; i++)
         if (b[off_posts + 2 * i] >= n_langs)
@@ -116,7 +131,10 @@ static void model_load(void) {
         M.prior[l] = (int16_t)(r[PL_LM_LANG_PRIOR] | r[PL_LM_LANG_PRIOR + 1] << 8);
     }
     M.slots = (const uint32_t *)(const void *)(b + off_slots);
+    M.dense = b + off_dense;
     M.posts = (const uint16_t *)(const void *)(b + off_posts);
+    M.n_dense = n_dense;
+    M.vecs = stride / 16;
     M.n_langs = n_langs;
     M.n_slots = n_slots;
     M.n_post = n_post;
@@ -150,13 +168,67 @@ static inline uint32_t home_slot(uint32_t key) {
  * little more than one. */
 #define PREFETCH_AHEAD 12
 
+/* The dense rows are added up 16 bytes at a time, as 8 lanes of 16 bits:
+ * a lane's low byte is an even language's bonus, its high byte the next
+ * one's. GCC's vector extension gives SSE2 or NEON code, or plain code
+ * where neither is. */
+typedef uint16_t u16x8 __attribute__((vector_size(16)));
+#define MAX_VECS ((PL_LM_MAX_LANGS + 15) / 16)
+/* Rows added into 16-bit lanes before they are moved to the 32-bit scores:
+ * 257 bonuses of at most 255 still fit. */
+#define DENSE_FLUSH 256
+
+/* Adds the dense rows `rows` into the scores. Inlined into add_rows with
+ * `vecs` a constant for the usual row widths, the loops unroll and the
+ * lanes stay in registers. */
+static inline __attribute__((always_inline)) void
+add_rows_n(const uint32_t *rows, size_t n, int32_t *score, uint32_t vecs) {
+    u16x8 even[MAX_VECS], odd[MAX_VECS];
+    const u16x8 low = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+    while (n > 0) {
+        size_t chunk = n < DENSE_FLUSH ? n : DENSE_FLUSH;
+#pragma GCC unroll 8
+        for (uint32_t v = 0; v < vecs; v++)
+            even[v] = odd[v] = (u16x8){0};
+        for (size_t i = 0; i < chunk; i++) {
+            const unsigned char *row = M.dense + (size_t)rows[i] * vecs * 16;
+#pragma GCC unroll 8
+            for (uint32_t v = 0; v < vecs; v++) {
+                u16x8 x;
+                memcpy(&x, row + 16 * v, 16);
+                even[v] += x & low;
+                odd[v] += x >> 8;
+            }
+        }
+        for (uint32_t v = 0; v < vecs; v++)
+            for (uint32_t j = 0; j < 8; j++) {
+                uint32_t l = 16 * v + 2 * j;
+                if (l < M.n_langs)
+                    score[l] += even[v][j];
+                if (l + 1 < M.n_langs)
+                    score[l + 1] += odd[v][j];
+            }
+        rows += chunk;
+        n -= chunk;
+    }
+}
+
+static void add_rows(const uint32_t *rows, size_t n, int32_t *score) {
+    switch (M.vecs) {
+    case 4: add_rows_n(rows, n, score, 4); break;   /* up to 64 languages */
+    case 6: add_rows_n(rows, n, score, 6); break;   /* up to 96: the model's 90 */
+    case 8: add_rows_n(rows, n, score, 8); break;   /* up to 128 */
+    default: add_rows_n(rows, n, score, M.vecs);
+    }
+}
+
 /* Adds the scores of a batch of keys (at most 1024); counts keys per order.
- * Two passes: the first finds each key's postings, fetching home slots a
- * few keys ahead and the postings it finds; by the second, which adds the
- * postings up, they are in the cache. */
+ * Two passes: the first finds each key's bonuses, fetching home slots a
+ * few keys ahead and the bonuses it finds; by the second, which adds them
+ * up, they are in the cache. */
 static void score_keys(const uint32_t *keys, size_t n, int32_t *score, uint32_t *per_order) {
-    uint32_t vals[1024];
-    size_t n_vals = 0;
+    uint32_t vals[1024], rows[1024];
+    size_t n_vals = 0, n_rows = 0;
     if (n > 1024)
         n = 1024;
     for (size_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
@@ -166,18 +238,32 @@ static void score_keys(const uint32_t *keys, size_t n, int32_t *score, uint32_t 
             __builtin_prefetch(&M.slots[2 * home_slot(keys[i + PREFETCH_AHEAD])]);
         uint32_t key = keys[i];
         per_order[key & 7u]++;
-        uint32_t slot = home_slot(key);
-        for (;;) {
-            uint32_t k = M.slots[2 * slot];
-            if (k == key) {
-                uint32_t v = M.slots[2 * slot + 1];
-                __builtin_prefetch(M.posts + (v >> 8));
-                vals[n_vals++] = v;
-                break;
-            }
-            if (k == 0)
-                break;
+        /* Keys sit in ascending order along a probe run (model.h), so the
+         * search stops at the first key not below this one: an empty slot
+         * (0, which k - 1 turns into the largest value) or a larger key.
+         * An absent key, most of a text's, then costs about what a present
+         * one does instead of a walk to the end of the run. */
+        uint32_t slot = home_slot(key), k;
+        while ((k = M.slots[2 * slot]) - 1 < key - 1)
             slot = slot + 1 == M.n_slots ? 0 : slot + 1;
+        if (k != key)
+            continue;
+        uint32_t v = M.slots[2 * slot + 1];
+        switch (v & 0xFF) {
+        case 0: {
+            /* A row spans two cache lines. */
+            const unsigned char *row = M.dense + (size_t)(v >> 8) * M.vecs * 16;
+            __builtin_prefetch(row);
+            __builtin_prefetch(row + M.vecs * 16 - 1);
+            rows[n_rows++] = v >> 8;
+            break;
+        }
+        case 1:
+            score[(v >> 8) & 0xFF] += v >> 16;
+            break;
+        default:
+            __builtin_prefetch(M.posts + (v >> 8));
+            vals[n_vals++] = v;
         }
     }
     for (size_t i = 0; i < n_vals; i++) {
@@ -185,6 +271,7 @@ static void score_keys(const uint32_t *keys, size_t n, int32_t *score, uint32_t 
         for (; p < end; p++)
             score[*p & 0xFF] += *p >> 8;
     }
+    add_rows(rows, n_rows, score);
 }
 
 /* Total log-likelihoods of the candidates in nats (bonuses plus the floor
@@ -199,6 +286,7 @@ static uint32_t totals(const uint8_t *cand, int n_cand, const int32_t *score,
     for (int c = 0; c < n_cand; c++) {
         int l = cand[c];
         int64_t t = score[l] + M.prior[l];
+#pragma GCC unroll 8
         for (int o = 1; o <= PL_LF_MAX_ORDER; o++)
             t += (int64_t)per_order[o] * M.floor[l][o];
         total[c] = (double)t / M.scale;
@@ -373,7 +461,10 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
     }
     double sum = 0;
     for (int c = 0; c < n_cand; c++) {
-        total[c] = exp((total[c] - best) * norm);
+        /* Below e^-40 a term is under half an ulp of the best's 1: it would
+         * not change the sum, and exp is most of this loop's cost. */
+        double logit = (total[c] - best) * norm;
+        total[c] = logit < -40 ? 0 : exp(logit);
         sum += total[c];
     }
     /* Letters of other scripts are evidence of mixed or unknown text. */
