@@ -52,7 +52,7 @@ extern const unsigned char pl_langid_model_end[];
 
 static struct {
     int ok;
-    uint32_t n_langs, n_slots, n_post, n_dense;
+    uint32_t n_langs, n_home, n_post, n_dense;
     uint32_t vecs;   /* 16-byte vectors in a dense row */
     uint32_t orders; /* bit o: order o is in the model */
     double scale;
@@ -82,34 +82,43 @@ static void model_load(void) {
     if (have < PL_LM_HEADER || memcmp(b, PL_LM_MAGIC, 8) != 0 ||
         rd32(b + PL_LM_OFF_VERSION) != PL_LM_VERSION || rd32(b + PL_LM_OFF_SIZE) != have)
         return;
-    uint32_t n_langs = rd32(b + PL_LM_OFF_NLANGS), n_slots = rd32(b + PL_LM_OFF_SLOTS);
+    uint32_t n_langs = rd32(b + PL_LM_OFF_NLANGS), n_home = rd32(b + PL_LM_OFF_SLOTS);
     uint32_t n_post = rd32(b + PL_LM_OFF_NPOST), n_dense = rd32(b + PL_LM_OFF_NDENSE);
-    uint32_t stride = rd32(b + PL_LM_OFF_STRIDE);
-    if (n_langs == 0 || n_langs > PL_LM_MAX_LANGS || n_slots < 1 || n_slots > (1u << 28) ||
-        stride != ((n_langs + 15) & ~15u) || n_dense >= (1u << 24))
+    uint32_t stride = rd32(b + PL_LM_OFF_STRIDE), tail = rd32(b + PL_LM_OFF_TAIL);
+    if (n_langs == 0 || n_langs > PL_LM_MAX_LANGS || n_home < 1 || n_home > (1u << 28) ||
+        tail < 1 || tail > (1u << 28) || stride != ((n_langs + 15) & ~15u) ||
+        n_dense >= (1u << 24))
         return;
+    uint64_t n_slots = (uint64_t)n_home + tail;
     uint64_t off_slots = PL_LM_HEADER + (uint64_t)n_langs * PL_LM_LANG_REC;
-    uint64_t off_dense = (off_slots + (uint64_t)8 * n_slots + 15) & ~(uint64_t)15;
+    uint64_t off_dense = (off_slots + 8 * n_slots + 15) & ~(uint64_t)15;
     uint64_t off_posts = off_dense + (uint64_t)n_dense * stride;
     if (off_posts + (uint64_t)n_post * 2 > have)
         return;
     /* Every value in range, and the keys of each probe run in the order the
-     * early stop of lookups assumes: lookups need no checks later. */
+     * early stop of lookups assumes, with an empty slot at the end: lookups
+     * need no checks later. */
     const unsigned char *slots = b + off_slots;
-    for (uint32_t i = 0; i < n_slots; i++) {
+    if (rd32(slots + 8 * (n_slots - 1)) != 0)
+        return;
+    uint32_t prev = 0;
+    for (uint64_t i = 0; i < n_slots; i++) {
         uint32_t key = rd32(slots + 8 * i), v = rd32(slots + 8 * i + 4), n = v & 0xFF;
-        if (!key)
+        if (!key) {
+            prev = 0;
             continue;
+        }
+        /* In a run keys ascend, none is before its home and the first is at
+         * its home: then every slot from a key's home to its own is taken
+         * by a smaller key. */
+        uint64_t home = ((uint64_t)key * n_home) >> 32;
+        if (key <= prev || home > i || (prev == 0 && home != i))
+            return;
+        prev = key;
         if (n == 0 ? (v >> 8) >= n_dense
                    : n == 1 ? ((v >> 8) & 0xFF) >= n_langs
                             : (uint64_t)(v >> 8) + n > n_post)
             return;
-        for (uint32_t j = (uint32_t)(((uint64_t)key * n_slots) >> 32); j != i;
-             j = j + 1 == n_slots ? 0 : j + 1) {
-            uint32_t k = rd32(slots + 8 * j);
-            if (k == 0 || k >= key)
-                return;
-        }
     }
     for (uint32_t i = 0; i < n_post; i++)
         if (b[off_posts + 2 * i] >= n_langs)
@@ -136,7 +145,7 @@ static void model_load(void) {
     M.n_dense = n_dense;
     M.vecs = stride / 16;
     M.n_langs = n_langs;
-    M.n_slots = n_slots;
+    M.n_home = n_home;
     M.n_post = n_post;
     M.scale = (double)rd32(b + PL_LM_OFF_SCALE);
     M.orders = rd32(b + PL_LM_OFF_ORDERS);
@@ -160,7 +169,7 @@ static void set_guess(pl_lang_guess *g, const char *code, double conf) {
 
 /* A key's home slot (see model.h). */
 static inline uint32_t home_slot(uint32_t key) {
-    return (uint32_t)(((uint64_t)key * M.n_slots) >> 32);
+    return (uint32_t)(((uint64_t)key * M.n_home) >> 32);
 }
 
 /* How many keys ahead the home slot is fetched: the table is megabytes, so
@@ -245,7 +254,7 @@ static void score_keys(const uint32_t *keys, size_t n, int32_t *score, uint32_t 
          * one does instead of a walk to the end of the run. */
         uint32_t slot = home_slot(key), k;
         while ((k = M.slots[2 * slot]) - 1 < key - 1)
-            slot = slot + 1 == M.n_slots ? 0 : slot + 1;
+            slot++;
         if (k != key)
             continue;
         uint32_t v = M.slots[2 * slot + 1];

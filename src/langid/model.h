@@ -5,21 +5,22 @@
  * copy embedded in the library. All integers are little-endian.
  *
  *   header   64 bytes: magic "PLLANGID", u32 version, u32 total size,
- *            u32 languages, u32 slots, u32 postings, u32 checksum (FNV-1a
+ *            u32 languages, u32 home slots, u32 postings, u32 checksum (FNV-1a
  *            over the 32-bit words after the header), u32 scale (score units
  *            per nat), u32 orders (bit o set: features of order o are in the
  *            model; the others are not looked up), u32 dense rows, u32 dense
- *            row stride, reserved zeros
+ *            row stride, u32 tail slots, reserved zeros
  *   langs    one 64-byte record per language: code[16] (NUL-padded), u64
  *            script mask (bit = PL_SC_* id), i16 floor[8] (score of an unseen
  *            feature of order 1..6, negative), i16 prior (log prior
  *            weight in score units, 0 or negative), reserved zeros
- *   slots    (u32 key, u32 val)[slots]: open-addressing table of
- *            feature keys (0 = empty slot) beside their values, so that a
- *            lookup touches one cache line; a key's home slot is
- *            (key * slots) >> 32, so that any table size works (the table is
- *            filled to 85%, not to a power of two), probing on linearly
- *            (wrapping). Keys are inserted in ascending order, so along a
+ *   slots    (u32 key, u32 val)[home slots + tail slots]: open-addressing
+ *            table of feature keys (0 = empty slot) beside their values, so
+ *            that a lookup touches one cache line; a key's home slot is
+ *            (key * home slots) >> 32, so that any table size works (the
+ *            table is filled to 75%, not to a power of two), probing on
+ *            linearly. Runs never wrap: they spill into the tail, whose last
+ *            slot is empty. Keys are inserted in ascending order, so along a
  *            probe run every key between a key's home and its slot is
  *            smaller: a search stops at the first larger key or empty slot.
  *            The low byte of val is the number n of languages that have the
@@ -60,6 +61,7 @@
 #define PL_LM_OFF_ORDERS 36
 #define PL_LM_OFF_NDENSE 40
 #define PL_LM_OFF_STRIDE 44
+#define PL_LM_OFF_TAIL 48
 
 /* Language record field offsets. */
 #define PL_LM_LANG_CODE 0

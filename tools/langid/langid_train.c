@@ -32,6 +32,7 @@
 #include "langid/model.h"
 
 #define SCALE 16.0 /* score units per nat: bonuses of common n-grams fit a byte */
+#define LOAD_PERCENT 75 /* keys per 100 home slots */
 #define SCRIPT_SHARE 0.02 /* a language "uses" a script holding 2% of its letters */
 
 static void die(const char *msg, const char *arg) {
@@ -350,12 +351,22 @@ int main(int argc, char **argv) {
     }
     size_t stride = (n_langs + 15) & ~(size_t)15;
 
-    /* Load factor 0.85: a probe sequence stays within a cache line or two,
-     * and the table is sized to the keys rather than to a power of two
-     * (which would have nearly doubled the model). */
-    size_t n_slots = n_keys * 100 / 85 + 16;
-    if (n_slots > 0xFFFFFFFFu)
+    /* Load factor LOAD_PERCENT: a probe sequence stays within a cache
+     * line or two, and the table is sized to the keys rather than to a
+     * power of two (which would have nearly doubled the model). Inserted in
+     * ascending order, a key lands in the slot after the previous key's or
+     * at its home, whichever is further: runs never wrap, they spill into
+     * the tail after the home slots, which ends with an empty slot. */
+    size_t n_home = n_keys * 100 / LOAD_PERCENT + 16;
+    if (n_home > 0xFFFFFFFFu)
         die("too many features", NULL);
+    size_t n_slots = 0;
+    for (size_t i = 0; i < n_posts; i++)
+        if (i == 0 || posts[i].key != posts[i - 1].key) {
+            size_t home = (size_t)(((uint64_t)posts[i].key * n_home) >> 32);
+            n_slots = (home > n_slots ? home : n_slots) + 1;
+        }
+    n_slots = (n_slots > n_home ? n_slots : n_home) + 1;
     if (n_dense >= (1u << 24) || n_sparse >= (1u << 24))
         die("too many postings for 24-bit offsets", NULL);
     size_t off_langs = PL_LM_HEADER;
@@ -376,7 +387,7 @@ int main(int argc, char **argv) {
         put_u16(r + PL_LM_LANG_PRIOR, (uint16_t)langs[l].prior);
     }
     /* In ascending key order, which the runtime's early stop relies on. */
-    size_t dense = 0, sparse = 0;
+    size_t dense = 0, sparse = 0, slot = 0;
     for (size_t i = 0, first = 0; i < n_posts; i = first) {
         uint32_t key = posts[i].key;
         while (first < n_posts && posts[first].key == key)
@@ -396,10 +407,8 @@ int main(int argc, char **argv) {
             val = (uint32_t)(sparse << 8 | cnt);
             sparse += cnt;
         }
-        size_t slot = (size_t)(((uint64_t)key * n_slots) >> 32);
-        while (m[off_slots + slot * 8] | m[off_slots + slot * 8 + 1] |
-               m[off_slots + slot * 8 + 2] | m[off_slots + slot * 8 + 3])
-            slot = slot + 1 == n_slots ? 0 : slot + 1;
+        size_t home = (size_t)(((uint64_t)key * n_home) >> 32);
+        slot = i == 0 || home > slot ? home : slot + 1;
         put_u32(m + off_slots + slot * 8, key);
         put_u32(m + off_slots + slot * 8 + 4, val);
     }
@@ -408,7 +417,8 @@ int main(int argc, char **argv) {
     put_u32(m + PL_LM_OFF_VERSION, PL_LM_VERSION);
     put_u32(m + PL_LM_OFF_SIZE, (uint32_t)size);
     put_u32(m + PL_LM_OFF_NLANGS, (uint32_t)n_langs);
-    put_u32(m + PL_LM_OFF_SLOTS, (uint32_t)n_slots);
+    put_u32(m + PL_LM_OFF_SLOTS, (uint32_t)n_home);
+    put_u32(m + PL_LM_OFF_TAIL, (uint32_t)(n_slots - n_home));
     put_u32(m + PL_LM_OFF_NPOST, (uint32_t)n_sparse);
     put_u32(m + PL_LM_OFF_SCALE, (uint32_t)SCALE);
     put_u32(m + PL_LM_OFF_ORDERS, orders);
