@@ -41,7 +41,7 @@ typedef struct pl_lf_state {
     uint32_t win[4]; /* the last codepoints of the padded word, oldest first */
     int nwin;        /* how many of win are valid */
     int wlen;        /* letters in the current word */
-    uint32_t wh;     /* running hash of the current word */
+    uint64_t wh;     /* running hash of the current word */
     int in_word;
     int skip;              /* the current word is outside `scripts` */
     uint64_t scripts;      /* set by the caller: only words whose first letter
