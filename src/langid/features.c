@@ -226,7 +226,9 @@ static inline uint32_t finish(uint64_t h, uint32_t order) {
 #define WORD_SEED 0xC2B2AE3D27D4EB4Full
 
 /* Keys of the n-grams (2..nwin+1) that end with `cp` (and of `cp` alone when
- * `with_unigram`). Hashes run backwards from the newest codepoint. */
+ * `with_unigram`). Hashes run backwards from the newest codepoint. Every
+ * key is written and kept only when its order is wanted: no branch to
+ * mispredict, and the loop of at most four unrolls. */
 static inline size_t emit_grams(const pl_lf_state *restrict s, uint32_t cp, int with_unigram,
                                 uint32_t *restrict out) {
     size_t n = 0;
@@ -234,11 +236,13 @@ static inline size_t emit_grams(const pl_lf_state *restrict s, uint32_t cp, int 
     uint64_t h = mix(NGRAM_SEED, cp);
     if (with_unigram && (want & 2u))
         out[n++] = finish(h, 1);
-    for (int k = s->nwin - 1; k >= 0; k--) {
-        h = mix(h, s->win[k]);
-        uint32_t order = (uint32_t)(s->nwin - k + 1);
-        if (want & (1u << order))
-            out[n++] = finish(h, order);
+    int nwin = s->nwin;
+#pragma GCC unroll 4
+    for (int k = 0; k < 4 && k < nwin; k++) {
+        h = mix(h, s->win[nwin - 1 - k]);
+        uint32_t order = (uint32_t)k + 2;
+        out[n] = finish(h, order);
+        n += (want >> order) & 1;
     }
     return n;
 }
@@ -333,15 +337,31 @@ void pl_lf_scan(const char *text, size_t len, pl_lf_stats *st) {
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;
     int quoted = 0;
+    /* Counted in locals, ASCII letters (Latin) apart: most of a text. */
+    uint32_t letters = 0, in_quotes = 0, ascii = 0;
     while (i < len) {
-        uint32_t cp = decode(s, len, &i);
+        uint32_t cp = s[i];
+        if (cp < 0x80) {
+            i++;
+            if (((cp | 0x20) - 'a') < 26) {
+                ascii++;
+                in_quotes += (uint32_t)quoted;
+            } else if (cp == '"') {
+                quoted = !quoted;
+            }
+            continue;
+        }
+        cp = decode_multi(s, len, &i);
         int script = PL_SC_NONE;
         if (letter_of(cp, &script)) {
-            st->letters++;
-            st->quoted += (uint32_t)quoted;
+            letters++;
+            in_quotes += (uint32_t)quoted;
             st->script[script]++;
         } else if (is_quote(cp)) {
             quoted = !quoted;
         }
     }
+    st->letters += letters + ascii;
+    st->quoted += in_quotes;
+    st->script[PL_SC_LATN] += ascii;
 }

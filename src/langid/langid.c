@@ -348,20 +348,29 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
     /* Script weights: a Han character carries about a word, a kana or
      * Hangul syllable about two letters. Han and kana count together, since
      * Japanese mixes them and kanji-heavy Japanese is still Japanese. */
-    uint32_t w[PL_SC_COUNT], wsum = 0;
-    for (int s = 1; s < PL_SC_COUNT; s++) {
+    /* The loops below visit only the scripts seen, in ascending order as a
+     * loop over all would: most texts have one or two. Kana count as Han
+     * (below), which is then seen too. */
+    uint32_t kana = stats.script[PL_SC_HIRA] + stats.script[PL_SC_KANA];
+    uint8_t seen[PL_SC_COUNT];
+    int n_seen = 0;
+    for (int s = 1; s < PL_SC_COUNT; s++)
+        if (stats.script[s] || (s == PL_SC_HANI && kana))
+            seen[n_seen++] = (uint8_t)s;
+    uint32_t w[PL_SC_COUNT] = {0}, wsum = 0;
+    for (int i = 0; i < n_seen; i++) {
+        int s = seen[i];
         uint32_t f = s == PL_SC_HANI ? 3 : (s == PL_SC_HIRA || s == PL_SC_KANA || s == PL_SC_HANG) ? 2 : 1;
         w[s] = stats.script[s] * f;
         wsum += w[s];
     }
-    uint32_t kana = stats.script[PL_SC_HIRA] + stats.script[PL_SC_KANA];
     uint32_t cjk = w[PL_SC_HANI] + w[PL_SC_HIRA] + w[PL_SC_KANA];
     w[PL_SC_HANI] = cjk;
     w[PL_SC_HIRA] = w[PL_SC_KANA] = 0;
     int main_sc = PL_SC_NONE;
-    for (int s = 1; s < PL_SC_COUNT; s++)
-        if (w[s] > (main_sc ? w[main_sc] : 0))
-            main_sc = s;
+    for (int i = 0; i < n_seen; i++)
+        if (w[seen[i]] > (main_sc ? w[main_sc] : 0))
+            main_sc = seen[i];
     if (main_sc == PL_SC_NONE) {
         set_guess(&out[0], "und", 0.0);
         return 1;
@@ -372,9 +381,11 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
      * The reverse, a few words of another script in Latin text, is rare. */
     if (main_sc == PL_SC_LATN || w[PL_SC_LATN] * 3 >= w[main_sc] * 2) {
         int other = PL_SC_NONE;
-        for (int s = 1; s < PL_SC_COUNT; s++)
+        for (int i = 0; i < n_seen; i++) {
+            int s = seen[i];
             if (s != PL_SC_LATN && s != PL_SC_OTHR && w[s] > (other ? w[other] : 0))
                 other = s;
+        }
         if (other && w[other] >= OTHER_SCRIPT_MIN && w[other] * 3 >= w[PL_SC_LATN]) {
             main_sc = other;
             w[PL_SC_LATN] = 0;
@@ -385,11 +396,13 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
      * languages candidates. Kana marks Japanese; Han alone is Chinese. */
     uint64_t want = 0;
     uint32_t covered = 0;
-    for (int s = 1; s < PL_SC_COUNT; s++)
+    for (int i = 0; i < n_seen; i++) {
+        int s = seen[i];
         if (w[s] && w[s] * 3 >= w[main_sc] * 2) {
             want |= BIT(s);
             covered += w[s];
         }
+    }
     int han_only = 0;
     if (want & BIT(PL_SC_HANI)) {
         if (kana)
