@@ -63,6 +63,10 @@ static struct {
     uint64_t scripts[PL_LM_MAX_LANGS];
     int16_t floor[PL_LM_MAX_LANGS][8];
     int16_t prior[PL_LM_MAX_LANGS];
+    /* The languages that write each script, in model order: the
+     * candidates of most texts, which have one script. */
+    uint8_t by_script[PL_SC_COUNT][PL_LM_MAX_LANGS];
+    uint8_t n_by_script[PL_SC_COUNT];
 } M;
 
 static pthread_once_t model_once = PTHREAD_ONCE_INIT;
@@ -138,6 +142,9 @@ static void model_load(void) {
             M.floor[l][o] = (int16_t)(r[PL_LM_LANG_FLOOR + 2 * o] |
                                       r[PL_LM_LANG_FLOOR + 2 * o + 1] << 8);
         M.prior[l] = (int16_t)(r[PL_LM_LANG_PRIOR] | r[PL_LM_LANG_PRIOR + 1] << 8);
+        for (int s = 1; s < PL_SC_COUNT; s++)
+            if (M.scripts[l] & (1ull << s))
+                M.by_script[s][M.n_by_script[s]++] = (uint8_t)l;
     }
     M.slots = (const uint32_t *)(const void *)(b + off_slots);
     M.dense = b + off_dense;
@@ -413,7 +420,15 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
 
     uint8_t cand[PL_LM_MAX_LANGS];
     int n_cand = 0, any_model = 0;
-    for (int pass = 0; pass < 2 && n_cand == 0; pass++) {
+    int one_script = !restrict_to && !han_only && (want & (want - 1)) == 0;
+    if (one_script) {
+        /* No restriction: the languages that write the script. */
+        int s = __builtin_ctzll(want);
+        n_cand = M.n_by_script[s];
+        any_model = n_cand > 0;
+        memcpy(cand, M.by_script[s], (size_t)n_cand);
+    }
+    for (int pass = 0; pass < 2 && n_cand == 0 && !one_script; pass++) {
         for (uint32_t l = 0; l < M.n_langs; l++) {
             uint64_t sm = M.scripts[l];
             if (!(sm & want))
@@ -481,27 +496,30 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
                     best = total[c];
             }
     }
-    double sum = 0;
+    double prob[PL_LM_MAX_LANGS], sum = 0;
     for (int c = 0; c < n_cand; c++) {
         /* Below e^-40 a term is under half an ulp of the best's 1: it would
          * not change the sum, and exp is most of this loop's cost. */
         double logit = (total[c] - best) * norm;
-        total[c] = logit < -40 ? 0 : exp(logit);
-        sum += total[c];
+        prob[c] = logit < -40 ? 0 : exp(logit);
+        sum += prob[c];
     }
     /* Letters of other scripts are evidence of mixed or unknown text. */
     double share = wsum ? (double)covered / (double)wsum : 0;
 
-    /* Top `max` by confidence; ties keep model order, so output is stable. */
+    /* Top `max` by score (confidence rises with it, and the runners-up
+     * stay ordered where it is 0); ties keep model order, so output is
+     * stable. */
     int n_out = 0;
-    uint8_t used[PL_LM_MAX_LANGS] = {0};
+    uint8_t used[PL_LM_MAX_LANGS];
+    memset(used, 0, (size_t)n_cand);
     while (n_out < max && n_out < n_cand) {
         int pick = -1;
         for (int c = 0; c < n_cand; c++)
             if (!used[c] && (pick < 0 || total[c] > total[pick]))
                 pick = c;
         used[pick] = 1;
-        set_guess(&out[n_out], M.code[cand[pick]], total[pick] / sum * share);
+        set_guess(&out[n_out], M.code[cand[pick]], prob[pick] / sum * share);
         n_out++;
     }
     if (min_conf > 0 && out[0].confidence < min_conf) {
