@@ -67,6 +67,7 @@ static struct {
      * candidates of most texts, which have one script. */
     uint8_t by_script[PL_SC_COUNT][PL_LM_MAX_LANGS];
     uint8_t n_by_script[PL_SC_COUNT];
+    uint8_t by_code[PL_LM_MAX_LANGS]; /* language indexes in code order */
 } M;
 
 static pthread_once_t model_once = PTHREAD_ONCE_INIT;
@@ -147,6 +148,14 @@ static void model_load(void) {
                 M.by_script[s][M.n_by_script[s]++] = (uint8_t)l;
     }
     M.slots = (const uint32_t *)(const void *)(b + off_slots);
+    /* Codes in order for lang_index (the trainer writes them sorted, but
+     * nothing needs it to). */
+    for (uint32_t l = 0; l < n_langs; l++) {
+        uint32_t j = l;
+        for (; j > 0 && strcmp(M.code[M.by_code[j - 1]], M.code[l]) > 0; j--)
+            M.by_code[j] = M.by_code[j - 1];
+        M.by_code[j] = (uint8_t)l;
+    }
     M.dense = b + off_dense;
     M.posts = (const uint16_t *)(const void *)(b + off_posts);
     M.n_dense = n_dense;
@@ -329,11 +338,30 @@ static int settled(const double *total, int n_cand, double best, double norm) {
     return norm <= CONF_K / sqrt((double)SETTLE_FEATURES) && (best - second) * norm >= SETTLE_LOGIT;
 }
 
-static int in_only(const pl_langid_opts *opts, const char *code) {
-    for (int i = 0; i < opts->n_only && opts->only[i]; i++)
-        if (strcmp(opts->only[i], code) == 0)
-            return 1;
-    return 0;
+/* The model's index of a language code, or -1: a binary search over the
+ * languages in code order. */
+static int lang_index(const char *code) {
+    int lo = 0, hi = (int)M.n_langs;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2, c = strcmp(code, M.code[M.by_code[mid]]);
+        if (c == 0)
+            return M.by_code[mid];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return -1;
+}
+
+/* Marks in `allowed` the languages that opts->only lists. */
+static void only_mask(const pl_langid_opts *opts, uint8_t *allowed) {
+    memset(allowed, 0, PL_LM_MAX_LANGS);
+    for (int i = 0; i < opts->n_only && opts->only[i]; i++) {
+        int l = lang_index(opts->only[i]);
+        if (l >= 0)
+            allowed[l] = 1;
+    }
 }
 
 int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
@@ -418,7 +446,9 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
             han_only = 1;
     }
 
-    uint8_t cand[PL_LM_MAX_LANGS];
+    uint8_t cand[PL_LM_MAX_LANGS], allowed[PL_LM_MAX_LANGS];
+    if (restrict_to)
+        only_mask(restrict_to, allowed);
     int n_cand = 0, any_model = 0;
     int one_script = !restrict_to && !han_only && (want & (want - 1)) == 0;
     if (one_script) {
@@ -438,7 +468,7 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
             if (han_only && pass == 0 && (sm & KANA_BITS) && !(sm & want & ~BIT(PL_SC_HANI)))
                 continue;
             any_model = 1;
-            if (restrict_to && !in_only(restrict_to, M.code[l]))
+            if (restrict_to && !allowed[l])
                 continue;
             cand[n_cand++] = (uint8_t)l;
         }
@@ -489,8 +519,9 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
         /* The context's language gets PRIOR_LOGIT more: that decides near
          * ties, which short texts between close languages often are, and
          * nothing that the text itself settles. */
+        int prior_l = lang_index(prior);
         for (int c = 0; c < n_cand; c++)
-            if (strcmp(M.code[cand[c]], prior) == 0) {
+            if (cand[c] == prior_l) {
                 total[c] += PRIOR_LOGIT / norm;
                 if (total[c] > best)
                     best = total[c];
