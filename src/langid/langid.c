@@ -80,7 +80,7 @@ static void model_load(void) {
     const unsigned char *b = pl_langid_model_start;
     size_t have = (size_t)(pl_langid_model_end - pl_langid_model_start);
     /* The tables are used as native arrays: that needs a little-endian host
-     * and the 4-byte alignment model_blob.S gives. */
+     * and at least the 4-byte alignment model_blob.S gives (64). */
     const uint16_t probe = 1;
     if (*(const unsigned char *)&probe != 1 || ((uintptr_t)b & 3) != 0)
         return;
@@ -96,7 +96,7 @@ static void model_load(void) {
         return;
     uint64_t n_slots = (uint64_t)n_home + tail;
     uint64_t off_slots = PL_LM_HEADER + (uint64_t)n_langs * PL_LM_LANG_REC;
-    uint64_t off_dense = (off_slots + 8 * n_slots + 15) & ~(uint64_t)15;
+    uint64_t off_dense = (off_slots + 8 * n_slots + 63) & ~(uint64_t)63;
     uint64_t off_posts = off_dense + (uint64_t)n_dense * stride;
     if (off_posts + (uint64_t)n_post * 2 > have)
         return;

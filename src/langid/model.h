@@ -28,7 +28,7 @@
  *              n = 0  a dense row: index of the feature's row of bonuses
  *              n = 1  the one posting itself (bonus << 8 | language)
  *              n > 1  the first of its n postings
- *   dense    u8[dense rows][stride], at a multiple of 16 bytes: one bonus
+ *   dense    u8[dense rows][stride], at a multiple of 64 bytes: one bonus
  *            per language (0 when the language lacks the feature) for the
  *            features most languages share, which are most of a text's hits
  *            and cost less added up in rows than posting by posting;

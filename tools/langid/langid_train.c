@@ -371,7 +371,7 @@ int main(int argc, char **argv) {
         die("too many postings for 24-bit offsets", NULL);
     size_t off_langs = PL_LM_HEADER;
     size_t off_slots = off_langs + n_langs * PL_LM_LANG_REC;
-    size_t off_dense = (off_slots + n_slots * 8 + 15) & ~(size_t)15;
+    size_t off_dense = (off_slots + n_slots * 8 + 63) & ~(size_t)63;
     size_t off_posts = off_dense + n_dense * stride;
     size_t size = off_posts + n_sparse * 2;
     size = (size + 3) & ~(size_t)3;
