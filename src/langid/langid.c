@@ -98,14 +98,17 @@ static void model_load(void) {
     uint64_t off_slots = PL_LM_HEADER + (uint64_t)n_langs * PL_LM_LANG_REC;
     uint64_t off_dense = (off_slots + 8 * n_slots + 63) & ~(uint64_t)63;
     uint64_t off_posts = off_dense + (uint64_t)n_dense * stride;
-    if (off_posts + (uint64_t)n_post * 2 > have)
+    if (off_posts + ((uint64_t)n_post + PL_LM_MAX_SPARSE) * 2 > have)
         return;
     /* Every value in range, and the keys of each probe run in the order the
-     * early stop of lookups assumes, with an empty slot at the end: lookups
+     * early stop of lookups assumes, with empty slots at the end: lookups
      * need no checks later. */
     const unsigned char *slots = b + off_slots;
-    if (rd32(slots + 8 * (n_slots - 1)) != 0)
+    if (tail < PL_LM_PROBE)
         return;
+    for (uint32_t j = 1; j <= PL_LM_PROBE; j++)
+        if (rd32(slots + 8 * (n_slots - j)) != 0)
+            return;
     uint32_t prev = 0;
     for (uint64_t i = 0; i < n_slots; i++) {
         uint32_t key = rd32(slots + 8 * i), v = rd32(slots + 8 * i + 4), n = v & 0xFF;
@@ -122,7 +125,7 @@ static void model_load(void) {
         prev = key;
         if (n == 0 ? (v >> 8) >= n_dense
                    : n == 1 ? ((v >> 8) & 0xFF) >= n_langs
-                            : (uint64_t)(v >> 8) + n > n_post)
+                            : n > PL_LM_MAX_SPARSE || (uint64_t)(v >> 8) + n > n_post)
             return;
     }
     for (uint32_t i = 0; i < n_post; i++)
@@ -250,10 +253,13 @@ static void add_rows(const uint32_t *rows, size_t n, int32_t *score) {
 /* Adds the scores of a batch of keys (at most 1024); counts keys per order.
  * Two passes: the first finds each key's bonuses, fetching home slots a
  * few keys ahead and the bonuses it finds; by the second, which adds them
- * up, they are in the cache. */
+ * up, they are in the cache. The first pass has no branch that depends on
+ * the key: where a run ends and what kind of value a key has are random,
+ * and mispredicted branches, not cache misses, were most of its time. */
 static void score_keys(const uint32_t *keys, size_t n, int32_t *score, uint32_t *per_order) {
-    uint32_t vals[1024], rows[1024];
-    size_t n_vals = 0, n_rows = 0;
+    uint32_t rows[1024], singles[1024], vals[1024];
+    size_t n_rows = 0, n_singles = 0, n_vals = 0;
+    size_t stride = (size_t)M.vecs * 16;
     if (n > 1024)
         n = 1024;
     for (size_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
@@ -266,35 +272,53 @@ static void score_keys(const uint32_t *keys, size_t n, int32_t *score, uint32_t 
         /* Keys sit in ascending order along a probe run (model.h), so the
          * search stops at the first key not below this one: an empty slot
          * (0, which k - 1 turns into the largest value) or a larger key.
-         * An absent key, most of a text's, then costs about what a present
-         * one does instead of a walk to the end of the run. */
-        uint32_t slot = home_slot(key), k;
-        while ((k = M.slots[2 * slot]) - 1 < key - 1)
-            slot++;
-        if (k != key)
-            continue;
-        uint32_t v = M.slots[2 * slot + 1];
-        switch (v & 0xFF) {
-        case 0: {
-            /* A row spans two cache lines. */
-            const unsigned char *row = M.dense + (size_t)(v >> 8) * M.vecs * 16;
-            __builtin_prefetch(row);
-            __builtin_prefetch(row + M.vecs * 16 - 1);
-            rows[n_rows++] = v >> 8;
-            break;
+         * The first PL_LM_PROBE slots are tested at once (the table ends
+         * with that many empty ones); a longer run is rare. */
+        const uint32_t *p = M.slots + 2 * (size_t)home_slot(key);
+        uint32_t stop = 0;
+#pragma GCC unroll 4
+        for (int j = 0; j < PL_LM_PROBE; j++)
+            stop |= (uint32_t)(p[2 * j] - 1 >= key - 1) << j;
+        if (__builtin_expect(stop == 0, 0)) {
+            p += 2 * PL_LM_PROBE;
+            while (p[0] - 1 < key - 1)
+                p += 2;
+        } else {
+            p += 2 * __builtin_ctz(stop);
         }
-        case 1:
-            score[(v >> 8) & 0xFF] += v >> 16;
-            break;
-        default:
-            __builtin_prefetch(M.posts + (v >> 8));
-            vals[n_vals++] = v;
-        }
+        uint32_t v = p[1], hit = p[0] == key, kind = v & 0xFF;
+        /* Each list takes the value, and keeps it when it is its kind. */
+        uint32_t dense = hit & (kind == 0), single = hit & (kind == 1);
+        rows[n_rows] = v >> 8;
+        n_rows += dense;
+        singles[n_singles] = v >> 8;
+        n_singles += single;
+        vals[n_vals] = v;
+        n_vals += hit & (kind > 1);
+        /* A row spans two cache lines; postings seldom do. The address is
+         * only a hint, whatever the kind; chosen with a mask, as the
+         * compiler would branch on a conditional. */
+        uintptr_t dense_mask = -(uintptr_t)dense;
+        uintptr_t at = (((uintptr_t)M.dense + (v >> 8) * stride) & dense_mask) |
+                       (((uintptr_t)M.posts + 2 * (uintptr_t)(v >> 8)) & ~dense_mask);
+        __builtin_prefetch((const void *)at);
+        __builtin_prefetch((const void *)(at + stride - 1));
     }
+    for (size_t i = 0; i < n_singles; i++)
+        score[singles[i] & 0xFF] += singles[i] >> 8;
+    /* Postings are copied PL_LM_MAX_SPARSE at a time into one run, of which
+     * each feature keeps its own: then one loop adds them all, instead of a
+     * loop per feature whose end is mispredicted. */
+    uint16_t run[1024 + PL_LM_MAX_SPARSE];
+    size_t n_run = 0;
     for (size_t i = 0; i < n_vals; i++) {
-        const uint16_t *p = M.posts + (vals[i] >> 8), *end = p + (vals[i] & 0xFF);
-        for (; p < end; p++)
-            score[*p & 0xFF] += *p >> 8;
+        memcpy(run + n_run, M.posts + (vals[i] >> 8), PL_LM_MAX_SPARSE * 2);
+        n_run += vals[i] & 0xFF;
+        if (n_run > 1024 || i + 1 == n_vals) {
+            for (size_t j = 0; j < n_run; j++)
+                score[run[j] & 0xFF] += run[j] >> 8;
+            n_run = 0;
+        }
     }
     add_rows(rows, n_rows, score);
 }

@@ -20,7 +20,7 @@
  *            (key * home slots) >> 32, so that any table size works (the
  *            table is filled to 75%, not to a power of two), probing on
  *            linearly. Runs never wrap: they spill into the tail, whose last
- *            slot is empty. Keys are inserted in ascending order, so along a
+ *            PL_LM_PROBE slots are empty (a lookup reads that many at once). Keys are inserted in ascending order, so along a
  *            probe run every key between a key's home and its slot is
  *            smaller: a search stops at the first larger key or empty slot.
  *            The low byte of val is the number n of languages that have the
@@ -35,7 +35,10 @@
  *            stride is the number of languages rounded up to 16, the
  *            padding bytes are 0
  *   postings u16[]: bonus << 8 | language index; a feature's score for a
- *            language is floor[order] + bonus, or floor[order] when absent
+ *            language is floor[order] + bonus, or floor[order] when absent.
+ *            A feature has at most PL_LM_MAX_SPARSE postings (more languages
+ *            get a dense row), and PL_LM_MAX_SPARSE zeros follow the last, so
+ *            that a reader may copy that many from any feature's first
  *   padding  to a multiple of 4 bytes
  *
  * Naive Bayes with additive smoothing: bonus = scale * ln((count + a) / a),
@@ -49,6 +52,8 @@
 #define PL_LM_HEADER 64u
 #define PL_LM_LANG_REC 64u
 #define PL_LM_MAX_LANGS 255 /* a language index fits in a byte */
+#define PL_LM_PROBE 4       /* slots a lookup tests at once */
+#define PL_LM_MAX_SPARSE 16 /* most postings of a feature */
 
 /* Header field offsets. */
 #define PL_LM_OFF_VERSION 8

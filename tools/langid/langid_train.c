@@ -344,7 +344,7 @@ int main(int argc, char **argv) {
         while (first < n_posts && posts[first].key == posts[i].key)
             first++;
         n_keys++;
-        if (first - i >= dense_min)
+        if (first - i >= dense_min || first - i > PL_LM_MAX_SPARSE)
             n_dense++;
         else if (first - i > 1)
             n_sparse += first - i;
@@ -356,7 +356,8 @@ int main(int argc, char **argv) {
      * power of two (which would have nearly doubled the model). Inserted in
      * ascending order, a key lands in the slot after the previous key's or
      * at its home, whichever is further: runs never wrap, they spill into
-     * the tail after the home slots, which ends with an empty slot. */
+     * the tail after the home slots, which ends with PL_LM_PROBE empty
+     * slots. */
     size_t n_home = n_keys * 100 / LOAD_PERCENT + 16;
     if (n_home > 0xFFFFFFFFu)
         die("too many features", NULL);
@@ -366,14 +367,14 @@ int main(int argc, char **argv) {
             size_t home = (size_t)(((uint64_t)posts[i].key * n_home) >> 32);
             n_slots = (home > n_slots ? home : n_slots) + 1;
         }
-    n_slots = (n_slots > n_home ? n_slots : n_home) + 1;
+    n_slots = (n_slots > n_home ? n_slots : n_home) + PL_LM_PROBE;
     if (n_dense >= (1u << 24) || n_sparse >= (1u << 24))
         die("too many postings for 24-bit offsets", NULL);
     size_t off_langs = PL_LM_HEADER;
     size_t off_slots = off_langs + n_langs * PL_LM_LANG_REC;
     size_t off_dense = (off_slots + n_slots * 8 + 63) & ~(size_t)63;
     size_t off_posts = off_dense + n_dense * stride;
-    size_t size = off_posts + n_sparse * 2;
+    size_t size = off_posts + (n_sparse + PL_LM_MAX_SPARSE) * 2;
     size = (size + 3) & ~(size_t)3;
     unsigned char *m = xcalloc(size, 1);
 
@@ -394,7 +395,7 @@ int main(int argc, char **argv) {
             first++;
         size_t cnt = first - i;
         uint32_t val;
-        if (cnt >= dense_min) {
+        if (cnt >= dense_min || cnt > PL_LM_MAX_SPARSE) {
             for (size_t j = i; j < first; j++)
                 m[off_dense + dense * stride + posts[j].lang] = posts[j].bonus;
             val = (uint32_t)(dense++ << 8);
