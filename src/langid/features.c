@@ -226,9 +226,10 @@ static inline uint32_t finish(uint64_t h, uint32_t order) {
 #define WORD_SEED 0xC2B2AE3D27D4EB4Full
 
 /* Keys of the n-grams (2..nwin+1) that end with `cp` (and of `cp` alone when
- * `with_unigram`). Hashes run backwards from the newest codepoint. Every
- * key is written and kept only when its order is wanted: no branch to
- * mispredict, and the loop of at most four unrolls. */
+ * `with_unigram`). Hashes run backwards from the newest codepoint. All four
+ * are computed and written, and kept only when the window holds them and
+ * their order is wanted: where a word's first n-grams stop is different
+ * for every word, and a branch on it is often mispredicted. */
 static inline size_t emit_grams(const pl_lf_state *restrict s, uint32_t cp, int with_unigram,
                                 uint32_t *restrict out) {
     size_t n = 0;
@@ -236,26 +237,23 @@ static inline size_t emit_grams(const pl_lf_state *restrict s, uint32_t cp, int 
     uint64_t h = mix(NGRAM_SEED, cp);
     if (with_unigram && (want & 2u))
         out[n++] = finish(h, 1);
-    int nwin = s->nwin;
 #pragma GCC unroll 4
-    for (int k = 0; k < 4 && k < nwin; k++) {
-        h = mix(h, s->win[nwin - 1 - k]);
+    for (int k = 0; k < 4; k++) {
+        h = mix(h, s->win[k]);
         uint32_t order = (uint32_t)k + 2;
         out[n] = finish(h, order);
-        n += (want >> order) & 1;
+        n += (want >> order) & (k < s->nwin);
     }
     return n;
 }
 
+/* Shifts `cp` into the window; the oldest falls out. */
 static inline void push_win(pl_lf_state *s, uint32_t cp) {
-    if (s->nwin == 4) {
-        s->win[0] = s->win[1];
-        s->win[1] = s->win[2];
-        s->win[2] = s->win[3];
-        s->win[3] = cp;
-    } else {
-        s->win[s->nwin++] = cp;
-    }
+    s->win[3] = s->win[2];
+    s->win[2] = s->win[1];
+    s->win[1] = s->win[0];
+    s->win[0] = cp;
+    s->nwin += s->nwin < 4;
 }
 
 /* Emits the keys that end a word and readies the state for the next. */
@@ -342,13 +340,12 @@ void pl_lf_scan(const char *text, size_t len, pl_lf_stats *st) {
     while (i < len) {
         uint32_t cp = s[i];
         if (cp < 0x80) {
+            /* Without branches: letters and spaces alternate unpredictably. */
             i++;
-            if (((cp | 0x20) - 'a') < 26) {
-                ascii++;
-                in_quotes += (uint32_t)quoted;
-            } else if (cp == '"') {
-                quoted = !quoted;
-            }
+            uint32_t letter = ((cp | 0x20) - 'a') < 26;
+            ascii += letter;
+            in_quotes += letter & (uint32_t)quoted;
+            quoted ^= cp == '"';
             continue;
         }
         cp = decode_multi(s, len, &i);

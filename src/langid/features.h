@@ -38,7 +38,7 @@ const char *pl_lf_script_name(int script);
 
 /* Where an extraction stands between two calls: the current word. */
 typedef struct pl_lf_state {
-    uint32_t win[4]; /* the last codepoints of the padded word, oldest first */
+    uint32_t win[4]; /* the last codepoints of the padded word, newest first */
     int nwin;        /* how many of win are valid */
     int wlen;        /* letters in the current word */
     uint64_t wh;     /* running hash of the current word */
