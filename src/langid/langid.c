@@ -527,7 +527,9 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
     st.skip_quoted = stats.quoted > 0 && stats.letters - stats.quoted >= QUOTE_MIN_REST &&
                      stats.letters - stats.quoted >= stats.quoted;
     uint32_t keys[1024];
-    size_t pos = 0;
+    /* A script only one candidate writes (Greek, Hangul, Thai...) decides
+     * alone: its confidence is the same unscored. */
+    size_t pos = n_cand > 1 ? 0 : len;
     double total[PL_LM_MAX_LANGS], best = 0, norm = 1;
     while (pos < len) {
         size_t n = pl_lf_extract(&st, text, len, &pos, keys, 1024, NULL);
