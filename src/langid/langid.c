@@ -20,6 +20,9 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "langid/features.h"
 #include "langid/model.h"
@@ -250,6 +253,33 @@ static void add_rows(const uint32_t *rows, size_t n, int32_t *score) {
     }
 }
 
+/* Which of the PL_LM_PROBE slots from p end a search for key: bit j is set
+ * when slot j is empty (0, which k - 1 turns into the largest value) or
+ * holds a key not below this one (model.h). */
+static inline uint32_t probe_stops(const uint32_t *p, uint32_t key) {
+#if defined(__SSE2__) && PL_LM_PROBE == 8
+    /* The keys of four (key, value) pairs, twice; SSE2 compares signed, so
+     * both sides are biased by 2^31 to compare unsigned. */
+    __m128 a = _mm_loadu_ps((const float *)p), b = _mm_loadu_ps((const float *)(p + 4));
+    __m128 c = _mm_loadu_ps((const float *)(p + 8)), d = _mm_loadu_ps((const float *)(p + 12));
+    __m128i k03 = _mm_castps_si128(_mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)));
+    __m128i k47 = _mm_castps_si128(_mm_shuffle_ps(c, d, _MM_SHUFFLE(2, 0, 2, 0)));
+    const __m128i bias = _mm_set1_epi32((int)0x7FFFFFFF); /* - 1 + 2^31 */
+    __m128i want = _mm_set1_epi32((int)(key + 0x7FFFFFFFu));
+    __m128i lo = _mm_cmpgt_epi32(want, _mm_add_epi32(k03, bias));
+    __m128i hi = _mm_cmpgt_epi32(want, _mm_add_epi32(k47, bias));
+    uint32_t below = (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(lo)) |
+                     (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(hi)) << 4;
+    return ~below & 0xFFu;
+#else
+    uint32_t stop = 0;
+#pragma GCC unroll 8
+    for (int j = 0; j < PL_LM_PROBE; j++)
+        stop |= (uint32_t)(p[2 * j] - 1 >= key - 1) << j;
+    return stop;
+#endif
+}
+
 /* Adds the scores of a batch of keys (at most 1024); counts keys per order.
  * Two passes: the first finds each key's bonuses, fetching home slots a
  * few keys ahead and the bonuses it finds; by the second, which adds them
@@ -270,15 +300,12 @@ static void score_keys(const uint32_t *keys, size_t n, int32_t *score, uint32_t 
         uint32_t key = keys[i];
         per_order[key & 7u]++;
         /* Keys sit in ascending order along a probe run (model.h), so the
-         * search stops at the first key not below this one: an empty slot
-         * (0, which k - 1 turns into the largest value) or a larger key.
-         * The first PL_LM_PROBE slots are tested at once (the table ends
-         * with that many empty ones); a longer run is rare. */
+         * search stops at the first key not below this one. The first
+         * PL_LM_PROBE slots are tested at once (the table ends with that
+         * many empty ones); a longer run is rare (1% at the model's 75%
+         * fill; 12% for 4 slots, and then a mispredicted branch). */
         const uint32_t *p = M.slots + 2 * (size_t)home_slot(key);
-        uint32_t stop = 0;
-#pragma GCC unroll 4
-        for (int j = 0; j < PL_LM_PROBE; j++)
-            stop |= (uint32_t)(p[2 * j] - 1 >= key - 1) << j;
+        uint32_t stop = probe_stops(p, key);
         if (__builtin_expect(stop == 0, 0)) {
             p += 2 * PL_LM_PROBE;
             while (p[0] - 1 < key - 1)

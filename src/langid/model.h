@@ -52,7 +52,7 @@
 #define PL_LM_HEADER 64u
 #define PL_LM_LANG_REC 64u
 #define PL_LM_MAX_LANGS 255 /* a language index fits in a byte */
-#define PL_LM_PROBE 4       /* slots a lookup tests at once */
+#define PL_LM_PROBE 8       /* slots a lookup tests at once */
 #define PL_LM_MAX_SPARSE 16 /* most postings of a feature */
 
 /* Header field offsets. */
