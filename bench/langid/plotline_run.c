@@ -24,7 +24,7 @@ int main(int argc, char **argv) {
         for (char *c = strtok(argv[3], ","); c && n_only < 64; c = strtok(NULL, ","))
             only[n_only++] = c;
     }
-    pl_langid_opts opts = {only, n_only};
+    pl_langid_opts opts = {only, n_only, NULL, 0};
     bench_set s = bench_read(argv[1]);
     pl_lang_guess *out = calloc(s.n ? s.n : 1, sizeof *out);
     pl_lang_guess warm;

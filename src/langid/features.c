@@ -92,15 +92,12 @@ static int script_of(uint32_t cp, int is_mark) {
     return is_mark ? PL_SC_NONE : PL_SC_OTHR;
 }
 
-/* Decodes one UTF-8 sequence at s[*i] (i < n); returns U+FFFD for a bad one,
- * consuming one byte, so that garbage never stalls the reader. */
-static uint32_t decode(const unsigned char *s, size_t n, size_t *i) {
+/* Decodes the multi-byte UTF-8 sequence at s[*i] (i < n); returns U+FFFD
+ * for a bad one, consuming one byte, so that garbage never stalls the
+ * reader. */
+static uint32_t decode_multi(const unsigned char *s, size_t n, size_t *i) {
     size_t p = *i;
     uint32_t c = s[p];
-    if (c < 0x80) {
-        *i = p + 1;
-        return c;
-    }
     int need;
     uint32_t min;
     if (c >= 0xC2 && c <= 0xDF) {
@@ -131,6 +128,17 @@ static uint32_t decode(const unsigned char *s, size_t n, size_t *i) {
     }
     *i = p + 1 + (size_t)need;
     return c;
+}
+
+/* Decodes one UTF-8 sequence at s[*i] (i < n): ASCII, most of the text,
+ * inline. */
+static inline uint32_t decode(const unsigned char *s, size_t n, size_t *i) {
+    uint32_t c = s[*i];
+    if (c < 0x80) {
+        ++*i;
+        return c;
+    }
+    return decode_multi(s, n, i);
 }
 
 /* Classifies a codepoint the slow way: returns its lower-case form when it
@@ -199,62 +207,57 @@ static inline int is_apostrophe(uint32_t cp) {
     return cp == 0x27 || cp == 0x2019 || cp == 0x02BC;
 }
 
-/* One codepoint into a running hash (a MurmurHash3 block step). */
-static inline uint32_t mix(uint32_t h, uint32_t cp) {
-    uint32_t k = cp * 0xCC9E2D51u;
-    k = (k << 15) | (k >> 17);
-    k *= 0x1B873593u;
-    h ^= k;
-    h = (h << 13) | (h >> 19);
-    return h * 5u + 0xE6546B64u;
+/* One codepoint into a running hash: a multiply per step, whose high
+ * bits depend on every input bit, is all that keys need (the model looks
+ * them up by their high bits) and costs a few instructions, where a
+ * Murmur-style mix per codepoint and avalanche per key made hashing most
+ * of the cost of extraction. */
+static inline uint64_t mix(uint64_t h, uint32_t cp) {
+    return (h ^ cp) * 0x9E3779B97F4A7C15ull;
 }
 
-/* The final avalanche, with the order in the low three bits. */
-static inline uint32_t finish(uint32_t h, uint32_t order) {
-    h ^= order * 0x85EBCA6Bu;
-    h ^= h >> 16;
-    h *= 0x85EBCA6Bu;
-    h ^= h >> 13;
-    h *= 0xC2B2AE35u;
-    h ^= h >> 16;
-    return (h & ~7u) | order;
+/* The key of a hash: its high half, with the order in the low three bits. */
+static inline uint32_t finish(uint64_t h, uint32_t order) {
+    return ((uint32_t)(h >> 32) & ~7u) | order;
 }
 
 #define BOUNDARY 0x20u
-#define NGRAM_SEED 0x2545F491u
-#define WORD_SEED 0x9E3779B9u
+#define NGRAM_SEED 0x2545F4914F6CDD1Dull
+#define WORD_SEED 0xC2B2AE3D27D4EB4Full
 
 /* Keys of the n-grams (2..nwin+1) that end with `cp` (and of `cp` alone when
- * `with_unigram`). Hashes run backwards from the newest codepoint. */
-static inline size_t emit_grams(const pl_lf_state *s, uint32_t cp, int with_unigram,
-                                uint32_t *out) {
+ * `with_unigram`). Hashes run backwards from the newest codepoint. All four
+ * are computed and written, and kept only when the window holds them and
+ * their order is wanted: where a word's first n-grams stop is different
+ * for every word, and a branch on it is often mispredicted. */
+static inline size_t emit_grams(const pl_lf_state *restrict s, uint32_t cp, int with_unigram,
+                                uint32_t *restrict out) {
     size_t n = 0;
     uint32_t want = s->orders ? s->orders : ~0u;
-    uint32_t h = mix(NGRAM_SEED, cp);
+    uint64_t h = mix(NGRAM_SEED, cp);
     if (with_unigram && (want & 2u))
         out[n++] = finish(h, 1);
-    for (int k = s->nwin - 1; k >= 0; k--) {
+#pragma GCC unroll 4
+    for (int k = 0; k < 4; k++) {
         h = mix(h, s->win[k]);
-        uint32_t order = (uint32_t)(s->nwin - k + 1);
-        if (want & (1u << order))
-            out[n++] = finish(h, order);
+        uint32_t order = (uint32_t)k + 2;
+        out[n] = finish(h, order);
+        n += (want >> order) & (k < s->nwin);
     }
     return n;
 }
 
+/* Shifts `cp` into the window; the oldest falls out. */
 static inline void push_win(pl_lf_state *s, uint32_t cp) {
-    if (s->nwin == 4) {
-        s->win[0] = s->win[1];
-        s->win[1] = s->win[2];
-        s->win[2] = s->win[3];
-        s->win[3] = cp;
-    } else {
-        s->win[s->nwin++] = cp;
-    }
+    s->win[3] = s->win[2];
+    s->win[2] = s->win[1];
+    s->win[1] = s->win[0];
+    s->win[0] = cp;
+    s->nwin += s->nwin < 4;
 }
 
 /* Emits the keys that end a word and readies the state for the next. */
-static inline size_t close_word(pl_lf_state *s, uint32_t *out) {
+static inline size_t close_word(pl_lf_state *restrict s, uint32_t *restrict out) {
     size_t n = emit_grams(s, BOUNDARY, 0, out);
     if (s->wlen <= PL_LF_MAX_WORD && (!s->orders || (s->orders & (1u << PL_LF_WORD_ORDER))))
         out[n++] = finish(mix(s->wh, (uint32_t)s->wlen), PL_LF_WORD_ORDER);
@@ -262,8 +265,8 @@ static inline size_t close_word(pl_lf_state *s, uint32_t *out) {
     return n;
 }
 
-size_t pl_lf_extract(pl_lf_state *state, const char *text, size_t len, size_t *pos,
-                     uint32_t *keys, size_t cap, pl_lf_stats *st) {
+size_t pl_lf_extract(pl_lf_state *restrict state, const char *text, size_t len, size_t *pos,
+                     uint32_t *restrict keys, size_t cap, pl_lf_stats *restrict st) {
     pthread_once(&fast_once, fast_init);
     const unsigned char *s = (const unsigned char *)text;
     size_t i = *pos, n = 0;
@@ -332,15 +335,30 @@ void pl_lf_scan(const char *text, size_t len, pl_lf_stats *st) {
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;
     int quoted = 0;
+    /* Counted in locals, ASCII letters (Latin) apart: most of a text. */
+    uint32_t letters = 0, in_quotes = 0, ascii = 0;
     while (i < len) {
-        uint32_t cp = decode(s, len, &i);
+        uint32_t cp = s[i];
+        if (cp < 0x80) {
+            /* Without branches: letters and spaces alternate unpredictably. */
+            i++;
+            uint32_t letter = ((cp | 0x20) - 'a') < 26;
+            ascii += letter;
+            in_quotes += letter & (uint32_t)quoted;
+            quoted ^= cp == '"';
+            continue;
+        }
+        cp = decode_multi(s, len, &i);
         int script = PL_SC_NONE;
         if (letter_of(cp, &script)) {
-            st->letters++;
-            st->quoted += (uint32_t)quoted;
+            letters++;
+            in_quotes += (uint32_t)quoted;
             st->script[script]++;
         } else if (is_quote(cp)) {
             quoted = !quoted;
         }
     }
+    st->letters += letters + ascii;
+    st->quoted += in_quotes;
+    st->script[PL_SC_LATN] += ascii;
 }

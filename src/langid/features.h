@@ -38,10 +38,10 @@ const char *pl_lf_script_name(int script);
 
 /* Where an extraction stands between two calls: the current word. */
 typedef struct pl_lf_state {
-    uint32_t win[4]; /* the last codepoints of the padded word, oldest first */
+    uint32_t win[4]; /* the last codepoints of the padded word, newest first */
     int nwin;        /* how many of win are valid */
     int wlen;        /* letters in the current word */
-    uint32_t wh;     /* running hash of the current word */
+    uint64_t wh;     /* running hash of the current word */
     int in_word;
     int skip;              /* the current word is outside `scripts` */
     uint64_t scripts;      /* set by the caller: only words whose first letter

@@ -20,6 +20,9 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "langid/features.h"
 #include "langid/model.h"
@@ -52,15 +55,22 @@ extern const unsigned char pl_langid_model_end[];
 
 static struct {
     int ok;
-    uint32_t n_langs, n_slots, n_post;
+    uint32_t n_langs, n_home, n_post, n_dense;
+    uint32_t vecs;   /* 16-byte vectors in a dense row */
     uint32_t orders; /* bit o: order o is in the model */
     double scale;
     const uint32_t *slots; /* key, value pairs */
+    const unsigned char *dense;
     const uint16_t *posts;
     char code[PL_LM_MAX_LANGS][PL_LANG_MAX];
     uint64_t scripts[PL_LM_MAX_LANGS];
     int16_t floor[PL_LM_MAX_LANGS][8];
     int16_t prior[PL_LM_MAX_LANGS];
+    /* The languages that write each script, in model order: the
+     * candidates of most texts, which have one script. */
+    uint8_t by_script[PL_SC_COUNT][PL_LM_MAX_LANGS];
+    uint8_t n_by_script[PL_SC_COUNT];
+    uint8_t by_code[PL_LM_MAX_LANGS]; /* language indexes in code order */
 } M;
 
 static pthread_once_t model_once = PTHREAD_ONCE_INIT;
@@ -73,27 +83,52 @@ static void model_load(void) {
     const unsigned char *b = pl_langid_model_start;
     size_t have = (size_t)(pl_langid_model_end - pl_langid_model_start);
     /* The tables are used as native arrays: that needs a little-endian host
-     * and the 4-byte alignment model_blob.S gives. */
+     * and at least the 4-byte alignment model_blob.S gives (64). */
     const uint16_t probe = 1;
     if (*(const unsigned char *)&probe != 1 || ((uintptr_t)b & 3) != 0)
         return;
     if (have < PL_LM_HEADER || memcmp(b, PL_LM_MAGIC, 8) != 0 ||
         rd32(b + PL_LM_OFF_VERSION) != PL_LM_VERSION || rd32(b + PL_LM_OFF_SIZE) != have)
         return;
-    uint32_t n_langs = rd32(b + PL_LM_OFF_NLANGS), n_slots = rd32(b + PL_LM_OFF_SLOTS);
-    uint32_t n_post = rd32(b + PL_LM_OFF_NPOST);
-    if (n_langs == 0 || n_langs > PL_LM_MAX_LANGS || n_slots < 1 || n_slots > (1u << 28))
+    uint32_t n_langs = rd32(b + PL_LM_OFF_NLANGS), n_home = rd32(b + PL_LM_OFF_SLOTS);
+    uint32_t n_post = rd32(b + PL_LM_OFF_NPOST), n_dense = rd32(b + PL_LM_OFF_NDENSE);
+    uint32_t stride = rd32(b + PL_LM_OFF_STRIDE), tail = rd32(b + PL_LM_OFF_TAIL);
+    if (n_langs == 0 || n_langs > PL_LM_MAX_LANGS || n_home < 1 || n_home > (1u << 28) ||
+        tail < 1 || tail > (1u << 28) || stride != ((n_langs + 15) & ~15u) ||
+        n_dense >= (1u << 24))
         return;
+    uint64_t n_slots = (uint64_t)n_home + tail;
     uint64_t off_slots = PL_LM_HEADER + (uint64_t)n_langs * PL_LM_LANG_REC;
-    uint64_t off_posts = off_slots + (uint64_t)8 * n_slots;
-    if (off_posts + (uint64_t)n_post * 2 > have)
+    uint64_t off_dense = (off_slots + 8 * n_slots + 63) & ~(uint64_t)63;
+    uint64_t off_posts = off_dense + (uint64_t)n_dense * stride;
+    if (off_posts + ((uint64_t)n_post + PL_LM_MAX_SPARSE) * 2 > have)
         return;
-    /* Every posting range and language index in range: lookups need no
-     * checks later. */
+    /* Every value in range, and the keys of each probe run in the order the
+     * early stop of lookups assumes, with empty slots at the end: lookups
+     * need no checks later. */
     const unsigned char *slots = b + off_slots;
+    if (tail < PL_LM_PROBE)
+        return;
+    for (uint32_t j = 1; j <= PL_LM_PROBE; j++)
+        if (rd32(slots + 8 * (n_slots - j)) != 0)
+            return;
+    uint32_t prev = 0;
     for (uint64_t i = 0; i < n_slots; i++) {
-        uint32_t v = rd32(slots + 8 * i + 4);
-        if (rd32(slots + 8 * i) && (uint64_t)(v >> 8) + (v & 0xFF) > n_post)
+        uint32_t key = rd32(slots + 8 * i), v = rd32(slots + 8 * i + 4), n = v & 0xFF;
+        if (!key) {
+            prev = 0;
+            continue;
+        }
+        /* In a run keys ascend, none is before its home and the first is at
+         * its home: then every slot from a key's home to its own is taken
+         * by a smaller key. */
+        uint64_t home = ((uint64_t)key * n_home) >> 32;
+        if (key <= prev || home > i || (prev == 0 && home != i))
+            return;
+        prev = key;
+        if (n == 0 ? (v >> 8) >= n_dense
+                   : n == 1 ? ((v >> 8) & 0xFF) >= n_langs
+                            : n > PL_LM_MAX_SPARSE || (uint64_t)(v >> 8) + n > n_post)
             return;
     }
     for (uint32_t i = 0; i < n_post; i++)
@@ -114,11 +149,25 @@ static void model_load(void) {
             M.floor[l][o] = (int16_t)(r[PL_LM_LANG_FLOOR + 2 * o] |
                                       r[PL_LM_LANG_FLOOR + 2 * o + 1] << 8);
         M.prior[l] = (int16_t)(r[PL_LM_LANG_PRIOR] | r[PL_LM_LANG_PRIOR + 1] << 8);
+        for (int s = 1; s < PL_SC_COUNT; s++)
+            if (M.scripts[l] & (1ull << s))
+                M.by_script[s][M.n_by_script[s]++] = (uint8_t)l;
     }
     M.slots = (const uint32_t *)(const void *)(b + off_slots);
+    /* Codes in order for lang_index (the trainer writes them sorted, but
+     * nothing needs it to). */
+    for (uint32_t l = 0; l < n_langs; l++) {
+        uint32_t j = l;
+        for (; j > 0 && strcmp(M.code[M.by_code[j - 1]], M.code[l]) > 0; j--)
+            M.by_code[j] = M.by_code[j - 1];
+        M.by_code[j] = (uint8_t)l;
+    }
+    M.dense = b + off_dense;
     M.posts = (const uint16_t *)(const void *)(b + off_posts);
+    M.n_dense = n_dense;
+    M.vecs = stride / 16;
     M.n_langs = n_langs;
-    M.n_slots = n_slots;
+    M.n_home = n_home;
     M.n_post = n_post;
     M.scale = (double)rd32(b + PL_LM_OFF_SCALE);
     M.orders = rd32(b + PL_LM_OFF_ORDERS);
@@ -142,7 +191,7 @@ static void set_guess(pl_lang_guess *g, const char *code, double conf) {
 
 /* A key's home slot (see model.h). */
 static inline uint32_t home_slot(uint32_t key) {
-    return (uint32_t)(((uint64_t)key * M.n_slots) >> 32);
+    return (uint32_t)(((uint64_t)key * M.n_home) >> 32);
 }
 
 /* How many keys ahead the home slot is fetched: the table is megabytes, so
@@ -150,13 +199,97 @@ static inline uint32_t home_slot(uint32_t key) {
  * little more than one. */
 #define PREFETCH_AHEAD 12
 
+/* The dense rows are added up 16 bytes at a time, as 8 lanes of 16 bits:
+ * a lane's low byte is an even language's bonus, its high byte the next
+ * one's. GCC's vector extension gives SSE2 or NEON code, or plain code
+ * where neither is. */
+typedef uint16_t u16x8 __attribute__((vector_size(16)));
+#define MAX_VECS ((PL_LM_MAX_LANGS + 15) / 16)
+/* Rows added into 16-bit lanes before they are moved to the 32-bit scores:
+ * 257 bonuses of at most 255 still fit. */
+#define DENSE_FLUSH 256
+
+/* Adds the dense rows `rows` into the scores. Inlined into add_rows with
+ * `vecs` a constant for the usual row widths, the loops unroll and the
+ * lanes stay in registers. */
+static inline __attribute__((always_inline)) void
+add_rows_n(const uint32_t *rows, size_t n, int32_t *score, uint32_t vecs) {
+    u16x8 even[MAX_VECS], odd[MAX_VECS];
+    const u16x8 low = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+    while (n > 0) {
+        size_t chunk = n < DENSE_FLUSH ? n : DENSE_FLUSH;
+#pragma GCC unroll 8
+        for (uint32_t v = 0; v < vecs; v++)
+            even[v] = odd[v] = (u16x8){0};
+        for (size_t i = 0; i < chunk; i++) {
+            const unsigned char *row = M.dense + (size_t)rows[i] * vecs * 16;
+#pragma GCC unroll 8
+            for (uint32_t v = 0; v < vecs; v++) {
+                u16x8 x;
+                memcpy(&x, row + 16 * v, 16);
+                even[v] += x & low;
+                odd[v] += x >> 8;
+            }
+        }
+        for (uint32_t v = 0; v < vecs; v++)
+            for (uint32_t j = 0; j < 8; j++) {
+                uint32_t l = 16 * v + 2 * j;
+                if (l < M.n_langs)
+                    score[l] += even[v][j];
+                if (l + 1 < M.n_langs)
+                    score[l + 1] += odd[v][j];
+            }
+        rows += chunk;
+        n -= chunk;
+    }
+}
+
+static void add_rows(const uint32_t *rows, size_t n, int32_t *score) {
+    switch (M.vecs) {
+    case 4: add_rows_n(rows, n, score, 4); break;   /* up to 64 languages */
+    case 6: add_rows_n(rows, n, score, 6); break;   /* up to 96: the model's 90 */
+    case 8: add_rows_n(rows, n, score, 8); break;   /* up to 128 */
+    default: add_rows_n(rows, n, score, M.vecs);
+    }
+}
+
+/* Which of the PL_LM_PROBE slots from p end a search for key: bit j is set
+ * when slot j is empty (0, which k - 1 turns into the largest value) or
+ * holds a key not below this one (model.h). */
+static inline uint32_t probe_stops(const uint32_t *p, uint32_t key) {
+#if defined(__SSE2__) && PL_LM_PROBE == 8
+    /* The keys of four (key, value) pairs, twice; SSE2 compares signed, so
+     * both sides are biased by 2^31 to compare unsigned. */
+    __m128 a = _mm_loadu_ps((const float *)p), b = _mm_loadu_ps((const float *)(p + 4));
+    __m128 c = _mm_loadu_ps((const float *)(p + 8)), d = _mm_loadu_ps((const float *)(p + 12));
+    __m128i k03 = _mm_castps_si128(_mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)));
+    __m128i k47 = _mm_castps_si128(_mm_shuffle_ps(c, d, _MM_SHUFFLE(2, 0, 2, 0)));
+    const __m128i bias = _mm_set1_epi32((int)0x7FFFFFFF); /* - 1 + 2^31 */
+    __m128i want = _mm_set1_epi32((int)(key + 0x7FFFFFFFu));
+    __m128i lo = _mm_cmpgt_epi32(want, _mm_add_epi32(k03, bias));
+    __m128i hi = _mm_cmpgt_epi32(want, _mm_add_epi32(k47, bias));
+    uint32_t below = (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(lo)) |
+                     (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(hi)) << 4;
+    return ~below & 0xFFu;
+#else
+    uint32_t stop = 0;
+#pragma GCC unroll 8
+    for (int j = 0; j < PL_LM_PROBE; j++)
+        stop |= (uint32_t)(p[2 * j] - 1 >= key - 1) << j;
+    return stop;
+#endif
+}
+
 /* Adds the scores of a batch of keys (at most 1024); counts keys per order.
- * Two passes: the first finds each key's postings, fetching home slots a
- * few keys ahead and the postings it finds; by the second, which adds the
- * postings up, they are in the cache. */
+ * Two passes: the first finds each key's bonuses, fetching home slots a
+ * few keys ahead and the bonuses it finds; by the second, which adds them
+ * up, they are in the cache. The first pass has no branch that depends on
+ * the key: where a run ends and what kind of value a key has are random,
+ * and mispredicted branches, not cache misses, were most of its time. */
 static void score_keys(const uint32_t *keys, size_t n, int32_t *score, uint32_t *per_order) {
-    uint32_t vals[1024];
-    size_t n_vals = 0;
+    uint32_t rows[1024], singles[1024], vals[1024];
+    size_t n_rows = 0, n_singles = 0, n_vals = 0;
+    size_t stride = (size_t)M.vecs * 16;
     if (n > 1024)
         n = 1024;
     for (size_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
@@ -166,25 +299,55 @@ static void score_keys(const uint32_t *keys, size_t n, int32_t *score, uint32_t 
             __builtin_prefetch(&M.slots[2 * home_slot(keys[i + PREFETCH_AHEAD])]);
         uint32_t key = keys[i];
         per_order[key & 7u]++;
-        uint32_t slot = home_slot(key);
-        for (;;) {
-            uint32_t k = M.slots[2 * slot];
-            if (k == key) {
-                uint32_t v = M.slots[2 * slot + 1];
-                __builtin_prefetch(M.posts + (v >> 8));
-                vals[n_vals++] = v;
-                break;
-            }
-            if (k == 0)
-                break;
-            slot = slot + 1 == M.n_slots ? 0 : slot + 1;
+        /* Keys sit in ascending order along a probe run (model.h), so the
+         * search stops at the first key not below this one. The first
+         * PL_LM_PROBE slots are tested at once (the table ends with that
+         * many empty ones); a longer run is rare (1% at the model's 75%
+         * fill; 12% for 4 slots, and then a mispredicted branch). */
+        const uint32_t *p = M.slots + 2 * (size_t)home_slot(key);
+        uint32_t stop = probe_stops(p, key);
+        if (__builtin_expect(stop == 0, 0)) {
+            p += 2 * PL_LM_PROBE;
+            while (p[0] - 1 < key - 1)
+                p += 2;
+        } else {
+            p += 2 * __builtin_ctz(stop);
+        }
+        uint32_t v = p[1], hit = p[0] == key, kind = v & 0xFF;
+        /* Each list takes the value, and keeps it when it is its kind. */
+        uint32_t dense = hit & (kind == 0), single = hit & (kind == 1);
+        rows[n_rows] = v >> 8;
+        n_rows += dense;
+        singles[n_singles] = v >> 8;
+        n_singles += single;
+        vals[n_vals] = v;
+        n_vals += hit & (kind > 1);
+        /* A row spans two cache lines; postings seldom do. The address is
+         * only a hint, whatever the kind; chosen with a mask, as the
+         * compiler would branch on a conditional. */
+        uintptr_t dense_mask = -(uintptr_t)dense;
+        uintptr_t at = (((uintptr_t)M.dense + (v >> 8) * stride) & dense_mask) |
+                       (((uintptr_t)M.posts + 2 * (uintptr_t)(v >> 8)) & ~dense_mask);
+        __builtin_prefetch((const void *)at);
+        __builtin_prefetch((const void *)(at + stride - 1));
+    }
+    for (size_t i = 0; i < n_singles; i++)
+        score[singles[i] & 0xFF] += singles[i] >> 8;
+    /* Postings are copied PL_LM_MAX_SPARSE at a time into one run, of which
+     * each feature keeps its own: then one loop adds them all, instead of a
+     * loop per feature whose end is mispredicted. */
+    uint16_t run[1024 + PL_LM_MAX_SPARSE];
+    size_t n_run = 0;
+    for (size_t i = 0; i < n_vals; i++) {
+        memcpy(run + n_run, M.posts + (vals[i] >> 8), PL_LM_MAX_SPARSE * 2);
+        n_run += vals[i] & 0xFF;
+        if (n_run > 1024 || i + 1 == n_vals) {
+            for (size_t j = 0; j < n_run; j++)
+                score[run[j] & 0xFF] += run[j] >> 8;
+            n_run = 0;
         }
     }
-    for (size_t i = 0; i < n_vals; i++) {
-        const uint16_t *p = M.posts + (vals[i] >> 8), *end = p + (vals[i] & 0xFF);
-        for (; p < end; p++)
-            score[*p & 0xFF] += *p >> 8;
-    }
+    add_rows(rows, n_rows, score);
 }
 
 /* Total log-likelihoods of the candidates in nats (bonuses plus the floor
@@ -199,6 +362,7 @@ static uint32_t totals(const uint8_t *cand, int n_cand, const int32_t *score,
     for (int c = 0; c < n_cand; c++) {
         int l = cand[c];
         int64_t t = score[l] + M.prior[l];
+#pragma GCC unroll 8
         for (int o = 1; o <= PL_LF_MAX_ORDER; o++)
             t += (int64_t)per_order[o] * M.floor[l][o];
         total[c] = (double)t / M.scale;
@@ -225,11 +389,30 @@ static int settled(const double *total, int n_cand, double best, double norm) {
     return norm <= CONF_K / sqrt((double)SETTLE_FEATURES) && (best - second) * norm >= SETTLE_LOGIT;
 }
 
-static int in_only(const pl_langid_opts *opts, const char *code) {
-    for (int i = 0; i < opts->n_only && opts->only[i]; i++)
-        if (strcmp(opts->only[i], code) == 0)
-            return 1;
-    return 0;
+/* The model's index of a language code, or -1: a binary search over the
+ * languages in code order. */
+static int lang_index(const char *code) {
+    int lo = 0, hi = (int)M.n_langs;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2, c = strcmp(code, M.code[M.by_code[mid]]);
+        if (c == 0)
+            return M.by_code[mid];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return -1;
+}
+
+/* Marks in `allowed` the languages that opts->only lists. */
+static void only_mask(const pl_langid_opts *opts, uint8_t *allowed) {
+    memset(allowed, 0, PL_LM_MAX_LANGS);
+    for (int i = 0; i < opts->n_only && opts->only[i]; i++) {
+        int l = lang_index(opts->only[i]);
+        if (l >= 0)
+            allowed[l] = 1;
+    }
 }
 
 int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
@@ -251,20 +434,29 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
     /* Script weights: a Han character carries about a word, a kana or
      * Hangul syllable about two letters. Han and kana count together, since
      * Japanese mixes them and kanji-heavy Japanese is still Japanese. */
-    uint32_t w[PL_SC_COUNT], wsum = 0;
-    for (int s = 1; s < PL_SC_COUNT; s++) {
+    /* The loops below visit only the scripts seen, in ascending order as a
+     * loop over all would: most texts have one or two. Kana count as Han
+     * (below), which is then seen too. */
+    uint32_t kana = stats.script[PL_SC_HIRA] + stats.script[PL_SC_KANA];
+    uint8_t seen[PL_SC_COUNT];
+    int n_seen = 0;
+    for (int s = 1; s < PL_SC_COUNT; s++)
+        if (stats.script[s] || (s == PL_SC_HANI && kana))
+            seen[n_seen++] = (uint8_t)s;
+    uint32_t w[PL_SC_COUNT] = {0}, wsum = 0;
+    for (int i = 0; i < n_seen; i++) {
+        int s = seen[i];
         uint32_t f = s == PL_SC_HANI ? 3 : (s == PL_SC_HIRA || s == PL_SC_KANA || s == PL_SC_HANG) ? 2 : 1;
         w[s] = stats.script[s] * f;
         wsum += w[s];
     }
-    uint32_t kana = stats.script[PL_SC_HIRA] + stats.script[PL_SC_KANA];
     uint32_t cjk = w[PL_SC_HANI] + w[PL_SC_HIRA] + w[PL_SC_KANA];
     w[PL_SC_HANI] = cjk;
     w[PL_SC_HIRA] = w[PL_SC_KANA] = 0;
     int main_sc = PL_SC_NONE;
-    for (int s = 1; s < PL_SC_COUNT; s++)
-        if (w[s] > (main_sc ? w[main_sc] : 0))
-            main_sc = s;
+    for (int i = 0; i < n_seen; i++)
+        if (w[seen[i]] > (main_sc ? w[main_sc] : 0))
+            main_sc = seen[i];
     if (main_sc == PL_SC_NONE) {
         set_guess(&out[0], "und", 0.0);
         return 1;
@@ -275,9 +467,11 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
      * The reverse, a few words of another script in Latin text, is rare. */
     if (main_sc == PL_SC_LATN || w[PL_SC_LATN] * 3 >= w[main_sc] * 2) {
         int other = PL_SC_NONE;
-        for (int s = 1; s < PL_SC_COUNT; s++)
+        for (int i = 0; i < n_seen; i++) {
+            int s = seen[i];
             if (s != PL_SC_LATN && s != PL_SC_OTHR && w[s] > (other ? w[other] : 0))
                 other = s;
+        }
         if (other && w[other] >= OTHER_SCRIPT_MIN && w[other] * 3 >= w[PL_SC_LATN]) {
             main_sc = other;
             w[PL_SC_LATN] = 0;
@@ -288,11 +482,13 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
      * languages candidates. Kana marks Japanese; Han alone is Chinese. */
     uint64_t want = 0;
     uint32_t covered = 0;
-    for (int s = 1; s < PL_SC_COUNT; s++)
+    for (int i = 0; i < n_seen; i++) {
+        int s = seen[i];
         if (w[s] && w[s] * 3 >= w[main_sc] * 2) {
             want |= BIT(s);
             covered += w[s];
         }
+    }
     int han_only = 0;
     if (want & BIT(PL_SC_HANI)) {
         if (kana)
@@ -301,9 +497,19 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
             han_only = 1;
     }
 
-    uint8_t cand[PL_LM_MAX_LANGS];
+    uint8_t cand[PL_LM_MAX_LANGS], allowed[PL_LM_MAX_LANGS];
+    if (restrict_to)
+        only_mask(restrict_to, allowed);
     int n_cand = 0, any_model = 0;
-    for (int pass = 0; pass < 2 && n_cand == 0; pass++) {
+    int one_script = !restrict_to && !han_only && (want & (want - 1)) == 0;
+    if (one_script) {
+        /* No restriction: the languages that write the script. */
+        int s = __builtin_ctzll(want);
+        n_cand = M.n_by_script[s];
+        any_model = n_cand > 0;
+        memcpy(cand, M.by_script[s], (size_t)n_cand);
+    }
+    for (int pass = 0; pass < 2 && n_cand == 0 && !one_script; pass++) {
         for (uint32_t l = 0; l < M.n_langs; l++) {
             uint64_t sm = M.scripts[l];
             if (!(sm & want))
@@ -313,7 +519,7 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
             if (han_only && pass == 0 && (sm & KANA_BITS) && !(sm & want & ~BIT(PL_SC_HANI)))
                 continue;
             any_model = 1;
-            if (restrict_to && !in_only(restrict_to, M.code[l]))
+            if (restrict_to && !allowed[l])
                 continue;
             cand[n_cand++] = (uint8_t)l;
         }
@@ -348,7 +554,9 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
     st.skip_quoted = stats.quoted > 0 && stats.letters - stats.quoted >= QUOTE_MIN_REST &&
                      stats.letters - stats.quoted >= stats.quoted;
     uint32_t keys[1024];
-    size_t pos = 0;
+    /* A script only one candidate writes (Greek, Hangul, Thai...) decides
+     * alone: its confidence is the same unscored. */
+    size_t pos = n_cand > 1 ? 0 : len;
     double total[PL_LM_MAX_LANGS], best = 0, norm = 1;
     while (pos < len) {
         size_t n = pl_lf_extract(&st, text, len, &pos, keys, 1024, NULL);
@@ -364,31 +572,38 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
         /* The context's language gets PRIOR_LOGIT more: that decides near
          * ties, which short texts between close languages often are, and
          * nothing that the text itself settles. */
+        int prior_l = lang_index(prior);
         for (int c = 0; c < n_cand; c++)
-            if (strcmp(M.code[cand[c]], prior) == 0) {
+            if (cand[c] == prior_l) {
                 total[c] += PRIOR_LOGIT / norm;
                 if (total[c] > best)
                     best = total[c];
             }
     }
-    double sum = 0;
+    double prob[PL_LM_MAX_LANGS], sum = 0;
     for (int c = 0; c < n_cand; c++) {
-        total[c] = exp((total[c] - best) * norm);
-        sum += total[c];
+        /* Below e^-40 a term is under half an ulp of the best's 1: it would
+         * not change the sum, and exp is most of this loop's cost. */
+        double logit = (total[c] - best) * norm;
+        prob[c] = logit < -40 ? 0 : exp(logit);
+        sum += prob[c];
     }
     /* Letters of other scripts are evidence of mixed or unknown text. */
     double share = wsum ? (double)covered / (double)wsum : 0;
 
-    /* Top `max` by confidence; ties keep model order, so output is stable. */
+    /* Top `max` by score (confidence rises with it, and the runners-up
+     * stay ordered where it is 0); ties keep model order, so output is
+     * stable. */
     int n_out = 0;
-    uint8_t used[PL_LM_MAX_LANGS] = {0};
+    uint8_t used[PL_LM_MAX_LANGS];
+    memset(used, 0, (size_t)n_cand);
     while (n_out < max && n_out < n_cand) {
         int pick = -1;
         for (int c = 0; c < n_cand; c++)
             if (!used[c] && (pick < 0 || total[c] > total[pick]))
                 pick = c;
         used[pick] = 1;
-        set_guess(&out[n_out], M.code[cand[pick]], total[pick] / sum * share);
+        set_guess(&out[n_out], M.code[cand[pick]], prob[pick] / sum * share);
         n_out++;
     }
     if (min_conf > 0 && out[0].confidence < min_conf) {

@@ -1,7 +1,9 @@
 /* model_blob.S - embeds data/langid/model.bin (built by tools/langid) in the
- * library; the build passes data/langid as an include directory. */
+ * library; the build passes data/langid as an include directory. Aligned to
+ * a cache line, so that a dense row of the model (model.h) spans as few
+ * lines as its size allows. */
     .section .rodata
-    .balign 16
+    .balign 64
     .global pl_langid_model_start
     .global pl_langid_model_end
 pl_langid_model_start:

@@ -123,6 +123,8 @@ static void test_short_phrases(void) {
 static void test_scripts(void) {
     CHECK_STR(top_s("今日は天気がいいので、海に行きましょう。"), "ja");
     CHECK_STR(top_s("東京都の人口は約千四百万人である。"), "ja"); /* kanji-heavy, kana present */
+    CHECK_STR(top_s("ひらがなとカタカナだけのぶん"), "ja"); /* kana alone, no Han */
+    CHECK_STR(top_s("カタカナ"), "ja");
     CHECK_STR(top_s("今天天气很好，我们去海边吧。"), "zh");
     CHECK_STR(top_s("中華人民共和國"), "zh"); /* Han only */
     CHECK_STR(top_s("오늘은 날씨가 좋아서 바다에 갑니다."), "ko");

@@ -68,4 +68,4 @@ $cc -std=gnu11 -O2 -Wall -Wextra -I"$root/src" -I"$root/include" \
     "$tools/langid_train.c" "$root/src/langid/features.c" \
     -lutf8proc -lm -lpthread -o "$cache/langid_train"
 mkdir -p "$root/data/langid"
-"$cache/langid_train" -m 3 -o 0x78 -w 1.5 -p "$tools/priors.txt" "$corpus" "$root/data/langid/model.bin"
+"$cache/langid_train" -m 3 -o 0x78 -w 1.5 -d 12 -p "$tools/priors.txt" "$corpus" "$root/data/langid/model.bin"

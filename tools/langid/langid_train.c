@@ -2,8 +2,8 @@
  * langid_train.c - builds the language model (data/langid/model.bin) from a
  * folder of plain-text training files.
  *
- * Usage: langid_train [-a alpha] [-m min_count] [-o orders] [-p priors]
- *                     [-w word_weight] CORPUS_DIR OUT_FILE
+ * Usage: langid_train [-a alpha] [-d dense_min] [-m min_count] [-o orders]
+ *                     [-p priors] [-w word_weight] CORPUS_DIR OUT_FILE
  * CORPUS_DIR holds one folder per language, named by the code plotline
  * reports ("de", "zh"), with *.txt files of UTF-8 text. A file named
  * "*.xN.txt" counts N times (N = 1..9), to give a scarce but clean source
@@ -15,7 +15,10 @@
  * close to a common one (Galician beside Spanish and Portuguese), which
  * decides only the near ties of very short texts. `word_weight` scales the
  * log-probabilities of whole words against the n-grams' (1.0): a known word
- * says more than the n-grams it is made of, which overlap and repeat it. tools/langid/build-model.sh runs it all.
+ * says more than the n-grams it is made of, which overlap and repeat it. `dense_min`: features that at least this many languages share
+ * get a dense row of bonuses (one per language) instead of postings, which
+ * the runtime adds up a vector at a time. tools/langid/build-model.sh runs
+ * it all.
  */
 #include <dirent.h>
 #include <math.h>
@@ -29,6 +32,7 @@
 #include "langid/model.h"
 
 #define SCALE 16.0 /* score units per nat: bonuses of common n-grams fit a byte */
+#define LOAD_PERCENT 75 /* keys per 100 home slots */
 #define SCRIPT_SHARE 0.02 /* a language "uses" a script holding 2% of its letters */
 
 static void die(const char *msg, const char *arg) {
@@ -204,10 +208,13 @@ int main(int argc, char **argv) {
     unsigned orders = 0x7E; /* bit o: keep features of order o (1..6) */
     const char *priors = NULL;
     double word_weight = 1.0;
+    unsigned dense_min = 12;
     int argi = 1;
     while (argi + 1 < argc && argv[argi][0] == '-') {
         if (strcmp(argv[argi], "-a") == 0)
             alpha = atof(argv[argi + 1]);
+        else if (strcmp(argv[argi], "-d") == 0)
+            dense_min = (unsigned)atoi(argv[argi + 1]);
         else if (strcmp(argv[argi], "-m") == 0)
             min_count = (unsigned)atoi(argv[argi + 1]);
         else if (strcmp(argv[argi], "-w") == 0)
@@ -220,10 +227,10 @@ int main(int argc, char **argv) {
             die("unknown option", argv[argi]);
         argi += 2;
     }
-    if (argc - argi != 2 || alpha <= 0 || word_weight <= 0 || word_weight > 4) {
+    if (argc - argi != 2 || alpha <= 0 || word_weight <= 0 || word_weight > 4 || dense_min < 2) {
         fprintf(stderr,
-                "usage: langid_train [-a alpha] [-m min_count] [-o orders] [-p priors] "
-                "[-w word_weight] CORPUS_DIR OUT_FILE\n");
+                "usage: langid_train [-a alpha] [-d dense_min] [-m min_count] [-o orders] "
+                "[-p priors] [-w word_weight] CORPUS_DIR OUT_FILE\n");
         return 2;
     }
     const char *corpus = argv[argi], *out_path = argv[argi + 1];
@@ -329,21 +336,45 @@ int main(int argc, char **argv) {
         }
     }
     qsort(posts, n_posts, sizeof *posts, cmp_posting);
-    size_t n_keys = 0;
-    for (size_t i = 0; i < n_posts; i++)
-        if (i == 0 || posts[i].key != posts[i - 1].key)
-            n_keys++;
+    /* Keys, and how their bonuses are stored (model.h): in a dense row when
+     * many languages share them, inline when one has them, else as
+     * postings. */
+    size_t n_keys = 0, n_dense = 0, n_sparse = 0;
+    for (size_t i = 0, first = 0; i < n_posts; i = first) {
+        while (first < n_posts && posts[first].key == posts[i].key)
+            first++;
+        n_keys++;
+        if (first - i >= dense_min || first - i > PL_LM_MAX_SPARSE)
+            n_dense++;
+        else if (first - i > 1)
+            n_sparse += first - i;
+    }
+    size_t stride = (n_langs + 15) & ~(size_t)15;
 
-    /* Load factor 0.85: a probe sequence stays within a cache line or two,
-     * and the table is sized to the keys rather than to a power of two
-     * (which would have nearly doubled the model). */
-    size_t n_slots = n_keys * 100 / 85 + 16;
-    if (n_slots > 0xFFFFFFFFu)
+    /* Load factor LOAD_PERCENT: a probe sequence stays within a cache
+     * line or two, and the table is sized to the keys rather than to a
+     * power of two (which would have nearly doubled the model). Inserted in
+     * ascending order, a key lands in the slot after the previous key's or
+     * at its home, whichever is further: runs never wrap, they spill into
+     * the tail after the home slots, which ends with PL_LM_PROBE empty
+     * slots. */
+    size_t n_home = n_keys * 100 / LOAD_PERCENT + 16;
+    if (n_home > 0xFFFFFFFFu)
         die("too many features", NULL);
+    size_t n_slots = 0;
+    for (size_t i = 0; i < n_posts; i++)
+        if (i == 0 || posts[i].key != posts[i - 1].key) {
+            size_t home = (size_t)(((uint64_t)posts[i].key * n_home) >> 32);
+            n_slots = (home > n_slots ? home : n_slots) + 1;
+        }
+    n_slots = (n_slots > n_home ? n_slots : n_home) + PL_LM_PROBE;
+    if (n_dense >= (1u << 24) || n_sparse >= (1u << 24))
+        die("too many postings for 24-bit offsets", NULL);
     size_t off_langs = PL_LM_HEADER;
     size_t off_slots = off_langs + n_langs * PL_LM_LANG_REC;
-    size_t off_posts = off_slots + n_slots * 8;
-    size_t size = off_posts + n_posts * 2;
+    size_t off_dense = (off_slots + n_slots * 8 + 63) & ~(size_t)63;
+    size_t off_posts = off_dense + n_dense * stride;
+    size_t size = off_posts + (n_sparse + PL_LM_MAX_SPARSE) * 2;
     size = (size + 3) & ~(size_t)3;
     unsigned char *m = xcalloc(size, 1);
 
@@ -356,33 +387,44 @@ int main(int argc, char **argv) {
             put_u16(r + PL_LM_LANG_FLOOR + 2 * o, (uint16_t)langs[l].floor[o]);
         put_u16(r + PL_LM_LANG_PRIOR, (uint16_t)langs[l].prior);
     }
+    /* In ascending key order, which the runtime's early stop relies on. */
+    size_t dense = 0, sparse = 0, slot = 0;
     for (size_t i = 0, first = 0; i < n_posts; i = first) {
         uint32_t key = posts[i].key;
         while (first < n_posts && posts[first].key == key)
             first++;
         size_t cnt = first - i;
-        if (cnt > 255)
-            die("too many languages share a feature", NULL);
-        size_t slot = (size_t)(((uint64_t)key * n_slots) >> 32);
-        while (m[off_slots + slot * 8] | m[off_slots + slot * 8 + 1] |
-               m[off_slots + slot * 8 + 2] | m[off_slots + slot * 8 + 3])
-            slot = slot + 1 == n_slots ? 0 : slot + 1;
+        uint32_t val;
+        if (cnt >= dense_min || cnt > PL_LM_MAX_SPARSE) {
+            for (size_t j = i; j < first; j++)
+                m[off_dense + dense * stride + posts[j].lang] = posts[j].bonus;
+            val = (uint32_t)(dense++ << 8);
+        } else if (cnt == 1) {
+            val = (uint32_t)(posts[i].bonus << 8 | posts[i].lang) << 8 | 1;
+        } else {
+            for (size_t j = i; j < first; j++)
+                put_u16(m + off_posts + (sparse + j - i) * 2,
+                        (uint16_t)(posts[j].bonus << 8 | posts[j].lang));
+            val = (uint32_t)(sparse << 8 | cnt);
+            sparse += cnt;
+        }
+        size_t home = (size_t)(((uint64_t)key * n_home) >> 32);
+        slot = i == 0 || home > slot ? home : slot + 1;
         put_u32(m + off_slots + slot * 8, key);
-        put_u32(m + off_slots + slot * 8 + 4, (uint32_t)(i << 8 | cnt));
-        for (size_t j = i; j < first; j++)
-            put_u16(m + off_posts + j * 2, (uint16_t)(posts[j].bonus << 8 | posts[j].lang));
+        put_u32(m + off_slots + slot * 8 + 4, val);
     }
-    if (n_posts >= (1u << 24))
-        die("too many postings for 24-bit offsets", NULL);
 
     memcpy(m, PL_LM_MAGIC, 8);
     put_u32(m + PL_LM_OFF_VERSION, PL_LM_VERSION);
     put_u32(m + PL_LM_OFF_SIZE, (uint32_t)size);
     put_u32(m + PL_LM_OFF_NLANGS, (uint32_t)n_langs);
-    put_u32(m + PL_LM_OFF_SLOTS, (uint32_t)n_slots);
-    put_u32(m + PL_LM_OFF_NPOST, (uint32_t)n_posts);
+    put_u32(m + PL_LM_OFF_SLOTS, (uint32_t)n_home);
+    put_u32(m + PL_LM_OFF_TAIL, (uint32_t)(n_slots - n_home));
+    put_u32(m + PL_LM_OFF_NPOST, (uint32_t)n_sparse);
     put_u32(m + PL_LM_OFF_SCALE, (uint32_t)SCALE);
     put_u32(m + PL_LM_OFF_ORDERS, orders);
+    put_u32(m + PL_LM_OFF_NDENSE, (uint32_t)n_dense);
+    put_u32(m + PL_LM_OFF_STRIDE, (uint32_t)stride);
     uint32_t sum = 2166136261u;
     for (size_t i = PL_LM_HEADER; i < size; i += 4)
         sum = (sum ^ ((uint32_t)m[i] | (uint32_t)m[i + 1] << 8 | (uint32_t)m[i + 2] << 16 |
@@ -392,8 +434,9 @@ int main(int argc, char **argv) {
     FILE *f = fopen(out_path, "wb");
     if (!f || fwrite(m, 1, size, f) != size || fclose(f) != 0)
         die("cannot write", out_path);
-    fprintf(stderr, "langid_train: %zu languages, %zu features, %zu postings, %zu bytes\n",
-            n_langs, n_keys, n_posts, size);
+    fprintf(stderr,
+            "langid_train: %zu languages, %zu features (%zu dense), %zu postings, %zu bytes\n",
+            n_langs, n_keys, n_dense, n_posts, size);
     for (size_t l = 0; l < n_langs; l++) {
         free(names[l]);
         counter_free(&langs[l].feats);
