@@ -12,13 +12,16 @@
 #include <string.h>
 
 #include "db.h"
+#include "xling/xling.h"
 
 int pl_db_fail(pl_db *db, const pl_err *e) {
     db->err = *e;
     return e->status;
 }
 
-const char *pl_db_errmsg(const pl_db *db) { return db ? db->err.msg : ""; }
+const char *pl_db_errmsg(const pl_db *db) {
+    return db ? db->err.msg : "";
+}
 
 void pl_base_lang(const char *tag, char *out) {
     size_t n = 0;
@@ -47,7 +50,8 @@ int pl_db_open(const char *path, int flags, pl_db **out) {
     memcpy(db->index_path + n, ".idx", 5);
     int rc;
     if ((rc = pl_catalog_open(path, flags, &db->cat, &err)) ||
-        (rc = pl_analyzer_new(&db->an) ? pl_err_set(&err, PL_ERR_NOMEM, "out of memory") : 0) ||
+        (rc = pl_analyzer_new(&db->an) ? pl_err_set(&err, PL_ERR_NOMEM, "out of memory")
+                                       : 0) ||
         (rc = pl_index_open(db->index_path,
                             (flags & PL_OPEN_READONLY) ? PL_INDEX_READONLY : 0, &db->ix,
                             &err)))
@@ -85,7 +89,7 @@ typedef struct sync_ctx {
     pl_db *db;
     pl_index_writer *w;
     pl_err *err;
-    pl_buf arena;  /* term bytes of the current document */
+    pl_buf arena; /* term bytes of the current document */
     term_ref *refs;
     size_t n_refs, cap_refs;
     pl_index_token *toks;
@@ -109,20 +113,51 @@ static int collect_token(void *vctx, const pl_token *t) {
     return s->arena.oom ? PL_ERR_NOMEM : 0;
 }
 
+/* A word of a compounding language (German, Dutch, the Scandinavian
+ * languages, Finnish, Hungarian) is indexed whole and, when the lexicon
+ * does not know it, by its parts too, at the word's position: a reader's
+ * "test" or a translated "Test" then meets "Schwangerschaftstest". The query
+ * side splits the same way (src/search/translate.c). */
+typedef struct split_ctx {
+    sync_ctx *s;
+    const pl_xling *x;
+    const char *lang, *text;
+} split_ctx;
+
+static int collect_with_parts(void *vctx, const pl_token *t) {
+    split_ctx *c = vctx;
+    int rc = collect_token(c->s, t);
+    if (rc) return rc;
+    pl_xling_part parts[PL_XLING_MAX_PARTS];
+    int n = pl_xling_split_unknown(c->x, c->lang, c->text + t->start, t->end - t->start,
+                                   t->term, t->len, parts, PL_XLING_MAX_PARTS);
+    for (int i = 0; i < n && !rc; i++)
+        rc = collect_token(c->s, &(pl_token){.term = parts[i].term,
+                                             .len = strlen(parts[i].term),
+                                             .pos = t->pos});
+    return rc;
+}
+
 /* Analyzes one synopsis and adds it to the writer. */
-static int index_text(sync_ctx *s, int64_t id, const char *lang, const char *text, size_t len) {
+static int index_text(sync_ctx *s, int64_t id, const char *lang, const char *text,
+                      size_t len) {
     char base[PL_LANG_MAX];
     pl_base_lang(lang, base);
     pl_buf_reset(&s->arena);
     s->n_refs = 0;
-    int rc = pl_analyze(s->db->an, base, text, len, collect_token, s);
+    const pl_xling *x = pl_xling_default(NULL);
+    split_ctx split = {s, x, base, text};
+    int rc = pl_xling_can_split(x, base)
+                 ? pl_analyze(s->db->an, base, text, len, collect_with_parts, &split)
+                 : pl_analyze(s->db->an, base, text, len, collect_token, s);
     if (!rc && base[0]) { /* the language term (see PL_INDEX_LANG_PREFIX) */
         char mark[PL_INDEX_LANG_TERM_MAX];
         size_t n = pl_index_lang_term(base, mark);
         rc = collect_token(s, &(pl_token){.term = mark, .len = n, .pos = 0});
     }
-    if (rc) return pl_err_set(s->err, PL_ERR_NOMEM, "indexing synopsis %lld: out of memory",
-                              (long long)id);
+    if (rc)
+        return pl_err_set(s->err, PL_ERR_NOMEM, "indexing synopsis %lld: out of memory",
+                          (long long)id);
     if (s->n_refs > s->cap_toks) {
         pl_index_token *grown = realloc(s->toks, s->n_refs * sizeof *grown);
         if (!grown) return pl_err_set(s->err, PL_ERR_NOMEM, "out of memory");
@@ -156,7 +191,8 @@ static int sync_change(void *vctx, const pl_change *ch) {
         s->chunk_bytes = 0;
         if (rc) return rc;
     }
-    if (s->progress && (s->done & 255) == 0 && s->progress(s->progress_ctx, s->done, s->total))
+    if (s->progress && (s->done & 255) == 0 &&
+        s->progress(s->progress_ctx, s->done, s->total))
         return pl_err_set(s->err, PL_ERR_USAGE, "indexing cancelled");
     return 0;
 }
@@ -165,8 +201,12 @@ int pl_db_sync_index(pl_db *db, pl_progress_fn progress, void *pctx, pl_err *err
     uint64_t have = pl_index_seq(db->ix), want;
     int rc = pl_catalog_last_seq(db->cat, &want, err);
     if (rc || have >= want) return rc;
-    sync_ctx s = {.db = db, .err = err, .last_seq = have, .total = want - have,
-                  .progress = progress, .progress_ctx = pctx};
+    sync_ctx s = {.db = db,
+                  .err = err,
+                  .last_seq = have,
+                  .total = want - have,
+                  .progress = progress,
+                  .progress_ctx = pctx};
     rc = pl_catalog_changes(db->cat, have, sync_change, &s, err);
     if (!rc && s.w) {
         rc = pl_index_commit(s.w, s.last_seq, err);

@@ -41,7 +41,8 @@ static void add_lang(pl_plan *p, const char *lang, double w) {
 static char *query_text(const pl_query *q) {
     size_t n = 1;
     for (size_t i = 0; i < q->n_clauses; i++)
-        for (size_t j = 0; j < q->clauses[i].n_alts; j++) n += strlen(q->clauses[i].alts[j].text) + 1;
+        for (size_t j = 0; j < q->clauses[i].n_alts; j++)
+            n += strlen(q->clauses[i].alts[j].text) + 1;
     char *s = malloc(n), *p = s;
     if (!s) return NULL;
     for (size_t i = 0; i < q->n_clauses; i++)
@@ -72,7 +73,8 @@ static int catalog_langs(pl_db *db, pl_err *err) {
     return PL_OK;
 }
 
-static int choose_langs(pl_db *db, const pl_query *q, const char *hint, pl_plan *p, pl_err *err) {
+static int choose_langs(pl_db *db, const pl_query *q, const char *hint, pl_plan *p,
+                        pl_err *err) {
     int rc = catalog_langs(db, err);
     if (rc) return rc;
     if (hint && *hint) {
@@ -102,25 +104,26 @@ int pl_plan_stopword(const char *lang, const char *word) {
 
 /* Gives v the reading it comes from; v->word is replaced. */
 static int set_origin(pl_variant *v, double weight, const char *word, const char *lang,
-                      int translated) {
+                      unsigned origin) {
     char *w = strdup(word);
     if (!w) return PL_ERR_NOMEM;
     free(v->word);
     v->word = w;
     v->weight = weight;
     snprintf(v->lang, sizeof v->lang, "%s", lang ? lang : "");
-    v->translated = translated;
+    v->translated = (origin & PL_VARIANT_TRANSLATED) == PL_VARIANT_TRANSLATED;
+    v->scoped = (origin & PL_VARIANT_SCOPED) != 0;
     return PL_OK;
 }
 
 int pl_slot_add(pl_slot *s, const char *term, size_t len, double weight, const char *word,
-                const char *lang, int translated) {
+                const char *lang, unsigned origin) {
     for (size_t i = 0; i < s->n; i++) {
         pl_variant *v = &s->v[i];
         if (strlen(v->term) != len || memcmp(v->term, term, len) != 0) continue;
         /* The same term twice (stemmed alike in two languages, or a
          * translation that is the word itself): the stronger reading wins. */
-        return weight > v->weight ? set_origin(v, weight, word, lang, translated) : PL_OK;
+        return weight > v->weight ? set_origin(v, weight, word, lang, origin) : PL_OK;
     }
     pl_variant *grown = realloc(s->v, (s->n + 1) * sizeof *grown);
     if (!grown) return PL_ERR_NOMEM;
@@ -128,7 +131,7 @@ int pl_slot_add(pl_slot *s, const char *term, size_t len, double weight, const c
     pl_variant *v = &s->v[s->n];
     memset(v, 0, sizeof *v);
     if (!(v->term = strndup(term, len))) return PL_ERR_NOMEM;
-    if (set_origin(v, weight, word, lang, translated)) {
+    if (set_origin(v, weight, word, lang, origin)) {
         free(v->term);
         return PL_ERR_NOMEM;
     }
@@ -149,9 +152,10 @@ pl_alt *pl_clause_add_alt(pl_clause *c, size_t n_slots) {
 typedef struct collect {
     pl_slot *slots;
     size_t n_slots, cap;
-    size_t token;   /* index of the token within the alternative */
+    size_t token; /* index of the token within the alternative */
     double weight;
     const char *word, *lang;
+    unsigned origin;
     int oom;
 } collect;
 
@@ -168,7 +172,8 @@ static int add_variant(void *ctx, const pl_token *t) {
         c->slots[c->n_slots++] = (pl_slot){NULL, 0};
     }
     pl_slot *s = &c->slots[c->token++];
-    if (pl_slot_add(s, t->term, t->len, c->weight, c->word, c->lang, 0)) return c->oom = 1;
+    if (pl_slot_add(s, t->term, t->len, c->weight, c->word, c->lang, c->origin))
+        return c->oom = 1;
     return 0;
 }
 
@@ -185,7 +190,8 @@ static void free_alt(pl_alt *a) {
 
 void pl_plan_free(pl_plan *p) {
     for (size_t i = 0; i < p->n_clauses; i++) {
-        for (size_t j = 0; j < p->clauses[i].n_alts; j++) free_alt(&p->clauses[i].alts[j]);
+        for (size_t j = 0; j < p->clauses[i].n_alts; j++)
+            free_alt(&p->clauses[i].alts[j]);
         free(p->clauses[i].alts);
     }
     free(p->clauses);
@@ -211,7 +217,8 @@ int pl_plan_make(pl_db *db, const pl_query *q, const char *lang, int no_translat
              * in a French query) is one in every reading of it. */
             int stop = 0;
             for (size_t k = 0; k < p->n_langs && !stop; k++)
-                stop = p->lang_weight[k] >= SURE_LANG && pl_plan_stopword(p->langs[k], text);
+                stop =
+                    p->lang_weight[k] >= SURE_LANG && pl_plan_stopword(p->langs[k], text);
             /* No language known at all: analyze without stemming. */
             size_t nl = p->n_langs ? p->n_langs : 1;
             for (size_t k = 0; k < nl; k++) {
@@ -220,6 +227,12 @@ int pl_plan_make(pl_db *db, const pl_query *q, const char *lang, int no_translat
                 if (p->n_langs && stop) col.weight *= STOPWORD_WEIGHT;
                 col.word = text;
                 col.lang = p->n_langs ? p->langs[k] : "";
+                /* Only the likeliest language's reading matches everywhere
+                 * (names are spelled alike in every language); another
+                 * reading matches its own language's synopses, so that
+                 * French "grossesse" read as Portuguese ("gross") does not
+                 * meet German "groß". */
+                col.origin = k > 0 ? PL_VARIANT_SCOPED : 0;
                 pl_analyze(db->an, p->n_langs ? p->langs[k] : NULL, text, strlen(text),
                            add_variant, &col);
                 if (col.oom) break;

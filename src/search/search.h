@@ -20,14 +20,14 @@
 /* ---- Interface to code in query.c: the parser ---- */
 
 typedef struct pl_qalt {
-    char *text;  /* the surface text of the word or phrase (owned) */
-    int phrase;  /* 1 for a "quoted phrase" or a word the tokenizer splits */
+    char *text; /* the surface text of the word or phrase (owned) */
+    int phrase; /* 1 for a "quoted phrase" or a word the tokenizer splits */
 } pl_qalt;
 
 typedef struct pl_qclause {
     pl_qalt *alts; /* owned */
     size_t n_alts;
-    int excluded;  /* -word: results must not match it */
+    int excluded; /* -word: results must not match it */
 } pl_qclause;
 
 typedef struct pl_query {
@@ -44,14 +44,20 @@ void pl_query_free(pl_query *q);
 /* ---- Interface to code in plan.c: analysis under likely languages ---- */
 
 typedef struct pl_variant {
-    char *term;    /* NUL-terminated index term (owned) */
-    double weight; /* how likely it is what the query means: (0, 1]; the
-                      likelihood of the language that produced it, and for a
-                      translation also the lexicon's weight, times a discount */
-    char *word;    /* the query word(s) it stands for, as written (owned) */
+    char *term;             /* NUL-terminated index term (owned) */
+    double weight;          /* how likely it is what the query means: (0, 1]; the
+                               likelihood of the language that produced it, and for a
+                               translation also the lexicon's weight, times a discount */
+    char *word;             /* the query word(s) it stands for, as written (owned) */
     char lang[PL_LANG_MAX]; /* the language of the term */
-    int translated; /* 1: a translation of `word` into `lang` (src/xling) */
+    int translated;         /* 1: a translation of `word` into `lang` (src/xling) */
+    int scoped;             /* 1: matches only documents in `lang` (a translation, or a
+                               reading under a language other than the likeliest) */
 } pl_variant;
+
+/* How a variant came about (pl_slot_add's `origin`). */
+#define PL_VARIANT_SCOPED 1u     /* see pl_variant.scoped */
+#define PL_VARIANT_TRANSLATED 3u /* a translation, which is always scoped */
 
 typedef struct pl_slot {
     pl_variant *v; /* the term variants for one token position (owned) */
@@ -93,7 +99,7 @@ int pl_plan_stopword(const char *lang, const char *word);
 /* Adds a variant to a slot, or raises the weight of the same term already
  * there (keeping the stronger variant's origin). PL_OK or PL_ERR_NOMEM. */
 int pl_slot_add(pl_slot *s, const char *term, size_t len, double weight, const char *word,
-                const char *lang, int translated);
+                const char *lang, unsigned origin);
 
 /* Appends an alternative of n_slots empty slots to a clause; NULL when out
  * of memory. */

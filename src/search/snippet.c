@@ -59,8 +59,9 @@ static int term_index(snip_ctx *x, const char *t, size_t len) {
                 for (size_t v = 0; v < sl->n; v++)
                     /* A translation counts only in its own language, as
                      * in scoring (PL_INDEX_LANG_PREFIX). */
-                    if (strlen(sl->v[v].term) == len && memcmp(sl->v[v].term, t, len) == 0 &&
-                        (!sl->v[v].translated || strcmp(sl->v[v].lang, x->lang) == 0)) {
+                    if (strlen(sl->v[v].term) == len &&
+                        memcmp(sl->v[v].term, t, len) == 0 &&
+                        (!sl->v[v].scoped || strcmp(sl->v[v].lang, x->lang) == 0)) {
                         if (!first) first = k;
                         note_found(x, &sl->v[v]);
                     }
@@ -126,7 +127,8 @@ static int explain(snip_ctx *c, pl_hit *h) {
                 for (size_t v = 0; v < sl->n; v++) {
                     const pl_variant *pv = &sl->v[v];
                     int met = 0;
-                    for (size_t i = 0; i < c->n_found && !met; i++) met = c->found[i] == pv;
+                    for (size_t i = 0; i < c->n_found && !met; i++)
+                        met = c->found[i] == pv;
                     for (size_t i = 0; i < h->n_matches && met; i++)
                         if (strcmp(h->matches[i].word, pv->word) == 0 &&
                             strcmp(h->matches[i].term, pv->term) == 0)

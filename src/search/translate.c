@@ -15,6 +15,7 @@
  * less sure the lexicon is, so a synopsis that has the reader's own words
  * still comes first.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -52,6 +53,9 @@ typedef struct sink {
     int single;      /* keep only single-term translations (a pair's) */
     double base;     /* the source's weight before the lexicon's */
     const char *word;
+    const pl_xling *x;
+    const terms *src; /* the source's terms */
+    const char *src_lang;
     char last[PL_LANG_MAX];
     int per_lang;
     int failed;
@@ -62,13 +66,109 @@ static int add_translation(sink *s, int k, const char *lang, const char *const *
     pl_clause *c = s->c[k];
     if (n == 1 && s->alt[k] >= 0)
         return pl_slot_add(&c->alts[s->alt[k]].slots[0], t[0], strlen(t[0]), w, s->word,
-                           lang, 1);
+                           lang, PL_VARIANT_TRANSLATED);
     pl_alt *a = pl_clause_add_alt(c, (size_t)n);
     if (!a) return PL_ERR_NOMEM;
     for (int i = 0; i < n; i++)
-        if (pl_slot_add(&a->slots[i], t[i], strlen(t[i]), w, s->word, lang, 1))
+        if (pl_slot_add(&a->slots[i], t[i], strlen(t[i]), w, s->word, lang,
+                        PL_VARIANT_TRANSLATED))
             return PL_ERR_NOMEM;
     return PL_OK;
+}
+
+/* The meanings of a translation, read back into the source's language. */
+#define MAX_BACK 16
+typedef struct back {
+    terms t[MAX_BACK];
+    double w[MAX_BACK];
+    int n;
+} back;
+
+static int on_back(void *ctx, const char *lang, const char *const *t, int n, double w) {
+    back *b = ctx;
+    (void)lang;
+    if (b->n == MAX_BACK || n > MAX_TERMS) return b->n == MAX_BACK;
+    terms *bt = &b->t[b->n];
+    memset(bt, 0, sizeof *bt);
+    for (int i = 0; i < n; i++)
+        snprintf(bt->t[i], sizeof bt->t[i], "%s", t[i]);
+    bt->n = (size_t)n;
+    b->w[b->n++] = w;
+    return 0;
+}
+
+static int same_terms(const terms *a, const terms *b) {
+    if (a->n != b->n) return 0;
+    for (size_t i = 0; i < a->n; i++)
+        if (strcmp(a->t[i], b->t[i]) != 0) return 0;
+    return 1;
+}
+
+/* Whether a and b, two words of one language, share a translation into
+ * lang other than `except`: near synonyms ("heart", "core" -> Herz, Kern). */
+typedef struct related {
+    const char *except;
+    char first[MAX_BACK][PL_TERM_MAX + 1];
+    int n, pass, found;
+} related;
+
+static int on_related(void *ctx, const char *lang, const char *const *t, int n, double w) {
+    related *r = ctx;
+    (void)lang, (void)w;
+    if (n != 1 || strcmp(t[0], r->except) == 0) return 0;
+    if (r->pass == 0) {
+        if (r->n < MAX_BACK) snprintf(r->first[r->n++], sizeof r->first[0], "%s", t[0]);
+        return 0;
+    }
+    for (int i = 0; i < r->n; i++)
+        if (strcmp(r->first[i], t[0]) == 0) return r->found = 1;
+    return 0;
+}
+
+/* The share of the source's meaning among the meanings of its translation
+ * t: French "pet" translates "fart", but as an index term it is also
+ * "petit" (both stem to "pet"), and reads back as small, little, diminutive
+ * too, words that have nothing else in common with "fart"; a synopsis with
+ * "petit" is no evidence of a fart. A meaning read back that shares another
+ * translation with the source (heart and core, both "Kern" or "innerst")
+ * is the same sense, and counts for the source. Returns a factor in
+ * (0, 1] for the translation's weight. */
+static double back_share(const sink *s, const char *lang, const char *const *t, int n) {
+    back b = {.n = 0};
+    pl_xling_translate(s->x, lang, t, n, &s->src_lang, 1, on_back, &b);
+    double total = 0, same = 0;
+    int found = 0;
+    for (int i = 0; i < b.n; i++) {
+        total += b.w[i];
+        if (same_terms(&b.t[i], s->src)) {
+            same += b.w[i];
+            found = 1;
+            continue;
+        }
+        related r = {.except = t[0]};
+        const char *tl = lang;
+        const char *src[MAX_TERMS], *other[MAX_TERMS];
+        for (size_t k = 0; k < s->src->n; k++)
+            src[k] = s->src->t[k];
+        for (size_t k = 0; k < b.t[i].n; k++)
+            other[k] = b.t[i].t[k];
+        pl_xling_translate(s->x, s->src_lang, src, (int)s->src->n, &tl, 1, on_related, &r);
+        r.pass = 1;
+        pl_xling_translate(s->x, s->src_lang, other, (int)b.t[i].n, &tl, 1, on_related, &r);
+        if (r.found) same += b.w[i];
+    }
+    if (total <= 0) return 1.0; /* nothing known back: no evidence either way */
+    /* A source missing from the way back (the dictionaries are not
+     * symmetric) counts as one more meaning of the least weight. */
+    if (!found) {
+        same += MIN_WEIGHT;
+        total += MIN_WEIGHT;
+    }
+    /* The square root tempers the share: the dictionaries list few
+     * synonyms, so a sense read back often looks unrelated when it is not
+     * (on bench/xling the plain share cost 1.2 points of recall@10, its
+     * root 0.4). */
+    return sqrt(same / total);
 }
 
 static int on_translation(void *ctx, const char *lang, const char *const *t, int n,
@@ -78,7 +178,10 @@ static int on_translation(void *ctx, const char *lang, const char *const *t, int
         snprintf(s->last, sizeof s->last, "%s", lang);
         s->per_lang = 0;
     }
-    if (w < MIN_WEIGHT || (s->single && n != 1) || s->per_lang++ >= PER_TARGET) return 0;
+    if (w < MIN_WEIGHT || (s->single && n != 1) || s->per_lang >= PER_TARGET) return 0;
+    w *= back_share(s, lang, t, n);
+    if (w < MIN_WEIGHT) return 0;
+    s->per_lang++;
     for (int k = 0; k < 2 && s->c[k]; k++)
         if (add_translation(s, k, lang, t, n, s->base * w)) return s->failed = 1;
     return 0;
@@ -133,6 +236,9 @@ static int translate(const pl_xling *x, const langs *l, const char *lang, const 
     for (size_t i = 0; i < src->n; i++)
         t[i] = src->t[i];
     s->last[0] = 0;
+    s->x = x;
+    s->src = src;
+    s->src_lang = lang;
     int n = pl_xling_translate(x, lang, t, (int)src->n, tgt, n_tgt, on_translation, s);
     return s->failed ? -1 : n < 0 ? 0 : n;
 }

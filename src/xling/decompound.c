@@ -84,6 +84,7 @@ typedef struct {
     size_t n;
     char *term;
     unsigned flags;
+    int longer; /* a longer word begins with w */
 } find_ctx;
 
 static int find_visit(void *ctx, const char *w, size_t wn, unsigned flags, const char *t,
@@ -91,24 +92,39 @@ static int find_visit(void *ctx, const char *w, size_t wn, unsigned flags, const
     find_ctx *f = ctx;
     int c = cmp_bytes(w, wn, f->w, f->n);
     if (c < 0) return 0;
-    if (c > 0) return -1;
-    if (f->term) {
-        memcpy(f->term, t, tn);
-        f->term[tn] = 0;
+    if (c == 0) {
+        if (f->term) {
+            memcpy(f->term, t, tn);
+            f->term[tn] = 0;
+        }
+        f->flags = flags;
+        return 0; /* the next word tells whether a longer one begins with w */
     }
-    f->flags = flags;
+    /* The words beginning with w follow it, so the first word past w is one
+     * of them if any is. */
+    f->longer = wn > f->n && memcmp(w, f->w, f->n) == 0;
     return 1;
 }
 
-unsigned xl_vocab_find(const pl_xling *x, int lang, const char *w, size_t n, char *term) {
+/* Looks w up; *longer (may be NULL) says whether a longer vocabulary word
+ * begins with w, which lets a split stop extending a part early. */
+static unsigned vocab_probe(const pl_xling *x, int lang, const char *w, size_t n,
+                            char *term, int *longer) {
     const xl_lang *l = &x->langs[lang];
+    if (longer) *longer = 0;
     if (l->vblocks == 0 || n == 0 || n > PL_TERM_MAX) return 0;
-    find_ctx f = {w, n, term, 0};
+    find_ctx f = {w, n, term, 0, 0};
     size_t b = block_of(x, l, w, n);
-    /* w lies in block b or not at all: stop after it. */
-    xl_lang one = *l;
-    one.vblocks = (uint32_t)b + 1;
-    return scan_from(x, &one, b, find_visit, &f) > 0 ? f.flags : 0;
+    /* w lies in block b or not at all; the word after it may open the next. */
+    xl_lang two = *l;
+    if (two.vblocks > b + 2) two.vblocks = (uint32_t)b + 2;
+    scan_from(x, &two, b, find_visit, &f);
+    if (longer) *longer = f.longer;
+    return f.flags;
+}
+
+unsigned xl_vocab_find(const pl_xling *x, int lang, const char *w, size_t n, char *term) {
+    return vocab_probe(x, lang, w, n, term, NULL);
 }
 
 typedef struct {
@@ -193,18 +209,24 @@ int pl_xling_decompound(const pl_xling *x, const char *lang, const char *word, s
         if (i > 0 && st[i].parts == 0) continue;
         if (((unsigned char)s[i] & 0xC0) == 0x80) continue;
         if (st[i].parts >= PL_XLING_MAX_PARTS) continue;
-        for (int k = i + 1; k <= n; k++) {
+        int longer = 1;
+        for (int k = i + 1; k <= n && longer; k++) {
             if (k < n && ((unsigned char)s[k] & 0xC0) == 0x80) continue;
             int chars = nchars(s + i, (size_t)(k - i));
             if (chars < MIN_PART_CHARS) continue;
+            /* Once no word begins with s[i..k), no longer part from i exists
+             * either (nor one with an elided -e, nor a stem at the end, which
+             * would begin with s[i..n-1)): the walk stops there. */
+            unsigned whole = vocab_probe(x, li, s + i, (size_t)(k - i), NULL, &longer);
             for (int el = 0; el <= elide_e; el++) {
                 unsigned f;
                 if (el) {
+                    if (!longer) continue;
                     memcpy(t, s + i, (size_t)(k - i));
                     t[k - i] = 'e';
                     f = xl_vocab_find(x, li, t, (size_t)(k - i + 1), NULL);
                 } else {
-                    f = xl_vocab_find(x, li, s + i, (size_t)(k - i), NULL);
+                    f = whole;
                     /* An index term ends in a stem ("...bezahl"). */
                     if (!f && k == n && i > 0 &&
                         xl_vocab_has_stem(x, li, s + i, (size_t)(k - i)))
@@ -265,4 +287,24 @@ int pl_xling_decompound(const pl_xling *x, const char *lang, const char *word, s
         cur = st[cur.from];
     }
     return best.parts;
+}
+
+int pl_xling_can_split(const pl_xling *x, const char *lang) {
+    int li = x && lang ? xl_lang_find(x, lang) : -1;
+    return li >= 0 && x->langs[li].vblocks > 0;
+}
+
+int pl_xling_split_unknown(const pl_xling *x, const char *lang, const char *word,
+                           size_t len, const char *term, size_t term_len,
+                           pl_xling_part *parts, int max_parts) {
+    if (!x || !word || !term || !parts || max_parts <= 0) return PL_ERR_USAGE;
+    int li = xl_lang_find(x, lang);
+    if (li < 0 || x->langs[li].vblocks == 0) return 0;
+    char s[PL_TERM_MAX + 1];
+    int n = pl_xling_fold(word, len, s, sizeof s);
+    if (n < 2 * MIN_PART_CHARS || nchars(s, (size_t)n) < 2 * MIN_PART_CHARS) return 0;
+    if (xl_vocab_find(x, li, s, (size_t)n, NULL) ||
+        xl_vocab_has_stem(x, li, term, term_len))
+        return 0;
+    return pl_xling_decompound(x, lang, word, len, parts, max_parts);
 }

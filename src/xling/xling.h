@@ -115,6 +115,22 @@ typedef struct pl_xling_part {
 int pl_xling_decompound(const pl_xling *x, const char *lang, const char *word, size_t len,
                         pl_xling_part *parts, int max_parts);
 
+/* 1 when `lang` has a vocabulary to split compounds with (see above). */
+int pl_xling_can_split(const pl_xling *x, const char *lang);
+
+/*
+ * Splits a word of a synopsis for indexing, so that a query for one part
+ * ("test") meets a compound that has it (Schwangerschaftstest). More
+ * cautious than pl_xling_decompound: a word the vocabulary knows, as written
+ * or by its index term `term` (an inflection of a known word: "ehemaligen"
+ * by "ehemalig"), is left whole, since splitting known words ("Charlotte"
+ * into "char" + "lotte") only adds false matches. Same returns as
+ * pl_xling_decompound.
+ */
+int pl_xling_split_unknown(const pl_xling *x, const char *lang, const char *word,
+                           size_t len, const char *term, size_t term_len,
+                           pl_xling_part *parts, int max_parts);
+
 /*
  * Case-folds s[0..n) the way the analyzer does before stemming (NFKC +
  * case fold), into out[0..cap) NUL-terminated. Returns the folded length, or

@@ -39,6 +39,12 @@ fresh
 "$PLOTLINE" import "$S000" "$S003" >/dev/null
 expect_eq "credit card shoes" "$(first_source 'credit card shoes')" "000_a745887c23e04ec9.txt:5"
 expect_eq "pregnancy test" "$(first_source 'pregnancy test')" "000_a745887c23e04ec9.txt:10"
+# "fart" is French "pet", which is also how "petit" is indexed: the French
+# 003 line, which has "petit", must not come before the German "Furz".
+expect_eq "fart" "$(first_source 'fart')" "000_a745887c23e04ec9.txt:11"
+# "Schwangerschaftstest" is indexed by its parts too, so "test" meets it;
+# "grossesse" read as Portuguese ("gross") must not meet German "groß".
+expect_eq "test de grossesse" "$(first_source 'test de grossesse')" "000_a745887c23e04ec9.txt:10"
 expect_eq "tarjeta de crédito zapatos" "$(first_source 'tarjeta de crédito zapatos')" \
     "000_a745887c23e04ec9.txt:5"
 ep003=$(sqlite3 "$PLOTLINE_DB" "SELECT episode_id FROM synopses WHERE source LIKE '003%' LIMIT 1")

@@ -353,7 +353,8 @@ for p in $READERS; do wait "$p"; done
 expect_eq "parallel searches all answered" "$(cat "$WORK"/par.[0-9] | sort -u)" 200
 expect_eq "parallel writes all stored" "$(sort -u "$WORK/par.w")" 201
 expect_status "a write seen by every reader" 200 GET "/v1/search?q=Gleichzeitiger%20Schreiber&limit=10&translate=0"
-expect_eq "all three written episodes" "$(printf '%s' "$BODY" | grep -o '"rank":' | wc -l | tr -d ' ')" 3
+expect_eq "all three written episodes" \
+    "$(printf '%s' "$BODY" | grep -o '"text":"Gleichzeitiger Schreiber Nummer [0-9]' | sort -u | wc -l | tr -d ' ')" 3
 
 # ---- metrics -----------------------------------------------------------------
 expect_status "metrics" 200 GET /metrics

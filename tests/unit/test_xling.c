@@ -196,6 +196,25 @@ int main(void) {
         CHECK_STR(parts[0].link, "n");
         CHECK_STR(parts[1].term, "bezahl");
     }
+    /* For indexing, only words the vocabulary does not know are split: not
+     * a known word ("Charlotte": char + lotte) nor an inflection of one
+     * ("ehemaligen", by its term "ehemal"). */
+    CHECK_INT(pl_xling_split_unknown(x, "de", "Schwangerschaftstest", 20,
+                                     "schwangerschaftst", 17, parts, PL_XLING_MAX_PARTS),
+              2);
+    CHECK_STR(parts[1].term, "test");
+    CHECK_INT(pl_xling_split_unknown(x, "de", "Charlotte", 9, "charlott", 8, parts,
+                                     PL_XLING_MAX_PARTS),
+              0);
+    CHECK_INT(pl_xling_split_unknown(x, "de", "ehemaligen", 10, "ehemal", 6, parts,
+                                     PL_XLING_MAX_PARTS),
+              0);
+    CHECK_INT(pl_xling_split_unknown(x, "fr", "portefeuille", 12, "portefeuill", 11, parts,
+                                     PL_XLING_MAX_PARTS),
+              0);
+    CHECK(pl_xling_can_split(x, "de") && pl_xling_can_split(x, "hu"));
+    CHECK(!pl_xling_can_split(x, "fr") && !pl_xling_can_split(x, "xx") &&
+          !pl_xling_can_split(NULL, "de"));
     CHECK(splits(x, "nl", "verjaardagsfeest", "verjaardag + feest"));
     CHECK(splits(x, "sv", "kreditkort", "kredit + kort"));
 
