@@ -134,8 +134,8 @@ typedef struct pl_record {
 typedef enum pl_format {
     PL_FORMAT_AUTO = 0, /* by file name (.tsv, .jsonl/.ndjson), else TEXT */
     PL_FORMAT_TEXT,     /* one synopsis per line */
-    PL_FORMAT_TSV,      /* header naming any of: series season episode lang title synopsis */
-    PL_FORMAT_JSONL     /* one JSON object per line with the same keys */
+    PL_FORMAT_TSV,  /* header naming any of: series season episode lang title synopsis */
+    PL_FORMAT_JSONL /* one JSON object per line with the same keys */
 } pl_format;
 
 /* Called now and then during an import; return non-zero to cancel it (the
@@ -144,10 +144,10 @@ typedef int (*pl_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 
 typedef struct pl_import_opts {
     pl_format format;
-    const char *lang;     /* force this language on every record, or NULL */
-    const char *series;   /* default series for records without one */
-    int season;           /* default season; with `series`, a text file's line
-                             N becomes episode N of this season */
+    const char *lang;   /* force this language on every record, or NULL */
+    const char *series; /* default series for records without one */
+    int season;         /* default season; with `series`, a text file's line
+                           N becomes episode N of this season */
     pl_progress_fn progress;
     void *progress_ctx;
 } pl_import_opts;
@@ -255,9 +255,9 @@ PL_EXPORT void pl_stats_free(pl_stats *s);
  * result need not match every word.
  */
 typedef struct pl_search_opts {
-    const char *lang; /* the query's language when known, or NULL */
-    int limit;        /* results to return; 0 means 10 */
-    int offset;       /* results to skip */
+    const char *lang;   /* the query's language when known, or NULL */
+    int limit;          /* results to return; 0 means 10 */
+    int offset;         /* results to skip */
     int no_translation; /* 1: match the query's words only in the languages
                            they are written in (no lexicon look-ups) */
 } pl_search_opts;
@@ -287,7 +287,7 @@ typedef struct pl_results {
     uint64_t total;  /* how many synopses matched (see total_exact) */
     uint64_t offset; /* results skipped before hits[0] (the request's offset) */
     size_t n_hits;
-    pl_hit *hits;   /* best first */
+    pl_hit *hits;    /* best first */
     int total_exact; /* 1: `total` is exact; 0: an estimate, because the ranking
                         skipped documents that could not reach the requested
                         page (never below offset + n_hits) */
@@ -336,7 +336,7 @@ PL_EXPORT int pl_db_refresh(pl_db *db);
 /* One episode's matches in pl_search_episodes(). */
 typedef struct pl_episode_hit {
     int64_t episode_id;
-    double score;        /* the best of its synopses' scores */
+    double score; /* the best of its synopses' scores */
     size_t n_hits;
     pl_hit *hits;        /* its matching synopses, best first; hits[0] is the best */
     pl_episode *episode; /* the episode with all its synopses, placeholders included */
@@ -366,10 +366,56 @@ PL_EXPORT int pl_search_episodes(pl_db *db, const char *query, const pl_search_o
                                  pl_episode_results **out);
 PL_EXPORT void pl_episode_results_free(pl_episode_results *r);
 
+/* ---- Grouping: what it would do, and deciding by hand ------------------ */
+
+/* An episode a text might belong to (pl_group_match). */
+typedef struct pl_group_candidate {
+    int64_t episode_id;
+    int64_t synopsis_id;    /* the episode's synopsis most like the text */
+    char lang[PL_LANG_MAX]; /* that synopsis's language */
+    double score;           /* their similarity, 0 (nothing shared) to 1 */
+} pl_group_candidate;
+
+typedef struct pl_group_matches {
+    char lang[PL_LANG_MAX]; /* the text's language, as given or identified */
+    double threshold;       /* the score at which an import attaches a synopsis */
+    int64_t would_join;     /* the episode an import would put the text in; 0: a new one */
+    size_t n;
+    pl_group_candidate *candidates; /* best first, each episode once */
+} pl_group_matches;
+
+/*
+ * Shows how a synopsis `text` (valid UTF-8) would be grouped if it were
+ * imported now, without storing anything: the at most `max` episodes (0 for
+ * 10; at most 100) whose synopses are most like it, through the same keys
+ * and lookups that an import uses. `lang` may be NULL to identify it. *out
+ * is freed with pl_group_matches_free(). PL_ERR_INPUT for empty or invalid
+ * text.
+ */
+PL_EXPORT int pl_group_match(pl_db *db, const char *text, size_t len, const char *lang,
+                             size_t max, pl_group_matches **out);
+PL_EXPORT void pl_group_matches_free(pl_group_matches *r);
+
+/*
+ * Moves every synopsis of episode `from` into episode `into`, and deletes
+ * `from`. Refused (PL_ERR_USAGE, with the reason) when both have a synopsis
+ * in one language, or when `from` has labels (series, season, number, title)
+ * that `into` lacks or contradicts, which merging would lose. Automatic
+ * grouping never moves a stored synopsis, so the merge stands.
+ */
+PL_EXPORT int pl_group_merge(pl_db *db, int64_t into, int64_t from);
+
+/*
+ * Moves synopsis `synopsis_id` out of its episode into a new episode without
+ * labels, whose id goes to *episode (may be NULL). PL_ERR_USAGE when it is
+ * its episode's only synopsis; PL_ERR_NOTFOUND when there is no such one.
+ */
+PL_EXPORT int pl_group_split(pl_db *db, int64_t synopsis_id, int64_t *episode);
+
 typedef struct pl_series_summary {
     int64_t id;
     char *name;
-    uint64_t seasons;  /* distinct season numbers (0 counts as one when used) */
+    uint64_t seasons; /* distinct season numbers (0 counts as one when used) */
     uint64_t episodes;
     uint64_t synopses;
 } pl_series_summary;
@@ -386,11 +432,11 @@ PL_EXPORT void pl_series_list_free(pl_series_list *l);
 
 typedef struct pl_episode_info {
     int64_t id;
-    int season;  /* 0 when unknown */
-    int number;  /* 0 when unknown */
-    char *title; /* "" when unknown */
-    char *langs; /* the languages of its synopses that are not placeholders,
-                    comma-separated, oldest synopsis first ("de,en"); "" if none */
+    int season;        /* 0 when unknown */
+    int number;        /* 0 when unknown */
+    char *title;       /* "" when unknown */
+    char *langs;       /* the languages of its synopses that are not placeholders,
+                          comma-separated, oldest synopsis first ("de,en"); "" if none */
     uint64_t synopses; /* all its synopses, placeholders included */
 } pl_episode_info;
 

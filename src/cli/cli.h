@@ -22,7 +22,8 @@ pl_db *cli_open(const cli *c, int flags);
 /* Prints "plotline CMD: message" for the handle's last error; returns EXIT_FAIL. */
 int cli_fail(const char *cmd, pl_db *db, int status);
 /* Prints a usage error and a hint to use --help; returns EXIT_USAGE. */
-int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Parses a whole positive number (fails on junk or out of range). */
 int cli_parse_int(const char *s, long long min, long long max, long long *out);
 /* A progress callback drawing "label: 42% (12.0 of 28.6 MB)" on stderr. */
@@ -38,5 +39,7 @@ int cmd_stats(const cli *c, int argc, char **argv);
 int cmd_check(const cli *c, int argc, char **argv);
 int cmd_reindex(const cli *c, int argc, char **argv);
 int cmd_serve(const cli *c, int argc, char **argv);
+int cmd_match(const cli *c, int argc, char **argv);
+int cmd_group(const cli *c, int argc, char **argv);
 
 #endif

@@ -25,6 +25,8 @@ static const char USAGE[] =
     "  langid             print the language of each line of standard input\n"
     "  show ID            print a synopsis (or --episode ID, an episode)\n"
     "  rm ID...           delete synopses\n"
+    "  match TEXT         the episodes a synopsis would be grouped with\n"
+    "  group merge|split  correct the grouping of translations by hand\n"
     "  stats              counts by language, sizes\n"
     "  integrity-check    verify the index against the catalog\n"
     "  reindex            rebuild the index from the catalog\n"
@@ -40,9 +42,17 @@ static const struct {
     const char *name;
     int (*fn)(const cli *, int, char **);
 } COMMANDS[] = {
-    {"import", cmd_import},   {"search", cmd_search},   {"langid", cmd_langid},
-    {"show", cmd_show},       {"rm", cmd_rm},           {"stats", cmd_stats},
-    {"integrity-check", cmd_check}, {"reindex", cmd_reindex}, {"serve", cmd_serve},
+    {"import", cmd_import},
+    {"search", cmd_search},
+    {"langid", cmd_langid},
+    {"show", cmd_show},
+    {"rm", cmd_rm},
+    {"stats", cmd_stats},
+    {"integrity-check", cmd_check},
+    {"reindex", cmd_reindex},
+    {"serve", cmd_serve},
+    {"match", cmd_match},
+    {"group", cmd_group},
 };
 
 pl_db *cli_open(const cli *c, int flags) {
@@ -120,7 +130,8 @@ int main(int argc, char **argv) {
         return EXIT_USAGE;
     }
     for (size_t k = 0; k < sizeof COMMANDS / sizeof COMMANDS[0]; k++)
-        if (strcmp(argv[i], COMMANDS[k].name) == 0) return COMMANDS[k].fn(&c, argc - i, argv + i);
+        if (strcmp(argv[i], COMMANDS[k].name) == 0)
+            return COMMANDS[k].fn(&c, argc - i, argv + i);
     fprintf(stderr, "plotline: unknown command \"%s\"\nTry 'plotline --help'.\n", argv[i]);
     return EXIT_USAGE;
 }

@@ -135,8 +135,8 @@ static int by_hits(const void *a, const void *b) {
  * with their similarities: its rarest keys are looked up, the synopses met
  * most often are compared in full. */
 static int candidates(pl_db *db, pl_grouper *g, const pl_group_item *it, uint64_t n_docs,
-                      const int64_t *skip, size_t n_skip, cand *out, size_t *n_out,
-                      pl_err *err) {
+                      const int64_t *skip, size_t n_skip, cand *out, size_t max_out,
+                      size_t *n_out, pl_err *err) {
     *n_out = 0;
     size_t *ord = malloc((it->n ? it->n : 1) * sizeof *ord);
     cand *c = NULL;
@@ -164,7 +164,7 @@ static int candidates(pl_db *db, pl_grouper *g, const pl_group_item *it, uint64_
                                           err)))
             break;
         for (size_t k = 0; k < n; k++) {
-            if (bsearch(&ids[k], skip, n_skip, sizeof *skip, cmp_id)) continue;
+            if (n_skip && bsearch(&ids[k], skip, n_skip, sizeof *skip, cmp_id)) continue;
             size_t j = 0;
             while (j < nc && c[j].id != ids[k])
                 j++;
@@ -186,7 +186,7 @@ static int candidates(pl_db *db, pl_grouper *g, const pl_group_item *it, uint64_
     }
     if (!rc && nc) {
         qsort(c, nc, sizeof *c, by_hits);
-        for (size_t i = 0; i < nc && i < CANDIDATES && !rc; i++) {
+        for (size_t i = 0; i < nc && i < max_out && !rc; i++) {
             uint32_t *keys;
             size_t n;
             if ((rc = pl_catalog_synopsis_keys(db->cat, c[i].id, &keys, &n, err))) break;
@@ -253,8 +253,8 @@ static int place(pl_db *db, pl_grouper *g, const pl_group_item *items,
     for (size_t m = 0; m < n && !rc; m++) {
         cand found[CANDIDATES];
         size_t nf;
-        if ((rc = candidates(db, g, &items[members[m]], n_docs, skip, n_skip, found, &nf,
-                             err)))
+        if ((rc = candidates(db, g, &items[members[m]], n_docs, skip, n_skip, found,
+                             CANDIDATES, &nf, err)))
             break;
         for (size_t i = 0; i < nf && !rc; i++) {
             if (found[i].hits < PL_GROUP_THRESHOLD || found[i].hits <= best.hits) continue;
@@ -325,4 +325,111 @@ int pl_grouper_run(pl_db *db, pl_grouper *g, pl_err *err) {
     free(members);
     free(ids);
     return rc;
+}
+
+/* ---- what grouping would do with one text ---- */
+
+static int by_score(const void *a, const void *b) {
+    const pl_group_candidate *x = a, *y = b;
+    if (x->score != y->score) return x->score > y->score ? -1 : 1;
+    return (x->episode_id > y->episode_id) - (x->episode_id < y->episode_id);
+}
+
+/* The candidates' episodes, each once with its best synopsis, best first;
+ * and the one an import would join: the best at or above the threshold
+ * that lacks the text's language. */
+static int to_episodes(pl_db *db, const cand *found, size_t nf, const char *lang,
+                       pl_group_matches *r, pl_err *err) {
+    for (size_t i = 0; i < nf; i++) {
+        int64_t ep;
+        char slang[PL_LANG_MAX];
+        int rc = pl_catalog_episode_of(db->cat, found[i].id, &ep, slang, err);
+        if (rc) return rc;
+        size_t k = 0;
+        while (k < r->n && r->candidates[k].episode_id != ep)
+            k++;
+        if (k < r->n && r->candidates[k].score >= found[i].hits) continue;
+        pl_group_candidate *c = &r->candidates[k];
+        if (k == r->n) r->n++;
+        *c = (pl_group_candidate){
+            .episode_id = ep, .synopsis_id = found[i].id, .score = found[i].hits};
+        snprintf(c->lang, sizeof c->lang, "%s", slang);
+    }
+    qsort(r->candidates, r->n, sizeof *r->candidates, by_score);
+    for (size_t i = 0; i < r->n && !r->would_join; i++) {
+        if (r->candidates[i].score < PL_GROUP_THRESHOLD) break;
+        int clash = 0;
+        int rc = pl_catalog_episode_has_lang(db->cat, r->candidates[i].episode_id, lang,
+                                             &clash, err);
+        if (rc) return rc;
+        if (!clash) r->would_join = r->candidates[i].episode_id;
+    }
+    return PL_OK;
+}
+
+int pl_group_match(pl_db *db, const char *text, size_t len, const char *lang, size_t max,
+                   pl_group_matches **out) {
+    *out = NULL;
+    pl_err err = PL_ERR_INIT;
+    size_t bad;
+    int u = pl_utf8_check(text, len, &bad);
+    if (u == -1 || u == -2) {
+        pl_err_set(&err, PL_ERR_INPUT, "the text: %s at byte %zu",
+                   u == -1 ? "invalid UTF-8" : "a NUL byte", bad + 1);
+        return pl_db_fail(db, &err);
+    }
+    if (len == 0) {
+        pl_err_set(&err, PL_ERR_INPUT, "the text is empty");
+        return pl_db_fail(db, &err);
+    }
+    if (max == 0) max = 10;
+    if (max > 100) max = 100;
+    pl_group_matches *r = calloc(1, sizeof *r);
+    cand *found = calloc(max, sizeof *found);
+    pl_grouper *g = calloc(1, sizeof *g);
+    int rc = r && found && g ? PL_OK : pl_err_set(&err, PL_ERR_NOMEM, "out of memory");
+    if (!rc && !(r->candidates = calloc(max, sizeof *r->candidates)))
+        rc = pl_err_set(&err, PL_ERR_NOMEM, "out of memory");
+    if (!rc) {
+        pl_lang_guess guess = {.lang = "und"};
+        if (lang && *lang)
+            snprintf(r->lang, sizeof r->lang, "%s", lang);
+        else if (pl_langid(text, len, &guess, 1) > 0)
+            snprintf(r->lang, sizeof r->lang, "%s", guess.lang);
+        else
+            snprintf(r->lang, sizeof r->lang, "und");
+        r->threshold = PL_GROUP_THRESHOLD;
+    }
+    pl_group_key *keys = NULL;
+    size_t n_keys = 0, nf = 0;
+    uint64_t n_docs = 0;
+    double *w = NULL;
+    pl_group_item it;
+    char base[PL_LANG_MAX];
+    if (!rc) {
+        pl_base_lang(r->lang, base);
+        if (pl_group_keys(db->an, pl_xling_default(NULL), base, text, len, &keys, &n_keys))
+            rc = pl_err_set(&err, PL_ERR_NOMEM, "out of memory");
+    }
+    /* The text counts as one more synopsis, as it would once imported. */
+    if (!rc && !(rc = pl_catalog_count_synopses(db->cat, &n_docs, &err)) &&
+        !(rc = weigh(db, g, keys, n_keys, n_docs + 1, r->lang, &it, &w, &err)) &&
+        !(rc = candidates(db, g, &it, n_docs + 1, NULL, 0, found, max, &nf, &err)))
+        rc = to_episodes(db, found, nf, r->lang, r, &err);
+    free(w);
+    free(keys);
+    free(found);
+    pl_grouper_free(g);
+    if (rc) {
+        pl_group_matches_free(r);
+        return pl_db_fail(db, &err);
+    }
+    *out = r;
+    return PL_OK;
+}
+
+void pl_group_matches_free(pl_group_matches *r) {
+    if (!r) return;
+    free(r->candidates);
+    free(r);
 }

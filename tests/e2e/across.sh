@@ -58,4 +58,40 @@ expect_contains "why names the translation" "$out" \
     '{"word":"shoes","term":"schuh","lang":"de","translated":true}'
 expect_contains "no translation, no match" "$("$PLOTLINE" search --no-translate 'credit card shoes')" \
     "no synopsis matches"
+
+# What grouping would do with a text, without storing it: the French 003 line
+# said to be Dutch (a language 003 lacks) would join 003; said to be French,
+# it would not (003 has a French synopsis), and it would start a new episode.
+fr_line=$(sed -n 4p "$S003")
+out=$("$PLOTLINE" match --json --lang nl "$fr_line")
+expect_contains "match: 003 first" "$out" "\"candidates\":[{\"episode_id\":$ep003,"
+expect_contains "match: would join 003" "$out" "\"would_join\":$ep003,"
+expect_contains "match: one language per episode" \
+    "$("$PLOTLINE" match --json --lang fr "$fr_line")" '"would_join":null'
+expect_eq "match stores nothing" "$(sizes)" "$WANT"
+expect_exit "match: empty text refused" 1 "$PLOTLINE" match ""
+
+# By hand: split the French line off, import more, merge it back.
+fr_id=$(sqlite3 "$PLOTLINE_DB" "SELECT id FROM synopses WHERE source LIKE '003%:4'")
+expect_contains "split" "$("$PLOTLINE" group split "$fr_id")" "synopsis $fr_id is now episode"
+expect_eq "split: 14 episodes" "$(sizes)" "8 1 1 1 1 1 1 1 1 1 1 1 1 1 "
+# The 003 lines again, as new synopses (a second import of the same text
+# would be a duplicate): grouping places them, and moves no stored one.
+sed 's/$/ (2)/' "$S003" >"$WORK/003_again.txt"
+"$PLOTLINE" import "$WORK/003_again.txt" >/dev/null
+expect_eq "an import does not undo a split" \
+    "$(sqlite3 "$PLOTLINE_DB" "SELECT episode_id != $ep003 FROM synopses WHERE id=$fr_id")" 1
+sqlite3 "$PLOTLINE_DB" "SELECT id FROM synopses WHERE source LIKE '003_again%'" |
+    while read -r id; do "$PLOTLINE" rm "$id" >/dev/null; done
+fr_ep=$(sqlite3 "$PLOTLINE_DB" "SELECT episode_id FROM synopses WHERE id=$fr_id")
+expect_contains "merge" "$("$PLOTLINE" group merge "$ep003" "$fr_ep")" "merged episode $fr_ep"
+expect_eq "merged back: 9 together" \
+    "$(sqlite3 "$PLOTLINE_DB" "SELECT count(*) FROM synopses WHERE episode_id=$ep003")" 9
+de1=$(sqlite3 "$PLOTLINE_DB" "SELECT episode_id FROM synopses WHERE source LIKE '000%:1'")
+de2=$(sqlite3 "$PLOTLINE_DB" "SELECT episode_id FROM synopses WHERE source LIKE '000%:2'")
+expect_exit "merge: two German synopses refused" 1 "$PLOTLINE" group merge "$de1" "$de2"
+expect_contains "merge: says why" "$("$PLOTLINE" group merge "$de1" "$de2" 2>&1)" \
+    "both have a synopsis in de"
+expect_exit "split: a lone synopsis refused" 1 "$PLOTLINE" group split "$(sqlite3 "$PLOTLINE_DB" "SELECT id FROM synopses WHERE source LIKE '000%:1'")"
+expect_exit "group: usage" 2 "$PLOTLINE" group shuffle 1
 finish

@@ -27,6 +27,15 @@ expect_contains() {
     case "$2" in *"$3"*) ;; *) fail "$1: '$3' not in: $2" ;; esac
 }
 
+# expect_exit WHAT STATUS COMMAND...: the command exits with STATUS.
+expect_exit() {
+    CHECKS=$((CHECKS + 1))
+    local what=$1 want=$2 got=0
+    shift 2
+    "$@" >/dev/null 2>&1 || got=$?
+    [ "$got" = "$want" ] || fail "$what: exit status $got, expected $want"
+}
+
 # first_source QUERY [search options...]: the source of the best result.
 first_source() {
     "$PLOTLINE" search --json --limit 1 "$@" | grep -o '"source":"[^"]*"' | head -n 1 |
