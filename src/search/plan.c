@@ -122,8 +122,15 @@ int pl_slot_add(pl_slot *s, const char *term, size_t len, double weight, const c
         pl_variant *v = &s->v[i];
         if (strlen(v->term) != len || memcmp(v->term, term, len) != 0) continue;
         /* The same term twice (stemmed alike in two languages, or a
-         * translation that is the word itself): the stronger reading wins. */
-        return weight > v->weight ? set_origin(v, weight, word, lang, origin) : PL_OK;
+         * translation that is the word itself): the stronger reading names
+         * it, and it matches wherever either does: scoped only when both
+         * are, to one language ("kreditkart" read as Bokmål and as German
+         * must still meet German synopses). */
+        int scoped =
+            v->scoped && (origin & PL_VARIANT_SCOPED) && lang && strcmp(v->lang, lang) == 0;
+        int rc = weight > v->weight ? set_origin(v, weight, word, lang, origin) : PL_OK;
+        v->scoped = scoped;
+        return rc;
     }
     pl_variant *grown = realloc(s->v, (s->n + 1) * sizeof *grown);
     if (!grown) return PL_ERR_NOMEM;
