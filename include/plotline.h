@@ -389,8 +389,8 @@ typedef struct pl_group_matches {
  * imported now, without storing anything: the at most `max` episodes (0 for
  * 10; at most 100) whose synopses are most like it, through the same keys
  * and lookups that an import uses. `lang` may be NULL to identify it. *out
- * is freed with pl_group_matches_free(). PL_ERR_INPUT for empty or invalid
- * text.
+ * is freed with pl_group_matches_free(). PL_ERR_INPUT for a text that an
+ * import would refuse (invalid UTF-8, empty, over PL_MAX_RECORD bytes).
  */
 PL_EXPORT int pl_group_match(pl_db *db, const char *text, size_t len, const char *lang,
                              size_t max, pl_group_matches **out);

@@ -37,13 +37,18 @@ int pl_db_fail(pl_db *db, const pl_err *e);
  * chunks so that memory stays bounded on a large catch-up. */
 int pl_db_sync_index(pl_db *db, pl_progress_fn progress, void *ctx, pl_err *err);
 
+/* Checks a synopsis's text as every write does (valid UTF-8, no NUL, not
+ * empty, at most PL_MAX_RECORD bytes); the message starts with `where`.
+ * PL_OK or PL_ERR_INPUT. */
+int pl_synopsis_text_check(const char *where, const char *text, size_t len, pl_err *err);
+
 /* Grouping new synopses into episodes (grouping.c). A batch feeds every
  * synopsis it adds to pl_grouper_add (which stores its match keys; `place`
  * says it came without an episode label, so grouping decides its episode)
  * and calls pl_grouper_run before committing. *g is created on first use. */
 typedef struct pl_grouper pl_grouper;
-int pl_grouper_add(pl_db *db, pl_grouper **g, int64_t id, const char *lang, const char *text,
-                   size_t len, int place, pl_err *err);
+int pl_grouper_add(pl_db *db, pl_grouper **g, int64_t id, const char *lang,
+                   const char *text, size_t len, int place, pl_err *err);
 int pl_grouper_run(pl_db *db, pl_grouper *g, pl_err *err);
 void pl_grouper_free(pl_grouper *g);
 

@@ -371,17 +371,7 @@ int pl_group_match(pl_db *db, const char *text, size_t len, const char *lang, si
                    pl_group_matches **out) {
     *out = NULL;
     pl_err err = PL_ERR_INIT;
-    size_t bad;
-    int u = pl_utf8_check(text, len, &bad);
-    if (u == -1 || u == -2) {
-        pl_err_set(&err, PL_ERR_INPUT, "the text: %s at byte %zu",
-                   u == -1 ? "invalid UTF-8" : "a NUL byte", bad + 1);
-        return pl_db_fail(db, &err);
-    }
-    if (len == 0) {
-        pl_err_set(&err, PL_ERR_INPUT, "the text is empty");
-        return pl_db_fail(db, &err);
-    }
+    if (pl_synopsis_text_check("the text", text, len, &err)) return pl_db_fail(db, &err);
     if (max == 0) max = 10;
     if (max > 100) max = 100;
     pl_group_matches *r = calloc(1, sizeof *r);

@@ -4,29 +4,21 @@
  *
  * Automatic grouping places a synopsis once, when it arrives, and never
  * moves a stored one (grouping.c), so a decision made here stands: no later
- * import undoes it. Each change is one catalog transaction. The index holds
+ * import undoes it. Each change is one batch (pl_batch_begin), so one
+ * catalog transaction with the same checks as an import. The index holds
  * synopses, not episodes, so nothing in it changes.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "db.h"
 
-static int begin(pl_db *db, const char *what, pl_err *err) {
-    if (db->flags & PL_OPEN_READONLY)
-        return pl_err_set(err, PL_ERR_USAGE, "%s: %s: opened read-only", what, db->path);
-    if (db->batch)
-        return pl_err_set(err, PL_ERR_USAGE, "%s: a batch is open on this handle", what);
-    return pl_catalog_begin(db->cat, err);
-}
-
-static int finish(pl_db *db, int rc, pl_err *err) {
-    if (!rc) rc = pl_catalog_commit(db->cat, err);
-    if (rc) {
-        pl_catalog_rollback(db->cat);
-        return pl_db_fail(db, err);
-    }
-    return PL_OK;
+/* Ends a change begun with pl_batch_begin: commits it, or on failure puts
+ * the reason on the handle and rolls it back. */
+static int finish(pl_db *db, pl_batch *b, int rc, const pl_err *err) {
+    if (!rc) return pl_batch_commit(b);
+    pl_db_fail(db, err);
+    pl_batch_abort(b);
+    return rc;
 }
 
 /* A label of `from` that `into` lacks or contradicts would be lost with the
@@ -67,8 +59,9 @@ int pl_group_merge(pl_db *db, int64_t into, int64_t from) {
         pl_err_set(&err, PL_ERR_USAGE, "merging episode %lld with itself", (long long)into);
         return pl_db_fail(db, &err);
     }
-    int rc = begin(db, "merging episodes", &err);
-    if (rc) return pl_db_fail(db, &err);
+    pl_batch *batch;
+    int rc = pl_batch_begin(db, &batch);
+    if (rc) return rc;
     pl_episode *a = NULL, *b = NULL;
     if (!(rc = pl_catalog_get_episode(db->cat, into, &a, &err)) &&
         !(rc = pl_catalog_get_episode(db->cat, from, &b, &err)) &&
@@ -79,13 +72,14 @@ int pl_group_merge(pl_db *db, int64_t into, int64_t from) {
      * are into's too (check_merge). */
     pl_episode_free(a);
     pl_episode_free(b);
-    return finish(db, rc, &err);
+    return finish(db, batch, rc, &err);
 }
 
 int pl_group_split(pl_db *db, int64_t synopsis_id, int64_t *episode) {
     pl_err err = PL_ERR_INIT;
-    int rc = begin(db, "splitting an episode", &err);
-    if (rc) return pl_db_fail(db, &err);
+    pl_batch *batch;
+    int rc = pl_batch_begin(db, &batch);
+    if (rc) return rc;
     int64_t from = 0, ep = 0;
     char lang[PL_LANG_MAX];
     pl_episode *e = NULL;
@@ -100,7 +94,7 @@ int pl_group_split(pl_db *db, int64_t synopsis_id, int64_t *episode) {
             rc = pl_catalog_move(db->cat, synopsis_id, ep, &err);
     }
     pl_episode_free(e);
-    rc = finish(db, rc, &err);
+    rc = finish(db, batch, rc, &err);
     if (!rc && episode) *episode = ep;
     return rc;
 }

@@ -82,20 +82,26 @@ int pl_batch_begin(pl_db *db, pl_batch **out) {
     return PL_OK;
 }
 
+int pl_synopsis_text_check(const char *where, const char *text, size_t len, pl_err *err) {
+    size_t bad;
+    int u = pl_utf8_check(text, len, &bad);
+    if (u == -1) return pl_err_set(err, PL_ERR_INPUT, "%s: invalid UTF-8 at byte %zu", where, bad + 1);
+    if (u == -2) return pl_err_set(err, PL_ERR_INPUT, "%s: NUL byte at byte %zu", where, bad + 1);
+    if (len == 0) return pl_err_set(err, PL_ERR_INPUT, "%s: the synopsis is empty", where);
+    if (len > PL_MAX_RECORD)
+        return pl_err_set(err, PL_ERR_INPUT, "%s: the synopsis is longer than %u bytes", where,
+                          (unsigned)PL_MAX_RECORD);
+    return PL_OK;
+}
+
 /* Adds a record, leaving any error in b->err (and not on the handle, so that
  * the importer can still add the input's name and line). */
 static int batch_add(pl_batch *b, const pl_record *rec, int64_t *id, int *is_new) {
     pl_err *err = &b->err;
     const char *where = rec->source ? rec->source : "synopsis";
     if (!rec->text) return pl_err_set(err, PL_ERR_USAGE, "%s: no text", where);
-    size_t bad;
-    int u = pl_utf8_check(rec->text, rec->text_len, &bad);
-    if (u == -1) return pl_err_set(err, PL_ERR_INPUT, "%s: invalid UTF-8 at byte %zu", where, bad + 1);
-    if (u == -2) return pl_err_set(err, PL_ERR_INPUT, "%s: NUL byte at byte %zu", where, bad + 1);
-    if (rec->text_len == 0) return pl_err_set(err, PL_ERR_INPUT, "%s: the synopsis is empty", where);
-    if (rec->text_len > PL_MAX_RECORD)
-        return pl_err_set(err, PL_ERR_INPUT, "%s: the synopsis is longer than %u bytes", where,
-                          (unsigned)PL_MAX_RECORD);
+    int rc = pl_synopsis_text_check(where, rec->text, rec->text_len, err);
+    if (rc) return rc;
     if (rec->lang && !pl_lang_tag_ok(rec->lang))
         return pl_err_set(err, PL_ERR_INPUT, "%s: \"%s\" is not a language code", where, rec->lang);
     pl_lang_guess g = {"und", 0};
@@ -112,7 +118,7 @@ static int batch_add(pl_batch *b, const pl_record *rec, int64_t *id, int *is_new
     }
     int64_t sid;
     int fresh;
-    int rc = pl_catalog_add(b->db->cat, rec, g.lang, g.confidence, given, &sid, &fresh, err);
+    rc = pl_catalog_add(b->db->cat, rec, g.lang, g.confidence, given, &sid, &fresh, err);
     if (!rc && fresh) {
         int labeled = rec->series && *rec->series && rec->episode > 0;
         rc = pl_grouper_add(b->db, &b->grouper, sid, g.lang, rec->text, rec->text_len, !labeled,
