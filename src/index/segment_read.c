@@ -21,10 +21,7 @@
 #include <xxhash.h>
 
 int ix_term_cmp(const void *a, size_t alen, const void *b, size_t blen) {
-    size_t n = alen < blen ? alen : blen;
-    int c = n ? memcmp(a, b, n) : 0;
-    if (c) return c;
-    return alen < blen ? -1 : alen > blen;
+    return pl_bytes_cmp(a, alen, b, blen);
 }
 
 void ix_segment_release(ix_segment *s) {

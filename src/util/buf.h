@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct pl_buf {
     unsigned char *data; /* owned; NULL while empty */
@@ -19,15 +20,15 @@ typedef struct pl_buf {
     int oom;             /* set once an allocation failed; appends are no-ops */
 } pl_buf;
 
-#define PL_BUF_INIT {NULL, 0, 0, 0}
+#define PL_BUF_INIT                                                                        \
+    { NULL, 0, 0, 0 }
 
 /* Ensures room for `extra` more bytes. Returns 0, or -1 (and sets oom). */
 int pl_buf_reserve(pl_buf *b, size_t extra);
 void pl_buf_append(pl_buf *b, const void *p, size_t n);
 void pl_buf_puts(pl_buf *b, const char *s);
 void pl_buf_putc(pl_buf *b, int c);
-void pl_buf_printf(pl_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void pl_buf_printf(pl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends `s` as the inside of a JSON string (quotes not included). */
 void pl_buf_json_str(pl_buf *b, const char *s, size_t n);
 void pl_buf_put_u32le(pl_buf *b, uint32_t v);
@@ -46,6 +47,15 @@ void pl_buf_free(pl_buf *b);
  * bytes run out or the value overflows 64 bits (corrupt input).
  */
 int pl_varint_get(const unsigned char **p, const unsigned char *end, uint64_t *v);
+
+/* Orders byte strings as memcmp does, a prefix first: the order of every
+ * sorted key list in the index and the lexicon. */
+static inline int pl_bytes_cmp(const void *a, size_t an, const void *b, size_t bn) {
+    size_t n = an < bn ? an : bn;
+    int c = n ? memcmp(a, b, n) : 0;
+    if (c) return c;
+    return an < bn ? -1 : an > bn;
+}
 
 static inline uint32_t pl_get_u32le(const unsigned char *p) {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |

@@ -20,12 +20,6 @@
 #define MIN_PART_CHARS 3 /* shorter "words" (Ei, Öl) split far too much */
 #define MAX_LINKERS 12
 
-static int cmp_bytes(const char *a, size_t an, const char *b, size_t bn) {
-    int c = memcmp(a, b, an < bn ? an : bn);
-    if (c) return c;
-    return an < bn ? -1 : an > bn;
-}
-
 /* The block that would hold w: the last whose first word is <= w (0 when w
  * sorts before every word). */
 static size_t block_of(const pl_xling *x, const xl_lang *l, const char *w, size_t n) {
@@ -36,7 +30,7 @@ static size_t block_of(const pl_xling *x, const xl_lang *l, const char *w, size_
         const unsigned char *p = x->d + pl_get_u32le(l->vidx + 4 * mid);
         uint32_t len = 0;
         xl_varint(&p, end, &len); /* validated at open */
-        if (cmp_bytes((const char *)p, len, w, n) <= 0)
+        if (pl_bytes_cmp((const char *)p, len, w, n) <= 0)
             lo = mid + 1;
         else
             hi = mid;
@@ -90,7 +84,7 @@ typedef struct {
 static int find_visit(void *ctx, const char *w, size_t wn, unsigned flags, const char *t,
                       size_t tn) {
     find_ctx *f = ctx;
-    int c = cmp_bytes(w, wn, f->w, f->n);
+    int c = pl_bytes_cmp(w, wn, f->w, f->n);
     if (c < 0) return 0;
     if (c == 0) {
         if (f->term) {
@@ -138,7 +132,7 @@ typedef struct {
 static int stem_visit(void *ctx, const char *w, size_t wn, unsigned flags, const char *t,
                       size_t tn) {
     stem_ctx *c = ctx;
-    int cmp = cmp_bytes(w, wn < c->prefix ? wn : c->prefix, c->s, c->prefix);
+    int cmp = pl_bytes_cmp(w, wn < c->prefix ? wn : c->prefix, c->s, c->prefix);
     if (cmp < 0) return 0;
     if (cmp > 0 || wn < c->prefix || ++c->seen > STEM_SCAN) return -1;
     return tn == c->n && memcmp(t, c->s, tn) == 0 && (flags & PL_XLEX_V_WORD);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
 #include "xling/xling.h"
 
 extern const char pl_stopwords_start[];
@@ -32,11 +33,6 @@ typedef struct stoplist {
 static stoplist lists[MAX_LANGS];
 static size_t n_lists;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-static int cmp(const char *a, size_t an, const char *b, size_t bn) {
-    int c = memcmp(a, b, an < bn ? an : bn);
-    return c ? c : (an > bn) - (an < bn);
-}
 
 /* One line: "code word word ...". Words point into the embedded bytes. */
 static void parse_line(const char *p, const char *end) {
@@ -76,7 +72,7 @@ int pl_xling_stopword(const char *lang, const char *w, size_t n) {
         size_t lo = 0, hi = lists[i].n;
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
-            int c = cmp(lists[i].w[mid].s, lists[i].w[mid].n, w, n);
+            int c = pl_bytes_cmp(lists[i].w[mid].s, lists[i].w[mid].n, w, n);
             if (c == 0) return 1;
             if (c < 0)
                 lo = mid + 1;

@@ -7,8 +7,8 @@
  * is opened once per process and then serves every query.
  */
 #include <stdlib.h>
-#include <sys/mman.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <utf8proc.h>
 #include <xxhash.h>
 
@@ -53,12 +53,6 @@ static int pool_item(const pl_xling *x, uint32_t ref, const unsigned char **s,
     return 0;
 }
 
-static int key_cmp(const unsigned char *a, size_t an, const unsigned char *b, size_t bn) {
-    int c = memcmp(a, b, an < bn ? an : bn);
-    if (c) return c;
-    return an < bn ? -1 : an > bn;
-}
-
 /* An offset array of `count` u32 at `off`, each pointing inside the file. */
 static int check_index(const pl_xling *x, uint32_t off, uint32_t count) {
     if (off > x->size || count > (x->size - off) / 4) return -1;
@@ -75,7 +69,7 @@ static int check_translations(const pl_xling *x, const xl_lang *l) {
         uint32_t klen, n;
         if (xl_varint(&p, end, &klen) != 0 || klen == 0 || klen > (size_t)(end - p))
             return -1;
-        if (prev && key_cmp(prev, prev_n, p, klen) >= 0) return -1; /* unsorted */
+        if (prev && pl_bytes_cmp(prev, prev_n, p, klen) >= 0) return -1; /* unsorted */
         prev = p;
         prev_n = klen;
         p += klen;
@@ -137,8 +131,8 @@ static int check_vocab(const pl_xling *x, const xl_lang *l) {
         for (uint32_t i = 0; i < count; i++) {
             if (vocab_next(&p, end, i == 0, word, &wlen, &flags, term) != 0 || flags == 0)
                 return -1;
-            if ((b || i) && key_cmp((const unsigned char *)prev, prev_n,
-                                    (const unsigned char *)word, wlen) >= 0)
+            if ((b || i) && pl_bytes_cmp((const unsigned char *)prev, prev_n,
+                                         (const unsigned char *)word, wlen) >= 0)
                 return -1;
             memcpy(prev, word, wlen + 1);
             prev_n = wlen;
@@ -233,7 +227,7 @@ static const unsigned char *entry_find(const pl_xling *x, const xl_lang *l,
         const unsigned char *p = x->d + pl_get_u32le(l->tidx + 4 * mid);
         uint32_t n = 0;
         xl_varint(&p, end, &n); /* validated at open */
-        int c = key_cmp(p, n, key, klen);
+        int c = pl_bytes_cmp(p, n, key, klen);
         if (c == 0) return p + n;
         if (c < 0)
             lo = mid + 1;
