@@ -29,6 +29,8 @@ int cli_parse_int(const char *s, long long min, long long max, long long *out);
 /* A progress callback drawing "label: 42% (12.0 of 28.6 MB)" on stderr. */
 int cli_progress(void *label, uint64_t done, uint64_t total);
 void cli_progress_end(const cli *c);
+/* Prints s (NUL-terminated UTF-8) as a quoted JSON string on stdout. */
+void cli_json_str(const char *s);
 
 int cmd_import(const cli *c, int argc, char **argv);
 int cmd_search(const cli *c, int argc, char **argv);

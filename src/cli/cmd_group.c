@@ -36,41 +36,20 @@ static const char GROUP_HELP[] =
     "moves a stored one: these decisions stand. `plotline show --episode ID`\n"
     "shows an episode's synopses; `plotline match TEXT` what grouping would do.\n";
 
-/* The whole of standard input, NUL-terminated; NULL when out of memory. */
+/* Standard input, NUL-terminated, up to one byte more than a synopsis may
+ * have (pl_group_match then says it is too long); NULL when out of memory. */
 static char *read_stdin(size_t *len) {
-    size_t cap = 4096, n = 0;
-    char *s = malloc(cap);
-    for (size_t got; s && (got = fread(s + n, 1, cap - n - 1, stdin)) > 0;) {
-        n += got;
-        if (cap - n - 1 == 0) {
-            char *grown = cap > (64u << 20) ? NULL : realloc(s, cap *= 2);
-            if (!grown) free(s);
-            s = grown;
-        }
-    }
-    if (s) s[n] = 0;
-    *len = n;
+    char *s = malloc(PL_MAX_RECORD + 2);
+    if (!s) return NULL;
+    *len = fread(s, 1, PL_MAX_RECORD + 1, stdin);
+    s[*len] = 0;
     return s;
-}
-
-static void json_str(const char *s) {
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            printf("\\%c", ch);
-        else if (ch < 0x20)
-            printf("\\u%04x", ch);
-        else
-            putchar(ch);
-    }
-    putchar('"');
 }
 
 static void print_matches(const pl_group_matches *m, int json) {
     if (json) {
         fputs("{\"lang\":", stdout);
-        json_str(m->lang);
+        cli_json_str(m->lang);
         printf(",\"threshold\":%.4f,\"would_join\":", m->threshold);
         if (m->would_join)
             printf("%lld", (long long)m->would_join);
@@ -81,7 +60,7 @@ static void print_matches(const pl_group_matches *m, int json) {
             const pl_group_candidate *c = &m->candidates[i];
             printf("%s{\"episode_id\":%lld,\"synopsis_id\":%lld,\"lang\":", i ? "," : "",
                    (long long)c->episode_id, (long long)c->synopsis_id);
-            json_str(c->lang);
+            cli_json_str(c->lang);
             printf(",\"score\":%.4f}", c->score);
         }
         puts("]}");

@@ -47,19 +47,6 @@ static const char *option_value(int argc, char **argv, int *i, const char *name)
     return argv[++*i];
 }
 
-/* Prints s as a JSON string body (the query of a failed batch line). */
-static void put_json_str(const char *s) {
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            printf("\\%c", ch);
-        else if (ch < 0x20)
-            printf("\\u%04x", ch);
-        else
-            putchar(ch);
-    }
-}
-
 /* --batch: one query per line of `path`, one JSON object per line out. */
 static int run_batch(const cli *c, const char *path, const pl_search_opts *so) {
     FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
@@ -92,11 +79,11 @@ static int run_batch(const cli *c, const char *path, const pl_search_opts *so) {
         } else {
             /* The line's text may be invalid UTF-8: the message says so, and
              * the query is then left out rather than echoed broken. */
-            fputs("{\"query\":\"", stdout);
-            if (rc != PL_ERR_INPUT) put_json_str(line);
-            fputs("\",\"error\":\"", stdout);
-            put_json_str(rc == PL_ERR_NOMEM ? "out of memory" : pl_db_errmsg(db));
-            fputs("\"}\n", stdout);
+            fputs("{\"query\":", stdout);
+            cli_json_str(rc != PL_ERR_INPUT ? line : "");
+            fputs(",\"error\":", stdout);
+            cli_json_str(rc == PL_ERR_NOMEM ? "out of memory" : pl_db_errmsg(db));
+            fputs("}\n", stdout);
             status = EXIT_FAIL;
         }
         free(json);
@@ -116,7 +103,8 @@ int cmd_search(const cli *c, int argc, char **argv) {
     const char *batch = NULL;
     long long v;
     size_t len = 1;
-    for (int i = 1; i < argc; i++) len += strlen(argv[i]) + 1;
+    for (int i = 1; i < argc; i++)
+        len += strlen(argv[i]) + 1;
     char *query = malloc(len);
     if (!query) return EXIT_FAIL;
     query[0] = 0;
@@ -149,7 +137,8 @@ int cmd_search(const cli *c, int argc, char **argv) {
         } else if ((val = option_value(argc, argv, &i, "--offset"))) {
             if (cli_parse_int(val, 0, 1000000, &v)) {
                 free(query);
-                return cli_usage_error("search", "--offset takes a number from 0 to 1000000");
+                return cli_usage_error("search",
+                                       "--offset takes a number from 0 to 1000000");
             }
             so.offset = (int)v;
         } else {
@@ -160,7 +149,8 @@ int cmd_search(const cli *c, int argc, char **argv) {
     if (batch) {
         int given = query[0] != 0;
         free(query);
-        if (given) return cli_usage_error("search", "--batch takes its queries from FILE only");
+        if (given)
+            return cli_usage_error("search", "--batch takes its queries from FILE only");
         return run_batch(c, batch, &so);
     }
     if (!query[0]) {

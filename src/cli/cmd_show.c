@@ -20,29 +20,16 @@ static const char RM_HELP[] =
     "Deletes the synopses with these ids from the catalog and the index. An\n"
     "episode left without synopses is deleted too.\n";
 
-static void json_str(const char *s) {
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\') printf("\\%c", ch);
-        else if (ch == '\n') fputs("\\n", stdout);
-        else if (ch == '\t') fputs("\\t", stdout);
-        else if (ch < 0x20) printf("\\u%04x", ch);
-        else putchar(ch);
-    }
-    putchar('"');
-}
-
 static void print_synopsis(const pl_synopsis *s, int json) {
     if (json) {
         printf("{\"id\":%lld,\"episode_id\":%lld,\"lang\":", (long long)s->id,
                (long long)s->episode_id);
-        json_str(s->lang);
-        printf(",\"lang_confidence\":%.2f,\"lang_given\":%s,\"source\":", s->lang_confidence,
-               s->lang_given ? "true" : "false");
-        json_str(s->source);
+        cli_json_str(s->lang);
+        printf(",\"lang_confidence\":%.2f,\"lang_given\":%s,\"source\":",
+               s->lang_confidence, s->lang_given ? "true" : "false");
+        cli_json_str(s->source);
         fputs(",\"text\":", stdout);
-        json_str(s->text);
+        cli_json_str(s->text);
         putchar('}');
         return;
     }
@@ -54,9 +41,9 @@ static void print_synopsis(const pl_synopsis *s, int json) {
 static void print_episode(const pl_episode *e, int json) {
     if (json) {
         printf("{\"id\":%lld,\"series\":", (long long)e->id);
-        json_str(e->series);
+        cli_json_str(e->series);
         printf(",\"season\":%d,\"number\":%d,\"title\":", e->season, e->number);
-        json_str(e->title);
+        cli_json_str(e->title);
         fputs(",\"synopses\":[", stdout);
         for (size_t i = 0; i < e->n_synopses; i++) {
             if (i) putchar(',');
@@ -137,8 +124,10 @@ int cmd_rm(const cli *c, int argc, char **argv) {
     for (int i = optind; i < argc; i++) {
         cli_parse_int(argv[i], 1, INT64_MAX, &id);
         int rc = pl_delete(db, id);
-        if (rc) status = cli_fail("rm", db, rc);
-        else printf("deleted synopsis %lld\n", id);
+        if (rc)
+            status = cli_fail("rm", db, rc);
+        else
+            printf("deleted synopsis %lld\n", id);
     }
     pl_db_close(db);
     return status;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "util/buf.h"
 
 static const char USAGE[] =
     "Usage: plotline [--db PATH] COMMAND [options] ARGS\n"
@@ -99,6 +100,20 @@ int cli_progress(void *label, uint64_t done, uint64_t total) {
     else
         fprintf(stderr, "\r%s: %.1f MB", (const char *)label, done / 1e6);
     return 0;
+}
+
+void cli_json_str(const char *s) {
+    /* The library's escaper, so that the command's JSON and the server's
+     * spell strings alike. */
+    pl_buf b = PL_BUF_INIT;
+    pl_buf_putc(&b, '"');
+    pl_buf_json_str(&b, s, strlen(s));
+    pl_buf_putc(&b, '"');
+    if (b.oom)
+        fputs("\"\"", stdout); /* out of memory: an empty string keeps the JSON whole */
+    else
+        fwrite(b.data, 1, b.len, stdout);
+    pl_buf_free(&b);
 }
 
 void cli_progress_end(const cli *c) {
