@@ -45,6 +45,13 @@ static int keep_term(void *ctx, const pl_token *tok) {
     return 0;
 }
 
+/* The terms as the lexicon takes them; returns how many. */
+static int term_ptrs(const terms *ts, const char **out) {
+    for (size_t i = 0; i < ts->n; i++)
+        out[i] = ts->t[i];
+    return (int)ts->n;
+}
+
 /* Where the translations of one source go. Alternatives are named by index
  * because adding one may move the clause's array. */
 typedef struct sink {
@@ -138,6 +145,9 @@ static double back_share(const sink *s, const char *lang, const char *const *t, 
     pl_xling_translate(s->x, lang, t, n, &s->src_lang, 1, on_back, &b);
     double total = 0, same = 0;
     int found = 0;
+    related mine = {.except = t[0]};
+    const char *src[MAX_TERMS];
+    int n_src = term_ptrs(s->src, src);
     for (int i = 0; i < b.n; i++) {
         total += b.w[i];
         if (same_terms(&b.t[i], s->src)) {
@@ -145,16 +155,15 @@ static double back_share(const sink *s, const char *lang, const char *const *t, 
             found = 1;
             continue;
         }
-        related r = {.except = t[0]};
-        const char *tl = lang;
-        const char *src[MAX_TERMS], *other[MAX_TERMS];
-        for (size_t k = 0; k < s->src->n; k++)
-            src[k] = s->src->t[k];
-        for (size_t k = 0; k < b.t[i].n; k++)
-            other[k] = b.t[i].t[k];
-        pl_xling_translate(s->x, s->src_lang, src, (int)s->src->n, &tl, 1, on_related, &r);
-        r.pass = 1;
-        pl_xling_translate(s->x, s->src_lang, other, (int)b.t[i].n, &tl, 1, on_related, &r);
+        /* The source's other translations into lang, looked up once. */
+        if (!mine.pass) {
+            pl_xling_translate(s->x, s->src_lang, src, n_src, &lang, 1, on_related, &mine);
+            mine.pass = 1;
+        }
+        related r = mine;
+        const char *other[MAX_TERMS];
+        int n_other = term_ptrs(&b.t[i], other);
+        pl_xling_translate(s->x, s->src_lang, other, n_other, &lang, 1, on_related, &r);
         if (r.found) same += b.w[i];
     }
     if (total <= 0) return 1.0; /* nothing known back: no evidence either way */
@@ -233,8 +242,7 @@ static int translate(const pl_xling *x, const langs *l, const char *lang, const 
         if (strcmp(l->tgt[i], lang) != 0) tgt[n_tgt++] = l->tgt[i];
     if (n_tgt == 0 || src->n == 0 || src->more) return 0;
     const char *t[MAX_TERMS];
-    for (size_t i = 0; i < src->n; i++)
-        t[i] = src->t[i];
+    term_ptrs(src, t);
     s->last[0] = 0;
     s->x = x;
     s->src = src;
