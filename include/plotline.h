@@ -117,6 +117,28 @@ typedef struct pl_langid_opts {
 PL_EXPORT int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
                            pl_lang_guess *out, int max);
 
+/* One run of one language in a text (pl_langid_spans). */
+typedef struct pl_lang_span {
+    size_t start;           /* byte offset in the text */
+    size_t len;             /* bytes */
+    char lang[PL_LANG_MAX]; /* as pl_langid() names it; "und" for a run without letters */
+    double confidence;      /* 0..1, of this span's language against the others considered */
+} pl_lang_span;
+
+/*
+ * Splits `text` into runs of one language: an English title inside a Russian
+ * synopsis, or an unquoted English phrase in a German one, is a span of its
+ * own, while names and single ambiguous words stay in their sentence. The
+ * spans cover the text in order, without gaps or overlaps (spaces belong to
+ * the span before them, opening quotation marks to the one after); a text in
+ * one language is one span, an empty text none. Fills up to `max` spans and
+ * returns how many the text has (more than `max`: call again with more room),
+ * or a negative status. `opts` as for pl_langid_ex(); its prior is not used.
+ * Memory: a few dozen bytes per word of the text, for the call's duration.
+ */
+PL_EXPORT int pl_langid_spans(const char *text, size_t len, const pl_langid_opts *opts,
+                              pl_lang_span *out, int max);
+
 /* ---- Importing synopses ---------------------------------------------- */
 
 /* One synopsis to store. Strings are NUL-terminated, NULL when absent. */

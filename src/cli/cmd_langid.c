@@ -1,7 +1,8 @@
 /*
  * cmd_langid.c - plotline langid: one language per input line, optionally
  * restricted to some languages (--only), leaning to one the context gives
- * (--prior), and answering "und" below a confidence (--min-confidence).
+ * (--prior), and answering "und" below a confidence (--min-confidence); or
+ * each line's runs of one language (--spans).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -29,13 +30,38 @@ static const char HELP[] =
     "                   file's): it wins close calls, never clear ones\n"
     "  --min-confidence X\n"
     "                   answer \"und\" when the best guess is less sure than X\n"
-    "                   (0 to 1; default 0, always guess)\n";
+    "                   (0 to 1; default 0, always guess)\n"
+    "  --spans          split each line into runs of one language instead: one\n"
+    "                   output line per run, CODE<TAB>CONFIDENCE<TAB>START<TAB>\n"
+    "                   LENGTH (bytes of the input line)<TAB>the run's text, and\n"
+    "                   an empty line after each input line\n";
 
 /* Lines longer than this are identified by their first MAX_LINE bytes: a
  * language does not change its mind after a megabyte. */
 #define MAX_LINE (1u << 20)
 
-static int run(FILE *fp, const char *name, int top, const pl_langid_opts *o) {
+/* Prints the spans of one line; returns 0 or a negative status. */
+static int print_spans(const char *line, size_t len, const pl_langid_opts *o) {
+    pl_lang_span small[32], *sp = small;
+    int n = pl_langid_spans(line, len, o, sp, 32);
+    if (n > 32) {
+        sp = malloc((size_t)n * sizeof *sp);
+        if (!sp) return PL_ERR_NOMEM;
+        n = pl_langid_spans(line, len, o, sp, n);
+    }
+    for (int i = 0; i < n; i++) {
+        /* The run's text on one line: its trailing spaces dropped. */
+        size_t l = sp[i].len;
+        while (l && (line[sp[i].start + l - 1] == ' ' || line[sp[i].start + l - 1] == '\t')) l--;
+        printf("%s\t%.2f\t%zu\t%zu\t%.*s\n", sp[i].lang, sp[i].confidence, sp[i].start,
+               sp[i].len, (int)l, line + sp[i].start);
+    }
+    putchar('\n');
+    if (sp != small) free(sp);
+    return n < 0 ? n : 0;
+}
+
+static int run(FILE *fp, const char *name, int top, int spans, const pl_langid_opts *o) {
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
@@ -54,12 +80,14 @@ static int run(FILE *fp, const char *name, int top, const pl_langid_opts *o) {
             status = EXIT_FAIL;
             break;
         }
-        int k = pl_langid_ex(line, len > MAX_LINE ? MAX_LINE : len, o, g, top);
+        if (len > MAX_LINE) len = MAX_LINE;
+        int k = spans ? print_spans(line, len, o) : pl_langid_ex(line, len, o, g, top);
         if (k < 0) {
             fprintf(stderr, "plotline langid: %s:%llu: %s\n", name, line_no, pl_strerror(k));
             status = EXIT_FAIL;
             break;
         }
+        if (spans) continue;
         for (int i = 0; i < k; i++) printf("%s%s\t%.2f", i ? "\t" : "", g[i].lang, g[i].confidence);
         putchar('\n');
     }
@@ -80,9 +108,10 @@ int cmd_langid(const cli *c, int argc, char **argv) {
                                          {"only", required_argument, 0, 'o'},
                                          {"prior", required_argument, 0, 'p'},
                                          {"min-confidence", required_argument, 0, 'm'},
+                                         {"spans", no_argument, 0, 's'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    int top = 1, ch;
+    int top = 1, spans = 0, ch;
     long long v;
     static const char *only[MAX_ONLY];
     static char only_buf[4096];
@@ -121,11 +150,12 @@ int cmd_langid(const cli *c, int argc, char **argv) {
             if (end == optarg || *end || !(o.min_confidence >= 0 && o.min_confidence <= 1))
                 return cli_usage_error("langid", "--min-confidence takes a number from 0 to 1");
             break;
+        case 's': spans = 1; break;
         case 'h': fputs(HELP, stdout); return EXIT_OK;
         default: return cli_usage_error("langid", "bad option");
         }
     }
-    if (optind == argc) return run(stdin, "-", top, &o);
+    if (optind == argc) return run(stdin, "-", top, spans, &o);
     int status = EXIT_OK;
     for (int i = optind; i < argc && status == EXIT_OK; i++) {
         FILE *fp = strcmp(argv[i], "-") == 0 ? stdin : fopen(argv[i], "rb");
@@ -133,7 +163,7 @@ int cmd_langid(const cli *c, int argc, char **argv) {
             perror(argv[i]);
             return EXIT_FAIL;
         }
-        status = run(fp, argv[i], top, &o);
+        status = run(fp, argv[i], top, spans, &o);
         if (fp != stdin) fclose(fp);
     }
     return status;

@@ -330,6 +330,43 @@ size_t pl_lf_extract(pl_lf_state *restrict state, const char *text, size_t len, 
     return n;
 }
 
+int pl_lf_next_word(const char *text, size_t len, size_t *pos, size_t *start, size_t *end,
+                    int *quoted) {
+    pthread_once(&fast_once, fast_init);
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = *pos;
+    int script = -1;
+    while (i < len) {
+        size_t at = i;
+        uint32_t cp = decode(s, len, &i);
+        int sc = PL_SC_NONE;
+        uint32_t lc = letter_of(cp, &sc);
+        if (script < 0) {
+            if (!lc) {
+                if (is_quote(cp))
+                    *quoted = !*quoted;
+                continue;
+            }
+            *start = at;
+            script = sc;
+        } else if (!lc) {
+            /* The same apostrophe rule as pl_lf_extract's. */
+            size_t j = i;
+            int sc2;
+            if (!(is_apostrophe(cp) && i < len && letter_of(decode(s, len, &j), &sc2))) {
+                /* The separator is left for the next call: it may be a quote. */
+                i = at;
+                break;
+            }
+        } else if (script == PL_SC_NONE) {
+            script = sc;
+        }
+        *end = i;
+    }
+    *pos = i;
+    return script;
+}
+
 void pl_lf_scan(const char *text, size_t len, pl_lf_stats *st) {
     pthread_once(&fast_once, fast_init);
     const unsigned char *s = (const unsigned char *)text;

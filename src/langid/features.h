@@ -80,6 +80,15 @@ size_t pl_lf_extract(pl_lf_state *state, const char *text, size_t len, size_t *p
  * and names, often in another language than the text. */
 void pl_lf_scan(const char *text, size_t len, pl_lf_stats *st);
 
+/* Finds the next word of text[*pos..len), a run of letters as
+ * pl_lf_extract reads it (an apostrophe between letters included): sets
+ * *start and *end to its bytes, *quoted to whether it stands inside
+ * quotation marks, advances *pos past it and returns the script of its first
+ * letter that has one (PL_SC_NONE for marks only), or -1 when no word is
+ * left. Start with *pos = 0 and *quoted = 0, and pass them back unchanged. */
+int pl_lf_next_word(const char *text, size_t len, size_t *pos, size_t *start, size_t *end,
+                    int *quoted);
+
 /* The order (1..6) of a feature key. */
 static inline int pl_lf_order(uint32_t key) { return (int)(key & 7u); }
 

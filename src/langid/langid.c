@@ -26,6 +26,7 @@
 
 #include "langid/features.h"
 #include "langid/model.h"
+#include "langid/scoring.h"
 
 extern const unsigned char pl_langid_model_start[];
 extern const unsigned char pl_langid_model_end[];
@@ -71,6 +72,7 @@ static struct {
     uint8_t by_script[PL_SC_COUNT][PL_LM_MAX_LANGS];
     uint8_t n_by_script[PL_SC_COUNT];
     uint8_t by_code[PL_LM_MAX_LANGS]; /* language indexes in code order */
+    int en; /* English's index, or -1 */
 } M;
 
 static pthread_once_t model_once = PTHREAD_ONCE_INIT;
@@ -162,6 +164,10 @@ static void model_load(void) {
             M.by_code[j] = M.by_code[j - 1];
         M.by_code[j] = (uint8_t)l;
     }
+    M.en = -1;
+    for (uint32_t l = 0; l < n_langs; l++)
+        if (strcmp(M.code[l], "en") == 0)
+            M.en = (int)l;
     M.dense = b + off_dense;
     M.posts = (const uint16_t *)(const void *)(b + off_posts);
     M.n_dense = n_dense;
@@ -405,6 +411,30 @@ static int lang_index(const char *code) {
     return -1;
 }
 
+int pl_lm_ready(void) {
+    pthread_once(&model_once, model_load);
+    return M.ok;
+}
+
+uint32_t pl_lm_n_langs(void) { return M.n_langs; }
+const char *pl_lm_code(int l) { return M.code[l]; }
+uint64_t pl_lm_scripts(int l) { return M.scripts[l]; }
+uint32_t pl_lm_orders(void) { return M.orders; }
+int pl_lm_index(const char *code) { return lang_index(code); }
+
+void pl_lm_add(const uint32_t *keys, size_t n, int32_t *score, uint32_t *per_order) {
+    score_keys(keys, n, score, per_order);
+}
+
+double pl_lm_nats(int l, const int32_t *score, const uint32_t *per_order) {
+    int64_t t = score[l];
+    for (int o = 1; o <= PL_LF_MAX_ORDER; o++)
+        t += (int64_t)per_order[o] * M.floor[l][o];
+    return (double)t / M.scale;
+}
+
+double pl_lm_prior(int l) { return M.prior[l] / M.scale; }
+
 /* Marks in `allowed` the languages that opts->only lists. */
 static void only_mask(const pl_langid_opts *opts, uint8_t *allowed) {
     memset(allowed, 0, PL_LM_MAX_LANGS);
@@ -590,6 +620,28 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
     }
     /* Letters of other scripts are evidence of mixed or unknown text. */
     double share = wsum ? (double)covered / (double)wsum : 0;
+
+    /* Text read as English gets a second look, word by word: English is
+     * what other languages borrow (titles, names, commands, catchphrases),
+     * so a text that is partly in another language and partly in English is
+     * mostly that other language's text quoting English. */
+    int top_c = 0;
+    for (int c = 1; c < n_cand; c++)
+        if (total[c] > total[top_c])
+            top_c = c;
+    if (n_cand > 1 && M.en >= 0 && cand[top_c] == M.en) {
+        double other_share = 0;
+        int other = pl_lm_second_look(text, len, restrict_to ? allowed : NULL, M.en, &other_share);
+        for (int c = 0; other >= 0 && c < n_cand; c++)
+            if (cand[c] == other) {
+                /* It leads, as sure as its share of the letters; English
+                 * keeps the rest. */
+                double p_other = fmax(prob[c] / sum, other_share);
+                prob[c] = p_other * sum;
+                prob[top_c] = fmin(prob[top_c] / sum, 1.0 - p_other) * sum;
+                total[c] = total[top_c] + 1;
+            }
+    }
 
     /* Top `max` by score (confidence rises with it, and the runners-up
      * stay ordered where it is 0); ties keep model order, so output is

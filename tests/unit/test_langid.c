@@ -268,6 +268,112 @@ static void test_invalid_utf8(void) {
     CHECK_STR(top("\xFF\xFE\xFD", 3, NULL), "und");
 }
 
+/* The spans of text, checked to cover it in order without gaps; returns
+ * their number. */
+static int spans_of(const char *text, pl_lang_span *sp, int max) {
+    size_t len = strlen(text);
+    int n = pl_langid_spans(text, len, NULL, sp, max);
+    CHECK(n >= 0);
+    size_t at = 0;
+    for (int i = 0; i < n && i < max; i++) {
+        CHECK(sp[i].start == at);
+        CHECK(sp[i].len > 0);
+        CHECK(sp[i].confidence >= 0 && sp[i].confidence <= 1.0 + 1e-9);
+        at = sp[i].start + sp[i].len;
+    }
+    if (n > 0 && n <= max)
+        CHECK(at == len);
+    return n;
+}
+
+/* The span holding byte offset `at` of the text. */
+static const char *lang_at(const pl_lang_span *sp, int n, size_t at) {
+    for (int i = 0; i < n; i++)
+        if (at >= sp[i].start && at < sp[i].start + sp[i].len)
+            return sp[i].lang;
+    return "?";
+}
+
+static void test_spans(void) {
+    pl_lang_span sp[16];
+    /* A quoted English title inside Russian stays English, quotation marks
+     * included. */
+    const char *ru = "Кэрри смотрит фильм «Breakfast at Tiffany's» и плачет.";
+    int n = spans_of(ru, sp, 16);
+    CHECK_INT(n, 3);
+    CHECK_STR(sp[0].lang, "ru");
+    CHECK_STR(sp[1].lang, "en");
+    CHECK_STR(sp[2].lang, "ru");
+    CHECK(strncmp(ru + sp[1].start, "«Breakfast", strlen("«Breakfast")) == 0);
+    /* An unquoted English phrase in a German sentence. */
+    const char *de = "Die Mädels gehen ins Kino, und Samantha sagt nur: you only live once, "
+                     "meine Lieben!";
+    n = spans_of(de, sp, 16);
+    CHECK_INT(n, 3);
+    CHECK_STR(lang_at(sp, n, 0), "de");
+    CHECK_STR(lang_at(sp, n, (size_t)(strstr(de, "only") - de)), "en");
+    CHECK_STR(lang_at(sp, n, (size_t)(strstr(de, "Lieben") - de)), "de");
+    /* A French phrase in English, and an English sentence before French. */
+    const char *en = "Carrie says she loves Paris, c'est la vie, and orders another "
+                     "cosmopolitan at the bar.";
+    n = spans_of(en, sp, 16);
+    CHECK_STR(lang_at(sp, n, 0), "en");
+    CHECK_STR(lang_at(sp, n, (size_t)(strstr(en, "c'est") - en)), "fr");
+    CHECK_STR(lang_at(sp, n, (size_t)(strstr(en, "orders") - en)), "en");
+    const char *two = "Samantha meets a new man. Samantha rencontre un nouvel homme au "
+                      "restaurant ce soir.";
+    n = spans_of(two, sp, 16);
+    CHECK_INT(n, 2);
+    CHECK_STR(sp[0].lang, "en");
+    CHECK_STR(sp[1].lang, "fr");
+    CHECK(strncmp(two + sp[1].start, "Samantha rencontre", 18) == 0);
+    /* Names and loanwords stay in their sentence, in any script. */
+    CHECK_INT(spans_of("Carrie trifft Mr. Big in New York und sie gehen zusammen essen.", sp, 16),
+              1);
+    CHECK_STR(sp[0].lang, "de");
+    CHECK_INT(spans_of("Η Κάρι γνωρίζει τον Big στη Νέα Υόρκη.", sp, 16), 1);
+    CHECK_STR(sp[0].lang, "el");
+    /* One language: one span, as sure as the whole text's guess. */
+    CHECK_INT(spans_of("Das Wetter ist heute schön und wir gehen an den Strand.", sp, 16), 1);
+    CHECK_STR(sp[0].lang, "de");
+    CHECK(sp[0].confidence > 0.9);
+    /* Nothing, or nothing to read. */
+    CHECK_INT(spans_of("", sp, 16), 0);
+    CHECK_INT(spans_of("12:45 -- !!", sp, 16), 1);
+    CHECK_STR(sp[0].lang, "und");
+    /* Less room than spans: the count, and the first ones filled. */
+    n = pl_langid_spans(ru, strlen(ru), NULL, sp, 1);
+    CHECK_INT(n, 3);
+    CHECK_STR(sp[0].lang, "ru");
+    CHECK(sp[0].start == 0 && strncmp(ru + sp[0].len, "«", strlen("«")) == 0);
+    CHECK_INT(pl_langid_spans(ru, strlen(ru), NULL, NULL, 0), 3);
+    CHECK_INT(pl_langid_spans(ru, strlen(ru), NULL, NULL, 1), PL_ERR_USAGE);
+    /* `only` limits the languages spans may have. */
+    const char *only[] = {"de", "fr"};
+    pl_langid_opts o = {only, 2, NULL, 0};
+    n = pl_langid_spans(de, strlen(de), &o, sp, 16);
+    CHECK(n >= 1);
+    for (int i = 0; i < n && i < 16; i++)
+        CHECK(strcmp(sp[i].lang, "de") == 0 || strcmp(sp[i].lang, "fr") == 0);
+}
+
+/* Text mostly in another language that quotes English is that language's,
+ * and English that quotes a little of another stays English. */
+static void test_second_look(void) {
+    CHECK_STR(top_s("Miranda's new boyfriend Robert takes her to a concert, aber sie "
+                    "langweilt sich schrecklich und geht früh nach Hause zurück."),
+              "de");
+    /* Options of a command, then their translated description. */
+    CHECK_STR(top_s("--keep-directory-symlink Bevar eksisterende"), "da");
+    CHECK_STR(top_s("-o, --only-matching Muestra sólo la"), "es");
+    CHECK_STR(top_s("Carrie says she loves Paris, c'est la vie, and orders another "
+                    "cosmopolitan at the bar."),
+              "en");
+    CHECK_STR(top_s("Der Kapitän liest laut vor: the quick brown fox jumps over the lazy "
+                    "dog and runs away into the forest."),
+              "en");
+}
+
 int main(void) {
     test_samples();
     test_letterless();
@@ -279,5 +385,7 @@ int main(void) {
     test_edges();
     test_prior();
     test_invalid_utf8();
+    test_spans();
+    test_second_look();
     return CHECK_DONE();
 }
