@@ -757,9 +757,38 @@ static enum MHD_Result h_series(req *r) {
 
 /* ---- POST /v1/langid ---- */
 
+/* Appends ,"spans":[...] for text: its runs of one language, with their
+ * byte offsets and text. Returns 0 or a negative status. */
+static int json_spans(pl_buf *b, const char *text, size_t len) {
+    pl_lang_span small[16], *sp = small;
+    int n = pl_langid_spans(text, len, NULL, sp, 16);
+    if (n > 16) {
+        sp = malloc((size_t)n * sizeof *sp);
+        if (!sp) return PL_ERR_NOMEM;
+        n = pl_langid_spans(text, len, NULL, sp, n);
+    }
+    if (n < 0) {
+        if (sp != small) free(sp);
+        return n;
+    }
+    pl_buf_puts(b, ",\"spans\":[");
+    for (int i = 0; i < n; i++) {
+        pl_buf_printf(b, "%s{\"start\":%zu,\"length\":%zu,\"lang\":", i ? "," : "",
+                      sp[i].start, sp[i].len);
+        json_str(b, sp[i].lang);
+        pl_buf_printf(b, ",\"confidence\":%.4f,\"text\":", sp[i].confidence);
+        json_strn(b, text + sp[i].start, sp[i].len);
+        pl_buf_putc(b, '}');
+    }
+    pl_buf_putc(b, ']');
+    if (sp != small) free(sp);
+    return 0;
+}
+
 static enum MHD_Result h_langid(req *r) {
-    long top;
+    long top, spans;
     if (int_arg(r, "top", 1, MAX_LANGID_TOP, 5, &top)) return MHD_YES;
+    if (int_arg(r, "spans", 0, 1, 0, &spans)) return MHD_YES;
     char type[96];
     media_type(req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE), type, sizeof type);
     const char *text = (const char *)r->body.data;
@@ -787,8 +816,10 @@ static enum MHD_Result h_langid(req *r) {
     }
     pl_lang_guess g[MAX_LANGID_TOP];
     int n = pl_langid(text ? text : "", len, g, (int)top);
-    json_decref(root);
-    if (n < 0) return reply_pl_error(r, n, NULL);
+    if (n < 0) {
+        json_decref(root);
+        return reply_pl_error(r, n, NULL);
+    }
     pl_buf b = PL_BUF_INIT;
     pl_buf_puts(&b, "{\"lang\":");
     json_str(&b, g[0].lang);
@@ -798,7 +829,14 @@ static enum MHD_Result h_langid(req *r) {
         json_str(&b, g[i].lang);
         pl_buf_printf(&b, ",\"confidence\":%.4f}", g[i].confidence);
     }
-    pl_buf_puts(&b, "]}");
+    pl_buf_putc(&b, ']');
+    int st = spans ? json_spans(&b, text, len) : 0;
+    json_decref(root);
+    if (st < 0) {
+        pl_buf_free(&b);
+        return reply_pl_error(r, st, NULL);
+    }
+    pl_buf_putc(&b, '}');
     return reply_json(r, 200, &b);
 }
 

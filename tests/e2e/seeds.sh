@@ -18,6 +18,12 @@ got=$("$PLOTLINE" langid < "$S000" | cut -f1 | tr '\n' ' ')
 expect_eq "langid 000" "$got" "de de de de de de de de de de de de "
 got=$("$PLOTLINE" langid < "$S003" | cut -f1 | tr '\n' ' ')
 expect_eq "langid 003" "$got" "de en fi fr hu it es pt el "
+# Every seed line is one span of its own language; a mixed line is split.
+got=$("$PLOTLINE" langid --spans < "$S003" | cut -f1 | tr '\n' ' ')
+expect_eq "langid --spans 003" "$got" "de  en  fi  fr  hu  it  es  pt  el  "
+got=$(printf 'Die Mädels gehen ins Kino, und Samantha sagt nur: you only live once, meine Lieben!\n' |
+      "$PLOTLINE" langid --spans | cut -f1,3,5 | tr '\t\n' '| ')
+expect_eq "langid --spans, mixed" "$got" "de|0|Die Mädels gehen ins Kino, und Samantha sagt nur: en|51|you only live once, de|71|meine Lieben!  "
 got=$("$PLOTLINE" show --json 14 | grep -o '"lang":"[^"]*"')
 expect_eq "stored language of 003:2" "$got" '"lang":"en"'
 

@@ -185,6 +185,11 @@ expect_contains "langid: German" "$BODY" '{"lang":"de","confidence":'
 expect_eq "langid: three candidates" "$(printf '%s' "$BODY" | grep -o '"lang":' | wc -l | tr -d ' ')" 4
 expect_status "langid, JSON" 200 POST /v1/langid -H "Content-Type: application/json" --data-binary '{"text":"Le chat dort sur le canapé pendant que la pluie tombe."}'
 expect_contains "langid: French" "$BODY" '{"lang":"fr",'
+expect_status "langid spans" 200 POST "/v1/langid?spans=1" -H "Content-Type: text/plain" --data-binary "Кэрри смотрит фильм «Breakfast at Tiffany's» и плачет."
+expect_contains "langid spans: the Russian start" "$BODY" '"spans":[{"start":0,"length":37,"lang":"ru"'
+expect_contains "langid spans: the English title" "$BODY" '"lang":"en","confidence":'
+expect_contains "langid spans: the title's text" "$BODY" '"text":"«Breakfast at Tiffany'"'"'s» "}'
+expect_status "langid spans=2" 400 POST "/v1/langid?spans=2" -H "Content-Type: text/plain" --data-binary "Ein Satz."
 
 # ---- writes --------------------------------------------------------------------
 expect_status "write without a token" 401 POST /v1/synopses -H "Content-Type: text/plain" --data-binary "Ein Text."
