@@ -74,24 +74,20 @@ static uint32_t count_letters(const char *s, size_t n) {
     return c;
 }
 
-/* Scores the word text[start..end) for every language into score and
- * per_order; returns its number of features. */
-static uint32_t score_word(const char *text, size_t start, size_t end, int32_t *score,
-                           uint32_t *per_order) {
-    memset(score, 0, sizeof score[0] * pl_lm_n_langs());
-    memset(per_order, 0, 8 * sizeof per_order[0]);
+/* Adds the bonuses of the word text[start..end) into score and counts its
+ * features per order; returns their number. */
+static uint32_t add_word(const char *text, size_t start, size_t end, int32_t *score,
+                         uint32_t *per_order) {
     pl_lf_state st;
     memset(&st, 0, sizeof st);
     st.orders = pl_lm_orders();
-    uint32_t keys[1024];
+    uint32_t keys[1024], f = 0;
     size_t pos = 0, len = end - start;
     while (pos < len) {
         size_t n = pl_lf_extract(&st, text + start, len, &pos, keys, 1024, NULL);
         pl_lm_add(keys, n, score, per_order);
+        f += (uint32_t)n;
     }
-    uint32_t f = 0;
-    for (int o = 1; o <= PL_LF_MAX_ORDER; o++)
-        f += per_order[o];
     return f;
 }
 
@@ -140,24 +136,34 @@ int pl_lm_spans(const char *text, size_t len, const uint8_t *allowed, pl_lm_span
     int32_t score[256];
     uint32_t per_order[8];
 
-    /* Pass 1: each script's words scored alone, to choose the candidates. */
-    double *sum = calloc((size_t)PL_SC_COUNT * n_langs, sizeof *sum);
-    if (!sum) return PL_ERR_NOMEM;
+    /* Pass 1: each script's words scored alone, to choose the candidates;
+     * a text has few scripts, and words of a fifth one are left out of the
+     * choice (they are still read in pass 2). */
+    enum { MAX_GROUPS = 4 };
+    int32_t gscore[MAX_GROUPS][256];
+    uint32_t gorder[MAX_GROUPS][8];
+    int gid[MAX_GROUPS], n_groups = 0;
     uint32_t group_letters[PL_SC_COUNT] = {0};
+    memset(gscore, 0, sizeof gscore);
+    memset(gorder, 0, sizeof gorder);
     int kana = 0;
     size_t pos = 0, start = 0, end = 0, n_words = 0;
     int quoted = 0, sc;
     while ((sc = pl_lf_next_word(text, len, &pos, &start, &end, &quoted)) >= 0) {
         n_words++;
         kana |= sc == PL_SC_HIRA || sc == PL_SC_KANA;
-        int g = group_of(sc);
+        int g = group_of(sc), slot = 0;
+        while (slot < n_groups && gid[slot] != g)
+            slot++;
+        if (slot == n_groups) {
+            if (n_groups == MAX_GROUPS)
+                continue;
+            gid[n_groups++] = g;
+        }
         group_letters[g] += count_letters(text + start, end - start);
-        score_word(text, start, end, score, per_order);
-        for (uint32_t l = 0; l < n_langs; l++)
-            sum[(size_t)g * n_langs + l] += pl_lm_nats((int)l, score, per_order);
+        add_word(text, start, end, gscore[slot], gorder[slot]);
     }
     if (n_words == 0) {
-        free(sum);
         if (len == 0) return 0;
         if (max > 0) out[0] = (pl_lm_span){0, len, -1, 0.0, 0, 0};
         return 1;
@@ -166,15 +172,17 @@ int pl_lm_spans(const char *text, size_t len, const uint8_t *allowed, pl_lm_span
     /* Candidates: the best few of every script, scripts with the most
      * letters first. */
     int cand[MAX_STATES], n_cand = 0;
-    uint8_t used_group[PL_SC_COUNT] = {0};
+    uint8_t used_group[MAX_GROUPS] = {0};
     for (;;) {
-        int g = -1;
-        for (int s = 0; s < PL_SC_COUNT; s++)
-            if (!used_group[s] && group_letters[s] &&
-                (g < 0 || group_letters[s] > group_letters[g]))
-                g = s;
-        if (g < 0 || n_cand == MAX_STATES) break;
-        used_group[g] = 1;
+        int slot = -1;
+        for (int i = 0; i < n_groups; i++)
+            if (!used_group[i] &&
+                (slot < 0 || group_letters[gid[i]] > group_letters[gid[slot]]))
+                slot = i;
+        if (slot < 0 || n_cand == MAX_STATES)
+            break;
+        used_group[slot] = 1;
+        int g = gid[slot];
         uint64_t mask = group_mask(g);
         for (int k = 0; k < PER_SCRIPT && n_cand < MAX_STATES; k++) {
             int pick = -1;
@@ -182,7 +190,8 @@ int pl_lm_spans(const char *text, size_t len, const uint8_t *allowed, pl_lm_span
             for (int pass = 0; pass < 2 && pick < 0; pass++)
                 for (uint32_t l = 0; l < n_langs; l++) {
                     uint64_t w = pl_lm_scripts((int)l);
-                    if (!(w & mask) || (allowed && !allowed[l])) continue;
+                    if (!(w & mask) || (allowed && !allowed[l]))
+                        continue;
                     /* Han without kana is Chinese, as for whole texts,
                      * unless nothing else may be (pass 1). */
                     if (g == PL_SC_HANI && !kana && pass == 0 &&
@@ -191,22 +200,22 @@ int pl_lm_spans(const char *text, size_t len, const uint8_t *allowed, pl_lm_span
                     int dup = 0;
                     for (int c = 0; c < n_cand; c++)
                         dup |= cand[c] == (int)l;
-                    double v = sum[(size_t)g * n_langs + l] + pl_lm_prior((int)l);
+                    double v = pl_lm_nats((int)l, gscore[slot], gorder[slot]) +
+                               pl_lm_prior((int)l);
                     if (!dup && (pick < 0 || v > best)) {
                         pick = (int)l;
                         best = v;
                     }
                 }
-            if (pick < 0) break;
+            if (pick < 0)
+                break;
             cand[n_cand++] = pick;
         }
     }
-    free(sum);
     if (n_cand == 0) {
         /* `allowed` excludes every language that writes this text. */
         if (max > 0)
-            out[0] =
-                (pl_lm_span){0, len, -1, 0.0, count_letters(text, len), (uint32_t)n_words};
+            out[0] = (pl_lm_span){0, len, -1, 0.0, count_letters(text, len), (uint32_t)n_words};
         return 1;
     }
 
@@ -227,7 +236,9 @@ int pl_lm_spans(const char *text, size_t len, const uint8_t *allowed, pl_lm_span
         w[i].edge =
             quoted != was_quoted || (i > 0 && punct_edge(text, &w[i - 1], w[i].start));
         w[i].letters = count_letters(text + w[i].start, w[i].end - w[i].start);
-        w[i].feats = score_word(text, w[i].start, w[i].end, score, per_order);
+        memset(score, 0, sizeof score[0] * n_langs);
+        memset(per_order, 0, sizeof per_order);
+        w[i].feats = add_word(text, w[i].start, w[i].end, score, per_order);
         double top = IMPOSSIBLE;
         double e[MAX_STATES];
         for (int k = 0; k < n_cand; k++) {
