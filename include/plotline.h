@@ -131,13 +131,15 @@ typedef struct pl_lang_span {
  * own, while names and single ambiguous words stay in their sentence. The
  * spans cover the text in order, without gaps or overlaps (spaces belong to
  * the span before them, opening quotation marks to the one after); a text in
- * one language is one span, an empty text none. Fills up to `max` spans and
- * returns how many the text has (more than `max`: call again with more room),
- * or a negative status. `opts` as for pl_langid_ex(); its prior is not used.
- * Memory: a few dozen bytes per word of the text, for the call's duration.
+ * one language is one span, an empty text none. Sets *out to the spans, an
+ * array the caller frees with pl_lang_spans_free() (NULL when there are
+ * none), and returns their number, or a negative status (*out is then NULL).
+ * `opts` as for pl_langid_ex(); its prior is not used. Memory: a few dozen
+ * bytes per word of the text, for the call's duration.
  */
 PL_EXPORT int pl_langid_spans(const char *text, size_t len, const pl_langid_opts *opts,
-                              pl_lang_span *out, int max);
+                              pl_lang_span **out);
+PL_EXPORT void pl_lang_spans_free(pl_lang_span *spans);
 
 /* ---- Importing synopses ---------------------------------------------- */
 

@@ -42,13 +42,8 @@ static const char HELP[] =
 
 /* Prints the spans of one line; returns 0 or a negative status. */
 static int print_spans(const char *line, size_t len, const pl_langid_opts *o) {
-    pl_lang_span small[32], *sp = small;
-    int n = pl_langid_spans(line, len, o, sp, 32);
-    if (n > 32) {
-        sp = malloc((size_t)n * sizeof *sp);
-        if (!sp) return PL_ERR_NOMEM;
-        n = pl_langid_spans(line, len, o, sp, n);
-    }
+    pl_lang_span *sp;
+    int n = pl_langid_spans(line, len, o, &sp);
     for (int i = 0; i < n; i++) {
         /* The run's text on one line: its trailing spaces dropped. */
         size_t l = sp[i].len;
@@ -57,7 +52,7 @@ static int print_spans(const char *line, size_t len, const pl_langid_opts *o) {
                sp[i].len, (int)l, line + sp[i].start);
     }
     putchar('\n');
-    if (sp != small) free(sp);
+    pl_lang_spans_free(sp);
     return n < 0 ? n : 0;
 }
 

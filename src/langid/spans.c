@@ -156,8 +156,7 @@ int pl_lm_spans(const char *text, size_t len, const uint8_t *allowed, pl_lm_span
         while (slot < n_groups && gid[slot] != g)
             slot++;
         if (slot == n_groups) {
-            if (n_groups == MAX_GROUPS)
-                continue;
+            if (n_groups == MAX_GROUPS) continue;
             gid[n_groups++] = g;
         }
         group_letters[g] += count_letters(text + start, end - start);
@@ -179,8 +178,7 @@ int pl_lm_spans(const char *text, size_t len, const uint8_t *allowed, pl_lm_span
             if (!used_group[i] &&
                 (slot < 0 || group_letters[gid[i]] > group_letters[gid[slot]]))
                 slot = i;
-        if (slot < 0 || n_cand == MAX_STATES)
-            break;
+        if (slot < 0 || n_cand == MAX_STATES) break;
         used_group[slot] = 1;
         int g = gid[slot];
         uint64_t mask = group_mask(g);
@@ -190,8 +188,7 @@ int pl_lm_spans(const char *text, size_t len, const uint8_t *allowed, pl_lm_span
             for (int pass = 0; pass < 2 && pick < 0; pass++)
                 for (uint32_t l = 0; l < n_langs; l++) {
                     uint64_t w = pl_lm_scripts((int)l);
-                    if (!(w & mask) || (allowed && !allowed[l]))
-                        continue;
+                    if (!(w & mask) || (allowed && !allowed[l])) continue;
                     /* Han without kana is Chinese, as for whole texts,
                      * unless nothing else may be (pass 1). */
                     if (g == PL_SC_HANI && !kana && pass == 0 &&
@@ -207,15 +204,15 @@ int pl_lm_spans(const char *text, size_t len, const uint8_t *allowed, pl_lm_span
                         best = v;
                     }
                 }
-            if (pick < 0)
-                break;
+            if (pick < 0) break;
             cand[n_cand++] = pick;
         }
     }
     if (n_cand == 0) {
         /* `allowed` excludes every language that writes this text. */
         if (max > 0)
-            out[0] = (pl_lm_span){0, len, -1, 0.0, count_letters(text, len), (uint32_t)n_words};
+            out[0] =
+                (pl_lm_span){0, len, -1, 0.0, count_letters(text, len), (uint32_t)n_words};
         return 1;
     }
 
@@ -358,8 +355,10 @@ int pl_lm_second_look(const char *text, size_t len, const uint8_t *allowed, int 
 }
 
 int pl_langid_spans(const char *text, size_t len, const pl_langid_opts *opts,
-                    pl_lang_span *out, int max) {
-    if ((!out && max > 0) || max < 0 || (!text && len > 0)) return PL_ERR_USAGE;
+                    pl_lang_span **out) {
+    if (!out) return PL_ERR_USAGE;
+    *out = NULL;
+    if (!text && len > 0) return PL_ERR_USAGE;
     if (!pl_lm_ready()) return PL_ERR_CORRUPT;
     uint8_t allowed[256];
     int restrict_to = opts && opts->only && opts->n_only > 0;
@@ -370,19 +369,30 @@ int pl_langid_spans(const char *text, size_t len, const pl_langid_opts *opts,
             if (l >= 0) allowed[l] = 1;
         }
     }
-    pl_lm_span small[16];
-    pl_lm_span *sp = max <= 16 ? small : malloc((size_t)max * sizeof *sp);
-    if (!sp) return PL_ERR_NOMEM;
-    int n = pl_lm_spans(text, len, restrict_to ? allowed : NULL, sp, max);
-    for (int i = 0; i < n && i < max; i++) {
+    /* Most texts have a few spans: a second pass only for the others. */
+    pl_lm_span small[16], *sp = small;
+    int n = pl_lm_spans(text, len, restrict_to ? allowed : NULL, sp, 16);
+    if (n > 16) {
+        sp = malloc((size_t)n * sizeof *sp);
+        if (!sp) return PL_ERR_NOMEM;
+        n = pl_lm_spans(text, len, restrict_to ? allowed : NULL, sp, n);
+    }
+    pl_lang_span *res = n > 0 ? malloc((size_t)n * sizeof *res) : NULL;
+    if (n > 0 && !res) n = PL_ERR_NOMEM;
+    for (int i = 0; i < n; i++) {
         const char *code = sp[i].lang >= 0 ? pl_lm_code(sp[i].lang) : "und";
-        snprintf(out[i].lang, sizeof out[i].lang, "%s", code);
-        out[i].start = sp[i].start;
-        out[i].len = sp[i].len;
-        out[i].confidence = sp[i].confidence;
         if (opts && opts->min_confidence > 0 && sp[i].confidence < opts->min_confidence)
-            snprintf(out[i].lang, sizeof out[i].lang, "und");
+            code = "und";
+        snprintf(res[i].lang, sizeof res[i].lang, "%s", code);
+        res[i].start = sp[i].start;
+        res[i].len = sp[i].len;
+        res[i].confidence = sp[i].confidence;
     }
     if (sp != small) free(sp);
+    if (n > 0) *out = res;
     return n;
+}
+
+void pl_lang_spans_free(pl_lang_span *spans) {
+    free(spans);
 }

@@ -760,17 +760,9 @@ static enum MHD_Result h_series(req *r) {
 /* Appends ,"spans":[...] for text: its runs of one language, with their
  * byte offsets and text. Returns 0 or a negative status. */
 static int json_spans(pl_buf *b, const char *text, size_t len) {
-    pl_lang_span small[16], *sp = small;
-    int n = pl_langid_spans(text, len, NULL, sp, 16);
-    if (n > 16) {
-        sp = malloc((size_t)n * sizeof *sp);
-        if (!sp) return PL_ERR_NOMEM;
-        n = pl_langid_spans(text, len, NULL, sp, n);
-    }
-    if (n < 0) {
-        if (sp != small) free(sp);
-        return n;
-    }
+    pl_lang_span *sp;
+    int n = pl_langid_spans(text, len, NULL, &sp);
+    if (n < 0) return n;
     pl_buf_puts(b, ",\"spans\":[");
     for (int i = 0; i < n; i++) {
         pl_buf_printf(b, "%s{\"start\":%zu,\"length\":%zu,\"lang\":", i ? "," : "",
@@ -781,7 +773,7 @@ static int json_spans(pl_buf *b, const char *text, size_t len) {
         pl_buf_putc(b, '}');
     }
     pl_buf_putc(b, ']');
-    if (sp != small) free(sp);
+    pl_lang_spans_free(sp);
     return 0;
 }
 

@@ -268,21 +268,26 @@ static void test_invalid_utf8(void) {
     CHECK_STR(top("\xFF\xFE\xFD", 3, NULL), "und");
 }
 
-/* The spans of text, checked to cover it in order without gaps; returns
- * their number. */
+/* The spans of text (at most `max` copied to sp), checked to cover it in
+ * order without gaps; returns their number. */
 static int spans_of(const char *text, pl_lang_span *sp, int max) {
     size_t len = strlen(text);
-    int n = pl_langid_spans(text, len, NULL, sp, max);
+    pl_lang_span *all;
+    int n = pl_langid_spans(text, len, NULL, &all);
     CHECK(n >= 0);
+    CHECK((n > 0) == (all != NULL));
     size_t at = 0;
-    for (int i = 0; i < n && i < max; i++) {
-        CHECK(sp[i].start == at);
-        CHECK(sp[i].len > 0);
-        CHECK(sp[i].confidence >= 0 && sp[i].confidence <= 1.0 + 1e-9);
-        at = sp[i].start + sp[i].len;
+    for (int i = 0; i < n; i++) {
+        CHECK(all[i].start == at);
+        CHECK(all[i].len > 0);
+        CHECK(all[i].confidence >= 0 && all[i].confidence <= 1.0 + 1e-9);
+        at = all[i].start + all[i].len;
+        if (i < max)
+            sp[i] = all[i];
     }
-    if (n > 0 && n <= max)
+    if (n > 0)
         CHECK(at == len);
+    pl_lang_spans_free(all);
     return n;
 }
 
@@ -341,20 +346,29 @@ static void test_spans(void) {
     CHECK_INT(spans_of("", sp, 16), 0);
     CHECK_INT(spans_of("12:45 -- !!", sp, 16), 1);
     CHECK_STR(sp[0].lang, "und");
-    /* Less room than spans: the count, and the first ones filled. */
-    n = pl_langid_spans(ru, strlen(ru), NULL, sp, 1);
-    CHECK_INT(n, 3);
-    CHECK_STR(sp[0].lang, "ru");
-    CHECK(sp[0].start == 0 && strncmp(ru + sp[0].len, "«", strlen("«")) == 0);
-    CHECK_INT(pl_langid_spans(ru, strlen(ru), NULL, NULL, 0), 3);
-    CHECK_INT(pl_langid_spans(ru, strlen(ru), NULL, NULL, 1), PL_ERR_USAGE);
+    /* Many spans: more than the library's first guess of room. */
+    char many[2048] = "";
+    for (int i = 0; i < 12; i++)
+        strcat(many, "Die Mädels gehen heute Abend zusammen ins Kino. \"You only live once, "
+                     "darling.\" ");
+    CHECK_INT(spans_of(many, sp, 16), 24);
+    CHECK_STR(sp[0].lang, "de");
+    CHECK_STR(sp[1].lang, "en");
+    /* Bad calls. */
+    pl_lang_span *none = sp;
+    CHECK_INT(pl_langid_spans(ru, strlen(ru), NULL, NULL), PL_ERR_USAGE);
+    CHECK_INT(pl_langid_spans(NULL, 5, NULL, &none), PL_ERR_USAGE);
+    CHECK(none == NULL);
+    pl_lang_spans_free(NULL);
     /* `only` limits the languages spans may have. */
     const char *only[] = {"de", "fr"};
     pl_langid_opts o = {only, 2, NULL, 0};
-    n = pl_langid_spans(de, strlen(de), &o, sp, 16);
+    pl_lang_span *all;
+    n = pl_langid_spans(de, strlen(de), &o, &all);
     CHECK(n >= 1);
-    for (int i = 0; i < n && i < 16; i++)
-        CHECK(strcmp(sp[i].lang, "de") == 0 || strcmp(sp[i].lang, "fr") == 0);
+    for (int i = 0; i < n; i++)
+        CHECK(strcmp(all[i].lang, "de") == 0 || strcmp(all[i].lang, "fr") == 0);
+    pl_lang_spans_free(all);
 }
 
 /* Text mostly in another language that quotes English is that language's,
