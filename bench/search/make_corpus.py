@@ -218,9 +218,8 @@ def query_row(cls, lang, ws, kind):
     if kind == "single":
         pq, fq, xq = ws[0], fts_quote(ws[0]), "single " + ws[0]
     elif kind == "and":
-        # plotline has no AND operator: its default ranks documents with every
-        # word first (coordination), which is what an AND query is asked for.
-        pq = " ".join(ws)
+        # Every word required, as FTS5's AND and Xapian's default operator.
+        pq = " ".join("+" + w for w in ws)
         fq = " AND ".join(fts_quote(w) for w in ws)
         xq = "and " + " ".join(ws)
     elif kind == "or":

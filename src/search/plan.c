@@ -216,6 +216,7 @@ int pl_plan_make(pl_db *db, const pl_query *q, const char *lang, int no_translat
         const pl_qclause *qc = &q->clauses[i];
         pl_clause *c = &p->clauses[p->n_clauses++];
         c->excluded = qc->excluded;
+        c->required = qc->required;
         if (!(c->alts = calloc(qc->n_alts, sizeof *c->alts))) goto oom;
         for (size_t j = 0; j < qc->n_alts; j++) {
             collect col = {0};

@@ -1,5 +1,6 @@
 /*
- * query.c - the query parser: words, "phrases", -exclusions, OR.
+ * query.c - the query parser: words, "phrases", -exclusions, +required
+ * words, OR and AND.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,11 +21,11 @@ static int note_span(void *ctx, const pl_token *t) {
     return 0;
 }
 
-static int add_clause(pl_query *q, int excluded) {
+static int add_clause(pl_query *q, int excluded, int required) {
     pl_qclause *grown = realloc(q->clauses, (q->n_clauses + 1) * sizeof *grown);
     if (!grown) return PL_ERR_NOMEM;
     q->clauses = grown;
-    q->clauses[q->n_clauses++] = (pl_qclause){NULL, 0, excluded};
+    q->clauses[q->n_clauses++] = (pl_qclause){NULL, 0, excluded, required && !excluded};
     return PL_OK;
 }
 
@@ -54,7 +55,7 @@ static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == 
 typedef struct item {
     const char *s;
     size_t n;
-    int quoted, excluded, is_or;
+    int quoted, excluded, required, is_or, is_and;
 } item;
 
 static const char *next_item(const char *p, item *it) {
@@ -63,6 +64,9 @@ static const char *next_item(const char *p, item *it) {
     *it = (item){0};
     if (*p == '-' && (p[1] == '"' || (p[1] && !is_space(p[1]) && p[1] != '-'))) {
         it->excluded = 1;
+        p++;
+    } else if (*p == '+' && (p[1] == '"' || (p[1] && !is_space(p[1]) && p[1] != '+'))) {
+        it->required = 1;
         p++;
     }
     if (*p == '"') {
@@ -75,7 +79,9 @@ static const char *next_item(const char *p, item *it) {
     it->s = p;
     while (*p && !is_space(*p) && *p != '"') p++;
     it->n = (size_t)(p - it->s);
-    it->is_or = !it->excluded && it->n == 2 && memcmp(it->s, "OR", 2) == 0;
+    int plain = !it->excluded && !it->required;
+    it->is_or = plain && it->n == 2 && memcmp(it->s, "OR", 2) == 0;
+    it->is_and = plain && it->n == 3 && memcmp(it->s, "AND", 3) == 0;
     return p;
 }
 
@@ -85,9 +91,22 @@ int pl_query_parse(pl_analyzer *an, const char *q, pl_query *out, pl_err *err) {
     size_t n = 0;
     for (const char *p = q; n < 256 && (p = next_item(p, &items[n]));) n++;
 
+    /* AND between two items requires both ("a AND b AND c": all three);
+     * at either end of the query it is a word. */
+    for (size_t i = 1; i + 1 < n; i++)
+        if (items[i].is_and && !items[i - 1].is_and && !items[i + 1].is_and &&
+            !items[i - 1].is_or && !items[i + 1].is_or) {
+            items[i - 1].required |= !items[i - 1].excluded;
+            items[i + 1].required |= !items[i + 1].excluded;
+        } else {
+            items[i].is_and = 0;
+        }
+    if (n > 0) items[0].is_and = items[n - 1].is_and = 0;
+
     int rc = PL_OK;
     for (size_t i = 0; i < n && !rc; i++) {
         item *it = &items[i];
+        if (it->is_and) continue;
         /* OR joins its neighbours; at either end of the query it is a word. */
         /* OR next to an exclusion joins nothing: "-a OR b" reads as "-a b". */
         int joins_prev = i >= 2 && items[i - 1].is_or && !items[i - 2].is_or &&
@@ -99,19 +118,22 @@ int pl_query_parse(pl_analyzer *an, const char *q, pl_query *out, pl_err *err) {
         if (sp.n == 0) continue; /* punctuation only */
         if (joins_prev) {
             pl_qclause *c = &out->clauses[out->n_clauses - 1];
+            /* A group "a OR b" is required when one of its words is. */
+            c->required |= it->required;
             rc = add_alt(c, it->s, it->n, it->quoted || sp.n > 1);
             continue;
         }
         int grouped = i + 2 < n && items[i + 1].is_or;
         if (it->quoted || it->excluded || grouped || sp.n == 1) {
-            if (!(rc = add_clause(out, it->excluded)))
+            if (!(rc = add_clause(out, it->excluded, it->required)))
                 rc = add_alt(&out->clauses[out->n_clauses - 1], it->s, it->n,
                              it->quoted || sp.n > 1);
             continue;
         }
-        /* "Herz-OP" is two words to the user: two clauses, each optional. */
+        /* "Herz-OP" is two words to the user: two clauses, each optional
+         * (each required in "+Herz-OP"). */
         for (size_t k = 0; k < sp.n && !rc; k++)
-            if (!(rc = add_clause(out, 0)))
+            if (!(rc = add_clause(out, 0, it->required)))
                 rc = add_alt(&out->clauses[out->n_clauses - 1], it->s + sp.start[k],
                              sp.end[k] - sp.start[k], 0);
     }

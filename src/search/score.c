@@ -86,6 +86,7 @@ typedef struct clause {
     double cw; /* IDF weight: its best alternative's, a bound of what a
                   match brings (a match brings its own unit's w) */
     uint64_t df_sum;
+    int req; /* a document without it is no result */
 } clause;
 
 typedef struct ctx {
@@ -614,19 +615,27 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
         const pl_clause *pc = &plan->clauses[c];
         clause *into = pc->excluded ? &e.neg[e.n_neg++] : &e.pos[e.n_pos++];
         rc = build_clause(&x, pc, into);
+        into->req = pc->required;
         if (!pc->excluded) e.total_w += into->cw;
     }
     if (rc) goto done;
 
-    /* Clauses by ascending bound: the cheapest to leave out come first. When
-     * every clause is required, by descending frequency instead: the rarest
-     * alone proposes candidates and the others are sought to them (a
-     * leapfrog intersection by skips). */
-    int all = plan->match_all;
+    /* Clauses by ascending bound: the cheapest to leave out come first.
+     * When some clauses are required, those come last, by descending
+     * frequency: the rarest alone proposes candidates (every result has
+     * it), the others are sought to them (a leapfrog intersection by
+     * skips), required ones before optional ones, so that a document
+     * lacking one is dropped before the optional ones are read. */
+    int any_req = 0;
+    for (size_t i = 0; i < e.n_pos; i++) any_req |= e.pos[i].req;
     for (size_t i = 0; i < e.n_pos; i++) {
         size_t j = i;
-        while (j > 0 && (all ? e.pos[e.ord[j - 1]].df_sum < e.pos[i].df_sum
-                             : e.pos[e.ord[j - 1]].ub > e.pos[i].ub)) {
+        while (j > 0) {
+            const clause *a = &e.pos[e.ord[j - 1]], *b = &e.pos[i];
+            int after = a->req != b->req ? a->req
+                        : a->req         ? a->df_sum < b->df_sum
+                                         : a->ub > b->ub;
+            if (!after) break;
             e.ord[j] = e.ord[j - 1];
             j--;
         }
@@ -637,16 +646,16 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
         e.pre_cw[i + 1] = e.pre_cw[i] + e.pos[e.ord[i]].cw;
         e.other_ub += e.pos[i].ub;
     }
-    uint64_t est = 0; /* documents matching some (every) clause, if independent */
+    uint64_t est = 0; /* documents matching some (the required) clauses, if independent */
     {
         double miss = 1.0, both = 1.0;
         for (size_t i = 0; i < e.n_pos; i++) {
             double p = (double)e.pos[i].df_sum / x.st.n_docs;
             if (p > 1) p = 1;
             miss *= 1 - p;
-            both *= p;
+            if (e.pos[i].req) both *= p;
         }
-        est = (uint64_t)(x.st.n_docs * (all ? both : 1 - miss) + 0.5);
+        est = (uint64_t)(x.st.n_docs * (any_req ? both : 1 - miss) + 0.5);
     }
     if (!(heap = malloc(k * sizeof *heap))) {
         rc = PL_ERR_NOMEM;
@@ -655,7 +664,7 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
     uint64_t seen = 0;
     int pruned = 0;
     double theta = -INFINITY;
-    size_t min_ne = all && e.n_pos ? e.n_pos - 1 : 0;
+    size_t min_ne = any_req && e.n_pos ? e.n_pos - 1 : 0;
     e.n_ne = min_ne;
     for (;;) {
         int64_t d = DOC_END;
@@ -690,13 +699,14 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
                 for (size_t j = 0; j < e.pos[c].n; j++) unit_seek(&x, &e.pos[c].u[j], d);
                 cs[c] = clause_at(&e, &e.pos[c], d, &hit[c], &cm[c]);
                 if (hit[c]) s += cs[c], w += cm[c];
-                if (all && !hit[c]) {
+                if (e.pos[c].req && !hit[c]) {
                     missing = 1;
                     break;
                 }
             }
-            if (all && !missing && !hopeless)
-                for (size_t i = e.n_ne; i < e.n_pos; i++) missing |= !hit[e.ord[i]];
+            if (any_req && !missing && !hopeless)
+                for (size_t i = e.n_ne; i < e.n_pos; i++)
+                    missing |= e.pos[e.ord[i]].req && !hit[e.ord[i]];
             if (hopeless) pruned = 1;
             if (missing) seen--;
             if (!hopeless && !missing) {

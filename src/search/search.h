@@ -28,6 +28,7 @@ typedef struct pl_qclause {
     pl_qalt *alts; /* owned */
     size_t n_alts;
     int excluded; /* -word: results must not match it */
+    int required; /* +word, or a AND b: results must match it */
 } pl_qclause;
 
 typedef struct pl_query {
@@ -36,7 +37,8 @@ typedef struct pl_query {
 } pl_query;
 
 /* Parses a query. Lenient like a search box should be: an unclosed quote
- * ends at the end of the query; a stray OR or '-' is taken as a word.
+ * ends at the end of the query; a stray OR, AND, '-' or '+' is taken as a
+ * word.
  * Words the tokenizer splits ("Herz-OP") become clauses of their own. */
 int pl_query_parse(pl_analyzer *an, const char *q, pl_query *out, pl_err *err);
 void pl_query_free(pl_query *q);
@@ -73,6 +75,7 @@ typedef struct pl_clause {
     pl_alt *alts; /* owned */
     size_t n_alts;
     int excluded;
+    int required; /* only documents that match it (through any variant) */
 } pl_clause;
 
 typedef struct pl_plan {
@@ -81,7 +84,6 @@ typedef struct pl_plan {
     char langs[8][PL_LANG_MAX]; /* the languages the query was analyzed in */
     double lang_weight[8];
     size_t n_langs;
-    int match_all; /* only documents matching every positive clause (AND) */
 } pl_plan;
 
 /* Chooses the query's likely languages (the `lang` hint alone when given;

@@ -50,6 +50,18 @@ expect_eq "excluded word drops 003:1" "$got" 0
 src=$("$PLOTLINE" search --json --limit 30 'Schildkröte OR Schwangerschaftstest' | grep -o '"source":"[^"]*"' | sort | tr '\n' ' ')
 expect_eq "OR" "$src" '"source":"000_a745887c23e04ec9.txt:10" "source":"000_a745887c23e04ec9.txt:9" '
 
+# Required words: only synopses with both (Herz and Schwangerschaft never meet).
+got=$("$PLOTLINE" search --json --limit 30 'Herz Schwangerschaft' | grep -o '"source":' | wc -l)
+expect_eq "two optional words find either" "$([ "$got" -ge 2 ] && echo yes)" yes
+got=$("$PLOTLINE" search --json 'Herz AND Schwangerschaft')
+expect_contains "AND: none has both" "$got" '"total":0,'
+got=$("$PLOTLINE" search --json '+Herz +Schwangerschaft')
+expect_contains "+a +b: none has both" "$got" '"total":0,'
+src=$("$PLOTLINE" search --json --limit 30 '+Kreditkarte Schuhe Carrie' | grep -o '"source":"[^"]*"' | tr '\n' ' ')
+expect_eq "+word: only synopses with it" "$src" '"source":"000_a745887c23e04ec9.txt:5" '
+src=$("$PLOTLINE" search --json --limit 30 'credit AND card' | grep -o '"source":"[^"]*"' | tr '\n' ' ')
+expect_eq "AND through translations" "$src" '"source":"000_a745887c23e04ec9.txt:5" '
+
 # Options may follow the query; --limit is not a word of it.
 got=$("$PLOTLINE" search Miranda --limit 1 --json | grep -o '"source":"[^"]*"' | wc -l)
 expect_eq "options after the query" "$got" 1

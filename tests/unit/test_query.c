@@ -1,6 +1,6 @@
 /*
- * test_query.c - the query parser: words, phrases, exclusions, OR, and the
- * lenient handling a search box needs.
+ * test_query.c - the query parser: words, phrases, exclusions, required
+ * words, OR and AND, and the lenient handling a search box needs.
  */
 #include "check.h"
 #include "search/search.h"
@@ -72,6 +72,56 @@ static void test_or(void) {
     pl_query_free(&q);
 }
 
+static void test_required(void) {
+    pl_query q;
+    /* +word and +"phrase" are required; the rest stays optional. */
+    CHECK_INT(parse("+Kreditkarte Schuhe +\"rote Pumps\" -Big", &q), PL_OK);
+    CHECK_INT(q.n_clauses, 4);
+    CHECK_INT(q.clauses[0].required, 1);
+    CHECK_STR(q.clauses[0].alts[0].text, "Kreditkarte");
+    CHECK_INT(q.clauses[1].required, 0);
+    CHECK_INT(q.clauses[2].required, 1);
+    CHECK_INT(q.clauses[2].alts[0].phrase, 1);
+    CHECK_INT(q.clauses[3].required, 0);
+    CHECK_INT(q.clauses[3].excluded, 1);
+    pl_query_free(&q);
+    /* AND requires the words on both sides; a chain, all of them. */
+    CHECK_INT(parse("Carrie Schuhe AND Kreditkarte AND Paris", &q), PL_OK);
+    CHECK_INT(q.n_clauses, 4);
+    CHECK_INT(q.clauses[0].required, 0);
+    CHECK_INT(q.clauses[1].required, 1);
+    CHECK_INT(q.clauses[2].required, 1);
+    CHECK_INT(q.clauses[3].required, 1);
+    pl_query_free(&q);
+    /* +Herz-OP: both parts required. */
+    CHECK_INT(parse("+Herz-OP Big", &q), PL_OK);
+    CHECK_INT(q.n_clauses, 3);
+    CHECK_INT(q.clauses[0].required + q.clauses[1].required, 2);
+    CHECK_INT(q.clauses[2].required, 0);
+    pl_query_free(&q);
+    /* A group with a required word is required. */
+    CHECK_INT(parse("Carrie +Schuhe OR Stiefel", &q), PL_OK);
+    CHECK_INT(q.n_clauses, 2);
+    CHECK_INT(q.clauses[1].n_alts, 2);
+    CHECK_INT(q.clauses[1].required, 1);
+    pl_query_free(&q);
+    /* AND at either end, a lone '+', and "a+b" are words. */
+    CHECK_INT(parse("AND Herz + a+b AND", &q), PL_OK);
+    CHECK_STR(q.clauses[0].alts[0].text, "AND");
+    CHECK_INT(q.clauses[0].required, 0);
+    CHECK_INT(q.clauses[1].required, 0);
+    CHECK_STR(q.clauses[q.n_clauses - 1].alts[0].text, "AND");
+    for (size_t i = 0; i < q.n_clauses; i++) CHECK_INT(q.clauses[i].required, 0);
+    pl_query_free(&q);
+    /* AND beside an exclusion requires only the other side. */
+    CHECK_INT(parse("Carrie AND -Big", &q), PL_OK);
+    CHECK_INT(q.n_clauses, 2);
+    CHECK_INT(q.clauses[0].required, 1);
+    CHECK_INT(q.clauses[1].excluded, 1);
+    CHECK_INT(q.clauses[1].required, 0);
+    pl_query_free(&q);
+}
+
 static void test_lenient(void) {
     pl_query q;
     CHECK_INT(parse("\"unclosed phrase", &q), PL_OK);
@@ -92,6 +142,7 @@ int main(void) {
     test_split_word();
     test_phrase_and_exclusion();
     test_or();
+    test_required();
     test_lenient();
     pl_analyzer_free(an);
     return CHECK_DONE();
