@@ -91,6 +91,34 @@ static uint32_t add_word(const char *text, size_t start, size_t end, int32_t *sc
     return f;
 }
 
+/* Keys waiting to be scored together: a lookup misses the cache, and a
+ * batch of them keeps many misses in flight (see score_keys in langid.c),
+ * where word by word they would come one after another. */
+typedef struct {
+    uint32_t keys[1024];
+    size_t n;
+} key_batch;
+
+static void batch_flush(key_batch *b, int32_t *score, uint32_t *per_order) {
+    pl_lm_add(b->keys, b->n, score, per_order);
+    b->n = 0;
+}
+
+/* Adds the keys of the word text[start..end) to the batch, scoring it into
+ * score and per_order whenever it fills. */
+static void batch_word(key_batch *b, const char *text, size_t start, size_t end, int32_t *score,
+                       uint32_t *per_order) {
+    pl_lf_state st;
+    memset(&st, 0, sizeof st);
+    st.orders = pl_lm_orders();
+    size_t pos = 0, len = end - start;
+    while (pos < len) {
+        if (1024 - b->n < 2 * PL_LF_PER_CP)
+            batch_flush(b, score, per_order);
+        b->n += pl_lf_extract(&st, text + start, len, &pos, b->keys + b->n, 1024 - b->n, NULL);
+    }
+}
+
 /* Whether the bytes between the word `prev` and the next word, which
  * starts at `next`, end a sentence or clause or open or close brackets:
  * places where a quotation or a phrase in another language begins or
@@ -144,6 +172,7 @@ int pl_lm_spans(const char *text, size_t len, const uint8_t *allowed, pl_lm_span
     uint32_t gorder[MAX_GROUPS][8];
     int gid[MAX_GROUPS], n_groups = 0;
     uint32_t group_letters[PL_SC_COUNT] = {0};
+    key_batch batch[MAX_GROUPS];
     memset(gscore, 0, sizeof gscore);
     memset(gorder, 0, sizeof gorder);
     int kana = 0;
@@ -157,11 +186,14 @@ int pl_lm_spans(const char *text, size_t len, const uint8_t *allowed, pl_lm_span
             slot++;
         if (slot == n_groups) {
             if (n_groups == MAX_GROUPS) continue;
-            gid[n_groups++] = g;
+            gid[n_groups] = g;
+            batch[n_groups++].n = 0;
         }
         group_letters[g] += count_letters(text + start, end - start);
-        add_word(text, start, end, gscore[slot], gorder[slot]);
+        batch_word(&batch[slot], text, start, end, gscore[slot], gorder[slot]);
     }
+    for (int i = 0; i < n_groups; i++)
+        batch_flush(&batch[i], gscore[i], gorder[i]);
     if (n_words == 0) {
         if (len == 0) return 0;
         if (max > 0) out[0] = (pl_lm_span){0, len, -1, 0.0, 0, 0};

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "index/index.h"
 #include "search.h"
 #include "xling/xling.h"
 
@@ -63,6 +64,7 @@ typedef struct sink {
     const pl_xling *x;
     const terms *src; /* the source's terms */
     const char *src_lang;
+    pl_index *ix; /* the catalog's index, where translations are looked for */
     char last[PL_LANG_MAX];
     int per_lang;
     int failed;
@@ -180,6 +182,16 @@ static double back_share(const sink *s, const char *lang, const char *const *t, 
     return sqrt(same / total);
 }
 
+/* Whether every term of a translation is in the index: one that is not
+ * can match nothing, and should neither take a place among the word's few
+ * translations into its language nor cost the reading back. */
+static int indexed(const sink *s, const char *const *t, int n) {
+    if (!s->ix) return 1;
+    for (int i = 0; i < n; i++)
+        if (pl_index_df(s->ix, t[i], strlen(t[i])) == 0) return 0;
+    return 1;
+}
+
 static int on_translation(void *ctx, const char *lang, const char *const *t, int n,
                           double w) {
     sink *s = ctx;
@@ -188,6 +200,7 @@ static int on_translation(void *ctx, const char *lang, const char *const *t, int
         s->per_lang = 0;
     }
     if (w < MIN_WEIGHT || (s->single && n != 1) || s->per_lang >= PER_TARGET) return 0;
+    if (!indexed(s, t, n)) return 0;
     w *= back_share(s, lang, t, n);
     if (w < MIN_WEIGHT) return 0;
     s->per_lang++;
@@ -261,7 +274,8 @@ static int word(pl_db *db, const pl_xling *x, const langs *l, size_t si, pl_clau
     sink s = {.c = {c, NULL},
               .alt = {ts.n == 1 ? alt : -1, -1},
               .base = l->src_w[si] * DISCOUNT,
-              .word = text};
+              .word = text,
+              .ix = db->ix};
     int n = translate(x, l, l->src[si], &ts, &s);
     if (n != 0 || ts.n != 1) return n < 0 ? PL_ERR_NOMEM : PL_OK;
     pl_xling_part parts[PL_XLING_MAX_PARTS];
@@ -303,7 +317,8 @@ static int pair(pl_db *db, const pl_xling *x, const langs *l, size_t si, const p
               .alt = {0, 0},
               .single = 1,
               .base = l->src_w[si] * DISCOUNT,
-              .word = both};
+              .word = both,
+              .ix = db->ix};
     return translate(x, l, l->src[si], &ts, &s) < 0 ? PL_ERR_NOMEM : PL_OK;
 }
 
