@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "util/memo.h"
 #include "xling/xling.h"
 
 int pl_db_fail(pl_db *db, const pl_err *e) {
@@ -79,6 +80,11 @@ void pl_db_close(pl_db *db) {
  * which bounds the writer's memory during a large catch-up. */
 #define SYNC_CHUNK_BYTES (64u << 20)
 
+/* The memo of compound splits: a sync of this many changes or more gets
+ * one of this size (about 100,000 words with their parts). */
+#define SPLIT_MEMO_MIN_CHANGES 64
+#define SPLIT_MEMO_BYTES (4u << 20)
+
 typedef struct term_ref {
     size_t off; /* into the arena */
     uint32_t len;
@@ -97,6 +103,7 @@ typedef struct sync_ctx {
     uint64_t chunk_bytes, last_seq, done, total;
     pl_progress_fn progress;
     void *progress_ctx;
+    pl_memo *splits; /* (language, word) -> its parts, or NULL */
 } sync_ctx;
 
 static int collect_token(void *vctx, const pl_token *t) {
@@ -124,17 +131,57 @@ typedef struct split_ctx {
     const char *lang, *text;
 } split_ctx;
 
+/* The parts pl_xling_split_unknown finds in a word, as NUL-terminated
+ * index terms one after another in out[0..cap); returns their number, or a
+ * negative status. Through the memo when there is one: splitting tries
+ * every cut against the vocabulary, and the same words come back in
+ * document after document. */
+static int split_word(split_ctx *c, const pl_token *t, char *out, size_t cap, size_t *used) {
+    const char *word = c->text + t->start;
+    size_t wlen = t->end - t->start;
+    char key[PL_LANG_MAX + 4 * PL_TERM_MAX + 2];
+    size_t lang_len = strlen(c->lang), klen = lang_len + 1 + wlen;
+    int memo = c->s->splits && klen <= sizeof key;
+    if (memo) {
+        memcpy(key, c->lang, lang_len + 1);
+        memcpy(key + lang_len + 1, word, wlen);
+        const void *val;
+        size_t vlen;
+        if (pl_memo_get(c->s->splits, key, klen, &val, &vlen) && vlen <= cap) {
+            memcpy(out, val, vlen);
+            *used = vlen;
+            int n = 0;
+            for (size_t i = 0; i < vlen; i++) n += out[i] == 0;
+            return n;
+        }
+    }
+    pl_xling_part parts[PL_XLING_MAX_PARTS];
+    int n = pl_xling_split_unknown(c->x, c->lang, word, wlen, t->term, t->len, parts,
+                                   PL_XLING_MAX_PARTS);
+    *used = 0;
+    for (int i = 0; i < n; i++) {
+        size_t l = strlen(parts[i].term) + 1;
+        if (*used + l > cap) return PL_ERR_INTERNAL;
+        memcpy(out + *used, parts[i].term, l);
+        *used += l;
+    }
+    if (memo && n >= 0) pl_memo_put(c->s->splits, key, klen, out, *used);
+    return n;
+}
+
 static int collect_with_parts(void *vctx, const pl_token *t) {
     split_ctx *c = vctx;
     int rc = collect_token(c->s, t);
     if (rc) return rc;
-    pl_xling_part parts[PL_XLING_MAX_PARTS];
-    int n = pl_xling_split_unknown(c->x, c->lang, c->text + t->start, t->end - t->start,
-                                   t->term, t->len, parts, PL_XLING_MAX_PARTS);
-    for (int i = 0; i < n && !rc; i++)
-        rc = collect_token(c->s, &(pl_token){.term = parts[i].term,
-                                             .len = strlen(parts[i].term),
-                                             .pos = t->pos});
+    char parts[PL_XLING_MAX_PARTS * (PL_TERM_MAX + 1)];
+    size_t used;
+    int n = split_word(c, t, parts, sizeof parts, &used);
+    const char *p = parts;
+    for (int i = 0; i < n && !rc; i++) {
+        size_t l = strlen(p);
+        rc = collect_token(c->s, &(pl_token){.term = p, .len = l, .pos = t->pos});
+        p += l + 1;
+    }
     return rc;
 }
 
@@ -207,6 +254,9 @@ int pl_db_sync_index(pl_db *db, pl_progress_fn progress, void *pctx, pl_err *err
                   .total = want - have,
                   .progress = progress,
                   .progress_ctx = pctx};
+    /* Splits are remembered over a sync of many synopses (an import); a
+     * memo that cannot be had only costs time. */
+    if (s.total >= SPLIT_MEMO_MIN_CHANGES) s.splits = pl_memo_new(SPLIT_MEMO_BYTES);
     rc = pl_catalog_changes(db->cat, have, sync_change, &s, err);
     if (!rc && s.w) {
         rc = pl_index_commit(s.w, s.last_seq, err);
@@ -217,5 +267,6 @@ int pl_db_sync_index(pl_db *db, pl_progress_fn progress, void *pctx, pl_err *err
     pl_buf_free(&s.arena);
     free(s.refs);
     free(s.toks);
+    pl_memo_free(s.splits);
     return rc;
 }

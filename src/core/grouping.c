@@ -26,6 +26,7 @@
 #define PROBE_KEYS 12 /* a synopsis's rarest keys looked up */
 #define PROBE_HITS 32 /* synopses read per key looked up */
 #define CANDIDATES 6  /* synopses compared in full per synopsis */
+#define WORD_MEMO_BYTES (8u << 20) /* about 150,000 words with their keys */
 
 typedef struct pending {
     int64_t id;
@@ -35,6 +36,7 @@ typedef struct pending {
 } pending;
 
 struct pl_grouper {
+    pl_memo *words; /* (language, word) -> its match keys */
     pending *p;
     size_t n, cap;
     /* key -> document frequency, for the chunk being grouped */
@@ -50,6 +52,7 @@ void pl_grouper_free(pl_grouper *g) {
     free(g->p);
     free(g->dk);
     free(g->dv);
+    pl_memo_free(g->words);
     free(g);
 }
 
@@ -212,18 +215,20 @@ int pl_grouper_add(pl_db *db, pl_grouper **gp, int64_t id, const char *lang,
     const pl_xling *x = pl_xling_default(NULL);
     char base[PL_LANG_MAX];
     pl_base_lang(lang, base);
-    if (pl_group_keys(db->an, x, base, text, len, &keys, &n))
+    if (!*gp && !(*gp = calloc(1, sizeof **gp)))
+        return pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
+    pl_grouper *g = *gp;
+    /* A batch's words come back synopsis after synopsis: their keys are
+     * remembered (a memo that cannot be had only costs time). */
+    if (!g->words) g->words = pl_memo_new(WORD_MEMO_BYTES);
+    if (pl_group_keys(db->an, x, g->words, base, text, len, &keys, &n))
         return pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
     int rc = pl_catalog_put_keys(db->cat, id, keys, n, err);
     if (rc || !place || pl_is_placeholder(text, len, NULL)) {
         free(keys);
         return rc;
     }
-    if (!*gp && !(*gp = calloc(1, sizeof **gp))) {
-        free(keys);
-        return pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
-    }
-    pl_grouper *g = *gp;
+
     if (g->n == g->cap) {
         size_t cap = g->cap ? g->cap * 2 : 64;
         pending *grown = realloc(g->p, cap * sizeof *grown);
@@ -398,7 +403,7 @@ int pl_group_match(pl_db *db, const char *text, size_t len, const char *lang, si
     char base[PL_LANG_MAX];
     if (!rc) {
         pl_base_lang(r->lang, base);
-        if (pl_group_keys(db->an, pl_xling_default(NULL), base, text, len, &keys, &n_keys))
+        if (pl_group_keys(db->an, pl_xling_default(NULL), NULL, base, text, len, &keys, &n_keys))
             rc = pl_err_set(&err, PL_ERR_NOMEM, "out of memory");
     }
     /* The text counts as one more synopsis, as it would once imported. */

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "text/text.h"
+#include "util/memo.h"
 #include "xling/xling.h"
 
 /* Keys are 32-bit hashes of short phonetic prefixes: compact to store and
@@ -30,10 +31,12 @@ typedef uint32_t pl_group_key;
  * whose base code is `lang`: "pt", not "pt-br"), sorted ascending, into *keys (malloc'ed; the caller frees) and
  * their number into *n: the spelling keys of its words, and, with a lexicon
  * x (may be NULL), concept keys: each word's English translations, so that
- * versions sharing few names still share what happens. Returns PL_OK or
- * PL_ERR_NOMEM.
+ * versions sharing few names still share what happens. `memo` (may be NULL)
+ * remembers each word's keys for the next texts of a batch: a word's keys
+ * depend only on the word and the language. Returns PL_OK or PL_ERR_NOMEM.
  */
-int pl_group_keys(pl_analyzer *an, const pl_xling *x, const char *lang, const char *text,
+int pl_group_keys(pl_analyzer *an, const pl_xling *x, pl_memo *memo, const char *lang,
+                  const char *text,
                   size_t len, pl_group_key **keys, size_t *n);
 
 /* ---- Matching (match.c) ---- */

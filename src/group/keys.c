@@ -156,21 +156,19 @@ static void add_key(key_ctx *c, pl_group_key k) {
     c->keys[c->n++] = k;
 }
 
-static int on_token(void *vctx, const pl_token *t) {
-    key_ctx *c = vctx;
-    int digits = 1;
-    for (size_t i = 0; i < t->len; i++) digits &= t->term[i] >= '0' && t->term[i] <= '9';
-    if (digits) {
-        /* Numbers (years, sums, ages) are strong evidence from two digits on. */
-        if (t->len >= 2) add_key(c, fnv1a(t->term, t->len, 2166136261u ^ 0x23u));
-        return c->oom;
-    }
+/* The spelling keys of one word's folded, unstemmed term. */
+static void spelling_keys(key_ctx *c, const char *term, size_t len) {
     char ph[128];
-    size_t n = pl_group_phonetic(t->term, t->len, ph, sizeof ph);
-    if (n < 3) return c->oom;
+    size_t n = pl_group_phonetic(term, len, ph, sizeof ph);
+    if (n < 3) return;
     add_key(c, fnv1a(ph, n < 4 ? n : 4, 2166136261u));
     if (n >= 5) add_key(c, fnv1a(ph, 5, 2166136261u));
-    return c->oom;
+}
+
+static int is_number(const char *term, size_t len) {
+    int digits = 1;
+    for (size_t i = 0; i < len; i++) digits &= term[i] >= '0' && term[i] <= '9';
+    return digits;
 }
 
 /* Concept keys: a word's meaning, as its English translation's index term
@@ -205,22 +203,108 @@ static int on_concept(void *vctx, const pl_token *t) {
     return c->keys->oom;
 }
 
+/* The words of a text: their folded terms one after another in `terms`,
+ * with where each stands in the text. Words are gathered first and keyed
+ * after, since the analyzer serves one analysis at a time and a word's
+ * concepts need its own (stemmed) one. */
+typedef struct word_list {
+    struct word {
+        uint32_t start, end, term_off, term_len;
+    } *w;
+    size_t n, cap;
+    char *terms;
+    size_t used, terms_cap;
+    int oom;
+} word_list;
+
+static int on_word(void *vctx, const pl_token *t) {
+    word_list *l = vctx;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 256;
+        struct word *grown = realloc(l->w, cap * sizeof *grown);
+        if (!grown) return l->oom = 1;
+        l->w = grown;
+        l->cap = cap;
+    }
+    if (l->used + t->len > l->terms_cap) {
+        size_t cap = l->terms_cap ? l->terms_cap * 2 : 4096;
+        while (cap < l->used + t->len) cap *= 2;
+        char *grown = realloc(l->terms, cap);
+        if (!grown) return l->oom = 1;
+        l->terms = grown;
+        l->terms_cap = cap;
+    }
+    memcpy(l->terms + l->used, t->term, t->len);
+    l->w[l->n++] = (struct word){t->start, t->end, (uint32_t)l->used, (uint32_t)t->len};
+    l->used += t->len;
+    return 0;
+}
+
+/* Adds the keys of one word (not a number): from the memo when it has
+ * them, else computed and remembered. */
+static void word_keys(key_ctx *c, pl_analyzer *an, const pl_xling *x, pl_memo *memo,
+                      const char *lang, const char *text, const struct word *w,
+                      const char *term) {
+    char mk[PL_LANG_MAX + PL_TERM_MAX + 1];
+    size_t ll = strlen(lang), klen = ll + 1 + w->term_len;
+    int use_memo = memo && klen <= sizeof mk;
+    if (use_memo) {
+        memcpy(mk, lang, ll + 1);
+        memcpy(mk + ll + 1, term, w->term_len);
+        const void *val;
+        size_t vlen;
+        if (pl_memo_get(memo, mk, klen, &val, &vlen)) {
+            for (size_t i = 0; i + sizeof(pl_group_key) <= vlen; i += sizeof(pl_group_key)) {
+                pl_group_key k;
+                memcpy(&k, (const char *)val + i, sizeof k);
+                add_key(c, k);
+            }
+            return;
+        }
+    }
+    size_t first = c->n;
+    spelling_keys(c, term, w->term_len);
+    if (x && *lang) {
+        /* The word's concepts, through its stem in its language. */
+        concept_ctx cc = {c, x, lang, 0};
+        pl_analyze(an, lang, text + w->start, w->end - w->start, on_concept, &cc);
+    }
+    if (use_memo && !c->oom)
+        pl_memo_put(memo, mk, klen, c->keys + first, (c->n - first) * sizeof *c->keys);
+}
+
 static int cmp_key(const void *a, const void *b) {
     pl_group_key x = *(const pl_group_key *)a, y = *(const pl_group_key *)b;
     return x < y ? -1 : x > y;
 }
 
-int pl_group_keys(pl_analyzer *an, const pl_xling *x, const char *lang, const char *text,
-                  size_t len, pl_group_key **keys, size_t *n) {
+int pl_group_keys(pl_analyzer *an, const pl_xling *x, pl_memo *memo, const char *lang,
+                  const char *text, size_t len, pl_group_key **keys, size_t *n) {
     key_ctx c = {0};
+    word_list words = {0};
     /* No language: words are case- and accent-folded but not stemmed, so
      * names keep their letters. */
-    int rc = pl_analyze(an, NULL, text, len, on_token, &c);
-    if (!rc && !c.oom && x && lang && *lang) {
-        concept_ctx cc = {&c, x, lang, 0};
-        rc = pl_analyze(an, lang, text, len, on_concept, &cc);
+    int rc = pl_analyze(an, NULL, text, len, on_word, &words);
+    if (!lang) lang = "";
+    for (size_t i = 0; i < words.n && !rc && !words.oom && !c.oom; i++) {
+        const struct word *w = &words.w[i];
+        const char *term = words.terms + w->term_off;
+        if (is_number(term, w->term_len)) {
+            /* Numbers (years, sums, ages) are strong evidence from two
+             * digits on. */
+            if (w->term_len >= 2) add_key(&c, fnv1a(term, w->term_len, 2166136261u ^ 0x23u));
+            if (x && *lang) {
+                concept_ctx cc = {&c, x, lang, 0};
+                pl_analyze(an, lang, text + w->start, w->end - w->start, on_concept, &cc);
+            }
+            continue;
+        }
+        word_keys(&c, an, x, memo, lang, text, w, term);
     }
-    if (rc || c.oom) {
+    int failed = rc || words.oom || c.oom;
+    free(words.w);
+    free(words.terms);
+    if (failed) {
         free(c.keys);
         *keys = NULL;
         *n = 0;

@@ -57,8 +57,8 @@ static int shares(const char *a, const char *b) {
     pl_group_key *ka, *kb;
     size_t na, nb, i = 0, j = 0;
     int shared = 0;
-    pl_group_keys(an, NULL, NULL, a, strlen(a), &ka, &na);
-    pl_group_keys(an, NULL, NULL, b, strlen(b), &kb, &nb);
+    pl_group_keys(an, NULL, NULL, NULL, a, strlen(a), &ka, &na);
+    pl_group_keys(an, NULL, NULL, NULL, b, strlen(b), &kb, &nb);
     while (i < na && j < nb) {
         if (ka[i] == kb[j]) shared++, i++, j++;
         else if (ka[i] < kb[j]) i++;
@@ -78,19 +78,49 @@ static void test_keys(void) {
     CHECK_INT(shares("", "Carrie"), 0);
     pl_group_key *k;
     size_t n;
-    CHECK_INT(pl_group_keys(an, NULL, NULL, "a b c !!", 8, &k, &n), PL_OK);
+    CHECK_INT(pl_group_keys(an, NULL, NULL, NULL, "a b c !!", 8, &k, &n), PL_OK);
     CHECK_INT(n, 0);
     free(k);
     /* Keys come sorted and distinct. */
-    CHECK_INT(pl_group_keys(an, NULL, NULL, "Carrie Carrie Big Miranda Big", 29, &k, &n), PL_OK);
+    CHECK_INT(pl_group_keys(an, NULL, NULL, NULL, "Carrie Carrie Big Miranda Big", 29, &k, &n), PL_OK);
     for (size_t i = 1; i < n; i++) CHECK(k[i - 1] < k[i]);
     free(k);
+}
+
+/* With a memo, a text's keys are the same as without, from the first text
+ * (memo empty) to the next ones (the words remembered), with the lexicon's
+ * concepts too. */
+static void test_keys_memo(void) {
+    const pl_xling *x = pl_xling_default(NULL);
+    static const char *const texts[][2] = {
+        {"de", "Carrie zerschneidet ihre Kreditkarte, 1998 kauft sie Schuhe für 400 Dollar."},
+        {"de", "Die Kreditkarte von Carrie wird zerschnitten; sie kauft keine Schuhe mehr."},
+        {"fr", "Carrie retrouve Big à New York pour une opération du cœur en 1998."},
+        {"en", "Carrie meets Big in New York before his heart surgery in 1998."},
+    };
+    CHECK(x != NULL); /* the lexicon of the source tree */
+    pl_memo *memo = pl_memo_new(1 << 16);
+    CHECK(memo != NULL);
+    for (int round = 0; round < 2; round++)
+        for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+            const char *lang = texts[i][0], *t = texts[i][1];
+            pl_group_key *plain, *memoed;
+            size_t np, nm;
+            CHECK_INT(pl_group_keys(an, x, NULL, lang, t, strlen(t), &plain, &np), PL_OK);
+            CHECK_INT(pl_group_keys(an, x, memo, lang, t, strlen(t), &memoed, &nm), PL_OK);
+            CHECK(np > 0);
+            CHECK(np == nm && memcmp(plain, memoed, np * sizeof *plain) == 0);
+            free(plain);
+            free(memoed);
+        }
+    pl_memo_free(memo);
 }
 
 int main(void) {
     CHECK_INT(pl_analyzer_new(&an), PL_OK);
     test_phonetic();
     test_keys();
+    test_keys_memo();
     pl_analyzer_free(an);
     return CHECK_DONE();
 }

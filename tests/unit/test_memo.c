@@ -1,0 +1,58 @@
+/*
+ * test_memo.c - the bounded memo: what is put is got back, what was never
+ * put is not found, a full memo starts again, and an oversized pair is not
+ * kept.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "util/memo.h"
+
+static int got(pl_memo *m, const char *key, const char *want) {
+    const void *v;
+    size_t n;
+    if (!pl_memo_get(m, key, strlen(key), &v, &n)) return want == NULL;
+    return want && n == strlen(want) && memcmp(v, want, n) == 0;
+}
+
+int main(void) {
+    pl_memo *m = pl_memo_new(4096);
+    CHECK(m != NULL);
+    CHECK(got(m, "de\0Herz", NULL));
+    pl_memo_put(m, "Schwangerschaftstest", 20, "schwangerschaft\0test", 21);
+    pl_memo_put(m, "Herz", 4, "", 0); /* an empty answer is an answer */
+    const void *v;
+    size_t n;
+    CHECK(pl_memo_get(m, "Schwangerschaftstest", 20, &v, &n) && n == 21 &&
+          memcmp(v, "schwangerschaft\0test", 21) == 0);
+    CHECK(pl_memo_get(m, "Herz", 4, &v, &n) && n == 0);
+    CHECK(!pl_memo_get(m, "Her", 3, &v, &n));
+    CHECK(!pl_memo_get(m, "Herzen", 6, &v, &n));
+    /* Many more pairs than fit: the memo empties itself and keeps going;
+     * the newest pairs are there, and every answer found is right. */
+    char key[32], val[32];
+    int wrong = 0;
+    for (int i = 0; i < 5000; i++) {
+        snprintf(key, sizeof key, "word%d", i);
+        snprintf(val, sizeof val, "value%d", i * 7);
+        pl_memo_put(m, key, strlen(key), val, strlen(val));
+        CHECK(got(m, key, val));
+    }
+    for (int i = 0; i < 5000; i++) {
+        snprintf(key, sizeof key, "word%d", i);
+        snprintf(val, sizeof val, "value%d", i * 7);
+        if (pl_memo_get(m, key, strlen(key), &v, &n))
+            wrong += n != strlen(val) || memcmp(v, val, n) != 0;
+    }
+    CHECK_INT(wrong, 0);
+    CHECK(got(m, "word4999", "value34993"));
+    /* A pair larger than a sixteenth of the memo is not kept. */
+    char big[1024];
+    memset(big, 'x', sizeof big);
+    pl_memo_put(m, "big", 3, big, sizeof big);
+    CHECK(!pl_memo_get(m, "big", 3, &v, &n));
+    pl_memo_free(m);
+    pl_memo_free(NULL);
+    return CHECK_DONE();
+}
