@@ -48,6 +48,7 @@ double pl_group_similarity(const pl_group_item *a, const pl_group_item *b) {
 typedef struct kref {
     pl_group_key key;
     uint32_t item;
+    double w; /* the key's weight in the item */
 } kref;
 
 typedef struct pair {
@@ -87,15 +88,19 @@ int pl_group_cluster(const pl_group_item *items, size_t n, double threshold,
     kref *refs = malloc((n_refs ? n_refs : 1) * sizeof *refs);
     size_t *parent = malloc((n ? n : 1) * sizeof *parent);
     uint64_t *langs = calloc(n ? n : 1, sizeof *langs);
+    /* Per item, the squared weights of its keys too common to propose
+     * pairs: with what the proposing keys add up, they bound a pair's
+     * similarity before it is computed. */
+    double *common_sq = calloc(n ? n : 1, sizeof *common_sq);
     pair *pairs = NULL;
     char names[MAX_LANGS][16];
     size_t n_names = 0;
     int rc = PL_ERR_NOMEM;
-    if (!refs || !parent || !langs) goto done;
+    if (!refs || !parent || !langs || !common_sq) goto done;
     for (size_t i = 0, r = 0; i < n; i++) {
         parent[i] = i;
         for (size_t k = 0; k < items[i].n; k++)
-            refs[r++] = (kref){items[i].keys[k], (uint32_t)i};
+            refs[r++] = (kref){items[i].keys[k], (uint32_t)i, items[i].w[k]};
         /* Languages as bits; past MAX_LANGS distinct ones, the rest share
          * the last bit (and are then kept apart from each other). */
         size_t l = 0;
@@ -109,7 +114,10 @@ int pl_group_cluster(const pl_group_item *items, size_t n, double threshold,
     for (size_t s = 0, e; s < n_refs; s = e) {
         for (e = s + 1; e < n_refs && refs[e].key == refs[s].key;)
             e++;
-        if (e - s > RUN_MAX) continue;
+        if (e - s > RUN_MAX) {
+            for (size_t i = s; i < e; i++) common_sq[refs[i].item] += refs[i].w * refs[i].w;
+            continue;
+        }
         for (size_t i = s; i < e; i++)
             for (size_t j = i + 1; j < e; j++) {
                 if (langs[refs[i].item] == langs[refs[j].item]) continue;
@@ -120,15 +128,29 @@ int pl_group_cluster(const pl_group_item *items, size_t n, double threshold,
                     pairs = grown;
                     cap_pairs = cap;
                 }
-                pairs[n_pairs++] = (pair){refs[i].item, refs[j].item, 0};
+                /* sim holds this key's share of the dot product for now. */
+                pairs[n_pairs++] = (pair){refs[i].item, refs[j].item, refs[i].w * refs[j].w};
             }
     }
     if (n_pairs) qsort(pairs, n_pairs, sizeof *pairs, by_items);
     size_t u = 0;
-    for (size_t i = 0; i < n_pairs; i++) {
-        if (u && pairs[u - 1].a == pairs[i].a && pairs[u - 1].b == pairs[i].b) continue;
+    for (size_t i = 0, e; i < n_pairs; i = e) {
+        /* The pair's entries, one per proposing key it shares: their
+         * products add up to its dot product but for the common keys,
+         * which add at most the product of the two common norms
+         * (Cauchy-Schwarz). A pair that cannot reach the threshold even
+         * so is not computed; the others exactly as before. */
+        double dot = 0;
+        for (e = i; e < n_pairs && pairs[e].a == pairs[i].a && pairs[e].b == pairs[i].b; e++)
+            dot += pairs[e].sim;
+        const pl_group_item *a = &items[pairs[i].a], *b = &items[pairs[i].b];
+        double bound = a->norm > 0 && b->norm > 0
+                           ? (dot + sqrt(common_sq[pairs[i].a] * common_sq[pairs[i].b])) /
+                                 (a->norm * b->norm)
+                           : 0;
+        if (bound * (1 + 1e-9) < threshold) continue;
         pairs[u] = pairs[i];
-        pairs[u].sim = pl_group_similarity(&items[pairs[u].a], &items[pairs[u].b]);
+        pairs[u].sim = pl_group_similarity(a, b);
         if (pairs[u].sim >= threshold) u++;
     }
     if (u) qsort(pairs, u, sizeof *pairs, by_sim);
@@ -150,6 +172,7 @@ done:
     free(refs);
     free(parent);
     free(langs);
+    free(common_sq);
     free(pairs);
     return rc;
 }
