@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "langid/features.h"
 #include "langid/langid.h"
@@ -106,16 +107,16 @@ static void batch_flush(key_batch *b, int32_t *score, uint32_t *per_order) {
 
 /* Adds the keys of the word text[start..end) to the batch, scoring it into
  * score and per_order whenever it fills. */
-static void batch_word(key_batch *b, const char *text, size_t start, size_t end, int32_t *score,
-                       uint32_t *per_order) {
+static void batch_word(key_batch *b, const char *text, size_t start, size_t end,
+                       int32_t *score, uint32_t *per_order) {
     pl_lf_state st;
     memset(&st, 0, sizeof st);
     st.orders = pl_lm_orders();
     size_t pos = 0, len = end - start;
     while (pos < len) {
-        if (1024 - b->n < 2 * PL_LF_PER_CP)
-            batch_flush(b, score, per_order);
-        b->n += pl_lf_extract(&st, text + start, len, &pos, b->keys + b->n, 1024 - b->n, NULL);
+        if (1024 - b->n < 2 * PL_LF_PER_CP) batch_flush(b, score, per_order);
+        b->n +=
+            pl_lf_extract(&st, text + start, len, &pos, b->keys + b->n, 1024 - b->n, NULL);
     }
 }
 
@@ -367,6 +368,62 @@ int pl_lm_spans(const char *text, size_t len, const uint8_t *allowed, pl_lm_span
  * overturn the whole text's reading. */
 #define SECOND_LOOK_SHARE (1.0 / 3)
 
+/* Whether the word at text[start] begins with a capital letter. */
+static int capitalized(const char *text, size_t start, size_t end) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)text + start,
+                                          (utf8proc_ssize_t)(end - start), &cp);
+    return n > 0 && utf8proc_get_property(cp)->category == UTF8PROC_CATEGORY_LU;
+}
+
+/* Whether a sentence starts at the word at `start`: nothing but spaces,
+ * quotation marks and brackets since the text's start or a full stop, a
+ * question or exclamation mark. */
+static int sentence_start(const char *text, size_t start) {
+    while (start > 0) {
+        char c = text[--start];
+        if (c == '.' || c == '!' || c == '?') return 1;
+        if (c != ' ' && c != '\t' && c != '"' && c != '(' && c != '\'' &&
+            (unsigned char)c < 0x80)
+            return 0;
+    }
+    return 1;
+}
+
+/* The text read without its names: words that begin with a capital inside
+ * a sentence are left out (Carrie, Big, New York read as English in any
+ * language's synopsis). Returns the best Latin-script language of the rest
+ * when it is not `first` and leads it by NAMES_LEAD_NATS, else -1. */
+#define NAMES_LEAD_NATS 8.0
+#define NAMES_MIN_WORDS 2
+static int without_names(const char *text, size_t len, const uint8_t *allowed, int first) {
+    uint32_t n_langs = pl_lm_n_langs();
+    int32_t score[256];
+    uint32_t per_order[8] = {0};
+    memset(score, 0, sizeof score[0] * n_langs);
+    key_batch b = {.n = 0};
+    size_t pos = 0, start, end;
+    int quoted = 0, sc, words = 0;
+    while ((sc = pl_lf_next_word(text, len, &pos, &start, &end, &quoted)) >= 0) {
+        if (sc != PL_SC_LATN) continue;
+        if (capitalized(text, start, end) && !sentence_start(text, start)) continue;
+        batch_word(&b, text, start, end, score, per_order);
+        words++;
+    }
+    batch_flush(&b, score, per_order);
+    if (words < NAMES_MIN_WORDS) return -1;
+    int best = -1;
+    double best_v = 0, first_v = 0;
+    for (uint32_t l = 0; l < n_langs; l++) {
+        if (!(pl_lm_scripts((int)l) & (1ull << PL_SC_LATN)) || (allowed && !allowed[l]))
+            continue;
+        double v = pl_lm_nats((int)l, score, per_order) + pl_lm_prior((int)l);
+        if ((int)l == first) first_v = v;
+        if (best < 0 || v > best_v) best = (int)l, best_v = v;
+    }
+    return best >= 0 && best != first && best_v - first_v >= NAMES_LEAD_NATS ? best : -1;
+}
+
 int pl_lm_second_look(const char *text, size_t len, const uint8_t *allowed, int first,
                       double *share) {
     pl_lm_span sp[64];
@@ -381,8 +438,12 @@ int pl_lm_second_look(const char *text, size_t len, const uint8_t *allowed, int 
     for (int l = 0; l < (int)pl_lm_n_langs(); l++)
         if (l != first && per_lang[l] && (best < 0 || per_lang[l] > per_lang[best]))
             best = l;
-    if (best < 0 || total == 0 || per_lang[best] < SECOND_LOOK_SHARE * total) return -1;
-    *share = (double)per_lang[best] / total;
+    if (best >= 0 && total > 0 && per_lang[best] >= SECOND_LOOK_SHARE * total) {
+        *share = (double)per_lang[best] / total;
+        return best;
+    }
+    best = without_names(text, len, allowed, first);
+    if (best >= 0) *share = 0.5;
     return best;
 }
 

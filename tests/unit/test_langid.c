@@ -377,6 +377,10 @@ static void test_second_look(void) {
     CHECK_STR(top_s("Miranda's new boyfriend Robert takes her to a concert, aber sie "
                     "langweilt sich schrecklich und geht früh nach Hause zurück."),
               "de");
+    /* Names read as English in any language: the rest decides. */
+    CHECK_STR(top_s("Carrie rencontre Big à New York."), "fr");
+    CHECK_STR(top_s("Carrie meets Big in New York."), "en");
+    CHECK_STR(top_s("Samantha and Miranda meet Charlotte at the Plaza in New York City."), "en");
     /* Options of a command, then their translated description. */
     CHECK_STR(top_s("--keep-directory-symlink Bevar eksisterende"), "da");
     CHECK_STR(top_s("-o, --only-matching Muestra sólo la"), "es");
