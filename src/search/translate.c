@@ -28,6 +28,7 @@
 #define PER_TARGET 2      /* translations kept per word and target language */
 #define MIN_WEIGHT 0.15   /* a weaker translation (two weak hops) is noise */
 #define MAX_SOURCES 8     /* of the query's likely languages, translated from */
+#define SURE_SOURCE 0.7   /* the weight of the identifier's candidates (plan.c) */
 #define MAX_TARGETS 16
 #define MAX_TERMS 4 /* a longer alternative is not looked up as a whole */
 
@@ -266,9 +267,18 @@ static int translate(const pl_xling *x, const langs *l, const char *lang, const 
 
 /* One word alternative: its translations, or its parts' when it is a
  * compound the lexicon does not know whole. */
+/* Whether `text` is a function word of a language the query is surely in
+ * (German "mit" in a German query): its readings as a word of another
+ * language ("mit" is Hungarian "what") are noise. */
+static int sure_stopword(const langs *l, const char *text) {
+    for (size_t i = 0; i < l->n_src; i++)
+        if (l->src_w[i] >= SURE_SOURCE && pl_plan_stopword(l->src[i], text)) return 1;
+    return 0;
+}
+
 static int word(pl_db *db, const pl_xling *x, const langs *l, size_t si, pl_clause *c,
                 long alt, const char *text) {
-    if (pl_plan_stopword(l->src[si], text)) return PL_OK;
+    if (pl_plan_stopword(l->src[si], text) || sure_stopword(l, text)) return PL_OK;
     terms ts = {0};
     pl_analyze(db->an, l->src[si], text, strlen(text), keep_term, &ts);
     sink s = {.c = {c, NULL},
