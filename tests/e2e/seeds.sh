@@ -59,6 +59,10 @@ got=$("$PLOTLINE" search --json '+Herz +Schwangerschaft')
 expect_contains "+a +b: none has both" "$got" '"total":0,'
 src=$("$PLOTLINE" search --json --limit 30 '+Kreditkarte Schuhe Carrie' | grep -o '"source":"[^"]*"' | tr '\n' ' ')
 expect_eq "+word: only synopses with it" "$src" '"source":"000_a745887c23e04ec9.txt:5" '
+# A German function word in a German query is not translated as another
+# language's word ("mit" is Hungarian for "what").
+got=$("$PLOTLINE" search --json --limit 1 'Schildkröte mit Mundgeruch' | grep -o '"word":"mit"[^}]*}' | tr '\n' ' ')
+expect_eq "mit: only its German self" "$got" '"word":"mit","term":"mit","lang":"de","translated":false} '
 src=$("$PLOTLINE" search --json --limit 30 'credit AND card' | grep -o '"source":"[^"]*"' | tr '\n' ' ')
 expect_eq "AND through translations" "$src" '"source":"000_a745887c23e04ec9.txt:5" '
 
