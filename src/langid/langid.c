@@ -51,6 +51,10 @@ extern const unsigned char pl_langid_model_end[];
  * outweigh Latin letters three times its own. */
 #define OTHER_SCRIPT_MIN 4
 
+/* Languages the second look weighs against English: the whole text's next
+ * best. */
+#define SECOND_LOOK_CANDIDATES 4
+
 /* Letters outside quotation marks needed to ignore the quoted ones. */
 #define QUOTE_MIN_REST 16
 
@@ -630,8 +634,21 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
         if (total[c] > total[top_c])
             top_c = c;
     if (n_cand > 1 && M.en >= 0 && cand[top_c] == M.en) {
+        /* English first, then the next best (at most 8, as spans take). */
+        int sl[8], n_sl = 0;
+        uint8_t taken[PL_LM_MAX_LANGS] = {0};
+        sl[n_sl++] = M.en;
+        taken[top_c] = 1;
+        while (n_sl < SECOND_LOOK_CANDIDATES && n_sl < n_cand) {
+            int pick = -1;
+            for (int c = 0; c < n_cand; c++)
+                if (!taken[c] && (pick < 0 || total[c] > total[pick])) pick = c;
+            taken[pick] = 1;
+            sl[n_sl++] = cand[pick];
+        }
         double other_share = 0;
-        int other = pl_lm_second_look(text, len, restrict_to ? allowed : NULL, M.en, &other_share);
+        int other = pl_lm_second_look(text, len, restrict_to ? allowed : NULL, M.en, sl, n_sl,
+                                      &other_share);
         for (int c = 0; other >= 0 && c < n_cand; c++)
             if (cand[c] == other) {
                 /* It leads, as sure as its share of the letters; English

@@ -51,9 +51,11 @@ int pl_lm_spans(const char *text, size_t len, const uint8_t *allowed, pl_lm_span
                 int max);
 
 /* The second look of pl_langid_ex at a text it read as language `first`
- * (English): the language of the text's other spans when they hold enough
- * of its letters (their share in *share), else -1. */
+ * (English), among the candidates cand[0..n_cand) (1 to 8, cand[0] ==
+ * first): the language of the text's other spans when they hold enough of
+ * its letters (their share in *share), or of the text without its names,
+ * else -1. */
 int pl_lm_second_look(const char *text, size_t len, const uint8_t *allowed, int first,
-                      double *share);
+                      const int *cand, int n_cand, double *share);
 
 #endif

@@ -158,97 +158,22 @@ static size_t span_begin(const char *text, size_t floor, size_t start) {
     return b;
 }
 
-int pl_lm_spans(const char *text, size_t len, const uint8_t *allowed, pl_lm_span *out,
-                int max) {
-    if (!pl_lm_ready()) return PL_ERR_CORRUPT;
+/* Pass 2 and the Viterbi pass: the spans of text among the candidates
+ * cand[0..n_cand) (cand[0] the text's main language). */
+static int spans_among(const char *text, size_t len, const int *cand, int n_cand,
+                       pl_lm_span *out, int max) {
     uint32_t n_langs = pl_lm_n_langs();
     int32_t score[256];
     uint32_t per_order[8];
-
-    /* Pass 1: each script's words scored alone, to choose the candidates;
-     * a text has few scripts, and words of a fifth one are left out of the
-     * choice (they are still read in pass 2). */
-    enum { MAX_GROUPS = 4 };
-    int32_t gscore[MAX_GROUPS][256];
-    uint32_t gorder[MAX_GROUPS][8];
-    int gid[MAX_GROUPS], n_groups = 0;
-    uint32_t group_letters[PL_SC_COUNT] = {0};
-    key_batch batch[MAX_GROUPS];
-    memset(gscore, 0, sizeof gscore);
-    memset(gorder, 0, sizeof gorder);
-    int kana = 0;
-    size_t pos = 0, start = 0, end = 0, n_words = 0;
+    size_t pos = 0, start, end, n_words = 0;
     int quoted = 0, sc;
-    while ((sc = pl_lf_next_word(text, len, &pos, &start, &end, &quoted)) >= 0) {
+    while (pl_lf_next_word(text, len, &pos, &start, &end, &quoted) >= 0)
         n_words++;
-        kana |= sc == PL_SC_HIRA || sc == PL_SC_KANA;
-        int g = group_of(sc), slot = 0;
-        while (slot < n_groups && gid[slot] != g)
-            slot++;
-        if (slot == n_groups) {
-            if (n_groups == MAX_GROUPS) continue;
-            gid[n_groups] = g;
-            batch[n_groups++].n = 0;
-        }
-        group_letters[g] += count_letters(text + start, end - start);
-        batch_word(&batch[slot], text, start, end, gscore[slot], gorder[slot]);
-    }
-    for (int i = 0; i < n_groups; i++)
-        batch_flush(&batch[i], gscore[i], gorder[i]);
     if (n_words == 0) {
         if (len == 0) return 0;
         if (max > 0) out[0] = (pl_lm_span){0, len, -1, 0.0, 0, 0};
         return 1;
     }
-
-    /* Candidates: the best few of every script, scripts with the most
-     * letters first. */
-    int cand[MAX_STATES], n_cand = 0;
-    uint8_t used_group[MAX_GROUPS] = {0};
-    for (;;) {
-        int slot = -1;
-        for (int i = 0; i < n_groups; i++)
-            if (!used_group[i] &&
-                (slot < 0 || group_letters[gid[i]] > group_letters[gid[slot]]))
-                slot = i;
-        if (slot < 0 || n_cand == MAX_STATES) break;
-        used_group[slot] = 1;
-        int g = gid[slot];
-        uint64_t mask = group_mask(g);
-        for (int k = 0; k < PER_SCRIPT && n_cand < MAX_STATES; k++) {
-            int pick = -1;
-            double best = 0;
-            for (int pass = 0; pass < 2 && pick < 0; pass++)
-                for (uint32_t l = 0; l < n_langs; l++) {
-                    uint64_t w = pl_lm_scripts((int)l);
-                    if (!(w & mask) || (allowed && !allowed[l])) continue;
-                    /* Han without kana is Chinese, as for whole texts,
-                     * unless nothing else may be (pass 1). */
-                    if (g == PL_SC_HANI && !kana && pass == 0 &&
-                        (w & (1ull << PL_SC_HIRA | 1ull << PL_SC_KANA)))
-                        continue;
-                    int dup = 0;
-                    for (int c = 0; c < n_cand; c++)
-                        dup |= cand[c] == (int)l;
-                    double v = pl_lm_nats((int)l, gscore[slot], gorder[slot]) +
-                               pl_lm_prior((int)l);
-                    if (!dup && (pick < 0 || v > best)) {
-                        pick = (int)l;
-                        best = v;
-                    }
-                }
-            if (pick < 0) break;
-            cand[n_cand++] = pick;
-        }
-    }
-    if (n_cand == 0) {
-        /* `allowed` excludes every language that writes this text. */
-        if (max > 0)
-            out[0] =
-                (pl_lm_span){0, len, -1, 0.0, count_letters(text, len), (uint32_t)n_words};
-        return 1;
-    }
-
     /* Pass 2: the candidates' score of every word. */
     word *w = malloc(n_words * sizeof *w);
     uint8_t *back = malloc(n_words * MAX_STATES);
@@ -364,6 +289,98 @@ int pl_lm_spans(const char *text, size_t len, const uint8_t *allowed, pl_lm_span
     return n_spans;
 }
 
+int pl_lm_spans(const char *text, size_t len, const uint8_t *allowed, pl_lm_span *out,
+                int max) {
+    if (!pl_lm_ready()) return PL_ERR_CORRUPT;
+    uint32_t n_langs = pl_lm_n_langs();
+
+    /* Pass 1: each script's words scored alone, to choose the candidates;
+     * a text has few scripts, and words of a fifth one are left out of the
+     * choice (they are still read in pass 2). */
+    enum { MAX_GROUPS = 4 };
+    int32_t gscore[MAX_GROUPS][256];
+    uint32_t gorder[MAX_GROUPS][8];
+    int gid[MAX_GROUPS], n_groups = 0;
+    uint32_t group_letters[PL_SC_COUNT] = {0};
+    key_batch batch[MAX_GROUPS];
+    memset(gscore, 0, sizeof gscore);
+    memset(gorder, 0, sizeof gorder);
+    int kana = 0;
+    size_t pos = 0, start = 0, end = 0, n_words = 0;
+    int quoted = 0, sc;
+    while ((sc = pl_lf_next_word(text, len, &pos, &start, &end, &quoted)) >= 0) {
+        n_words++;
+        kana |= sc == PL_SC_HIRA || sc == PL_SC_KANA;
+        int g = group_of(sc), slot = 0;
+        while (slot < n_groups && gid[slot] != g)
+            slot++;
+        if (slot == n_groups) {
+            if (n_groups == MAX_GROUPS) continue;
+            gid[n_groups] = g;
+            batch[n_groups++].n = 0;
+        }
+        group_letters[g] += count_letters(text + start, end - start);
+        batch_word(&batch[slot], text, start, end, gscore[slot], gorder[slot]);
+    }
+    for (int i = 0; i < n_groups; i++)
+        batch_flush(&batch[i], gscore[i], gorder[i]);
+    if (n_words == 0) {
+        if (len == 0) return 0;
+        if (max > 0) out[0] = (pl_lm_span){0, len, -1, 0.0, 0, 0};
+        return 1;
+    }
+
+    /* Candidates: the best few of every script, scripts with the most
+     * letters first. */
+    int cand[MAX_STATES], n_cand = 0;
+    uint8_t used_group[MAX_GROUPS] = {0};
+    for (;;) {
+        int slot = -1;
+        for (int i = 0; i < n_groups; i++)
+            if (!used_group[i] &&
+                (slot < 0 || group_letters[gid[i]] > group_letters[gid[slot]]))
+                slot = i;
+        if (slot < 0 || n_cand == MAX_STATES) break;
+        used_group[slot] = 1;
+        int g = gid[slot];
+        uint64_t mask = group_mask(g);
+        for (int k = 0; k < PER_SCRIPT && n_cand < MAX_STATES; k++) {
+            int pick = -1;
+            double best = 0;
+            for (int pass = 0; pass < 2 && pick < 0; pass++)
+                for (uint32_t l = 0; l < n_langs; l++) {
+                    uint64_t w = pl_lm_scripts((int)l);
+                    if (!(w & mask) || (allowed && !allowed[l])) continue;
+                    /* Han without kana is Chinese, as for whole texts,
+                     * unless nothing else may be (pass 1). */
+                    if (g == PL_SC_HANI && !kana && pass == 0 &&
+                        (w & (1ull << PL_SC_HIRA | 1ull << PL_SC_KANA)))
+                        continue;
+                    int dup = 0;
+                    for (int c = 0; c < n_cand; c++)
+                        dup |= cand[c] == (int)l;
+                    double v = pl_lm_nats((int)l, gscore[slot], gorder[slot]) +
+                               pl_lm_prior((int)l);
+                    if (!dup && (pick < 0 || v > best)) {
+                        pick = (int)l;
+                        best = v;
+                    }
+                }
+            if (pick < 0) break;
+            cand[n_cand++] = pick;
+        }
+    }
+    if (n_cand == 0) {
+        /* `allowed` excludes every language that writes this text. */
+        if (max > 0)
+            out[0] =
+                (pl_lm_span){0, len, -1, 0.0, count_letters(text, len), (uint32_t)n_words};
+        return 1;
+    }
+
+    return spans_among(text, len, cand, n_cand, out, max);
+}
+
 /* Share of the letters that other spans must hold for a second look to
  * overturn the whole text's reading. */
 #define SECOND_LOOK_SHARE (1.0 / 3)
@@ -425,9 +442,11 @@ static int without_names(const char *text, size_t len, const uint8_t *allowed, i
 }
 
 int pl_lm_second_look(const char *text, size_t len, const uint8_t *allowed, int first,
-                      double *share) {
+                      const int *cand, int n_cand, double *share) {
     pl_lm_span sp[64];
-    int n = pl_lm_spans(text, len, allowed, sp, 64);
+    /* The whole text's best candidates, `first` among them, stand for the
+     * choice of pass 1, which would cost as much as the split itself. */
+    int n = spans_among(text, len, cand, n_cand, sp, 64);
     if (n < 1 || n > 64) return -1;
     uint32_t per_lang[256] = {0}, total = 0;
     for (int i = 0; i < n; i++) {
