@@ -371,6 +371,33 @@ static void test_spans(void) {
     pl_lang_spans_free(all);
 }
 
+/* Any bytes at all, valid UTF-8 or not (the library reads bad bytes as
+ * separators), give spans that cover them in order, and a guess. */
+static void test_spans_any_bytes(void) {
+    static const char *const pieces[] = {"Carrie ", "trifft ", "«", "»", "\"", "Big ",
+                                         "the ", "Кэрри ", "Σάρλοτ ", "東京", "かな", ". ",
+                                         "\xff", "\xc3", "\x80", "123 ", "l'", "\n"};
+    check_rng_state = 0x5eed5eedULL;
+    char text[512];
+    pl_lang_span sp[1];
+    for (int i = 0; i < 2000; i++) {
+        size_t n = 0, parts = rnd_below(24);
+        for (size_t k = 0; k < parts; k++) {
+            const char *p = pieces[rnd_below(sizeof pieces / sizeof pieces[0])];
+            size_t l = strlen(p);
+            if (n + l >= sizeof text) break;
+            memcpy(text + n, p, l);
+            n += l;
+        }
+        text[n] = 0;
+        /* spans_of checks the cover; strlen stops at no NUL inside. */
+        int k = spans_of(text, sp, 1);
+        CHECK(k >= 0 && (n == 0) == (k == 0));
+        pl_lang_guess g[3];
+        CHECK(pl_langid(text, n, g, 3) >= 1);
+    }
+}
+
 /* Text mostly in another language that quotes English is that language's,
  * and English that quotes a little of another stays English. */
 static void test_second_look(void) {
@@ -404,6 +431,7 @@ int main(void) {
     test_prior();
     test_invalid_utf8();
     test_spans();
+    test_spans_any_bytes();
     test_second_look();
     return CHECK_DONE();
 }
