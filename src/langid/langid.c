@@ -5,14 +5,16 @@
  * embeds; it is validated once, on first use. A call extracts the text's
  * features (features.c) into a stack buffer, looks each up in the model's
  * hash table and adds its per-language bonuses into a fixed array of scores:
- * no allocation, no locks after initialisation.
+ * no locks after initialisation, and no allocation but for the second look
+ * at a text read as English (spans.c), which holds a few dozen bytes a word.
  *
  * Scripts decide first: the text's main script selects the languages that
  * write it (Greek letters can only be Greek), kana marks Japanese and Han
  * without kana Chinese, and a script no language of the model writes is
  * reported as "und-Xxxx". Among the remaining candidates the n-gram scores
  * decide, and a softmax over the per-feature score differences gives the
- * confidences.
+ * confidences. A text read as English gets a second look, word by word: it
+ * may be another language's text quoting English, or names.
  */
 #include "langid/langid.h"
 
