@@ -75,23 +75,6 @@ static uint32_t count_letters(const char *s, size_t n) {
     return c;
 }
 
-/* Adds the bonuses of the word text[start..end) into score and counts its
- * features per order; returns their number. */
-static uint32_t add_word(const char *text, size_t start, size_t end, int32_t *score,
-                         uint32_t *per_order) {
-    pl_lf_state st;
-    memset(&st, 0, sizeof st);
-    st.orders = pl_lm_orders();
-    uint32_t keys[1024], f = 0;
-    size_t pos = 0, len = end - start;
-    while (pos < len) {
-        size_t n = pl_lf_extract(&st, text + start, len, &pos, keys, 1024, NULL);
-        pl_lm_add(keys, n, score, per_order);
-        f += (uint32_t)n;
-    }
-    return f;
-}
-
 /* Keys waiting to be scored together: a lookup misses the cache, and a
  * batch of them keeps many misses in flight (see score_keys in langid.c),
  * where word by word they would come one after another. */
@@ -118,6 +101,21 @@ static void batch_word(key_batch *b, const char *text, size_t start, size_t end,
         b->n +=
             pl_lf_extract(&st, text + start, len, &pos, b->keys + b->n, 1024 - b->n, NULL);
     }
+}
+
+/* Adds the bonuses of the word text[start..end) alone into score and
+ * counts its features per order (both zeroed first); returns their number. */
+static uint32_t score_word(const char *text, size_t start, size_t end, int32_t *score,
+                           uint32_t *per_order) {
+    memset(score, 0, sizeof score[0] * pl_lm_n_langs());
+    memset(per_order, 0, 8 * sizeof per_order[0]);
+    key_batch b = {.n = 0};
+    batch_word(&b, text, start, end, score, per_order);
+    batch_flush(&b, score, per_order);
+    uint32_t f = 0;
+    for (int o = 1; o <= PL_LF_MAX_ORDER; o++)
+        f += per_order[o];
+    return f;
 }
 
 /* Whether the bytes between the word `prev` and the next word, which
@@ -162,7 +160,6 @@ static size_t span_begin(const char *text, size_t floor, size_t start) {
  * cand[0..n_cand) (cand[0] the text's main language). */
 static int spans_among(const char *text, size_t len, const int *cand, int n_cand,
                        pl_lm_span *out, int max) {
-    uint32_t n_langs = pl_lm_n_langs();
     int32_t score[256];
     uint32_t per_order[8];
     size_t pos = 0, start, end, n_words = 0;
@@ -191,9 +188,7 @@ static int spans_among(const char *text, size_t len, const int *cand, int n_cand
         w[i].edge =
             quoted != was_quoted || (i > 0 && punct_edge(text, &w[i - 1], w[i].start));
         w[i].letters = count_letters(text + w[i].start, w[i].end - w[i].start);
-        memset(score, 0, sizeof score[0] * n_langs);
-        memset(per_order, 0, sizeof per_order);
-        w[i].feats = add_word(text, w[i].start, w[i].end, score, per_order);
+        w[i].feats = score_word(text, w[i].start, w[i].end, score, per_order);
         double top = IMPOSSIBLE;
         double e[MAX_STATES];
         for (int k = 0; k < n_cand; k++) {
