@@ -21,7 +21,6 @@
  * weighs this much of a word that tells something: in a small catalog its
  * IDF alone would make it count like a name. */
 #define STOPWORD_WEIGHT 0.2
-#define SURE_LANG 0.7 /* the weight of the identifier's candidates (and hint) */
 
 static void add_lang(pl_plan *p, const char *lang, double w) {
     char base[PL_LANG_MAX];
@@ -226,7 +225,7 @@ int pl_plan_make(pl_db *db, const pl_query *q, const char *lang, int no_translat
             int stop = 0;
             for (size_t k = 0; k < p->n_langs && !stop; k++)
                 stop =
-                    p->lang_weight[k] >= SURE_LANG && pl_plan_stopword(p->langs[k], text);
+                    p->lang_weight[k] >= PL_PLAN_SURE_LANG && pl_plan_stopword(p->langs[k], text);
             /* No language known at all: analyze without stemming. */
             size_t nl = p->n_langs ? p->n_langs : 1;
             for (size_t k = 0; k < nl; k++) {

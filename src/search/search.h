@@ -95,6 +95,10 @@ int pl_plan_make(pl_db *db, const pl_query *q, const char *lang, int no_translat
                  pl_plan *out, pl_err *err);
 void pl_plan_free(pl_plan *p);
 
+/* A plan language's weight from this on: the identifier's candidates and the
+ * caller's hint, which the query is surely in (catalog languages weigh less). */
+#define PL_PLAN_SURE_LANG 0.7
+
 /* 1 when `word` (one word as written) is a function word of `lang`. */
 int pl_plan_stopword(const char *lang, const char *word);
 

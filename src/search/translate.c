@@ -28,7 +28,6 @@
 #define PER_TARGET 2      /* translations kept per word and target language */
 #define MIN_WEIGHT 0.15   /* a weaker translation (two weak hops) is noise */
 #define MAX_SOURCES 8     /* of the query's likely languages, translated from */
-#define SURE_SOURCE 0.7   /* the weight of the identifier's candidates (plan.c) */
 #define MAX_TARGETS 16
 #define MAX_TERMS 4 /* a longer alternative is not looked up as a whole */
 
@@ -238,7 +237,7 @@ static void choose(const pl_xling *x, const pl_db *db, const pl_plan *p, langs *
      * multiplies the look-ups by the catalog's languages, and those readings
      * found nothing on bench/xling that the others missed. */
     for (size_t i = 0; i < p->n_langs && l->n_src < MAX_SOURCES; i++)
-        if ((l->n_src == 0 || p->lang_weight[i] >= SURE_SOURCE || !strcmp(p->langs[i], "en")) &&
+        if ((l->n_src == 0 || p->lang_weight[i] >= PL_PLAN_SURE_LANG || !strcmp(p->langs[i], "en")) &&
             (l->src[l->n_src] = known(x, p->langs[i])))
             l->src_w[l->n_src++] = p->lang_weight[i];
     for (size_t i = 0; i < db->n_plan_langs && l->n_tgt < MAX_TARGETS; i++) {
@@ -279,7 +278,7 @@ static int translate(const pl_xling *x, const langs *l, const char *lang, const 
  * language ("mit" is Hungarian "what") are noise. */
 static int sure_stopword(const langs *l, const char *text) {
     for (size_t i = 0; i < l->n_src; i++)
-        if (l->src_w[i] >= SURE_SOURCE && pl_plan_stopword(l->src[i], text)) return 1;
+        if (l->src_w[i] >= PL_PLAN_SURE_LANG && pl_plan_stopword(l->src[i], text)) return 1;
     return 0;
 }
 
