@@ -17,8 +17,6 @@
 #include "plotline.h"
 #include "util/err.h"
 
-#define PL_SCHEMA_VERSION 1
-
 enum { PL_CHANGE_ADD = 1, PL_CHANGE_DELETE = 2 };
 
 typedef struct pl_catalog pl_catalog;
@@ -82,22 +80,30 @@ int pl_catalog_each_id(pl_catalog *c, int (*fn)(void *ctx, int64_t id), void *ct
                        pl_err *err);
 
 /* ---- Grouping (groups.c) ----
- * Match keys of a synopsis are stored with it (and deleted with it); a key's
- * synopses are found through the table's primary key. */
+ * Match keys of a synopsis (ascending, distinct) are stored with it and
+ * deleted with it. Per key the catalog keeps how many synopses have it and
+ * the first PL_KEY_FIRST of them, which is what grouping looks up. A
+ * transaction's keys reach the key table in one pass, before the next read
+ * of it or at pl_catalog_commit. */
+#define PL_KEY_FIRST 32
 int pl_catalog_put_keys(pl_catalog *c, int64_t id, const uint32_t *keys, size_t n,
                         pl_err *err);
+/* Writes the pending keys to the key table (done by the reads and by
+ * commit; callers need it only to bound a long transaction's memory). */
+int pl_catalog_flush_keys(pl_catalog *c, pl_err *err);
 /* How many synopses have the key. */
 int pl_catalog_key_df(pl_catalog *c, uint32_t key, uint64_t *df, pl_err *err);
 int pl_catalog_count_synopses(pl_catalog *c, uint64_t *n, pl_err *err);
-/* At most `max` synopses with the key, into *ids (malloc'ed). */
-int pl_catalog_key_synopses(pl_catalog *c, uint32_t key, size_t max, int64_t **ids, size_t *n,
-                            pl_err *err);
+/* The first (oldest) synopses with the key, at most min(max, PL_KEY_FIRST),
+ * ascending, into *ids (malloc'ed). */
+int pl_catalog_key_synopses(pl_catalog *c, uint32_t key, size_t max, int64_t **ids,
+                            size_t *n, pl_err *err);
 /* A synopsis's keys, ascending, into *keys (malloc'ed, also when n is 0). */
 int pl_catalog_synopsis_keys(pl_catalog *c, int64_t id, uint32_t **keys, size_t *n,
                              pl_err *err);
 /* A synopsis's episode and language (PL_ERR_NOTFOUND when none). */
-int pl_catalog_episode_of(pl_catalog *c, int64_t id, int64_t *episode, char lang[PL_LANG_MAX],
-                          pl_err *err);
+int pl_catalog_episode_of(pl_catalog *c, int64_t id, int64_t *episode,
+                          char lang[PL_LANG_MAX], pl_err *err);
 /* Whether the episode has a synopsis in `lang` already. */
 int pl_catalog_episode_has_lang(pl_catalog *c, int64_t episode, const char *lang, int *has,
                                 pl_err *err);

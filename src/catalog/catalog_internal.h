@@ -21,9 +21,10 @@ enum {
     ST_DEL_SYNOPSIS,
     ST_COUNT_EPISODE,
     ST_DEL_EPISODE,
-    ST_PUT_KEY,
-    ST_KEY_DF,
-    ST_KEY_SYNOPSES,
+    ST_PUT_KEYS,
+    ST_GET_KEY,
+    ST_SET_KEY,
+    ST_DEL_KEY,
     ST_SYNOPSIS_KEYS,
     ST_DEL_KEYS,
     ST_MOVE_SYNOPSIS,
@@ -33,19 +34,39 @@ enum {
     ST__COUNT
 };
 
+/* A (key, synopsis) pair waiting for the key table. */
+typedef struct pl_key_posting {
+    uint32_t key;
+    int64_t id;
+} pl_key_posting;
+
+/* Pairs held before the key table is written regardless (about 50 MiB). */
+#define PENDING_MAX (4u << 20)
+
 struct pl_catalog {
     sqlite3 *db;
     sqlite3_stmt *st[ST__COUNT];
     char *path; /* the file's name, for sizes in stats */
+    /* This transaction's new (key, synopsis) pairs, written to the key
+     * table by pl_catalog_flush_keys (before every read of it and before
+     * COMMIT), dropped on ROLLBACK. */
+    pl_key_posting *pend;
+    size_t n_pend, cap_pend;
 };
 
 /* Prepares (once) and returns statement `which`, or NULL with err set. */
 sqlite3_stmt *pl_catalog_stmt(pl_catalog *c, int which, pl_err *err);
 /* Runs a statement that returns at most one row; *row (may be NULL) tells
  * whether it did. The statement is not reset. */
-int pl_catalog_step(pl_catalog *c, sqlite3_stmt *s, int *row, const char *what, pl_err *err);
+int pl_catalog_step(pl_catalog *c, sqlite3_stmt *s, int *row, const char *what,
+                    pl_err *err);
 /* Deletes episode ep when no synopsis is left in it. */
 int pl_catalog_drop_if_empty(pl_catalog *c, int64_t ep, pl_err *err);
+
+/* Drops the pending pairs (the transaction is rolled back). */
+void pl_catalog_drop_pending_keys(pl_catalog *c);
+/* Forgets a synopsis's keys, in the key table too. */
+int pl_catalog_delete_keys(pl_catalog *c, int64_t id, pl_err *err);
 
 /* Sets err from SQLite's last error on c, prefixed with `what`. */
 int pl_catalog_fail(pl_catalog *c, const char *what, pl_err *err);

@@ -1,34 +1,181 @@
 /*
  * groups.c - what grouping stores: each synopsis's match keys (src/group),
- * found by key for candidates and by synopsis for comparison; and moving a
- * synopsis between episodes.
+ * one row per synopsis, and per key how many synopses have it and which
+ * came first, so that candidates are a lookup by key; and moving a synopsis
+ * between episodes.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "catalog_internal.h"
+#include "util/buf.h"
+
+/* ---- a synopsis's keys: one row, keys as 32-bit little-endian words ---- */
 
 int pl_catalog_put_keys(pl_catalog *c, int64_t id, const uint32_t *keys, size_t n,
                         pl_err *err) {
-    sqlite3_stmt *s = pl_catalog_stmt(c, ST_PUT_KEY, err);
-    if (!s) return err->status;
-    for (size_t i = 0; i < n; i++) {
-        sqlite3_bind_int64(s, 1, keys[i]);
-        sqlite3_bind_int64(s, 2, id);
-        int rc = pl_catalog_step(c, s, NULL, "storing match keys", err);
+    pl_buf blob = PL_BUF_INIT;
+    for (size_t i = 0; i < n; i++)
+        pl_buf_put_u32le(&blob, keys[i]);
+    if (blob.oom) return pl_err_set(err, PL_ERR_NOMEM, "storing match keys: out of memory");
+    sqlite3_stmt *s = pl_catalog_stmt(c, ST_PUT_KEYS, err);
+    int rc = s ? PL_OK : err->status;
+    if (!rc) {
+        sqlite3_bind_int64(s, 1, id);
+        sqlite3_bind_blob(s, 2, blob.data ? (const void *)blob.data : "", (int)blob.len,
+                          SQLITE_STATIC);
+        rc = pl_catalog_step(c, s, NULL, "storing match keys", err);
         sqlite3_reset(s);
-        if (rc) return rc;
     }
-    return PL_OK;
+    pl_buf_free(&blob);
+    if (rc) return rc;
+    /* The key table is written once per batch (flush_keys), not once per
+     * synopsis: most of a batch's keys are shared by many of its synopses. */
+    if (c->n_pend + n > c->cap_pend) {
+        size_t cap = c->cap_pend ? c->cap_pend : 4096;
+        while (cap < c->n_pend + n)
+            cap *= 2;
+        pl_key_posting *grown = realloc(c->pend, cap * sizeof *grown);
+        if (!grown)
+            return pl_err_set(err, PL_ERR_NOMEM, "storing match keys: out of memory");
+        c->pend = grown;
+        c->cap_pend = cap;
+    }
+    for (size_t i = 0; i < n; i++)
+        c->pend[c->n_pend++] = (pl_key_posting){keys[i], id};
+    return c->n_pend >= PENDING_MAX ? pl_catalog_flush_keys(c, err) : PL_OK;
+}
+
+static int by_key_then_id(const void *a, const void *b) {
+    const pl_key_posting *x = a, *y = b;
+    if (x->key != y->key) return x->key < y->key ? -1 : 1;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The row of one key: its document frequency and its first synopses. */
+typedef struct key_row {
+    int64_t df;
+    int64_t first[PL_KEY_FIRST];
+    size_t n_first;
+} key_row;
+
+static int read_key_row(pl_catalog *c, uint32_t key, key_row *r, int *found, pl_err *err) {
+    sqlite3_stmt *s = pl_catalog_stmt(c, ST_GET_KEY, err);
+    if (!s) return err->status;
+    sqlite3_bind_int64(s, 1, key);
+    int rc = pl_catalog_step(c, s, found, "reading a match key", err);
+    r->df = 0;
+    r->n_first = 0;
+    if (!rc && *found) {
+        r->df = sqlite3_column_int64(s, 0);
+        const unsigned char *p = sqlite3_column_blob(s, 1);
+        const unsigned char *end = p + sqlite3_column_bytes(s, 1);
+        uint64_t id = 0, delta;
+        while (p && p < end && r->n_first < PL_KEY_FIRST) {
+            if (pl_varint_get(&p, end, &delta)) {
+                rc = pl_err_set(err, PL_ERR_CORRUPT, "%s: match key %u: bad synopsis list",
+                                c->path, (unsigned)key);
+                break;
+            }
+            id += delta;
+            r->first[r->n_first++] = (int64_t)id;
+        }
+    }
+    sqlite3_reset(s);
+    return rc;
+}
+
+/* Writes a key's row, or deletes it when no synopsis has the key. */
+static int write_key_row(pl_catalog *c, uint32_t key, const key_row *r, pl_err *err) {
+    sqlite3_stmt *s;
+    int rc;
+    if (r->df <= 0) {
+        if (!(s = pl_catalog_stmt(c, ST_DEL_KEY, err))) return err->status;
+        sqlite3_bind_int64(s, 1, key);
+        rc = pl_catalog_step(c, s, NULL, "deleting a match key", err);
+        sqlite3_reset(s);
+        return rc;
+    }
+    unsigned char blob[PL_KEY_FIRST * 10];
+    size_t len = 0;
+    int64_t prev = 0;
+    for (size_t i = 0; i < r->n_first; i++) {
+        uint64_t v = (uint64_t)(r->first[i] - prev);
+        prev = r->first[i];
+        while (v >= 0x80) {
+            blob[len++] = (unsigned char)(v | 0x80);
+            v >>= 7;
+        }
+        blob[len++] = (unsigned char)v;
+    }
+    if (!(s = pl_catalog_stmt(c, ST_SET_KEY, err))) return err->status;
+    sqlite3_bind_int64(s, 1, key);
+    sqlite3_bind_int64(s, 2, r->df);
+    sqlite3_bind_blob(s, 3, len ? (const void *)blob : "", (int)len, SQLITE_STATIC);
+    rc = pl_catalog_step(c, s, NULL, "storing a match key", err);
+    sqlite3_reset(s);
+    return rc;
+}
+
+int pl_catalog_flush_keys(pl_catalog *c, pl_err *err) {
+    if (!c->n_pend) return PL_OK;
+    qsort(c->pend, c->n_pend, sizeof *c->pend, by_key_then_id);
+    int rc = PL_OK;
+    for (size_t i = 0; i < c->n_pend && !rc;) {
+        uint32_t key = c->pend[i].key;
+        key_row r;
+        int found;
+        if ((rc = read_key_row(c, key, &r, &found, err))) break;
+        /* Ids are never reused and a batch adds the newest: they go after
+         * the stored ones, and only while the list has room. */
+        for (; i < c->n_pend && c->pend[i].key == key; i++) {
+            r.df++;
+            if (r.n_first < PL_KEY_FIRST) r.first[r.n_first++] = c->pend[i].id;
+        }
+        rc = write_key_row(c, key, &r, err);
+    }
+    c->n_pend = 0;
+    return rc;
+}
+
+void pl_catalog_drop_pending_keys(pl_catalog *c) {
+    c->n_pend = 0;
 }
 
 int pl_catalog_key_df(pl_catalog *c, uint32_t key, uint64_t *df, pl_err *err) {
-    sqlite3_stmt *s = pl_catalog_stmt(c, ST_KEY_DF, err);
-    if (!s) return err->status;
-    sqlite3_bind_int64(s, 1, key);
-    int row = 0, rc = pl_catalog_step(c, s, &row, "counting a match key", err);
-    *df = !rc && row ? (uint64_t)sqlite3_column_int64(s, 0) : 0;
+    key_row r;
+    int found, rc = pl_catalog_flush_keys(c, err);
+    if (!rc) rc = read_key_row(c, key, &r, &found, err);
+    *df = rc ? 0 : (uint64_t)r.df;
+    return rc;
+}
+
+/* Forgets a deleted synopsis's keys. A key's list of first synopses loses
+ * the id and is not refilled: candidates are a sample, and the next ids are
+ * not stored anywhere. */
+int pl_catalog_delete_keys(pl_catalog *c, int64_t id, pl_err *err) {
+    uint32_t *keys;
+    size_t n;
+    int rc = pl_catalog_flush_keys(c, err);
+    if (!rc) rc = pl_catalog_synopsis_keys(c, id, &keys, &n, err);
+    if (rc) return rc;
+    for (size_t i = 0; i < n && !rc; i++) {
+        key_row r;
+        int found;
+        if ((rc = read_key_row(c, keys[i], &r, &found, err)) || !found) continue;
+        r.df--;
+        size_t k = 0;
+        for (size_t j = 0; j < r.n_first; j++)
+            if (r.first[j] != id) r.first[k++] = r.first[j];
+        r.n_first = k;
+        rc = write_key_row(c, keys[i], &r, err);
+    }
+    free(keys);
+    sqlite3_stmt *s;
+    if (rc || !(s = pl_catalog_stmt(c, ST_DEL_KEYS, err))) return rc ? rc : err->status;
+    sqlite3_bind_int64(s, 1, id);
+    rc = pl_catalog_step(c, s, NULL, "deleting a synopsis's match keys", err);
     sqlite3_reset(s);
     return rc;
 }
@@ -42,47 +189,21 @@ int pl_catalog_count_synopses(pl_catalog *c, uint64_t *n, pl_err *err) {
     return rc;
 }
 
-/* Collects the rows of a statement's first column into a growing array. */
-static int collect(pl_catalog *c, sqlite3_stmt *s, const char *what, int64_t **out,
-                   size_t *n, pl_err *err) {
-    size_t cap = 0;
-    *out = NULL;
-    *n = 0;
-    for (;;) {
-        int rc = sqlite3_step(s);
-        if (rc == SQLITE_DONE) break;
-        if (rc != SQLITE_ROW) {
-            sqlite3_reset(s);
-            free(*out);
-            *out = NULL;
-            *n = 0;
-            return pl_catalog_fail(c, what, err);
-        }
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 32;
-            int64_t *grown = realloc(*out, cap * sizeof *grown);
-            if (!grown) {
-                sqlite3_reset(s);
-                free(*out);
-                *out = NULL;
-                *n = 0;
-                return pl_err_set(err, PL_ERR_NOMEM, "%s: out of memory", what);
-            }
-            *out = grown;
-        }
-        (*out)[(*n)++] = sqlite3_column_int64(s, 0);
-    }
-    sqlite3_reset(s);
-    return PL_OK;
-}
-
 int pl_catalog_key_synopses(pl_catalog *c, uint32_t key, size_t max, int64_t **ids,
                             size_t *n, pl_err *err) {
-    sqlite3_stmt *s = pl_catalog_stmt(c, ST_KEY_SYNOPSES, err);
-    if (!s) return err->status;
-    sqlite3_bind_int64(s, 1, key);
-    sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
-    return collect(c, s, "finding synopses by match key", ids, n, err);
+    key_row r;
+    int found, rc = pl_catalog_flush_keys(c, err);
+    if (!rc) rc = read_key_row(c, key, &r, &found, err);
+    *ids = NULL;
+    *n = 0;
+    if (rc) return rc;
+    size_t k = r.n_first < max ? r.n_first : max;
+    if (!(*ids = malloc((k ? k : 1) * sizeof **ids)))
+        return pl_err_set(err, PL_ERR_NOMEM,
+                          "finding synopses by match key: out of memory");
+    memcpy(*ids, r.first, k * sizeof **ids);
+    *n = k;
+    return PL_OK;
 }
 
 int pl_catalog_synopsis_keys(pl_catalog *c, int64_t id, uint32_t **keys, size_t *n,
@@ -90,16 +211,23 @@ int pl_catalog_synopsis_keys(pl_catalog *c, int64_t id, uint32_t **keys, size_t 
     sqlite3_stmt *s = pl_catalog_stmt(c, ST_SYNOPSIS_KEYS, err);
     if (!s) return err->status;
     sqlite3_bind_int64(s, 1, id);
-    int64_t *rows;
-    int rc = collect(c, s, "reading match keys", &rows, n, err);
-    if (rc) return rc;
-    /* Keys are 32-bit: narrow in place (the array only shrinks). */
-    *keys = (uint32_t *)rows;
-    for (size_t i = 0; i < *n; i++)
-        (*keys)[i] = (uint32_t)rows[i];
-    if (!*keys) *keys = malloc(sizeof **keys);
-    return *keys ? PL_OK
-                 : pl_err_set(err, PL_ERR_NOMEM, "reading match keys: out of memory");
+    int row = 0, rc = pl_catalog_step(c, s, &row, "reading match keys", err);
+    *keys = NULL;
+    *n = 0;
+    if (!rc) {
+        const unsigned char *p = row ? sqlite3_column_blob(s, 0) : NULL;
+        size_t len = p ? (size_t)sqlite3_column_bytes(s, 0) : 0;
+        if (len % 4)
+            rc = pl_err_set(err, PL_ERR_CORRUPT, "%s: synopsis %lld: bad match keys",
+                            c->path, (long long)id);
+        else if (!(*keys = malloc(len ? len : 1)))
+            rc = pl_err_set(err, PL_ERR_NOMEM, "reading match keys: out of memory");
+        for (size_t i = 0; !rc && i < len / 4; i++)
+            (*keys)[i] = pl_get_u32le(p + 4 * i);
+        if (!rc) *n = len / 4;
+    }
+    sqlite3_reset(s);
+    return rc;
 }
 
 int pl_catalog_episode_of(pl_catalog *c, int64_t id, int64_t *episode,

@@ -15,33 +15,32 @@
 /* Version 1: the first schema. AUTOINCREMENT keeps synopsis ids and change
  * sequences from ever being reused, which the index relies on (its documents
  * are kept in ascending id order across segments). */
-static const char SCHEMA_V1[] =
-    "CREATE TABLE series("
-    "  id INTEGER PRIMARY KEY,"
-    "  name TEXT NOT NULL UNIQUE);"
-    "CREATE TABLE episodes("
-    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-    "  series_id INTEGER REFERENCES series(id),"
-    "  season INTEGER,"
-    "  number INTEGER,"
-    "  title TEXT,"
-    "  UNIQUE(series_id, season, number));"
-    "CREATE TABLE synopses("
-    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-    "  episode_id INTEGER NOT NULL REFERENCES episodes(id),"
-    "  lang TEXT NOT NULL,"
-    "  lang_conf REAL NOT NULL,"
-    "  lang_given INTEGER NOT NULL,"
-    "  text TEXT NOT NULL,"
-    "  source TEXT,"
-    "  hash BLOB NOT NULL UNIQUE,"
-    "  added INTEGER NOT NULL DEFAULT (unixepoch()));"
-    "CREATE INDEX synopses_episode ON synopses(episode_id);"
-    "CREATE INDEX synopses_lang ON synopses(lang);"
-    "CREATE TABLE changes("
-    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-    "  op INTEGER NOT NULL,"
-    "  synopsis_id INTEGER NOT NULL);";
+static const char SCHEMA_V1[] = "CREATE TABLE series("
+                                "  id INTEGER PRIMARY KEY,"
+                                "  name TEXT NOT NULL UNIQUE);"
+                                "CREATE TABLE episodes("
+                                "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                                "  series_id INTEGER REFERENCES series(id),"
+                                "  season INTEGER,"
+                                "  number INTEGER,"
+                                "  title TEXT,"
+                                "  UNIQUE(series_id, season, number));"
+                                "CREATE TABLE synopses("
+                                "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                                "  episode_id INTEGER NOT NULL REFERENCES episodes(id),"
+                                "  lang TEXT NOT NULL,"
+                                "  lang_conf REAL NOT NULL,"
+                                "  lang_given INTEGER NOT NULL,"
+                                "  text TEXT NOT NULL,"
+                                "  source TEXT,"
+                                "  hash BLOB NOT NULL UNIQUE,"
+                                "  added INTEGER NOT NULL DEFAULT (unixepoch()));"
+                                "CREATE INDEX synopses_episode ON synopses(episode_id);"
+                                "CREATE INDEX synopses_lang ON synopses(lang);"
+                                "CREATE TABLE changes("
+                                "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+                                "  op INTEGER NOT NULL,"
+                                "  synopsis_id INTEGER NOT NULL);";
 
 /* Version 2: match keys for grouping translations (src/group). The key is
  * the primary key's first column, so finding the synopses that share a key
@@ -53,13 +52,31 @@ static const char SCHEMA_V2[] =
     "  PRIMARY KEY(key, synopsis_id)) WITHOUT ROWID;"
     "CREATE INDEX group_keys_synopsis ON group_keys(synopsis_id);";
 
-static const char *const MIGRATIONS[] = {SCHEMA_V1, SCHEMA_V2};
+/* Version 3: the keys of a synopsis in one row, and per key its count and
+ * its first synopses (groups.c). A row per (key, synopsis) cost grouping
+ * most of an import's time: every insert landed elsewhere in the B-tree,
+ * and counting a common key read all its rows. */
+static const char SCHEMA_V3[] = "CREATE TABLE synopsis_keys("
+                                "  synopsis_id INTEGER PRIMARY KEY,"
+                                "  keys BLOB NOT NULL);"
+                                "CREATE TABLE key_index("
+                                "  key INTEGER PRIMARY KEY,"
+                                "  df INTEGER NOT NULL,"
+                                "  first BLOB NOT NULL);";
+
+static int keys_from_v2(pl_catalog *c, pl_err *err);
+
+/* Each step's SQL, then what SQL alone cannot do (NULL when nothing). */
+static const struct migration {
+    const char *sql;
+    int (*then)(pl_catalog *c, pl_err *err);
+} MIGRATIONS[] = {{SCHEMA_V1, NULL}, {SCHEMA_V2, NULL}, {SCHEMA_V3, keys_from_v2}};
 #define N_MIGRATIONS (sizeof MIGRATIONS / sizeof MIGRATIONS[0])
 
 int pl_catalog_fail(pl_catalog *c, const char *what, pl_err *err) {
     int code = sqlite3_errcode(c->db);
-    int status = (code == SQLITE_BUSY || code == SQLITE_LOCKED) ? PL_ERR_BUSY
-                 : (code == SQLITE_NOMEM)                       ? PL_ERR_NOMEM
+    int status = (code == SQLITE_BUSY || code == SQLITE_LOCKED)      ? PL_ERR_BUSY
+                 : (code == SQLITE_NOMEM)                            ? PL_ERR_NOMEM
                  : (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) ? PL_ERR_CORRUPT
                  : (code == SQLITE_IOERR || code == SQLITE_CANTOPEN || code == SQLITE_FULL)
                      ? PL_ERR_IO
@@ -71,6 +88,47 @@ static int exec(pl_catalog *c, const char *sql, pl_err *err) {
     if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
         return pl_catalog_fail(c, "setting up the catalog", err);
     return PL_OK;
+}
+
+/* Moves version 2's (key, synopsis) rows into version 3's tables, synopsis
+ * by synopsis in id order, so that each key's first synopses stay the
+ * oldest, as before. */
+static int keys_from_v2(pl_catalog *c, pl_err *err) {
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(
+            c->db, "SELECT synopsis_id, key FROM group_keys ORDER BY synopsis_id, key", -1,
+            &s, NULL) != SQLITE_OK)
+        return pl_catalog_fail(c, "upgrading match keys", err);
+    uint32_t *keys = NULL;
+    size_t n = 0, cap = 0;
+    int64_t id = 0;
+    int rc = PL_OK, step = SQLITE_DONE;
+    while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t sid = sqlite3_column_int64(s, 0);
+        if (sid != id && n) {
+            rc = pl_catalog_put_keys(c, id, keys, n, err);
+            n = 0;
+        }
+        id = sid;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 256;
+            uint32_t *grown = realloc(keys, cap * sizeof *grown);
+            if (!grown) {
+                rc = pl_err_set(err, PL_ERR_NOMEM, "upgrading match keys: out of memory");
+                break;
+            }
+            keys = grown;
+        }
+        keys[n++] = (uint32_t)sqlite3_column_int64(s, 1);
+    }
+    if (!rc && step != SQLITE_DONE) rc = pl_catalog_fail(c, "upgrading match keys", err);
+    if (!rc && n) rc = pl_catalog_put_keys(c, id, keys, n, err);
+    sqlite3_finalize(s);
+    free(keys);
+    if (!rc) rc = pl_catalog_flush_keys(c, err);
+    if (!rc) rc = exec(c, "DROP TABLE group_keys", err);
+    pl_catalog_drop_pending_keys(c);
+    return rc;
 }
 
 static int user_version(pl_catalog *c, int *v, pl_err *err) {
@@ -100,8 +158,9 @@ static int migrate(pl_catalog *c, int readonly, pl_err *err) {
         char setv[64];
         snprintf(setv, sizeof setv, "PRAGMA user_version=%d", v + 1);
         if ((rc = exec(c, "BEGIN IMMEDIATE", err))) return rc;
-        if ((rc = exec(c, MIGRATIONS[v], err)) || (rc = exec(c, setv, err)) ||
-            (rc = exec(c, "COMMIT", err))) {
+        if ((rc = exec(c, MIGRATIONS[v].sql, err)) ||
+            (MIGRATIONS[v].then && (rc = MIGRATIONS[v].then(c, err))) ||
+            (rc = exec(c, setv, err)) || (rc = exec(c, "COMMIT", err))) {
             sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
             return rc;
         }
@@ -118,7 +177,8 @@ int pl_catalog_open(const char *path, int flags, pl_catalog **out, pl_err *err) 
     }
     int readonly = flags & PL_OPEN_READONLY;
     int oflags = readonly ? SQLITE_OPEN_READONLY
-                          : SQLITE_OPEN_READWRITE | ((flags & PL_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
+                          : SQLITE_OPEN_READWRITE |
+                                ((flags & PL_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
     if (sqlite3_open_v2(path, &c->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         int rc = c->db ? pl_catalog_fail(c, "cannot open", err)
                        : pl_err_set(err, PL_ERR_NOMEM, "%s: out of memory", path);
@@ -151,34 +211,41 @@ fail:
 
 void pl_catalog_close(pl_catalog *c) {
     if (!c) return;
-    for (int i = 0; i < ST__COUNT; i++) sqlite3_finalize(c->st[i]);
+    for (int i = 0; i < ST__COUNT; i++)
+        sqlite3_finalize(c->st[i]);
+    free(c->pend);
     sqlite3_close(c->db);
     free(c->path);
     free(c);
 }
 
-sqlite3 *pl_catalog_sqlite(pl_catalog *c) { return c->db; }
+sqlite3 *pl_catalog_sqlite(pl_catalog *c) {
+    return c->db;
+}
 
 static const char *const STATEMENTS[ST__COUNT] = {
     [ST_FIND_HASH] = "SELECT id FROM synopses WHERE hash=?",
     [ST_FIND_SERIES] = "SELECT id FROM series WHERE name=?",
     [ST_ADD_SERIES] = "INSERT INTO series(name) VALUES(?)",
-    [ST_FIND_EPISODE] = "SELECT id, title FROM episodes WHERE series_id IS ? AND season IS ?"
-                        " AND number IS ?",
+    [ST_FIND_EPISODE] =
+        "SELECT id, title FROM episodes WHERE series_id IS ? AND season IS ?"
+        " AND number IS ?",
     [ST_ADD_EPISODE] = "INSERT INTO episodes(series_id, season, number, title)"
                        " VALUES(?,?,?,?)",
     [ST_SET_TITLE] = "UPDATE episodes SET title=? WHERE id=?",
-    [ST_ADD_SYNOPSIS] = "INSERT INTO synopses(episode_id, lang, lang_conf, lang_given, text,"
-                        " source, hash) VALUES(?,?,?,?,?,?,?)",
+    [ST_ADD_SYNOPSIS] =
+        "INSERT INTO synopses(episode_id, lang, lang_conf, lang_given, text,"
+        " source, hash) VALUES(?,?,?,?,?,?,?)",
     [ST_ADD_CHANGE] = "INSERT INTO changes(op, synopsis_id) VALUES(?,?)",
     [ST_GET_SYNOPSIS] = "SELECT id, episode_id, lang, lang_conf, lang_given, text, source"
                         " FROM synopses WHERE id=?",
     [ST_DEL_SYNOPSIS] = "DELETE FROM synopses WHERE id=? RETURNING episode_id",
-    [ST_PUT_KEY] = "INSERT OR IGNORE INTO group_keys(key, synopsis_id) VALUES(?,?)",
-    [ST_KEY_DF] = "SELECT count(*) FROM group_keys WHERE key=?",
-    [ST_KEY_SYNOPSES] = "SELECT synopsis_id FROM group_keys WHERE key=? LIMIT ?",
-    [ST_SYNOPSIS_KEYS] = "SELECT key FROM group_keys WHERE synopsis_id=? ORDER BY key",
-    [ST_DEL_KEYS] = "DELETE FROM group_keys WHERE synopsis_id=?",
+    [ST_PUT_KEYS] = "INSERT OR REPLACE INTO synopsis_keys(synopsis_id, keys) VALUES(?,?)",
+    [ST_GET_KEY] = "SELECT df, first FROM key_index WHERE key=?",
+    [ST_SET_KEY] = "INSERT OR REPLACE INTO key_index(key, df, first) VALUES(?,?,?)",
+    [ST_DEL_KEY] = "DELETE FROM key_index WHERE key=?",
+    [ST_SYNOPSIS_KEYS] = "SELECT keys FROM synopsis_keys WHERE synopsis_id=?",
+    [ST_DEL_KEYS] = "DELETE FROM synopsis_keys WHERE synopsis_id=?",
     [ST_MOVE_SYNOPSIS] = "UPDATE synopses SET episode_id=? WHERE id=?",
     [ST_EPISODE_OF] = "SELECT episode_id, lang FROM synopses WHERE id=?",
     [ST_EPISODE_LANGS] = "SELECT 1 FROM synopses WHERE episode_id=? AND lang=? LIMIT 1",

@@ -18,16 +18,19 @@ int pl_catalog_begin(pl_catalog *c, pl_err *err) {
 }
 
 int pl_catalog_commit(pl_catalog *c, pl_err *err) {
-    int rc = exec(c, "COMMIT", "committing", err);
+    int rc = pl_catalog_flush_keys(c, err);
+    if (!rc) rc = exec(c, "COMMIT", "committing", err);
     if (rc) pl_catalog_rollback(c);
     return rc;
 }
 
 void pl_catalog_rollback(pl_catalog *c) {
+    pl_catalog_drop_pending_keys(c);
     if (!sqlite3_get_autocommit(c->db)) sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-int pl_catalog_step(pl_catalog *c, sqlite3_stmt *s, int *row, const char *what, pl_err *err) {
+int pl_catalog_step(pl_catalog *c, sqlite3_stmt *s, int *row, const char *what,
+                    pl_err *err) {
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
         if (row) *row = rc == SQLITE_ROW;
@@ -69,8 +72,10 @@ static int series_id(pl_catalog *c, const char *name, int64_t *id, pl_err *err) 
 }
 
 static void bind_opt_int(sqlite3_stmt *s, int col, int64_t v) {
-    if (v > 0) sqlite3_bind_int64(s, col, v);
-    else sqlite3_bind_null(s, col);
+    if (v > 0)
+        sqlite3_bind_int64(s, col, v);
+    else
+        sqlite3_bind_null(s, col);
 }
 
 /* The episode a record belongs to: an existing one when series, season and
@@ -107,8 +112,10 @@ static int episode_id(pl_catalog *c, const pl_record *rec, int64_t *id, pl_err *
     bind_opt_int(s, 1, sid);
     bind_opt_int(s, 2, labeled ? rec->season : 0);
     bind_opt_int(s, 3, labeled ? rec->episode : 0);
-    if (rec->title && *rec->title) sqlite3_bind_text(s, 4, rec->title, -1, SQLITE_STATIC);
-    else sqlite3_bind_null(s, 4);
+    if (rec->title && *rec->title)
+        sqlite3_bind_text(s, 4, rec->title, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, 4);
     rc = step(c, s, NULL, "adding an episode", err);
     sqlite3_reset(s);
     *id = sqlite3_last_insert_rowid(c->db);
@@ -145,8 +152,10 @@ int pl_catalog_add(pl_catalog *c, const pl_record *rec, const char *lang, double
     sqlite3_bind_double(s, 3, conf);
     sqlite3_bind_int(s, 4, lang_given);
     sqlite3_bind_text(s, 5, rec->text, (int)rec->text_len, SQLITE_STATIC);
-    if (rec->source) sqlite3_bind_text(s, 6, rec->source, -1, SQLITE_STATIC);
-    else sqlite3_bind_null(s, 6);
+    if (rec->source)
+        sqlite3_bind_text(s, 6, rec->source, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, 6);
     sqlite3_bind_blob(s, 7, hash, sizeof hash, SQLITE_STATIC);
     rc = step(c, s, NULL, "adding a synopsis", err);
     sqlite3_reset(s);
@@ -166,13 +175,11 @@ int pl_catalog_delete(pl_catalog *c, int64_t id, pl_err *err) {
     if (!rc && row) rc = step(c, s, NULL, "deleting a synopsis", err);
     sqlite3_reset(s);
     if (rc) return rc;
-    if (!row) return pl_err_set(err, PL_ERR_NOTFOUND, "no synopsis has id %lld", (long long)id);
-    if ((rc = add_change(c, PL_CHANGE_DELETE, id, err))) return rc;
-    if (!(s = pl_catalog_stmt(c, ST_DEL_KEYS, err))) return err->status;
-    sqlite3_bind_int64(s, 1, id);
-    rc = step(c, s, NULL, "deleting a synopsis's match keys", err);
-    sqlite3_reset(s);
-    if (rc) return rc;
+    if (!row)
+        return pl_err_set(err, PL_ERR_NOTFOUND, "no synopsis has id %lld", (long long)id);
+    if ((rc = add_change(c, PL_CHANGE_DELETE, id, err)) ||
+        (rc = pl_catalog_delete_keys(c, id, err)))
+        return rc;
     return pl_catalog_drop_if_empty(c, ep, err);
 }
 

@@ -1,0 +1,177 @@
+/*
+ * test_catalog.c - the catalog's match-key storage over a real SQLite file:
+ * counts and first synopses per key across transactions, what a rollback
+ * and a delete leave, and the upgrade from the one-row-per-pair schema.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "catalog/catalog.h"
+#include "check.h"
+
+static char dir[] = "/tmp/plotline-test-catalog-XXXXXX";
+static char path[256];
+
+static int64_t add(pl_catalog *c, int i) {
+    char text[64];
+    snprintf(text, sizeof text, "synopsis number %d", i);
+    pl_record r = {.text = text, .text_len = strlen(text), .lang = "en"};
+    int64_t id = 0;
+    int is_new;
+    pl_err err = {0};
+    CHECK_INT(pl_catalog_add(c, &r, "en", 1.0, 1, &id, &is_new, &err), PL_OK);
+    return id;
+}
+
+static uint64_t df(pl_catalog *c, uint32_t key) {
+    uint64_t n = UINT64_MAX;
+    pl_err err = {0};
+    CHECK_INT(pl_catalog_key_df(c, key, &n, &err), PL_OK);
+    return n;
+}
+
+/* The key's first synopses, checked against want[0..n). */
+static void check_first(pl_catalog *c, uint32_t key, const int64_t *want, size_t n) {
+    int64_t *ids;
+    size_t got;
+    pl_err err = {0};
+    CHECK_INT(pl_catalog_key_synopses(c, key, 1000, &ids, &got, &err), PL_OK);
+    CHECK_INT(got, n);
+    for (size_t i = 0; i < got && i < n; i++)
+        CHECK_INT(ids[i], want[i]);
+    free(ids);
+}
+
+static void test_keys(pl_catalog *c) {
+    pl_err err = {0};
+    int64_t ids[40];
+    /* Synopsis i has key 1 (all of them), 100 + i % 3, and 1000 + i. */
+    for (int t = 0; t < 2; t++) { /* two transactions of 20 */
+        CHECK_INT(pl_catalog_begin(c, &err), PL_OK);
+        for (int i = t * 20; i < t * 20 + 20; i++) {
+            ids[i] = add(c, i);
+            uint32_t k[3] = {1, 100 + (uint32_t)i % 3, 1000 + (uint32_t)i};
+            CHECK_INT(pl_catalog_put_keys(c, ids[i], k, 3, &err), PL_OK);
+        }
+        if (t == 0) CHECK_INT(df(c, 1), 20); /* a read sees the pending keys */
+        CHECK_INT(pl_catalog_commit(c, &err), PL_OK);
+    }
+    CHECK_INT(df(c, 1), 40);
+    CHECK_INT(df(c, 100), 14);
+    CHECK_INT(df(c, 102), 13);
+    CHECK_INT(df(c, 1039), 1);
+    CHECK_INT(df(c, 5), 0);
+    check_first(c, 1, ids, PL_KEY_FIRST); /* the oldest, ascending */
+    int64_t every3[14];
+    for (int i = 0; i < 14; i++)
+        every3[i] = ids[3 * i];
+    check_first(c, 100, every3, 14);
+    int64_t *few;
+    size_t n;
+    CHECK_INT(pl_catalog_key_synopses(c, 1, 3, &few, &n, &err), PL_OK);
+    CHECK_INT(n, 3);
+    CHECK_INT(few[2], ids[2]);
+    free(few);
+
+    uint32_t *keys;
+    CHECK_INT(pl_catalog_synopsis_keys(c, ids[7], &keys, &n, &err), PL_OK);
+    CHECK_INT(n, 3);
+    CHECK_INT(keys[0], 1);
+    CHECK_INT(keys[1], 101);
+    CHECK_INT(keys[2], 1007);
+    free(keys);
+
+    /* A rolled-back transaction leaves no key behind, also not at the next
+     * commit. */
+    CHECK_INT(pl_catalog_begin(c, &err), PL_OK);
+    int64_t gone = add(c, 99);
+    uint32_t k[2] = {1, 7};
+    CHECK_INT(pl_catalog_put_keys(c, gone, k, 2, &err), PL_OK);
+    pl_catalog_rollback(c);
+    CHECK_INT(pl_catalog_begin(c, &err), PL_OK);
+    CHECK_INT(pl_catalog_commit(c, &err), PL_OK);
+    CHECK_INT(df(c, 1), 40);
+    CHECK_INT(df(c, 7), 0);
+
+    /* A delete takes the synopsis out of its keys' counts and lists. */
+    CHECK_INT(pl_catalog_begin(c, &err), PL_OK);
+    CHECK_INT(pl_catalog_delete(c, ids[0], &err), PL_OK);
+    CHECK_INT(pl_catalog_commit(c, &err), PL_OK);
+    CHECK_INT(df(c, 1), 39);
+    CHECK_INT(df(c, 1000), 0);
+    CHECK_INT(df(c, 100), 13);
+    check_first(c, 1, ids + 1, PL_KEY_FIRST - 1);
+    CHECK_INT(pl_catalog_synopsis_keys(c, ids[0], &keys, &n, &err), PL_OK);
+    CHECK_INT(n, 0);
+    free(keys);
+}
+
+/* A version-2 file (a row per key and synopsis) is upgraded on open. */
+static void test_upgrade(void) {
+    sqlite3 *db;
+    CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+    const char *v2 = "DROP TABLE synopsis_keys; DROP TABLE key_index;"
+                     "CREATE TABLE group_keys(key INTEGER NOT NULL,"
+                     " synopsis_id INTEGER NOT NULL,"
+                     " PRIMARY KEY(key, synopsis_id)) WITHOUT ROWID;"
+                     "CREATE INDEX group_keys_synopsis ON group_keys(synopsis_id);"
+                     "PRAGMA user_version=2;";
+    CHECK_INT(sqlite3_exec(db, v2, NULL, NULL, NULL), SQLITE_OK);
+    /* Synopses 1..50 (rows inserted newest first) share key 7; synopsis i
+     * has key 5000 + i too. */
+    for (int i = 50; i >= 1; i--) {
+        char sql[160];
+        snprintf(sql, sizeof sql, "INSERT INTO group_keys VALUES(7,%d),(%d,%d)", i,
+                 5000 + i, i);
+        CHECK_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    }
+    sqlite3_close(db);
+
+    pl_catalog *c;
+    pl_err err = {0};
+    CHECK_INT(pl_catalog_open(path, 0, &c, &err), PL_OK);
+    if (!c) return;
+    CHECK_INT(df(c, 7), 50);
+    CHECK_INT(df(c, 5033), 1);
+    int64_t first[PL_KEY_FIRST];
+    for (int i = 0; i < PL_KEY_FIRST; i++)
+        first[i] = i + 1;
+    check_first(c, 7, first, PL_KEY_FIRST);
+    uint32_t *keys;
+    size_t n;
+    CHECK_INT(pl_catalog_synopsis_keys(c, 12, &keys, &n, &err), PL_OK);
+    CHECK_INT(n, 2);
+    if (n == 2) {
+        CHECK_INT(keys[0], 7);
+        CHECK_INT(keys[1], 5012);
+    }
+    free(keys);
+    sqlite3_stmt *s;
+    sqlite3 *raw = pl_catalog_sqlite(c);
+    CHECK_INT(sqlite3_prepare_v2(
+                  raw, "SELECT count(*) FROM sqlite_schema WHERE name='group_keys'", -1, &s,
+                  NULL),
+              SQLITE_OK);
+    CHECK_INT(sqlite3_step(s), SQLITE_ROW);
+    CHECK_INT(sqlite3_column_int(s, 0), 0); /* the old table is gone */
+    sqlite3_finalize(s);
+    pl_catalog_close(c);
+}
+
+int main(void) {
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/t.db", dir);
+    pl_catalog *c;
+    pl_err err = {0};
+    CHECK_INT(pl_catalog_open(path, PL_OPEN_CREATE, &c, &err), PL_OK);
+    if (c) {
+        test_keys(c);
+        pl_catalog_close(c);
+    }
+    test_upgrade();
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK_INT(system(cmd), 0);
+    return CHECK_DONE();
+}
