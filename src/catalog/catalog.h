@@ -91,6 +91,11 @@ int pl_catalog_put_keys(pl_catalog *c, int64_t id, const uint32_t *keys, size_t 
 /* Writes the pending keys to the key table (done by the reads and by
  * commit; callers need it only to bound a long transaction's memory). */
 int pl_catalog_flush_keys(pl_catalog *c, pl_err *err);
+/* The same, telling fn each written key's count as it now stands (which
+ * saves a caller about to weigh those keys reading them back). */
+int pl_catalog_flush_keys_df(pl_catalog *c,
+                             void (*fn)(void *ctx, uint32_t key, uint64_t df), void *ctx,
+                             pl_err *err);
 /* How many synopses have the key. */
 int pl_catalog_key_df(pl_catalog *c, uint32_t key, uint64_t *df, pl_err *err);
 int pl_catalog_count_synopses(pl_catalog *c, uint64_t *n, pl_err *err);

@@ -34,9 +34,11 @@ enum {
     ST__COUNT
 };
 
-/* A (key, synopsis) pair waiting for the key table. */
+/* A (key, synopsis) pair waiting for the key table; the key is widened for
+ * the radix sort (util/sort.h), which keeps a key's ids in the ascending
+ * order they were added in. */
 typedef struct pl_key_posting {
-    uint32_t key;
+    uint64_t key;
     int64_t id;
 } pl_key_posting;
 

@@ -10,6 +10,7 @@
 
 #include "catalog_internal.h"
 #include "util/buf.h"
+#include "util/sort.h"
 
 /* ---- a synopsis's keys: one row, keys as 32-bit little-endian words ---- */
 
@@ -45,12 +46,6 @@ int pl_catalog_put_keys(pl_catalog *c, int64_t id, const uint32_t *keys, size_t 
     for (size_t i = 0; i < n; i++)
         c->pend[c->n_pend++] = (pl_key_posting){keys[i], id};
     return c->n_pend >= PENDING_MAX ? pl_catalog_flush_keys(c, err) : PL_OK;
-}
-
-static int by_key_then_id(const void *a, const void *b) {
-    const pl_key_posting *x = a, *y = b;
-    if (x->key != y->key) return x->key < y->key ? -1 : 1;
-    return (x->id > y->id) - (x->id < y->id);
 }
 
 /* The row of one key: its document frequency and its first synopses. */
@@ -118,12 +113,15 @@ static int write_key_row(pl_catalog *c, uint32_t key, const key_row *r, pl_err *
     return rc;
 }
 
-int pl_catalog_flush_keys(pl_catalog *c, pl_err *err) {
+int pl_catalog_flush_keys_df(pl_catalog *c,
+                             void (*fn)(void *ctx, uint32_t key, uint64_t df), void *ctx,
+                             pl_err *err) {
     if (!c->n_pend) return PL_OK;
-    qsort(c->pend, c->n_pend, sizeof *c->pend, by_key_then_id);
+    if (pl_sort_by_u64(c->pend, c->n_pend, sizeof *c->pend))
+        return pl_err_set(err, PL_ERR_NOMEM, "storing match keys: out of memory");
     int rc = PL_OK;
     for (size_t i = 0; i < c->n_pend && !rc;) {
-        uint32_t key = c->pend[i].key;
+        uint32_t key = (uint32_t)c->pend[i].key;
         key_row r;
         int found;
         if ((rc = read_key_row(c, key, &r, &found, err))) break;
@@ -134,9 +132,14 @@ int pl_catalog_flush_keys(pl_catalog *c, pl_err *err) {
             if (r.n_first < PL_KEY_FIRST) r.first[r.n_first++] = c->pend[i].id;
         }
         rc = write_key_row(c, key, &r, err);
+        if (!rc && fn) fn(ctx, key, (uint64_t)r.df);
     }
     c->n_pend = 0;
     return rc;
+}
+
+int pl_catalog_flush_keys(pl_catalog *c, pl_err *err) {
+    return pl_catalog_flush_keys_df(c, NULL, NULL, err);
 }
 
 void pl_catalog_drop_pending_keys(pl_catalog *c) {

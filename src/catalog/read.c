@@ -111,7 +111,8 @@ int pl_catalog_get_synopsis(pl_catalog *c, int64_t id, pl_synopsis **out, pl_err
 
 void pl_episode_free(pl_episode *e) {
     if (!e) return;
-    for (size_t i = 0; i < e->n_synopses; i++) clear_synopsis(&e->synopses[i]);
+    for (size_t i = 0; i < e->n_synopses; i++)
+        clear_synopsis(&e->synopses[i]);
     free(e->synopses);
     free(e->series);
     free(e->title);
@@ -131,7 +132,8 @@ int pl_catalog_get_episode(pl_catalog *c, int64_t id, pl_episode **out, pl_err *
     if (rc != SQLITE_ROW) {
         sqlite3_finalize(s);
         if (rc == SQLITE_DONE)
-            return pl_err_set(err, PL_ERR_NOTFOUND, "no episode has id %lld", (long long)id);
+            return pl_err_set(err, PL_ERR_NOTFOUND, "no episode has id %lld",
+                              (long long)id);
         return pl_catalog_fail(c, "reading an episode", err);
     }
     pl_episode *e = calloc(1, sizeof *e);
@@ -175,7 +177,8 @@ int pl_catalog_get_episode(pl_catalog *c, int64_t id, pl_episode **out, pl_err *
     return PL_OK;
 oom:
     pl_episode_free(e);
-    return pl_err_set(err, PL_ERR_NOMEM, "reading episode %lld: out of memory", (long long)id);
+    return pl_err_set(err, PL_ERR_NOMEM, "reading episode %lld: out of memory",
+                      (long long)id);
 }
 
 int pl_catalog_langs(pl_catalog *c, pl_lang_count **langs, size_t *n, pl_err *err) {
@@ -220,8 +223,9 @@ int pl_catalog_stats(pl_catalog *c, pl_stats *st, pl_err *err) {
     if ((rc = one_int(c, "SELECT count(*) FROM series", &st->series, err)) ||
         (rc = one_int(c, "SELECT count(*) FROM episodes", &st->episodes, err)) ||
         (rc = one_int(c, "SELECT count(*) FROM synopses", &st->synopses, err)) ||
-        (rc = one_int(c, "SELECT coalesce(sum(length(CAST(text AS BLOB))), 0) FROM synopses",
-                      &st->text_bytes, err)))
+        (rc =
+             one_int(c, "SELECT coalesce(sum(length(CAST(text AS BLOB))), 0) FROM synopses",
+                     &st->text_bytes, err)))
         return rc;
     size_t n = strlen(c->path);
     char *wal = malloc(n + 5);

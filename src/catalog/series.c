@@ -15,7 +15,8 @@
 
 void pl_series_list_free(pl_series_list *l) {
     if (!l) return;
-    for (size_t i = 0; i < l->n; i++) free(l->series[i].name);
+    for (size_t i = 0; i < l->n; i++)
+        free(l->series[i].name);
     free(l->series);
     free(l);
 }
@@ -64,7 +65,8 @@ int pl_catalog_list_series(pl_catalog *c, pl_series_list **out, pl_err *err) {
         return PL_OK;
     }
     pl_series_list_free(l);
-    if (rc == SQLITE_NOMEM) return pl_err_set(err, PL_ERR_NOMEM, "listing series: out of memory");
+    if (rc == SQLITE_NOMEM)
+        return pl_err_set(err, PL_ERR_NOMEM, "listing series: out of memory");
     return pl_catalog_fail(c, "listing series", err);
 }
 
@@ -99,8 +101,8 @@ static int add_lang(char **langs, const char *lang) {
 int pl_catalog_get_series(pl_catalog *c, int64_t id, pl_series **out, pl_err *err) {
     *out = NULL;
     sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(c->db, "SELECT id, name FROM series WHERE id = ?", -1, &s, NULL) !=
-        SQLITE_OK)
+    if (sqlite3_prepare_v2(c->db, "SELECT id, name FROM series WHERE id = ?", -1, &s,
+                           NULL) != SQLITE_OK)
         return pl_catalog_fail(c, "reading a series", err);
     sqlite3_bind_int64(s, 1, id);
     int rc = sqlite3_step(s);
@@ -119,14 +121,15 @@ int pl_catalog_get_series(pl_catalog *c, int64_t id, pl_series **out, pl_err *er
     if (!se || !se->name) goto oom;
     /* One row per synopsis, episodes in reading order; only short texts are
      * fetched whole, since only they can be placeholders. */
-    if (sqlite3_prepare_v2(c->db,
-                           "SELECT e.id, e.season, e.number, e.title, y.lang,"
-                           " CASE WHEN length(CAST(y.text AS BLOB)) <= 2048 THEN y.text"
-                           " ELSE NULL END, y.id IS NOT NULL"
-                           " FROM episodes e LEFT JOIN synopses y ON y.episode_id = e.id"
-                           " WHERE e.series_id = ?"
-                           " ORDER BY coalesce(e.season, 0), coalesce(e.number, 0), e.id, y.id",
-                           -1, &s, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(
+            c->db,
+            "SELECT e.id, e.season, e.number, e.title, y.lang,"
+            " CASE WHEN length(CAST(y.text AS BLOB)) <= 2048 THEN y.text"
+            " ELSE NULL END, y.id IS NOT NULL"
+            " FROM episodes e LEFT JOIN synopses y ON y.episode_id = e.id"
+            " WHERE e.series_id = ?"
+            " ORDER BY coalesce(e.season, 0), coalesce(e.number, 0), e.id, y.id",
+            -1, &s, NULL) != SQLITE_OK) {
         pl_series_free(se);
         return pl_catalog_fail(c, "reading a series' episodes", err);
     }
@@ -176,5 +179,6 @@ int pl_catalog_get_series(pl_catalog *c, int64_t id, pl_series **out, pl_err *er
     return PL_OK;
 oom:
     pl_series_free(se);
-    return pl_err_set(err, PL_ERR_NOMEM, "reading series %lld: out of memory", (long long)id);
+    return pl_err_set(err, PL_ERR_NOMEM, "reading series %lld: out of memory",
+                      (long long)id);
 }

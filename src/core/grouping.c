@@ -22,10 +22,10 @@
 #include "group/group.h"
 #include "xling/xling.h"
 
-#define CHUNK 2048    /* synopses grouped at a time: bounds memory */
-#define PROBE_KEYS 12 /* a synopsis's rarest keys looked up */
-#define PROBE_HITS 32 /* synopses read per key looked up */
-#define CANDIDATES 6  /* synopses compared in full per synopsis */
+#define CHUNK 2048                 /* synopses grouped at a time: bounds memory */
+#define PROBE_KEYS 12              /* a synopsis's rarest keys looked up */
+#define PROBE_HITS 32              /* synopses read per key looked up */
+#define CANDIDATES 6               /* synopses compared in full per synopsis */
 #define WORD_MEMO_BYTES (8u << 20) /* about 150,000 words with their keys */
 
 typedef struct pending {
@@ -58,7 +58,9 @@ void pl_grouper_free(pl_grouper *g) {
 
 /* ---- key frequencies, cached per chunk ---- */
 
-static int df_of(pl_db *db, pl_grouper *g, uint32_t key, uint64_t *df, pl_err *err) {
+/* The slot of key in the cache (open addressing; a zero value is empty),
+ * after growing it when half full; NULL when it cannot grow. */
+static uint64_t *df_slot(pl_grouper *g, uint32_t key) {
     if (g->dn * 2 >= g->dcap) {
         size_t cap = g->dcap ? g->dcap * 2 : 4096;
         uint32_t *k = calloc(cap, sizeof *k);
@@ -66,7 +68,7 @@ static int df_of(pl_db *db, pl_grouper *g, uint32_t key, uint64_t *df, pl_err *e
         if (!k || !v) {
             free(k);
             free(v);
-            return pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
+            return NULL;
         }
         for (size_t i = 0; i < g->dcap; i++)
             if (g->dv[i]) {
@@ -83,17 +85,31 @@ static int df_of(pl_db *db, pl_grouper *g, uint32_t key, uint64_t *df, pl_err *e
         g->dcap = cap;
     }
     size_t j = (key * 2654435761u) & (g->dcap - 1);
-    while (g->dv[j]) {
-        if (g->dk[j] == key) {
-            *df = g->dv[j] - 1;
-            return PL_OK;
-        }
+    while (g->dv[j] && g->dk[j] != key)
         j = (j + 1) & (g->dcap - 1);
+    g->dk[j] = key;
+    return &g->dv[j];
+}
+
+/* Keys the chunk itself stored: their counts come with the write. */
+static void note_df(void *ctx, uint32_t key, uint64_t df) {
+    pl_grouper *g = ctx;
+    uint64_t *v = df_slot(g, key);
+    if (!v) return; /* only a cache: the key is read when needed */
+    if (!*v) g->dn++;
+    *v = df + 1; /* 0 marks an empty slot */
+}
+
+static int df_of(pl_db *db, pl_grouper *g, uint32_t key, uint64_t *df, pl_err *err) {
+    uint64_t *v = df_slot(g, key);
+    if (!v) return pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
+    if (*v) {
+        *df = *v - 1;
+        return PL_OK;
     }
     int rc = pl_catalog_key_df(db->cat, key, df, err);
     if (rc) return rc;
-    g->dk[j] = key;
-    g->dv[j] = *df + 1; /* 0 marks an empty slot */
+    *v = *df + 1;
     g->dn++;
     return PL_OK;
 }
@@ -292,7 +308,10 @@ static int place(pl_db *db, pl_grouper *g, const pl_group_item *items,
 int pl_grouper_run(pl_db *db, pl_grouper *g, pl_err *err) {
     if (!g || g->n == 0) return PL_OK;
     uint64_t n_docs;
-    int rc = pl_catalog_count_synopses(db->cat, &n_docs, err);
+    /* The chunk's keys reach the catalog first: they count in the weights,
+     * as every stored synopsis's do. */
+    int rc = pl_catalog_flush_keys_df(db->cat, note_df, g, err);
+    if (!rc) rc = pl_catalog_count_synopses(db->cat, &n_docs, err);
     pl_group_item *items = calloc(g->n, sizeof *items);
     double **w = calloc(g->n, sizeof *w);
     size_t *group = malloc(g->n * sizeof *group), *members = malloc(g->n * sizeof *members);
@@ -403,7 +422,8 @@ int pl_group_match(pl_db *db, const char *text, size_t len, const char *lang, si
     char base[PL_LANG_MAX];
     if (!rc) {
         pl_base_lang(r->lang, base);
-        if (pl_group_keys(db->an, pl_xling_default(NULL), NULL, base, text, len, &keys, &n_keys))
+        if (pl_group_keys(db->an, pl_xling_default(NULL), NULL, base, text, len, &keys,
+                          &n_keys))
             rc = pl_err_set(&err, PL_ERR_NOMEM, "out of memory");
     }
     /* The text counts as one more synopsis, as it would once imported. */

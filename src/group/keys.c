@@ -12,22 +12,25 @@
 #include <utf8proc.h>
 
 #include "group.h"
+#include "util/sort.h"
 #include "xling/xling.h"
 
 /* Greek letters after case and accent folding, and their Latin sounds. */
 static const char *greek(int32_t c) {
-    static const char *const t[] = {
-        "a", "v", "g", "d", "e", "z", "i", "th", "i", "k", "l", "m", "n", "x", "o", "p",
-        "r", "s", "s", "t", "i", "f", "ch", "ps", "o"}; /* α..ω, ς at its place */
+    static const char *const t[] = {"a", "v", "g", "d", "e",  "z",  "i", "th", "i",
+                                    "k", "l", "m", "n", "x",  "o",  "p", "r",  "s",
+                                    "s", "t", "i", "f", "ch", "ps", "o"}; /* α..ω, ς at its
+                                                                             place */
     if (c >= 0x3B1 && c <= 0x3C9) return t[c - 0x3B1];
     return NULL;
 }
 
 /* Cyrillic letters (Russian, Ukrainian, Bulgarian, Serbian, Macedonian). */
 static const char *cyrillic(int32_t c) {
-    static const char *const t[] = {
-        "a", "b", "v", "g", "d", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p",
-        "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"};
+    static const char *const t[] = {"a",  "b",    "v", "g", "d", "e",  "zh", "z",
+                                    "i",  "i",    "k", "l", "m", "n",  "o",  "p",
+                                    "r",  "s",    "t", "u", "f", "kh", "ts", "ch",
+                                    "sh", "shch", "",  "y", "",  "e",  "yu", "ya"};
     if (c >= 0x430 && c <= 0x44F) return t[c - 0x430];
     switch (c) {
     case 0x451: return "e";  /* ё */
@@ -167,7 +170,8 @@ static void spelling_keys(key_ctx *c, const char *term, size_t len) {
 
 static int is_number(const char *term, size_t len) {
     int digits = 1;
-    for (size_t i = 0; i < len; i++) digits &= term[i] >= '0' && term[i] <= '9';
+    for (size_t i = 0; i < len; i++)
+        digits &= term[i] >= '0' && term[i] <= '9';
     return digits;
 }
 
@@ -184,7 +188,8 @@ typedef struct concept_ctx {
     int left;
 } concept_ctx;
 
-static int on_translation(void *vctx, const char *lang, const char *const *t, int n, double w) {
+static int on_translation(void *vctx, const char *lang, const char *const *t, int n,
+                          double w) {
     concept_ctx *c = vctx;
     if (n == 1) add_key(c->keys, fnv1a(t[0], strlen(t[0]), CONCEPT_SEED));
     return --c->left <= 0 || c->keys->oom;
@@ -210,7 +215,7 @@ static int on_concept(void *vctx, const pl_token *t) {
 typedef struct word_list {
     struct word {
         uint32_t start, end, term_off, term_len;
-    } *w;
+    } * w;
     size_t n, cap;
     char *terms;
     size_t used, terms_cap;
@@ -228,7 +233,8 @@ static int on_word(void *vctx, const pl_token *t) {
     }
     if (l->used + t->len > l->terms_cap) {
         size_t cap = l->terms_cap ? l->terms_cap * 2 : 4096;
-        while (cap < l->used + t->len) cap *= 2;
+        while (cap < l->used + t->len)
+            cap *= 2;
         char *grown = realloc(l->terms, cap);
         if (!grown) return l->oom = 1;
         l->terms = grown;
@@ -254,7 +260,8 @@ static void word_keys(key_ctx *c, pl_analyzer *an, const pl_xling *x, pl_memo *m
         const void *val;
         size_t vlen;
         if (pl_memo_get(memo, mk, klen, &val, &vlen)) {
-            for (size_t i = 0; i + sizeof(pl_group_key) <= vlen; i += sizeof(pl_group_key)) {
+            for (size_t i = 0; i + sizeof(pl_group_key) <= vlen;
+                 i += sizeof(pl_group_key)) {
                 pl_group_key k;
                 memcpy(&k, (const char *)val + i, sizeof k);
                 add_key(c, k);
@@ -273,11 +280,6 @@ static void word_keys(key_ctx *c, pl_analyzer *an, const pl_xling *x, pl_memo *m
         pl_memo_put(memo, mk, klen, c->keys + first, (c->n - first) * sizeof *c->keys);
 }
 
-static int cmp_key(const void *a, const void *b) {
-    pl_group_key x = *(const pl_group_key *)a, y = *(const pl_group_key *)b;
-    return x < y ? -1 : x > y;
-}
-
 int pl_group_keys(pl_analyzer *an, const pl_xling *x, pl_memo *memo, const char *lang,
                   const char *text, size_t len, pl_group_key **keys, size_t *n) {
     key_ctx c = {0};
@@ -292,7 +294,8 @@ int pl_group_keys(pl_analyzer *an, const pl_xling *x, pl_memo *memo, const char 
         if (is_number(term, w->term_len)) {
             /* Numbers (years, sums, ages) are strong evidence from two
              * digits on. */
-            if (w->term_len >= 2) add_key(&c, fnv1a(term, w->term_len, 2166136261u ^ 0x23u));
+            if (w->term_len >= 2)
+                add_key(&c, fnv1a(term, w->term_len, 2166136261u ^ 0x23u));
             if (x && *lang) {
                 concept_ctx cc = {&c, x, lang, 0};
                 pl_analyze(an, lang, text + w->start, w->end - w->start, on_concept, &cc);
@@ -310,7 +313,12 @@ int pl_group_keys(pl_analyzer *an, const pl_xling *x, pl_memo *memo, const char 
         *n = 0;
         return PL_ERR_NOMEM;
     }
-    if (c.n > 1) qsort(c.keys, c.n, sizeof *c.keys, cmp_key);
+    if (pl_sort_u32(c.keys, c.n)) {
+        free(c.keys);
+        *keys = NULL;
+        *n = 0;
+        return PL_ERR_NOMEM;
+    }
     size_t u = 0;
     for (size_t i = 0; i < c.n; i++)
         if (u == 0 || c.keys[u - 1] != c.keys[i]) c.keys[u++] = c.keys[i];

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "group.h"
+#include "util/sort.h"
 
 /* Keys more common than this within the items are left out of proposing
  * pairs (they still count in the similarity of the pairs proposed). */
@@ -45,33 +46,28 @@ double pl_group_similarity(const pl_group_item *a, const pl_group_item *b) {
     return s / (a->norm * b->norm);
 }
 
+/* Sorted by radix (util/sort.h) on their first field. */
 typedef struct kref {
-    pl_group_key key;
+    uint64_t key; /* the match key; refs are made in item order, and the
+                     sort is stable, so a key's items stay ascending */
     uint32_t item;
     double w; /* the key's weight in the item */
 } kref;
 
 typedef struct pair {
-    uint32_t a, b;
-    double sim;
+    uint64_t order; /* first the items, then the place best first */
+    uint64_t ab;    /* item a << 32 | item b, a < b */
+    double sim;     /* a proposing key's share of the dot product, then the cosine */
 } pair;
 
-static int by_key(const void *x, const void *y) {
-    const kref *a = x, *b = y;
-    if (a->key != b->key) return a->key < b->key ? -1 : 1;
-    return (a->item > b->item) - (a->item < b->item);
-}
-
-static int by_items(const void *x, const void *y) {
-    const pair *a = x, *b = y;
-    if (a->a != b->a) return a->a < b->a ? -1 : 1;
-    return (a->b > b->b) - (a->b < b->b);
-}
-
-static int by_sim(const void *x, const void *y) {
-    const pair *a = x, *b = y;
-    if (a->sim != b->sim) return a->sim > b->sim ? -1 : 1;
-    return by_items(x, y); /* ties in a fixed order: the same input, the same groups */
+/* A pair's place when pairs are taken best first: a non-negative double's
+ * bits order as the double does, so this is descending by similarity, and
+ * the stable sort keeps ties in item order (the same input, the same
+ * groups). */
+static uint64_t best_first(double sim) {
+    uint64_t bits;
+    memcpy(&bits, &sim, sizeof bits);
+    return ~bits;
 }
 
 static size_t find(size_t *parent, size_t i) {
@@ -110,12 +106,13 @@ int pl_group_cluster(const pl_group_item *items, size_t n, double threshold,
             memcpy(names[n_names++], items[i].lang, 16);
         langs[i] = 1ull << (l < MAX_LANGS ? l : MAX_LANGS - 1);
     }
-    if (n_refs) qsort(refs, n_refs, sizeof *refs, by_key);
+    if (pl_sort_by_u64(refs, n_refs, sizeof *refs)) goto done;
     for (size_t s = 0, e; s < n_refs; s = e) {
         for (e = s + 1; e < n_refs && refs[e].key == refs[s].key;)
             e++;
         if (e - s > RUN_MAX) {
-            for (size_t i = s; i < e; i++) common_sq[refs[i].item] += refs[i].w * refs[i].w;
+            for (size_t i = s; i < e; i++)
+                common_sq[refs[i].item] += refs[i].w * refs[i].w;
             continue;
         }
         for (size_t i = s; i < e; i++)
@@ -129,10 +126,11 @@ int pl_group_cluster(const pl_group_item *items, size_t n, double threshold,
                     cap_pairs = cap;
                 }
                 /* sim holds this key's share of the dot product for now. */
-                pairs[n_pairs++] = (pair){refs[i].item, refs[j].item, refs[i].w * refs[j].w};
+                uint64_t ab = (uint64_t)refs[i].item << 32 | refs[j].item;
+                pairs[n_pairs++] = (pair){ab, ab, refs[i].w * refs[j].w};
             }
     }
-    if (n_pairs) qsort(pairs, n_pairs, sizeof *pairs, by_items);
+    if (pl_sort_by_u64(pairs, n_pairs, sizeof *pairs)) goto done;
     size_t u = 0;
     for (size_t i = 0, e; i < n_pairs; i = e) {
         /* The pair's entries, one per proposing key it shares: their
@@ -141,21 +139,23 @@ int pl_group_cluster(const pl_group_item *items, size_t n, double threshold,
          * (Cauchy-Schwarz). A pair that cannot reach the threshold even
          * so is not computed; the others exactly as before. */
         double dot = 0;
-        for (e = i; e < n_pairs && pairs[e].a == pairs[i].a && pairs[e].b == pairs[i].b; e++)
+        for (e = i; e < n_pairs && pairs[e].ab == pairs[i].ab; e++)
             dot += pairs[e].sim;
-        const pl_group_item *a = &items[pairs[i].a], *b = &items[pairs[i].b];
-        double bound = a->norm > 0 && b->norm > 0
-                           ? (dot + sqrt(common_sq[pairs[i].a] * common_sq[pairs[i].b])) /
-                                 (a->norm * b->norm)
-                           : 0;
+        size_t ia = pairs[i].ab >> 32, ib = pairs[i].ab & 0xffffffffu;
+        const pl_group_item *a = &items[ia], *b = &items[ib];
+        double bound =
+            a->norm > 0 && b->norm > 0
+                ? (dot + sqrt(common_sq[ia] * common_sq[ib])) / (a->norm * b->norm)
+                : 0;
         if (bound * (1 + 1e-9) < threshold) continue;
-        pairs[u] = pairs[i];
-        pairs[u].sim = pl_group_similarity(a, b);
-        if (pairs[u].sim >= threshold) u++;
+        double sim = pl_group_similarity(a, b);
+        if (sim < threshold) continue;
+        pairs[u++] = (pair){best_first(sim), pairs[i].ab, sim};
     }
-    if (u) qsort(pairs, u, sizeof *pairs, by_sim);
+    if (pl_sort_by_u64(pairs, u, sizeof *pairs)) goto done;
     for (size_t i = 0; i < u; i++) {
-        size_t a = find(parent, pairs[i].a), b = find(parent, pairs[i].b);
+        size_t a = find(parent, pairs[i].ab >> 32),
+               b = find(parent, pairs[i].ab & 0xffffffffu);
         if (a == b || (langs[a] & langs[b])) continue;
         if (b < a) {
             size_t t = a;

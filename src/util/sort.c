@@ -1,0 +1,114 @@
+/*
+ * sort.c - least-significant-digit radix sorts, a byte per pass. All eight
+ * (or four) histograms are counted in one read of the input, and a pass
+ * whose byte is the same in every element is skipped, so small keys cost
+ * few passes.
+ */
+#include "sort.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Below this, insertion sort: the histograms would cost more than the data. */
+#define SMALL 32
+
+static uint64_t key_at(const unsigned char *p) {
+    uint64_t k;
+    memcpy(&k, p, sizeof k);
+    return k;
+}
+
+int pl_sort_by_u64(void *base, size_t n, size_t size) {
+    unsigned char *a = base;
+    if (n < 2) return 0;
+    if (n < SMALL) {
+        unsigned char tmp[64];
+        unsigned char *t = size <= sizeof tmp ? tmp : malloc(size);
+        if (!t) return -1;
+        for (size_t i = 1; i < n; i++) {
+            uint64_t k = key_at(a + i * size);
+            size_t j = i;
+            while (j > 0 && key_at(a + (j - 1) * size) > k)
+                j--;
+            if (j == i) continue;
+            memcpy(t, a + i * size, size);
+            memmove(a + (j + 1) * size, a + j * size, (i - j) * size);
+            memcpy(a + j * size, t, size);
+        }
+        if (t != tmp) free(t);
+        return 0;
+    }
+    size_t(*count)[256] = calloc(8, sizeof *count);
+    unsigned char *buf = malloc(n * size);
+    if (!count || !buf) {
+        free(count);
+        free(buf);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = key_at(a + i * size);
+        for (int d = 0; d < 8; d++)
+            count[d][(k >> (8 * d)) & 0xff]++;
+    }
+    unsigned char *from = a, *to = buf;
+    for (int d = 0; d < 8; d++) {
+        size_t *c = count[d];
+        if (c[(key_at(from) >> (8 * d)) & 0xff] == n) continue; /* one value */
+        size_t sum = 0;
+        for (int b = 0; b < 256; b++) {
+            size_t m = c[b];
+            c[b] = sum;
+            sum += m;
+        }
+        for (size_t i = 0; i < n; i++) {
+            const unsigned char *e = from + i * size;
+            memcpy(to + c[(key_at(e) >> (8 * d)) & 0xff]++ * size, e, size);
+        }
+        unsigned char *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != a) memcpy(a, from, n * size);
+    free(count);
+    free(buf);
+    return 0;
+}
+
+int pl_sort_u32(uint32_t *a, size_t n) {
+    if (n < 2) return 0;
+    if (n < SMALL) {
+        for (size_t i = 1; i < n; i++) {
+            uint32_t k = a[i];
+            size_t j = i;
+            for (; j > 0 && a[j - 1] > k; j--)
+                a[j] = a[j - 1];
+            a[j] = k;
+        }
+        return 0;
+    }
+    size_t count[4][256] = {{0}};
+    uint32_t *buf = malloc(n * sizeof *buf);
+    if (!buf) return -1;
+    for (size_t i = 0; i < n; i++)
+        for (int d = 0; d < 4; d++)
+            count[d][(a[i] >> (8 * d)) & 0xff]++;
+    uint32_t *from = a, *to = buf;
+    for (int d = 0; d < 4; d++) {
+        size_t *c = count[d];
+        if (c[(from[0] >> (8 * d)) & 0xff] == n) continue;
+        size_t sum = 0;
+        for (int b = 0; b < 256; b++) {
+            size_t m = c[b];
+            c[b] = sum;
+            sum += m;
+        }
+        for (size_t i = 0; i < n; i++)
+            to[c[(from[i] >> (8 * d)) & 0xff]++] = from[i];
+        uint32_t *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != a) memcpy(a, from, n * sizeof *a);
+    free(buf);
+    return 0;
+}
