@@ -12,14 +12,23 @@ int pl_buf_reserve(pl_buf *b, size_t extra) {
     if (b->oom) return -1;
     if (extra <= b->cap - b->len) return 0;
     size_t need = b->len + extra;
-    if (need < b->len) { b->oom = 1; return -1; }
+    if (need < b->len) {
+        b->oom = 1;
+        return -1;
+    }
     size_t cap = b->cap ? b->cap : 64;
     while (cap < need) {
-        if (cap > SIZE_MAX / 2) { cap = need; break; }
+        if (cap > SIZE_MAX / 2) {
+            cap = need;
+            break;
+        }
         cap *= 2;
     }
     unsigned char *p = realloc(b->data, cap + 1); /* +1 keeps room for cstr */
-    if (!p) { b->oom = 1; return -1; }
+    if (!p) {
+        b->oom = 1;
+        return -1;
+    }
     b->data = p;
     b->cap = cap;
     return 0;
@@ -31,7 +40,9 @@ void pl_buf_append(pl_buf *b, const void *p, size_t n) {
     b->len += n;
 }
 
-void pl_buf_puts(pl_buf *b, const char *s) { pl_buf_append(b, s, strlen(s)); }
+void pl_buf_puts(pl_buf *b, const char *s) {
+    pl_buf_append(b, s, strlen(s));
+}
 
 void pl_buf_putc(pl_buf *b, int c) {
     unsigned char ch = (unsigned char)c;
@@ -44,8 +55,14 @@ void pl_buf_printf(pl_buf *b, const char *fmt, ...) {
     char small[256];
     int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
-    if (n < 0) { b->oom = 1; return; }
-    if ((size_t)n < sizeof small) { pl_buf_append(b, small, (size_t)n); return; }
+    if (n < 0) {
+        b->oom = 1;
+        return;
+    }
+    if ((size_t)n < sizeof small) {
+        pl_buf_append(b, small, (size_t)n);
+        return;
+    }
     if (pl_buf_reserve(b, (size_t)n + 1)) return;
     va_start(ap, fmt);
     vsnprintf((char *)b->data + b->len, (size_t)n + 1, fmt, ap);
@@ -125,7 +142,7 @@ void pl_buf_free(pl_buf *b) {
     b->oom = 0;
 }
 
-int pl_varint_get(const unsigned char **pp, const unsigned char *end, uint64_t *v) {
+int pl_varint_get_long(const unsigned char **pp, const unsigned char *end, uint64_t *v) {
     const unsigned char *p = *pp;
     uint64_t x = 0;
     for (unsigned shift = 0; shift < 64; shift += 7) {

@@ -46,7 +46,16 @@ void pl_buf_free(pl_buf *b);
  * Reads a varint at *p, not past end. Returns 0 and advances *p, or -1 when the
  * bytes run out or the value overflows 64 bits (corrupt input).
  */
-int pl_varint_get(const unsigned char **p, const unsigned char *end, uint64_t *v);
+int pl_varint_get_long(const unsigned char **p, const unsigned char *end, uint64_t *v);
+static inline int pl_varint_get(const unsigned char **p, const unsigned char *end,
+                                uint64_t *v) {
+    /* Most varints in postings and the lexicon are one byte: no call. */
+    if (*p < end && **p < 0x80) {
+        *v = *(*p)++;
+        return 0;
+    }
+    return pl_varint_get_long(p, end, v);
+}
 
 /* Orders byte strings as memcmp does, a prefix first: the order of every
  * sorted key list in the index and the lexicon. */

@@ -15,13 +15,6 @@
 #include "util/buf.h"
 #include "xling/xling_internal.h"
 
-int xl_varint(const unsigned char **p, const unsigned char *end, uint32_t *v) {
-    uint64_t x;
-    if (pl_varint_get(p, end, &x) != 0 || x > UINT32_MAX) return -1;
-    *v = (uint32_t)x;
-    return 0;
-}
-
 int xl_lang_find(const pl_xling *x, const char *code) {
     if (!code) return -1;
     size_t n = strlen(code);
@@ -142,7 +135,10 @@ static int check_vocab(const pl_xling *x, const xl_lang *l) {
     return 0;
 }
 
-int pl_xling_open(const void *data, size_t size, pl_xling **out, pl_err *err) {
+/* Opens the lexicon; `walk` 0 skips walking every entry and word, which
+ * costs a tenth of a second on the shipped 35 MB and is owed only to bytes
+ * not already known to be sound. */
+static int xl_open(const void *data, size_t size, int walk, pl_xling **out, pl_err *err) {
     if (!out) return pl_err_set(err, PL_ERR_USAGE, "pl_xling_open: no output");
     *out = NULL;
     if (!data && size) return pl_err_set(err, PL_ERR_USAGE, "pl_xling_open: no data");
@@ -152,8 +148,16 @@ int pl_xling_open(const void *data, size_t size, pl_xling **out, pl_err *err) {
     if (pl_get_u32le(d + 8) != PL_XLEX_VERSION) return corrupt(err, "unsupported version");
     if (pl_get_u32le(d + 12) != PL_XLEX_HEADER || pl_get_u64le(d + 16) != size)
         return corrupt(err, "size does not match the header (truncated?)");
-    if (XXH3_64bits(d + PL_XLEX_HEADER, size - PL_XLEX_HEADER) != pl_get_u64le(d + 24))
+    uint64_t sum = pl_get_u64le(d + 24);
+    if (XXH3_64bits(d + PL_XLEX_HEADER, size - PL_XLEX_HEADER) != sum)
         return corrupt(err, "checksum mismatch");
+#ifdef PL_XLING_TRUSTED_SUM
+    /* The very bytes of the lexicon this library was built with, whose
+     * structure test_xling walks in full: the checksum vouches for them. */
+    if (walk < 0) walk = sum != PL_XLING_TRUSTED_SUM;
+#else
+    if (walk < 0) walk = 1;
+#endif
 
     pl_xling *x = calloc(1, sizeof *x);
     if (!x) return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
@@ -197,9 +201,11 @@ int pl_xling_open(const void *data, size_t size, pl_xling **out, pl_err *err) {
         }
         l->linkers = s;
         l->linkers_len = n;
-        if (check_translations(x, l) != 0)
+        if (l->vblocks != (l->vwords + PL_XLEX_VBLOCK - 1) / PL_XLEX_VBLOCK)
+            bad = "bad vocabulary block";
+        else if (walk && check_translations(x, l) != 0)
             bad = "bad translation entry";
-        else if (check_vocab(x, l) != 0)
+        else if (walk && check_vocab(x, l) != 0)
             bad = "bad vocabulary block";
     }
     if (bad) {
@@ -208,6 +214,17 @@ int pl_xling_open(const void *data, size_t size, pl_xling **out, pl_err *err) {
     }
     *out = x;
     return PL_OK;
+}
+
+int pl_xling_open(const void *data, size_t size, pl_xling **out, pl_err *err) {
+    return xl_open(data, size, -1, out, err);
+}
+
+int pl_xling_check(const void *data, size_t size, pl_err *err) {
+    pl_xling *x = NULL;
+    int rc = xl_open(data, size, 1, &x, err);
+    free(x);
+    return rc;
 }
 
 void pl_xling_close(pl_xling *x) {

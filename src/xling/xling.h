@@ -24,11 +24,16 @@ typedef struct pl_xling pl_xling;
 
 /*
  * Opens a lexicon over data[0..size), which must stay valid and unchanged
- * until pl_xling_close. Checks the header, the checksum and every offset.
- * Returns PL_OK, PL_ERR_CORRUPT (with a message saying what), PL_ERR_NOMEM or
- * PL_ERR_USAGE.
+ * until pl_xling_close. Checks the header, the checksum and every offset,
+ * and walks every entry and vocabulary word, unless the checksum is that of
+ * the lexicon the library was built with (its structure is checked by the
+ * tests, with pl_xling_check). Returns PL_OK, PL_ERR_CORRUPT (with a message
+ * saying what), PL_ERR_NOMEM or PL_ERR_USAGE.
  */
 int pl_xling_open(const void *data, size_t size, pl_xling **out, pl_err *err);
+
+/* Checks a lexicon as pl_xling_open does, walking it whatever its checksum. */
+int pl_xling_check(const void *data, size_t size, pl_err *err);
 
 /*
  * Opens the lexicon file at `path`, mapped read-only (pages are read as

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/buf.h"
 #include "xling/lexicon_format.h"
 #include "xling/xling.h"
 
@@ -38,7 +39,13 @@ int xl_lang_find(const pl_xling *x, const char *code);
 
 /* Reads a varint at *p (not past end); 0, or -1 when malformed. Offsets and
  * lengths in the lexicon fit in 32 bits. */
-int xl_varint(const unsigned char **p, const unsigned char *end, uint32_t *v);
+static inline int xl_varint(const unsigned char **p, const unsigned char *end,
+                            uint32_t *v) {
+    uint64_t x;
+    if (pl_varint_get(p, end, &x) != 0 || x > UINT32_MAX) return -1;
+    *v = (uint32_t)x;
+    return 0;
+}
 
 /*
  * Looks up a case-folded word in a language's vocabulary. Returns its flags
