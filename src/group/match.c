@@ -88,11 +88,14 @@ int pl_group_cluster(const pl_group_item *items, size_t n, double threshold,
      * pairs: with what the proposing keys add up, they bound a pair's
      * similarity before it is computed. */
     double *common_sq = calloc(n ? n : 1, sizeof *common_sq);
+    size_t *coff = calloc(n + 1, sizeof *coff);
+    pl_group_key *ckey = NULL;
+    double *cw = NULL;
     pair *pairs = NULL;
     char names[MAX_LANGS][16];
     size_t n_names = 0;
     int rc = PL_ERR_NOMEM;
-    if (!refs || !parent || !langs || !common_sq) goto done;
+    if (!refs || !parent || !langs || !common_sq || !coff) goto done;
     for (size_t i = 0, r = 0; i < n; i++) {
         parent[i] = i;
         for (size_t k = 0; k < items[i].n; k++)
@@ -107,12 +110,33 @@ int pl_group_cluster(const pl_group_item *items, size_t n, double threshold,
         langs[i] = 1ull << (l < MAX_LANGS ? l : MAX_LANGS - 1);
     }
     if (pl_sort_by_u64(refs, n_refs, sizeof *refs)) goto done;
+    /* Per item, its common keys with their weights, ascending (refs are in
+     * key order): a pair's dot product is what its proposing keys add up
+     * plus what these add, so only these lists need merging. */
+    size_t n_common = 0;
+    for (size_t s = 0, e; s < n_refs; s = e) {
+        for (e = s + 1; e < n_refs && refs[e].key == refs[s].key;)
+            e++;
+        if (e - s <= RUN_MAX) continue;
+        for (size_t i = s; i < e; i++)
+            coff[refs[i].item + 1]++;
+        n_common += e - s;
+    }
+    for (size_t i = 0; i < n; i++)
+        coff[i + 1] += coff[i];
+    ckey = malloc((n_common ? n_common : 1) * sizeof *ckey);
+    cw = malloc((n_common ? n_common : 1) * sizeof *cw);
+    if (!ckey || !cw) goto done;
     for (size_t s = 0, e; s < n_refs; s = e) {
         for (e = s + 1; e < n_refs && refs[e].key == refs[s].key;)
             e++;
         if (e - s > RUN_MAX) {
-            for (size_t i = s; i < e; i++)
-                common_sq[refs[i].item] += refs[i].w * refs[i].w;
+            for (size_t i = s; i < e; i++) {
+                uint32_t it = refs[i].item;
+                common_sq[it] += refs[i].w * refs[i].w;
+                ckey[coff[it]] = (pl_group_key)refs[i].key;
+                cw[coff[it]++] = refs[i].w;
+            }
             continue;
         }
         for (size_t i = s; i < e; i++)
@@ -130,6 +154,9 @@ int pl_group_cluster(const pl_group_item *items, size_t n, double threshold,
                 pairs[n_pairs++] = (pair){ab, ab, refs[i].w * refs[j].w};
             }
     }
+    /* The fill moved each item's offset to its list's end: back one item. */
+    memmove(coff + 1, coff, n * sizeof *coff);
+    coff[0] = 0;
     if (pl_sort_by_u64(pairs, n_pairs, sizeof *pairs)) goto done;
     size_t u = 0;
     for (size_t i = 0, e; i < n_pairs; i = e) {
@@ -137,7 +164,8 @@ int pl_group_cluster(const pl_group_item *items, size_t n, double threshold,
          * products add up to its dot product but for the common keys,
          * which add at most the product of the two common norms
          * (Cauchy-Schwarz). A pair that cannot reach the threshold even
-         * so is not computed; the others exactly as before. */
+         * so is not computed; for the others the common keys' products
+         * are added. */
         double dot = 0;
         for (e = i; e < n_pairs && pairs[e].ab == pairs[i].ab; e++)
             dot += pairs[e].sim;
@@ -148,7 +176,15 @@ int pl_group_cluster(const pl_group_item *items, size_t n, double threshold,
                 ? (dot + sqrt(common_sq[ia] * common_sq[ib])) / (a->norm * b->norm)
                 : 0;
         if (bound * (1 + 1e-9) < threshold) continue;
-        double sim = pl_group_similarity(a, b);
+        for (size_t x = coff[ia], y = coff[ib]; x < coff[ia + 1] && y < coff[ib + 1];) {
+            if (ckey[x] == ckey[y])
+                dot += cw[x++] * cw[y++];
+            else if (ckey[x] < ckey[y])
+                x++;
+            else
+                y++;
+        }
+        double sim = dot / (a->norm * b->norm);
         if (sim < threshold) continue;
         pairs[u++] = (pair){best_first(sim), pairs[i].ab, sim};
     }
@@ -173,6 +209,9 @@ done:
     free(parent);
     free(langs);
     free(common_sq);
+    free(coff);
+    free(ckey);
+    free(cw);
     free(pairs);
     return rc;
 }
