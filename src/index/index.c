@@ -11,6 +11,7 @@
  * manifest again.
  */
 #include "index/index_internal.h"
+#include "util/memo.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -31,7 +32,30 @@ void ix_view_release(ix_view *v) {
         ix_deletes_release(v->segs[i].del);
     }
     free(v->segs);
+    pl_memo_free(v->terms);
     free(v);
+}
+
+#define TERM_MEMO_BYTES (4u << 20) /* some 20,000 terms of a few segments */
+
+int ix_view_lookup(ix_view *v, const char *term, size_t len, ix_term_info *ti,
+                   pl_err *err) {
+    const void *hit;
+    size_t hit_len;
+    if (v->terms && pl_memo_get(v->terms, term, len, &hit, &hit_len) &&
+        hit_len == v->n * sizeof *ti) {
+        memcpy(ti, hit, hit_len);
+        return PL_OK;
+    }
+    for (size_t i = 0; i < v->n; i++) {
+        int rc = ix_segment_lookup(v->segs[i].seg, term, len, &ti[i], err);
+        if (rc < 0) return rc;
+        if (rc == 0) memset(&ti[i], 0, sizeof ti[i]);
+    }
+    /* A memo that cannot be had only costs time. */
+    if (!v->terms) v->terms = pl_memo_new(TERM_MEMO_BYTES);
+    if (v->terms) pl_memo_put(v->terms, term, len, ti, v->n * sizeof *ti);
+    return PL_OK;
 }
 
 static uint64_t deleted_length(const ix_segment *s, const ix_deletes *d) {
@@ -417,12 +441,13 @@ void pl_index_get_stats(const pl_index *ix, pl_index_stats *st) {
 }
 
 uint64_t pl_index_df(pl_index *ix, const char *term, size_t len) {
+    ix_view *v = ix->view;
+    ix_term_info one, *ti = v->n <= 1 ? &one : malloc(v->n * sizeof *ti);
     uint64_t df = 0;
-    for (size_t i = 0; i < ix->view->n; i++) {
-        ix_term_info ti;
-        if (ix_segment_lookup(ix->view->segs[i].seg, term, len, &ti, NULL) == 1)
-            df += ti.df;
-    }
+    if (ti && ix_view_lookup(v, term, len, ti, NULL) == PL_OK)
+        for (size_t i = 0; i < v->n; i++)
+            df += ti[i].df;
+    if (ti != &one) free(ti);
     return df;
 }
 

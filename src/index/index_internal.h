@@ -23,8 +23,8 @@
 #define IX_SEG_MAGIC 0x47534c50u /* "PLSG" little-endian */
 #define IX_MAN_MAGIC 0x464d4c50u /* "PLMF" */
 #define IX_DEL_MAGIC 0x4c444c50u /* "PLDL" */
-#define IX_VERSION 1u     /* of the manifest and delete files */
-#define IX_SEG_VERSION 2u /* of segment files: 2 added pruning bounds */
+#define IX_VERSION 1u            /* of the manifest and delete files */
+#define IX_SEG_VERSION 2u        /* of segment files: 2 added pruning bounds */
 
 #define IX_SEG_HEADER 128  /* bytes of a segment header */
 #define IX_MAN_HEADER 40   /* bytes of the manifest before its entries */
@@ -207,6 +207,11 @@ typedef struct ix_view {
     size_t n;
     ix_view_seg *segs;
     pl_index_stats stats;
+    /* term -> its ix_term_info in each segment: a query asks the same terms
+     * again (its words, their translations read back), and so do the next
+     * queries. Made on first use; the view never changes, so it never goes
+     * stale. */
+    struct pl_memo *terms;
 } ix_view;
 
 struct pl_index {
@@ -218,6 +223,9 @@ struct pl_index {
 };
 
 void ix_view_release(ix_view *v);
+/* The term's entry in each segment of v, into ti[0..v->n) (df 0 where it is
+ * absent). Returns PL_OK or PL_ERR_CORRUPT (err set; may be NULL). */
+int ix_view_lookup(ix_view *v, const char *term, size_t len, ix_term_info *ti, pl_err *err);
 /* Takes / drops the folder's exclusive lock. */
 int ix_lock(pl_index *ix, pl_err *err);
 void ix_unlock(pl_index *ix);

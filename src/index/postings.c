@@ -245,14 +245,11 @@ int pl_postings_open(pl_index *ix, const char *term, size_t len, int positions,
         free(ti);
         return pl_err_set(err, PL_ERR_NOMEM, "out of memory opening postings");
     }
-    for (size_t i = 0; i < v->n; i++) {
-        int rc = ix_segment_lookup(v->segs[i].seg, term, len, &ti[i], err);
-        if (rc < 0) {
-            free(p);
-            free(ti);
-            return rc;
-        }
-        if (rc == 0) ti[i].df = 0;
+    int rc = ix_view_lookup(v, term, len, ti, err);
+    if (rc) {
+        free(p);
+        free(ti);
+        return rc;
     }
     p->view = v;
     v->refs++;
