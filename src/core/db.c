@@ -67,6 +67,7 @@ void pl_db_close(pl_db *db) {
     if (db->batch) pl_batch_abort(db->batch);
     pl_index_close(db->ix);
     free(db->plan_langs);
+    pl_memo_free(db->senses);
     pl_analyzer_free(db->an);
     pl_catalog_close(db->cat);
     free(db->path);
@@ -136,7 +137,8 @@ typedef struct split_ctx {
  * negative status. Through the memo when there is one: splitting tries
  * every cut against the vocabulary, and the same words come back in
  * document after document. */
-static int split_word(split_ctx *c, const pl_token *t, char *out, size_t cap, size_t *used) {
+static int split_word(split_ctx *c, const pl_token *t, char *out, size_t cap,
+                      size_t *used) {
     const char *word = c->text + t->start;
     size_t wlen = t->end - t->start;
     char key[PL_LANG_MAX + 4 * PL_TERM_MAX + 2];
@@ -151,7 +153,8 @@ static int split_word(split_ctx *c, const pl_token *t, char *out, size_t cap, si
             memcpy(out, val, vlen);
             *used = vlen;
             int n = 0;
-            for (size_t i = 0; i < vlen; i++) n += out[i] == 0;
+            for (size_t i = 0; i < vlen; i++)
+                n += out[i] == 0;
             return n;
         }
     }

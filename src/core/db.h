@@ -11,6 +11,7 @@
 #include "text/text.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/memo.h"
 
 struct pl_db {
     pl_catalog *cat;  /* the source of truth */
@@ -28,6 +29,11 @@ struct pl_db {
     size_t n_plan_langs;
     uint64_t plan_langs_seq;
     int plan_langs_valid;
+    /* How much of a translation reads back as its source's sense
+     * (search/translate.c), by source, target language and translation:
+     * the lexicon does not change while the handle is open, and queries
+     * ask the same pairs again. NULL until the first query translates. */
+    pl_memo *senses;
 };
 
 /* Records a failure on the handle: clears the previous message first. */

@@ -64,7 +64,8 @@ typedef struct sink {
     const pl_xling *x;
     const terms *src; /* the source's terms */
     const char *src_lang;
-    pl_index *ix; /* the catalog's index, where translations are looked for */
+    pl_index *ix;    /* the catalog's index, where translations are looked for */
+    pl_memo *senses; /* the handle's memo of back_share, or NULL */
     char last[PL_LANG_MAX];
     int per_lang;
     int failed;
@@ -142,7 +143,8 @@ static int on_related(void *ctx, const char *lang, const char *const *t, int n, 
  * translation with the source (heart and core, both "Kern" or "innerst")
  * is the same sense, and counts for the source. Returns a factor in
  * (0, 1] for the translation's weight. */
-static double back_share(const sink *s, const char *lang, const char *const *t, int n) {
+static double back_share_computed(const sink *s, const char *lang, const char *const *t,
+                                  int n) {
     back b = {.n = 0};
     pl_xling_translate(s->x, lang, t, n, &s->src_lang, 1, on_back, &b);
     double total = 0, same = 0;
@@ -180,6 +182,42 @@ static double back_share(const sink *s, const char *lang, const char *const *t, 
      * (on bench/xling the plain share cost 1.2 points of recall@10, its
      * root 0.4). */
     return sqrt(same / total);
+}
+
+/* Appends terms to a memo key, each ended by a byte no term holds. */
+static size_t key_terms(char *key, size_t at, size_t cap, const char *const *t, int n) {
+    for (int i = 0; i < n && at < cap; i++) {
+        size_t len = strlen(t[i]);
+        if (len + 1 > cap - at) return cap;
+        memcpy(key + at, t[i], len);
+        at += len;
+        key[at++] = '\x1f';
+    }
+    return at;
+}
+
+/* back_share through the handle's memo (src language, source terms, target
+ * language, translation). */
+static double back_share(const sink *s, const char *lang, const char *const *t, int n) {
+    char key[1024];
+    const char *src[MAX_TERMS];
+    int n_src = term_ptrs(s->src, src);
+    int len = snprintf(key, sizeof key, "%s%c%s%c", s->src_lang, 0, lang, 0);
+    size_t at = len > 0 && (size_t)len < sizeof key ? (size_t)len : sizeof key;
+    at = key_terms(key, at, sizeof key, src, n_src);
+    if (at < sizeof key) key[at++] = 0;
+    at = key_terms(key, at, sizeof key, t, n);
+    int memo = s->senses && at < sizeof key;
+    const void *val;
+    size_t vlen;
+    double share;
+    if (memo && pl_memo_get(s->senses, key, at, &val, &vlen) && vlen == sizeof share) {
+        memcpy(&share, val, sizeof share);
+        return share;
+    }
+    share = back_share_computed(s, lang, t, n);
+    if (memo) pl_memo_put(s->senses, key, at, &share, sizeof share);
+    return share;
 }
 
 /* Whether every term of a translation is in the index: one that is not
@@ -237,7 +275,8 @@ static void choose(const pl_xling *x, const pl_db *db, const pl_plan *p, langs *
      * multiplies the look-ups by the catalog's languages, and those readings
      * found nothing on bench/xling that the others missed. */
     for (size_t i = 0; i < p->n_langs && l->n_src < MAX_SOURCES; i++)
-        if ((l->n_src == 0 || p->lang_weight[i] >= PL_PLAN_SURE_LANG || !strcmp(p->langs[i], "en")) &&
+        if ((l->n_src == 0 || p->lang_weight[i] >= PL_PLAN_SURE_LANG ||
+             !strcmp(p->langs[i], "en")) &&
             (l->src[l->n_src] = known(x, p->langs[i])))
             l->src_w[l->n_src++] = p->lang_weight[i];
     for (size_t i = 0; i < db->n_plan_langs && l->n_tgt < MAX_TARGETS; i++) {
@@ -282,6 +321,15 @@ static int sure_stopword(const langs *l, const char *text) {
     return 0;
 }
 
+#define SENSES_MEMO_BYTES (2u << 20)
+
+/* The handle's memo of back_share (made on first use; a memo that cannot be
+ * had only costs time). */
+static pl_memo *senses(pl_db *db) {
+    if (!db->senses) db->senses = pl_memo_new(SENSES_MEMO_BYTES);
+    return db->senses;
+}
+
 static int word(pl_db *db, const pl_xling *x, const langs *l, size_t si, pl_clause *c,
                 long alt, const char *text) {
     if (pl_plan_stopword(l->src[si], text) || sure_stopword(l, text)) return PL_OK;
@@ -291,7 +339,8 @@ static int word(pl_db *db, const pl_xling *x, const langs *l, size_t si, pl_clau
               .alt = {ts.n == 1 ? alt : -1, -1},
               .base = l->src_w[si] * DISCOUNT,
               .word = text,
-              .ix = db->ix};
+              .ix = db->ix,
+              .senses = senses(db)};
     int n = translate(x, l, l->src[si], &ts, &s);
     if (n != 0 || ts.n != 1) return n < 0 ? PL_ERR_NOMEM : PL_OK;
     pl_xling_part parts[PL_XLING_MAX_PARTS];
@@ -334,7 +383,8 @@ static int pair(pl_db *db, const pl_xling *x, const langs *l, size_t si, const p
               .single = 1,
               .base = l->src_w[si] * DISCOUNT,
               .word = both,
-              .ix = db->ix};
+              .ix = db->ix,
+              .senses = senses(db)};
     return translate(x, l, l->src[si], &ts, &s) < 0 ? PL_ERR_NOMEM : PL_OK;
 }
 
