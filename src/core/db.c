@@ -68,6 +68,8 @@ void pl_db_close(pl_db *db) {
     pl_index_close(db->ix);
     free(db->plan_langs);
     pl_memo_free(db->senses);
+    pl_memo_free(db->splits);
+    pl_memo_free(db->word_keys);
     pl_analyzer_free(db->an);
     pl_catalog_close(db->cat);
     free(db->path);
@@ -81,8 +83,9 @@ void pl_db_close(pl_db *db) {
  * which bounds the writer's memory during a large catch-up. */
 #define SYNC_CHUNK_BYTES (64u << 20)
 
-/* The memo of compound splits: a sync of this many changes or more gets
- * one of this size (about 100,000 words with their parts). */
+/* The handle's memo of compound splits is made by the first sync of this
+ * many changes or more, of this size (about 100,000 words with their
+ * parts). */
 #define SPLIT_MEMO_MIN_CHANGES 64
 #define SPLIT_MEMO_BYTES (4u << 20)
 
@@ -257,9 +260,11 @@ int pl_db_sync_index(pl_db *db, pl_progress_fn progress, void *pctx, pl_err *err
                   .total = want - have,
                   .progress = progress,
                   .progress_ctx = pctx};
-    /* Splits are remembered over a sync of many synopses (an import); a
-     * memo that cannot be had only costs time. */
-    if (s.total >= SPLIT_MEMO_MIN_CHANGES) s.splits = pl_memo_new(SPLIT_MEMO_BYTES);
+    /* Splits are remembered from the first sync of many synopses (an
+     * import) on; a memo that cannot be had only costs time. */
+    if (!db->splits && s.total >= SPLIT_MEMO_MIN_CHANGES)
+        db->splits = pl_memo_new(SPLIT_MEMO_BYTES);
+    s.splits = db->splits;
     rc = pl_catalog_changes(db->cat, have, sync_change, &s, err);
     if (!rc && s.w) {
         rc = pl_index_commit(s.w, s.last_seq, err);
@@ -270,6 +275,5 @@ int pl_db_sync_index(pl_db *db, pl_progress_fn progress, void *pctx, pl_err *err
     pl_buf_free(&s.arena);
     free(s.refs);
     free(s.toks);
-    pl_memo_free(s.splits);
     return rc;
 }

@@ -34,6 +34,12 @@ struct pl_db {
      * the lexicon does not change while the handle is open, and queries
      * ask the same pairs again. NULL until the first query translates. */
     pl_memo *senses;
+    /* What an import asks again document after document and batch after
+     * batch: a word's compound split (db.c) and a word's match keys
+     * (grouping.c), by language and word. Made by the first large sync or
+     * the first batch; NULL until then. */
+    pl_memo *splits;
+    pl_memo *word_keys;
 };
 
 /* Records a failure on the handle: clears the previous message first. */

@@ -36,7 +36,6 @@ typedef struct pending {
 } pending;
 
 struct pl_grouper {
-    pl_memo *words; /* (language, word) -> its match keys */
     pending *p;
     size_t n, cap;
     /* key -> document frequency, for the chunk being grouped */
@@ -52,7 +51,6 @@ void pl_grouper_free(pl_grouper *g) {
     free(g->p);
     free(g->dk);
     free(g->dv);
-    pl_memo_free(g->words);
     free(g);
 }
 
@@ -234,10 +232,11 @@ int pl_grouper_add(pl_db *db, pl_grouper **gp, int64_t id, const char *lang,
     if (!*gp && !(*gp = calloc(1, sizeof **gp)))
         return pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
     pl_grouper *g = *gp;
-    /* A batch's words come back synopsis after synopsis: their keys are
-     * remembered (a memo that cannot be had only costs time). */
-    if (!g->words) g->words = pl_memo_new(WORD_MEMO_BYTES);
-    if (pl_group_keys(db->an, x, g->words, base, text, len, &keys, &n))
+    /* Words come back synopsis after synopsis and batch after batch: their
+     * keys are remembered by the handle (a memo that cannot be had only
+     * costs time). */
+    if (!db->word_keys) db->word_keys = pl_memo_new(WORD_MEMO_BYTES);
+    if (pl_group_keys(db->an, x, db->word_keys, base, text, len, &keys, &n))
         return pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
     int rc = pl_catalog_put_keys(db->cat, id, keys, n, err);
     if (rc || !place || pl_is_placeholder(text, len, NULL)) {
