@@ -33,6 +33,11 @@ void ix_view_release(ix_view *v) {
     }
     free(v->segs);
     pl_memo_free(v->terms);
+    for (size_t i = 0; i < v->n_bitmaps; i++) {
+        free(v->bitmaps[i].term);
+        free(v->bitmaps[i].bits);
+    }
+    free(v->bitmaps);
     free(v);
 }
 
@@ -438,6 +443,51 @@ uint64_t pl_index_seq(const pl_index *ix) {
 
 void pl_index_get_stats(const pl_index *ix, pl_index_stats *st) {
     *st = ix->view->stats;
+}
+
+int pl_index_term_bits(pl_index *ix, const char *term, size_t len, const uint64_t **bits,
+                       int64_t *n_ids, pl_err *err) {
+    ix_view *v = ix->view;
+    *bits = NULL;
+    *n_ids = 0;
+    for (size_t i = 0; i < v->n_bitmaps; i++)
+        if (v->bitmaps[i].len == len && memcmp(v->bitmaps[i].term, term, len) == 0) {
+            *bits = v->bitmaps[i].bits;
+            *n_ids = v->bitmaps[i].n_ids;
+            return PL_OK;
+        }
+    if (v->n_bitmaps == IX_MAX_BITMAPS) return PL_OK;
+    if (!v->bitmaps && !(v->bitmaps = calloc(IX_MAX_BITMAPS, sizeof *v->bitmaps)))
+        return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+    /* Ids run up to the last segment's last one (segments hold ascending
+     * ranges in view order). */
+    int64_t n = 1;
+    for (size_t i = 0; i < v->n; i++)
+        if (v->segs[i].seg->n_docs && v->segs[i].seg->last_id >= n)
+            n = v->segs[i].seg->last_id + 1;
+    ix_bitmap b = {malloc(len + 1), len, calloc(((size_t)n + 63) / 64, sizeof(uint64_t)),
+                   n};
+    pl_postings *p = NULL;
+    int rc = b.term && b.bits ? pl_postings_open(ix, term, len, 0, &p, err)
+                              : pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+    while (!rc && (rc = pl_postings_next(p)) == 1) {
+        int64_t d = pl_postings_doc(p);
+        if (d >= 0 && d < n) b.bits[d / 64] |= 1ull << (d % 64);
+        rc = PL_OK;
+    }
+    pl_postings_close(p);
+    if (rc < 0) rc = pl_err_set(err, rc, "%s: reading a term's documents", ix->dir);
+    if (rc) {
+        free(b.term);
+        free(b.bits);
+        return rc;
+    }
+    memcpy(b.term, term, len);
+    b.term[len] = 0;
+    v->bitmaps[v->n_bitmaps++] = b;
+    *bits = b.bits;
+    *n_ids = n;
+    return PL_OK;
 }
 
 uint64_t pl_index_df(pl_index *ix, const char *term, size_t len) {

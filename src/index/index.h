@@ -51,7 +51,7 @@ typedef struct pl_index_stats {
     uint64_t docs;      /* live documents */
     uint64_t total_len; /* sum of live documents' lengths in tokens */
     uint64_t segments;
-    uint64_t bytes;     /* size of the folder's files */
+    uint64_t bytes; /* size of the folder's files */
 } pl_index_stats;
 void pl_index_get_stats(const pl_index *ix, pl_index_stats *st);
 
@@ -75,7 +75,7 @@ size_t pl_index_lang_term(const char *lang, char out[PL_INDEX_LANG_TERM_MAX]);
 typedef struct pl_index_token {
     const char *term; /* not NUL-terminated */
     uint32_t len;
-    uint32_t pos;     /* token position within the document */
+    uint32_t pos; /* token position within the document */
 } pl_index_token;
 
 /* Starts a write; only one writer at a time (an exclusive lock on the folder:
@@ -123,6 +123,16 @@ uint32_t pl_postings_doclen(const pl_postings *p); /* the document's length in t
 const uint32_t *pl_postings_positions(pl_postings *p, uint32_t *n);
 /* PL_OK, or the status that stopped the iterator. */
 int pl_postings_status(const pl_postings *p);
+
+/* The live documents containing `term`, as a bitmap by id (bit d of
+ * bits[d / 64]; ids from *n_ids on are not in it): for testing many
+ * documents against a long list, such as a language term, without walking
+ * it. Made on first use and kept with the index's current view (at most 64
+ * terms); valid until the handle next moves to a new view (a refresh or a
+ * commit). *bits is NULL when the cache is full; PL_ERR_NOMEM or a corrupt
+ * segment's status fail. */
+int pl_index_term_bits(pl_index *ix, const char *term, size_t len, const uint64_t **bits,
+                       int64_t *n_ids, pl_err *err);
 
 /* ---- bounds for ranked retrieval ----
  * Every posting a bound covers has tf <= max_tf and doc length / tf >=

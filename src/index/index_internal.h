@@ -212,7 +212,19 @@ typedef struct ix_view {
      * queries. Made on first use; the view never changes, so it never goes
      * stale. */
     struct pl_memo *terms;
+    /* Bitmaps of long lists by document id (pl_index_term_bits). */
+    struct ix_bitmap *bitmaps;
+    size_t n_bitmaps;
 } ix_view;
+
+#define IX_MAX_BITMAPS 64
+
+typedef struct ix_bitmap {
+    char *term;
+    size_t len;
+    uint64_t *bits;
+    int64_t n_ids;
+} ix_bitmap;
 
 struct pl_index {
     char *dir;

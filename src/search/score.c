@@ -51,7 +51,9 @@ typedef struct stats {
 /* One term variant of a word. */
 typedef struct term {
     pl_postings *p;
-    pl_postings *scope; /* a translation's: the documents of its language */
+    pl_postings *scope;         /* a translation's: the documents of its language */
+    const uint64_t *scope_bits; /* the same as a bitmap by id (the index's), or NULL */
+    int64_t scope_n;
     int64_t doc; /* current document; DOC_END when exhausted */
     double weight, idf;
     double ub; /* bound of weight x BM25 over all its postings */
@@ -69,12 +71,12 @@ typedef struct slot {
  * variants are units of their own (`t` set), so that each can skip blocks
  * by its own bound; a phrase is one unit over all its slots. */
 typedef struct unit {
-    term *t;       /* a word's variant, or NULL for a phrase */
-    slot *slots;   /* a phrase's words */
+    term *t;     /* a word's variant, or NULL for a phrase */
+    slot *slots; /* a phrase's words */
     size_t n_slots;
-    int64_t doc;   /* current (for a phrase: verified) match; DOC_END at the end */
+    int64_t doc; /* current (for a phrase: verified) match; DOC_END at the end */
     double ub;
-    double w;      /* IDF weight a match through this unit brings the clause */
+    double w;         /* IDF weight a match through this unit brings the clause */
     uint32_t *pos[2]; /* phrase scratch: a word's positions and a merge buffer */
     size_t pos_cap[2];
 } unit;
@@ -127,6 +129,11 @@ static void term_seek(ctx *x, term *t, int64_t target) {
         if (rc < 0 && !x->status) x->status = rc;
         t->doc = rc == 1 ? pl_postings_doc(t->p) : DOC_END;
         if (!t->scope || t->doc == DOC_END) return;
+        /* Most documents of a translation are in its language: a bit says
+         * so without seeking the language's long list. */
+        if (t->scope_bits && t->doc < t->scope_n &&
+            (t->scope_bits[t->doc / 64] >> (t->doc % 64) & 1))
+            return;
         /* Leapfrog with the language's documents until both agree. */
         rc = pl_postings_seek(t->scope, t->doc);
         if (rc < 0 && !x->status) x->status = rc;
@@ -179,7 +186,8 @@ static int has_pos(const uint32_t *p, size_t n, uint32_t want) {
 static int pos_reserve(unit *u, int which, size_t n) {
     if (n <= u->pos_cap[which]) return PL_OK;
     size_t cap = u->pos_cap[which] ? u->pos_cap[which] : 64;
-    while (cap < n) cap *= 2;
+    while (cap < n)
+        cap *= 2;
     uint32_t *p = realloc(u->pos[which], cap * sizeof *p);
     if (!p) return PL_ERR_NOMEM;
     u->pos[which] = p;
@@ -209,8 +217,8 @@ static long slot_positions(ctx *x, unit *u, const slot *s, int64_t doc) {
         } else { /* merge two sorted runs */
             size_t i = 0, j = 0, o = 0;
             while (i < n || j < k)
-                u->pos[1][o++] = (j >= k || (i < n && u->pos[0][i] < p[j])) ? u->pos[0][i++]
-                                                                           : p[j++];
+                u->pos[1][o++] =
+                    (j >= k || (i < n && u->pos[0][i] < p[j])) ? u->pos[0][i++] : p[j++];
             uint32_t *tmp = u->pos[0];
             u->pos[0] = u->pos[1];
             u->pos[1] = tmp;
@@ -245,7 +253,8 @@ static int phrase_at(ctx *x, unit *u, int64_t doc) {
         }
         size_t keep = 0;
         for (size_t i = 0; i < live; i++)
-            if (has_pos(u->pos[0], (size_t)nj, first[i] + (uint32_t)j)) first[keep++] = first[i];
+            if (has_pos(u->pos[0], (size_t)nj, first[i] + (uint32_t)j))
+                first[keep++] = first[i];
         live = keep;
     }
     free(first);
@@ -335,7 +344,8 @@ static double unit_score(const ctx *x, const unit *u) {
 
 static void unit_free(unit *u) {
     for (size_t s = 0; s < u->n_slots; s++) {
-        for (size_t v = 0; v < u->slots[s].n; v++) term_close(&u->slots[s].t[v]);
+        for (size_t v = 0; v < u->slots[s].n; v++)
+            term_close(&u->slots[s].t[v]);
         free(u->slots[s].t);
     }
     free(u->slots);
@@ -349,7 +359,8 @@ static void unit_free(unit *u) {
 
 static void clauses_free(clause *cl, size_t n) {
     for (size_t c = 0; cl && c < n; c++) {
-        for (size_t i = 0; i < cl[c].n; i++) unit_free(&cl[c].u[i]);
+        for (size_t i = 0; i < cl[c].n; i++)
+            unit_free(&cl[c].u[i]);
         free(cl[c].u);
     }
     free(cl);
@@ -375,7 +386,13 @@ static int open_term(ctx *x, const pl_variant *v, int positions, term *t, double
     if (v->scoped && v->lang[0]) {
         char mark[PL_INDEX_LANG_TERM_MAX];
         size_t n = pl_index_lang_term(v->lang, mark);
-        if ((rc = pl_postings_open(x->ix, mark, n, 0, &t->scope, x->err))) return rc;
+        if ((rc = pl_postings_open(x->ix, mark, n, 0, &t->scope, x->err)) ||
+            (rc =
+                 pl_index_term_bits(x->ix, mark, n, &t->scope_bits, &t->scope_n, x->err))) {
+            pl_postings_close(t->scope);
+            t->scope = NULL;
+            return rc;
+        }
     }
     if ((rc = pl_postings_open(x->ix, v->term, len, positions, &t->p, x->err))) {
         pl_postings_close(t->scope);
@@ -538,13 +555,13 @@ typedef struct eval {
     ctx *x;
     clause *pos, *neg;
     size_t n_pos, n_neg;
-    size_t *ord;      /* positive clauses by ascending bound */
-    double *pre_ub;   /* pre_ub[i]: sum of the bounds of ord[0..i) */
-    double *pre_cw;   /* the same for their weights */
+    size_t *ord;    /* positive clauses by ascending bound */
+    double *pre_ub; /* pre_ub[i]: sum of the bounds of ord[0..i) */
+    double *pre_cw; /* the same for their weights */
     double total_w;
-    size_t n_ne;      /* ord[0..n_ne) are non-essential */
-    int done;         /* no document can enter the results any more */
-    double other_ub;  /* sum of all positive clauses' bounds */
+    size_t n_ne;     /* ord[0..n_ne) are non-essential */
+    int done;        /* no document can enter the results any more */
+    double other_ub; /* sum of all positive clauses' bounds */
 } eval;
 
 static int excluded(eval *e, int64_t d) {
@@ -577,8 +594,8 @@ static double clause_at(eval *e, clause *c, int64_t d, int *hit, double *w) {
  * clauses together cannot reach it. */
 static void update_essential(eval *e, double theta) {
     size_t n = 0;
-    while (n < e->n_pos && coord_bound(e->pre_ub[n + 1], e->pre_cw[n + 1], e->total_w) * SLACK <
-                               theta)
+    while (n < e->n_pos &&
+           coord_bound(e->pre_ub[n + 1], e->pre_cw[n + 1], e->total_w) * SLACK < theta)
         n++;
     e->n_ne = n < e->n_pos ? n : e->n_pos - 1;
     e->done = n == e->n_pos;
@@ -593,11 +610,17 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
     pl_index_stats is;
     pl_index_get_stats(ix, &is);
     if (is.docs == 0 || k == 0) return PL_OK;
-    ctx x = {ix, {(double)is.docs, is.total_len ? (double)is.total_len / (double)is.docs : 1.0},
-             err, PL_OK, NULL, 0, 0};
+    ctx x = {ix,
+             {(double)is.docs, is.total_len ? (double)is.total_len / (double)is.docs : 1.0},
+             err,
+             PL_OK,
+             NULL,
+             0,
+             0};
     eval e = {&x, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, 0, 0, 0};
     size_t n_pos = 0, n_neg = 0;
-    for (size_t c = 0; c < plan->n_clauses; c++) plan->clauses[c].excluded ? n_neg++ : n_pos++;
+    for (size_t c = 0; c < plan->n_clauses; c++)
+        plan->clauses[c].excluded ? n_neg++ : n_pos++;
     e.pos = calloc(n_pos ? n_pos : 1, sizeof *e.pos);
     e.neg = calloc(n_neg ? n_neg : 1, sizeof *e.neg);
     e.ord = calloc(n_pos + 1, sizeof *e.ord);
@@ -627,7 +650,8 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
      * skips), required ones before optional ones, so that a document
      * lacking one is dropped before the optional ones are read. */
     int any_req = 0;
-    for (size_t i = 0; i < e.n_pos; i++) any_req |= e.pos[i].req;
+    for (size_t i = 0; i < e.n_pos; i++)
+        any_req |= e.pos[i].req;
     for (size_t i = 0; i < e.n_pos; i++) {
         size_t j = i;
         while (j > 0) {
@@ -690,13 +714,15 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
             int hopeless = 0, missing = 0;
             for (size_t i = e.n_ne; i-- > 0;) {
                 if (nh == k &&
-                    coord_bound(s + e.pre_ub[i + 1], w + e.pre_cw[i + 1], e.total_w) * SLACK <
+                    coord_bound(s + e.pre_ub[i + 1], w + e.pre_cw[i + 1], e.total_w) *
+                            SLACK <
                         theta) {
                     hopeless = 1;
                     break;
                 }
                 size_t c = e.ord[i];
-                for (size_t j = 0; j < e.pos[c].n; j++) unit_seek(&x, &e.pos[c].u[j], d);
+                for (size_t j = 0; j < e.pos[c].n; j++)
+                    unit_seek(&x, &e.pos[c].u[j], d);
                 cs[c] = clause_at(&e, &e.pos[c], d, &hit[c], &cm[c]);
                 if (hit[c]) s += cs[c], w += cm[c];
                 if (e.pos[c].req && !hit[c]) {
@@ -730,7 +756,8 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
                     if (e.n_ne > min_ne || e.done) pruned = 1;
                 }
             }
-            for (size_t i = 0; i < e.n_ne; i++) hit[e.ord[i]] = 0;
+            for (size_t i = 0; i < e.n_ne; i++)
+                hit[e.ord[i]] = 0;
         }
         /* Move the essential units past d; once the results are full, a
          * word passes over blocks that cannot reach them. */

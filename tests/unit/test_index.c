@@ -466,6 +466,26 @@ static int compare_with_model(pl_index *ix, const char *label) {
             bad++;
         }
     }
+    /* A term's bitmap holds exactly its live documents (asked twice: the
+     * second answer comes from the view's cache). */
+    for (int t = 0; t < 3 && !bad; t++)
+        for (int twice = 0; twice < 2 && !bad; twice++) {
+            const uint64_t *bits;
+            int64_t n_ids;
+            if (pl_index_term_bits(ix, vocab[t], strlen(vocab[t]), &bits, &n_ids, &err) ||
+                !bits)
+                return 1;
+            for (size_t i = 0; i < model_n && !bad; i++) {
+                const mdoc *d = &model[i];
+                int want = d->live && memchr(d->tok, t, d->n) != NULL;
+                int got = d->id < n_ids && (bits[d->id / 64] >> (d->id % 64) & 1);
+                if (want != got) {
+                    fprintf(stderr, "%s: bitmap of %s: doc %lld is %d, want %d\n", label,
+                            vocab[t], (long long)d->id, got, want);
+                    bad++;
+                }
+            }
+        }
     /* Random seeks on a few terms. */
     for (int round = 0; round < 5 && !bad && model_n; round++) {
         int t = pick_term();
