@@ -3,9 +3,12 @@
  * database through the public API (pl_batch_*, languages identified by the
  * library, committed every BATCH records) and then times every query of the
  * query file with pl_search (top 10, scores and catalog rows, no snippets
- * unless --snippets).
+ * unless --snippets). --no-index queries the database WORKDIR already
+ * holds; --no-translate searches the words only as given, as the peer
+ * engines do.
  *
  * Usage: bench_plotline CORPUS QUERIES WORKDIR [LIMIT] [--snippets] [--no-index]
+ *                       [--no-translate]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,14 +61,15 @@ static int add_doc(void *vctx, const bs_doc *d) {
 int main(int argc, char **argv) {
     if (argc < 4) {
         fprintf(stderr, "usage: bench_plotline CORPUS QUERIES WORKDIR [LIMIT] [--snippets]"
-                        " [--no-index]\n");
+                        " [--no-index] [--no-translate]\n");
         return 2;
     }
     long limit = argc > 4 && argv[4][0] != '-' ? atol(argv[4]) : 0;
-    int snippets = 0, no_index = 0;
+    int snippets = 0, no_index = 0, no_translate = 0;
     for (int i = 4; i < argc; i++) {
         if (!strcmp(argv[i], "--snippets")) snippets = 1;
         if (!strcmp(argv[i], "--no-index")) no_index = 1;
+        if (!strcmp(argv[i], "--no-translate")) no_translate = 1;
     }
     char path[2048], idx[2100];
     snprintf(path, sizeof path, "%s/plotline.db", argv[3]);
@@ -101,6 +105,7 @@ int main(int argc, char **argv) {
     double *secs = malloc((nq ? nq : 1) * sizeof *secs);
     pl_search_opts so = {0};
     so.limit = 10;
+    so.no_translation = no_translate;
     unsigned flags = snippets ? 0 : PL_SEARCH_NO_SNIPPETS;
     unsigned long long hits = 0;
     /* BENCH_DUMP=FILE writes each query's results (for comparing builds). */

@@ -43,26 +43,37 @@ def fmt(key, v):
     return "{:,.0f}".format(v)
 
 def table(res, engines, rows):
-    peers = [e for e in engines if e != "plotline"]
-    head = "| figure | " + " | ".join(engines) + " | plotline ÷ best peer |"
+    # "plotline-words": plotline's queries with the words only as given
+    # (no translation), on the same index; its own ratio column.
+    ours = [e for e in ("plotline", "plotline-words") if e in engines]
+    peers = [e for e in engines if e not in ours]
+    names = {"plotline-words": "plotline, words as given"}
+    head = "| figure | " + " | ".join(names.get(e, e) for e in engines) + " | " + \
+        " | ".join(names.get(e, e) + " ÷ best peer" for e in ours) + " |"
     print(head)
-    print("|" + "---|" * (len(engines) + 2))
+    print("|" + "---|" * (len(engines) + 1 + len(ours)))
     for key, label, higher in rows:
         vals = {e: res[e].get(key) for e in engines}
         cells = [fmt(key, vals[e]) for e in engines]
-        ratio = "-"
+        ratios = []
         pv = [vals[e] for e in peers if vals[e]]
-        if vals.get("plotline") and pv:
-            best = max(pv) if higher else min(pv)
-            r = vals["plotline"] / best if higher else best / vals["plotline"]
-            ratio = "{:.2f}×".format(r)
-        print(f"| {label} | " + " | ".join(cells) + f" | {ratio} |")
+        for e in ours:
+            ratio = "-"
+            if vals.get(e) and pv:
+                best = max(pv) if higher else min(pv)
+                r = vals[e] / best if higher else best / vals[e]
+                ratio = "{:.2f}×".format(r)
+            ratios.append(ratio)
+        print(f"| {label} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
 
 def main():
     work, mode, engines = sys.argv[1], sys.argv[2], sys.argv[3:]
     labels = ["real"] if mode == "real" else ["10000", "100000", "1000000"]
     for label in labels:
-        res = {e: load(os.path.join(work, f"{e}-{label}.out")) for e in engines}
+        shown = list(engines)
+        if "plotline" in shown and os.path.exists(os.path.join(work, f"plotline-words-{label}.out")):
+            shown.insert(shown.index("plotline") + 1, "plotline-words")
+        res = {e: load(os.path.join(work, f"{e}-{label}.out")) for e in shown}
         docs = next((int(r["docs"]) for r in res.values() if "docs" in r), 0)
         mb = next((r["text_bytes"] / 1e6 for r in res.values() if "text_bytes" in r), 0)
         print(f"\n### {label}: {docs:,} documents, {mb:.1f} MB of text\n")
@@ -71,7 +82,7 @@ def main():
             rows.append((f"p50_{c}", f"{c} p50 µs", False))
             rows.append((f"p99_{c}", f"{c} p99 µs", False))
         rows.append(("mean_hits", "mean hits per query (of 10)", True))
-        table(res, engines, rows)
+        table(res, shown, rows)
     print("\n(ratio: plotline's figure against the better of the peers, oriented so "
           "that above 1× means plotline is ahead; memory is the peak RSS of the whole "
           "process, indexing and querying)")

@@ -70,6 +70,14 @@ run_engine() {
         >"$WORK/$engine-$label.out"
     awk -F': ' '/Maximum resident set size/ {print "peak_rss_kb", $2}' \
         "$WORK/$engine-$label.time" >>"$WORK/$engine-$label.out"
+    if [ "$engine" = plotline ]; then
+        # The same queries on the same index with the words only as given
+        # (no translation into the catalog's other languages): what the
+        # peers are asked to do.
+        echo "== plotline (words as given) on $label" >&2
+        "$WORK/bench_plotline" "$corpus" "$DATA/queries.tsv" "$dir" "$limit" \
+            --no-index --no-translate >"$WORK/plotline-words-$label.out"
+    fi
     rm -rf "$dir"
 }
 

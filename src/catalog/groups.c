@@ -262,7 +262,7 @@ int pl_catalog_episode_has_lang(pl_catalog *c, int64_t episode, const char *lang
 }
 
 int pl_catalog_move(pl_catalog *c, int64_t id, int64_t episode, pl_err *err) {
-    int64_t from;
+    int64_t from = 0;
     char lang[PL_LANG_MAX];
     int rc = pl_catalog_episode_of(c, id, &from, lang, err);
     if (rc || from == episode) return rc;

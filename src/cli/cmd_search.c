@@ -21,6 +21,8 @@ static const char HELP[] =
     "  word             a word, in any of its forms\n"
     "  \"two words\"      an exact phrase\n"
     "  -word            exclude synopses with this word (or -\"a phrase\")\n"
+    "  +word            only synopses with this word (also +\"a phrase\")\n"
+    "  a AND b          both a and b (the same as +a +b)\n"
     "  a OR b           either a or b\n"
     "\n"
     "Options:\n"

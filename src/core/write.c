@@ -176,8 +176,8 @@ typedef struct import_ctx {
 
 static int import_record(void *vctx, const pl_record *rec, uint64_t line_no) {
     import_ctx *c = vctx;
-    int64_t id;
-    int fresh;
+    int64_t id = 0;
+    int fresh = 0;
     int rc = batch_add(c->b, rec, &id, &fresh);
     if (rc) return rc;
     c->rep->records++;

@@ -25,6 +25,7 @@
 
 #define DISCOUNT 0.8      /* a translation, against the word as written */
 #define PART_DISCOUNT 0.6 /* a compound's part, against the whole word */
+#define HEAD_DISCOUNT 0.6 /* a translated compound's last part, against the compound */
 #define PER_TARGET 2      /* translations kept per word and target language */
 #define MIN_WEIGHT 0.15   /* a weaker translation (two weak hops) is noise */
 #define MAX_SOURCES 8     /* of the query's likely languages, translated from */
@@ -238,7 +239,23 @@ static int on_translation(void *ctx, const char *lang, const char *const *t, int
         s->per_lang = 0;
     }
     if (w < MIN_WEIGHT || (s->single && n != 1) || s->per_lang >= PER_TARGET) return 0;
-    if (!indexed(s, t, n)) return 0;
+    const char *head[1];
+    pl_xling_part parts[PL_XLING_MAX_PARTS];
+    if (!indexed(s, t, n)) {
+        /* A compound the catalog lacks still names a kind of what its last
+         * part names (Computerdatei is a Datei, Notfallakte an Akte): the
+         * lexicon often lists only the compound ("file" -> Computerdatei,
+         * no Datei). */
+        int np = n == 1 ? pl_xling_decompound(s->x, lang, t[0], strlen(t[0]), parts,
+                                               PL_XLING_MAX_PARTS)
+                        : 0;
+        if (np < 2) return 0;
+        head[0] = parts[np - 1].term;
+        if (!indexed(s, head, 1)) return 0;
+        t = head;
+        w *= HEAD_DISCOUNT;
+        if (w < MIN_WEIGHT) return 0;
+    }
     w *= back_share(s, lang, t, n);
     if (w < MIN_WEIGHT) return 0;
     s->per_lang++;
