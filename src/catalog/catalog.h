@@ -96,6 +96,10 @@ int pl_catalog_flush_keys(pl_catalog *c, pl_err *err);
 int pl_catalog_flush_keys_df(pl_catalog *c,
                              void (*fn)(void *ctx, uint32_t key, uint64_t df), void *ctx,
                              pl_err *err);
+/* Checks the key tables against each other: every synopsis's keys well
+ * formed and its synopsis stored, every key's count right and its list of
+ * first synopses well formed. PL_OK or PL_ERR_CORRUPT saying where. */
+int pl_catalog_check_keys(pl_catalog *c, pl_err *err);
 /* How many synopses have the key. */
 int pl_catalog_key_df(pl_catalog *c, uint32_t key, uint64_t *df, pl_err *err);
 int pl_catalog_count_synopses(pl_catalog *c, uint64_t *n, pl_err *err);

@@ -183,6 +183,129 @@ int pl_catalog_delete_keys(pl_catalog *c, int64_t id, pl_err *err) {
     return rc;
 }
 
+/* ---- checking ---- */
+
+/* Key -> count, open addressing; a count of 0 marks an empty slot. */
+typedef struct key_counts {
+    uint32_t *key;
+    uint64_t *n;
+    size_t cap, used;
+} key_counts;
+
+static int count_key(key_counts *kc, uint32_t key) {
+    if (kc->used * 2 >= kc->cap) {
+        size_t cap = kc->cap ? kc->cap * 2 : 1u << 16;
+        uint32_t *k = calloc(cap, sizeof *k);
+        uint64_t *n = calloc(cap, sizeof *n);
+        if (!k || !n) {
+            free(k);
+            free(n);
+            return PL_ERR_NOMEM;
+        }
+        for (size_t i = 0; i < kc->cap; i++)
+            if (kc->n[i]) {
+                size_t j = (kc->key[i] * 2654435761u) & (cap - 1);
+                while (n[j])
+                    j = (j + 1) & (cap - 1);
+                k[j] = kc->key[i];
+                n[j] = kc->n[i];
+            }
+        free(kc->key);
+        free(kc->n);
+        kc->key = k;
+        kc->n = n;
+        kc->cap = cap;
+    }
+    size_t j = (key * 2654435761u) & (kc->cap - 1);
+    while (kc->n[j] && kc->key[j] != key)
+        j = (j + 1) & (kc->cap - 1);
+    if (!kc->n[j]) kc->used++;
+    kc->key[j] = key;
+    kc->n[j]++;
+    return PL_OK;
+}
+
+static uint64_t counted(const key_counts *kc, uint32_t key) {
+    if (!kc->cap) return 0;
+    size_t j = (key * 2654435761u) & (kc->cap - 1);
+    while (kc->n[j] && kc->key[j] != key)
+        j = (j + 1) & (kc->cap - 1);
+    return kc->n[j];
+}
+
+int pl_catalog_check_keys(pl_catalog *c, pl_err *err) {
+    key_counts kc = {0};
+    sqlite3_stmt *s = NULL;
+    int rc = PL_OK, step;
+    /* Every synopsis's keys: whole words, ascending, its synopsis stored. */
+    if (sqlite3_prepare_v2(c->db,
+                           "SELECT k.synopsis_id, k.keys, s.id FROM synopsis_keys k"
+                           " LEFT JOIN synopses s ON s.id = k.synopsis_id",
+                           -1, &s, NULL) != SQLITE_OK)
+        return pl_catalog_fail(c, "checking match keys", err);
+    while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        long long id = sqlite3_column_int64(s, 0);
+        const unsigned char *p = sqlite3_column_blob(s, 1);
+        size_t len = (size_t)sqlite3_column_bytes(s, 1);
+        if (sqlite3_column_type(s, 2) == SQLITE_NULL)
+            rc = pl_err_set(err, PL_ERR_CORRUPT,
+                            "%s: match keys of synopsis %lld, which is not stored", c->path,
+                            id);
+        else if (len % 4)
+            rc = pl_err_set(err, PL_ERR_CORRUPT, "%s: synopsis %lld: bad match keys",
+                            c->path, id);
+        for (size_t i = 0; !rc && i < len / 4; i++) {
+            uint32_t k = pl_get_u32le(p + 4 * i);
+            if (i && k <= pl_get_u32le(p + 4 * (i - 1)))
+                rc = pl_err_set(err, PL_ERR_CORRUPT,
+                                "%s: synopsis %lld: match keys out of order", c->path, id);
+            else if (count_key(&kc, k))
+                rc = pl_err_set(err, PL_ERR_NOMEM, "checking match keys: out of memory");
+        }
+    }
+    if (!rc && step != SQLITE_DONE) rc = pl_catalog_fail(c, "checking match keys", err);
+    sqlite3_finalize(s);
+    /* Every key's row: the count of synopses that have it, and a list of
+     * first synopses that is ascending and no longer than it may be. */
+    size_t rows = 0;
+    if (!rc && sqlite3_prepare_v2(c->db, "SELECT key, df, first FROM key_index", -1, &s,
+                                  NULL) != SQLITE_OK)
+        rc = pl_catalog_fail(c, "checking match keys", err);
+    else if (!rc) {
+        while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
+            uint32_t key = (uint32_t)sqlite3_column_int64(s, 0);
+            uint64_t df = (uint64_t)sqlite3_column_int64(s, 1), have = counted(&kc, key);
+            const unsigned char *p = sqlite3_column_blob(s, 2);
+            const unsigned char *end = p + sqlite3_column_bytes(s, 2);
+            uint64_t id = 0, delta, n = 0;
+            int bad = 0;
+            while (p && p < end && !bad) {
+                bad = pl_varint_get(&p, end, &delta) || delta == 0;
+                id += delta;
+                n++;
+            }
+            rows++;
+            if (df != have)
+                rc = pl_err_set(err, PL_ERR_CORRUPT,
+                                "%s: match key %u: counted in %llu synopses, held by %llu",
+                                c->path, (unsigned)key, (unsigned long long)df,
+                                (unsigned long long)have);
+            else if (bad || n > PL_KEY_FIRST || n > df)
+                rc = pl_err_set(err, PL_ERR_CORRUPT, "%s: match key %u: bad synopsis list",
+                                c->path, (unsigned)key);
+        }
+        if (!rc && step != SQLITE_DONE) rc = pl_catalog_fail(c, "checking match keys", err);
+        sqlite3_finalize(s);
+    }
+    if (!rc && rows != kc.used)
+        rc = pl_err_set(err, PL_ERR_CORRUPT,
+                        "%s: %zu match keys are held by synopses, %zu have a row", c->path,
+                        kc.used, rows);
+    free(kc.key);
+    free(kc.n);
+    return rc;
+}
+
 int pl_catalog_count_synopses(pl_catalog *c, uint64_t *n, pl_err *err) {
     sqlite3_stmt *s = pl_catalog_stmt(c, ST_COUNT_ALL, err);
     if (!s) return err->status;

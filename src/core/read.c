@@ -91,7 +91,9 @@ int pl_integrity_check(pl_db *db) {
     pl_err err = PL_ERR_INIT;
     uint64_t seq;
     int rc;
-    if ((rc = pl_index_verify(db->ix, &err)) || (rc = pl_catalog_last_seq(db->cat, &seq, &err)))
+    if ((rc = pl_index_verify(db->ix, &err)) ||
+        (rc = pl_catalog_check_keys(db->cat, &err)) ||
+        (rc = pl_catalog_last_seq(db->cat, &seq, &err)))
         return pl_db_fail(db, &err);
     if (pl_index_seq(db->ix) != seq) {
         pl_err_set(&err, PL_ERR_CORRUPT, "integrity: the index holds change %llu of %llu",
@@ -105,9 +107,10 @@ int pl_integrity_check(pl_db *db) {
         walk_ctx w = {&ids, 0, &err};
         rc = pl_index_each_doc(db->ix, check_index_id, &w);
         if (!rc && w.i < ids.n)
-            rc = pl_err_set(&err, PL_ERR_CORRUPT,
-                            "integrity: synopsis %lld is in the catalog but not in the index",
-                            (long long)ids.ids[w.i]);
+            rc = pl_err_set(
+                &err, PL_ERR_CORRUPT,
+                "integrity: synopsis %lld is in the catalog but not in the index",
+                (long long)ids.ids[w.i]);
     }
     free(ids.ids);
     return rc ? pl_db_fail(db, &err) : PL_OK;

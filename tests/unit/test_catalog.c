@@ -107,6 +107,62 @@ static void test_keys(pl_catalog *c) {
     free(keys);
 }
 
+static int exec(pl_catalog *c, const char *sql) {
+    return sqlite3_exec(pl_catalog_sqlite(c), sql, NULL, NULL, NULL);
+}
+
+/* The check finds what is wrong in the key tables, and says where. */
+static void test_check(pl_catalog *c) {
+    pl_err err = {0};
+    CHECK_INT(pl_catalog_check_keys(c, &err), PL_OK);
+    CHECK_INT(exec(c, "UPDATE key_index SET df = df + 1 WHERE key = 101"), SQLITE_OK);
+    CHECK_INT(pl_catalog_check_keys(c, &err), PL_ERR_CORRUPT);
+    CHECK(strstr(err.msg, "match key 101") != NULL);
+    CHECK_INT(exec(c, "UPDATE key_index SET df = df - 1 WHERE key = 101"), SQLITE_OK);
+    pl_err_clear(&err);
+    CHECK_INT(pl_catalog_check_keys(c, &err), PL_OK);
+    /* A key row nobody holds, a list out of order, a synopsis's keys
+     * unsorted: each found. */
+    static const char *const broken[][2] = {
+        {"INSERT INTO key_index VALUES(424242, 1, x'05')",
+         "DELETE FROM key_index WHERE key = 424242"},
+        {"UPDATE key_index SET first = x'0500' WHERE key = 1002",
+         "UPDATE key_index SET first = x'03' WHERE key = 1002"},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        CHECK_INT(exec(c, broken[i][0]), SQLITE_OK);
+        pl_err_clear(&err);
+        CHECK_INT(pl_catalog_check_keys(c, &err), PL_ERR_CORRUPT);
+        CHECK_INT(exec(c, broken[i][1]), SQLITE_OK);
+    }
+    sqlite3_stmt *s;
+    CHECK_INT(sqlite3_prepare_v2(pl_catalog_sqlite(c),
+                                 "SELECT keys FROM synopsis_keys WHERE synopsis_id = 5", -1,
+                                 &s, NULL),
+              SQLITE_OK);
+    CHECK_INT(sqlite3_step(s), SQLITE_ROW);
+    unsigned char saved[64];
+    int n = sqlite3_column_bytes(s, 0);
+    CHECK(n == 12);
+    memcpy(saved, sqlite3_column_blob(s, 0), (size_t)n);
+    sqlite3_finalize(s);
+    CHECK_INT(exec(c, "UPDATE synopsis_keys SET keys = x'0200000001000000'"
+                      " WHERE synopsis_id = 5"),
+              SQLITE_OK);
+    pl_err_clear(&err);
+    CHECK_INT(pl_catalog_check_keys(c, &err), PL_ERR_CORRUPT);
+    CHECK(strstr(err.msg, "synopsis 5") != NULL);
+    CHECK_INT(sqlite3_prepare_v2(pl_catalog_sqlite(c),
+                                 "UPDATE synopsis_keys SET keys = ? WHERE synopsis_id = 5",
+                                 -1, &s, NULL),
+              SQLITE_OK);
+    sqlite3_bind_blob(s, 1, saved, n, SQLITE_STATIC);
+    CHECK_INT(sqlite3_step(s), SQLITE_DONE);
+    sqlite3_finalize(s);
+    pl_err_clear(&err);
+    CHECK_INT(pl_catalog_check_keys(c, &err), PL_OK);
+}
+
 /* A version-2 file (a row per key and synopsis) is upgraded on open. */
 static void test_upgrade(void) {
     sqlite3 *db;
@@ -167,6 +223,7 @@ int main(void) {
     CHECK_INT(pl_catalog_open(path, PL_OPEN_CREATE, &c, &err), PL_OK);
     if (c) {
         test_keys(c);
+        test_check(c);
         pl_catalog_close(c);
     }
     test_upgrade();
