@@ -478,8 +478,10 @@ PL_EXPORT void pl_series_free(pl_series *s);
 
 /* ---- Maintenance ------------------------------------------------------ */
 
-/* Verifies every index segment's checksum and that the index holds exactly the
- * catalog's synopses. PL_OK or PL_ERR_CORRUPT with a message saying what. */
+/* Verifies every index segment's checksum, that the index holds exactly the
+ * catalog's synopses, and that the catalog's grouping keys agree with each
+ * other (each key's count of synopses, each synopsis's keys well formed).
+ * PL_OK or PL_ERR_CORRUPT with a message saying what. */
 PL_EXPORT int pl_integrity_check(pl_db *db);
 
 /* Throws the index away and builds it again from the catalog. */

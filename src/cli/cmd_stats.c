@@ -82,8 +82,10 @@ int cmd_stats(const cli *c, int argc, char **argv) {
 static const char CHECK_HELP[] =
     "Usage: plotline integrity-check\n"
     "\n"
-    "Verifies every index file's checksum and that the index holds exactly the\n"
-    "catalog's synopses. Exits 0 when all is well, 1 with the problem otherwise.\n";
+    "Verifies every index file's checksum, that the index holds exactly the\n"
+    "catalog's synopses, and the catalog's grouping keys (each key's count of\n"
+    "synopses, each synopsis's keys). Exits 0 when all is well, 1 with the\n"
+    "problem otherwise.\n";
 
 int cmd_check(const cli *c, int argc, char **argv) {
     int r = simple_opts("integrity-check", CHECK_HELP, argc, argv, NULL);
