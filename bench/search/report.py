@@ -14,6 +14,7 @@ METRICS = [
     ("peak_rss_kb", "peak memory MiB", False, "{:,.0f}"),
     ("qps", "queries/s (CPU time)", True, "{:,.0f}"),
     ("qps_wall", "queries/s (wall clock)", True, "{:,.0f}"),
+    ("qps_first", "queries/s, first pass (CPU time)", True, "{:,.0f}"),
 ]
 CLASSES = ["term_common", "term_medium", "term_rare", "and", "or", "phrase"]
 

@@ -67,7 +67,7 @@ void pl_db_close(pl_db *db) {
     if (db->batch) pl_batch_abort(db->batch);
     pl_index_close(db->ix);
     free(db->plan_langs);
-    pl_memo_free(db->senses);
+    pl_memo_free(db->lexicon_memo);
     pl_memo_free(db->splits);
     pl_memo_free(db->word_keys);
     pl_analyzer_free(db->an);

@@ -29,11 +29,12 @@ struct pl_db {
     size_t n_plan_langs;
     uint64_t plan_langs_seq;
     int plan_langs_valid;
-    /* How much of a translation reads back as its source's sense
-     * (search/translate.c), by source, target language and translation:
-     * the lexicon does not change while the handle is open, and queries
-     * ask the same pairs again. NULL until the first query translates. */
-    pl_memo *senses;
+    /* What query translation (search/translate.c) works out from the
+     * lexicon alone: how much of a translation reads back as its source's
+     * sense, and the last part of a translated compound. The lexicon does
+     * not change while the handle is open, and queries ask the same again.
+     * NULL until the first query translates. */
+    pl_memo *lexicon_memo;
     /* What an import asks again document after document and batch after
      * batch: a word's compound split (db.c) and a word's match keys
      * (grouping.c), by language and word. Made by the first large sync or

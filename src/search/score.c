@@ -88,8 +88,19 @@ typedef struct clause {
     double cw; /* IDF weight: its best alternative's, a bound of what a
                   match brings (a match brings its own unit's w) */
     uint64_t df_sum;
-    int req; /* a document without it is no result */
+    int req;     /* a document without it is no result */
+    int64_t min; /* the lowest document among its units (clause_min) */
 } clause;
+
+/* A translated word has dozens of units, one per variant; the evaluation
+ * visits a clause's units only when its lowest document is the candidate,
+ * and keeps that lowest document up to date as its units move. */
+static void clause_min(clause *c) {
+    int64_t m = DOC_END;
+    for (size_t i = 0; i < c->n; i++)
+        if (c->u[i].doc < m) m = c->u[i].doc;
+    c->min = m;
+}
 
 typedef struct ctx {
     pl_index *ix;
@@ -580,6 +591,7 @@ static double clause_at(eval *e, clause *c, int64_t d, int *hit, double *w) {
     double best = 0;
     *hit = 0;
     *w = 0;
+    if (c->min != d) return 0;
     for (size_t i = 0; i < c->n; i++) {
         if (c->u[i].doc != d) continue;
         *hit = 1;
@@ -690,13 +702,12 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
     double theta = -INFINITY;
     size_t min_ne = any_req && e.n_pos ? e.n_pos - 1 : 0;
     e.n_ne = min_ne;
+    for (size_t i = 0; i < e.n_pos; i++)
+        clause_min(&e.pos[i]);
     for (;;) {
         int64_t d = DOC_END;
-        for (size_t i = e.n_ne; i < e.n_pos; i++) {
-            clause *c = &e.pos[e.ord[i]];
-            for (size_t j = 0; j < c->n; j++)
-                if (c->u[j].doc < d) d = c->u[j].doc;
-        }
+        for (size_t i = e.n_ne; i < e.n_pos; i++)
+            if (e.pos[e.ord[i]].min < d) d = e.pos[e.ord[i]].min;
         if (d == DOC_END || x.status) break;
         if (e.done) {
             pruned = 1;
@@ -723,6 +734,7 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
                 size_t c = e.ord[i];
                 for (size_t j = 0; j < e.pos[c].n; j++)
                     unit_seek(&x, &e.pos[c].u[j], d);
+                clause_min(&e.pos[c]);
                 cs[c] = clause_at(&e, &e.pos[c], d, &hit[c], &cm[c]);
                 if (hit[c]) s += cs[c], w += cm[c];
                 if (e.pos[c].req && !hit[c]) {
@@ -763,6 +775,8 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
          * word passes over blocks that cannot reach them. */
         for (size_t i = e.n_ne; i < e.n_pos; i++) {
             clause *c = &e.pos[e.ord[i]];
+            hit[e.ord[i]] = 0;
+            if (c->min != d) continue;
             double floor = theta - (e.other_ub - c->ub);
             for (size_t j = 0; j < c->n; j++) {
                 unit *u = &c->u[j];
@@ -776,7 +790,7 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
                     unit_seek(&x, u, d + 1);
                 }
             }
-            hit[e.ord[i]] = 0;
+            clause_min(c);
         }
     }
     rc = x.status;

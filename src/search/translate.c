@@ -65,8 +65,8 @@ typedef struct sink {
     const pl_xling *x;
     const terms *src; /* the source's terms */
     const char *src_lang;
-    pl_index *ix;    /* the catalog's index, where translations are looked for */
-    pl_memo *senses; /* the handle's memo of back_share, or NULL */
+    pl_index *ix;          /* the catalog's index, where translations are looked for */
+    pl_memo *lexicon_memo; /* the handle's memo of back_share and compound_head */
     char last[PL_LANG_MAX];
     int per_lang;
     int failed;
@@ -208,16 +208,17 @@ static double back_share(const sink *s, const char *lang, const char *const *t, 
     at = key_terms(key, at, sizeof key, src, n_src);
     if (at < sizeof key) key[at++] = 0;
     at = key_terms(key, at, sizeof key, t, n);
-    int memo = s->senses && at < sizeof key;
+    int memo = s->lexicon_memo && at < sizeof key;
     const void *val;
     size_t vlen;
     double share;
-    if (memo && pl_memo_get(s->senses, key, at, &val, &vlen) && vlen == sizeof share) {
+    if (memo && pl_memo_get(s->lexicon_memo, key, at, &val, &vlen) &&
+        vlen == sizeof share) {
         memcpy(&share, val, sizeof share);
         return share;
     }
     share = back_share_computed(s, lang, t, n);
-    if (memo) pl_memo_put(s->senses, key, at, &share, sizeof share);
+    if (memo) pl_memo_put(s->lexicon_memo, key, at, &share, sizeof share);
     return share;
 }
 
@@ -231,6 +232,30 @@ static int indexed(const sink *s, const char *const *t, int n) {
     return 1;
 }
 
+/* The last part of compound `term` of `lang` into head (PL_TERM_MAX + 1
+ * bytes); 0 when it is no compound. Splitting tries every cut against the
+ * vocabulary, and the same translations come back query after query: the
+ * answer is kept in the handle's memo (under a key no back_share entry has). */
+static int compound_head(const sink *s, const char *lang, const char *term, char *head) {
+    char key[PL_LANG_MAX + PL_TERM_MAX + 4];
+    int klen = snprintf(key, sizeof key, "%c%s%c%s", 1, lang, 0, term);
+    int memo = s->lexicon_memo && klen > 0 && (size_t)klen < sizeof key;
+    const void *val;
+    size_t vlen;
+    if (memo && pl_memo_get(s->lexicon_memo, key, (size_t)klen, &val, &vlen) &&
+        vlen <= PL_TERM_MAX) {
+        memcpy(head, val, vlen);
+        head[vlen] = 0;
+        return vlen > 0;
+    }
+    pl_xling_part parts[PL_XLING_MAX_PARTS];
+    int np = pl_xling_decompound(s->x, lang, term, strlen(term), parts, PL_XLING_MAX_PARTS);
+    head[0] = 0;
+    if (np >= 2) snprintf(head, PL_TERM_MAX + 1, "%s", parts[np - 1].term);
+    if (memo) pl_memo_put(s->lexicon_memo, key, (size_t)klen, head, strlen(head));
+    return head[0] != 0;
+}
+
 static int on_translation(void *ctx, const char *lang, const char *const *t, int n,
                           double w) {
     sink *s = ctx;
@@ -240,17 +265,14 @@ static int on_translation(void *ctx, const char *lang, const char *const *t, int
     }
     if (w < MIN_WEIGHT || (s->single && n != 1) || s->per_lang >= PER_TARGET) return 0;
     const char *head[1];
-    pl_xling_part parts[PL_XLING_MAX_PARTS];
+    char head_term[PL_TERM_MAX + 1];
     if (!indexed(s, t, n)) {
         /* A compound the catalog lacks still names a kind of what its last
          * part names (Computerdatei is a Datei, Notfallakte an Akte): the
          * lexicon often lists only the compound ("file" -> Computerdatei,
          * no Datei). */
-        int np = n == 1 ? pl_xling_decompound(s->x, lang, t[0], strlen(t[0]), parts,
-                                               PL_XLING_MAX_PARTS)
-                        : 0;
-        if (np < 2) return 0;
-        head[0] = parts[np - 1].term;
+        if (n != 1 || !compound_head(s, lang, t[0], head_term)) return 0;
+        head[0] = head_term;
         if (!indexed(s, head, 1)) return 0;
         t = head;
         w *= HEAD_DISCOUNT;
@@ -338,13 +360,13 @@ static int sure_stopword(const langs *l, const char *text) {
     return 0;
 }
 
-#define SENSES_MEMO_BYTES (2u << 20)
+#define LEXICON_MEMO_BYTES (4u << 20)
 
-/* The handle's memo of back_share (made on first use; a memo that cannot be
- * had only costs time). */
-static pl_memo *senses(pl_db *db) {
-    if (!db->senses) db->senses = pl_memo_new(SENSES_MEMO_BYTES);
-    return db->senses;
+/* The handle's memo of back_share and compound_head (made on first use; a
+ * memo that cannot be had only costs time). */
+static pl_memo *lexicon_memo(pl_db *db) {
+    if (!db->lexicon_memo) db->lexicon_memo = pl_memo_new(LEXICON_MEMO_BYTES);
+    return db->lexicon_memo;
 }
 
 static int word(pl_db *db, const pl_xling *x, const langs *l, size_t si, pl_clause *c,
@@ -357,7 +379,7 @@ static int word(pl_db *db, const pl_xling *x, const langs *l, size_t si, pl_clau
               .base = l->src_w[si] * DISCOUNT,
               .word = text,
               .ix = db->ix,
-              .senses = senses(db)};
+              .lexicon_memo = lexicon_memo(db)};
     int n = translate(x, l, l->src[si], &ts, &s);
     if (n != 0 || ts.n != 1) return n < 0 ? PL_ERR_NOMEM : PL_OK;
     pl_xling_part parts[PL_XLING_MAX_PARTS];
@@ -401,7 +423,7 @@ static int pair(pl_db *db, const pl_xling *x, const langs *l, size_t si, const p
               .base = l->src_w[si] * DISCOUNT,
               .word = both,
               .ix = db->ix,
-              .senses = senses(db)};
+              .lexicon_memo = lexicon_memo(db)};
     return translate(x, l, l->src[si], &ts, &s) < 0 ? PL_ERR_NOMEM : PL_OK;
 }
 
