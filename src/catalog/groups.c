@@ -11,6 +11,7 @@
 #include "catalog_internal.h"
 #include "util/buf.h"
 #include "util/sort.h"
+#include "util/u32map.h"
 
 /* ---- a synopsis's keys: one row, keys as 32-bit little-endian words ---- */
 
@@ -185,56 +186,8 @@ int pl_catalog_delete_keys(pl_catalog *c, int64_t id, pl_err *err) {
 
 /* ---- checking ---- */
 
-/* Key -> count, open addressing; a count of 0 marks an empty slot. */
-typedef struct key_counts {
-    uint32_t *key;
-    uint64_t *n;
-    size_t cap, used;
-} key_counts;
-
-static int count_key(key_counts *kc, uint32_t key) {
-    if (kc->used * 2 >= kc->cap) {
-        size_t cap = kc->cap ? kc->cap * 2 : 1u << 16;
-        uint32_t *k = calloc(cap, sizeof *k);
-        uint64_t *n = calloc(cap, sizeof *n);
-        if (!k || !n) {
-            free(k);
-            free(n);
-            return PL_ERR_NOMEM;
-        }
-        for (size_t i = 0; i < kc->cap; i++)
-            if (kc->n[i]) {
-                size_t j = (kc->key[i] * 2654435761u) & (cap - 1);
-                while (n[j])
-                    j = (j + 1) & (cap - 1);
-                k[j] = kc->key[i];
-                n[j] = kc->n[i];
-            }
-        free(kc->key);
-        free(kc->n);
-        kc->key = k;
-        kc->n = n;
-        kc->cap = cap;
-    }
-    size_t j = (key * 2654435761u) & (kc->cap - 1);
-    while (kc->n[j] && kc->key[j] != key)
-        j = (j + 1) & (kc->cap - 1);
-    if (!kc->n[j]) kc->used++;
-    kc->key[j] = key;
-    kc->n[j]++;
-    return PL_OK;
-}
-
-static uint64_t counted(const key_counts *kc, uint32_t key) {
-    if (!kc->cap) return 0;
-    size_t j = (key * 2654435761u) & (kc->cap - 1);
-    while (kc->n[j] && kc->key[j] != key)
-        j = (j + 1) & (kc->cap - 1);
-    return kc->n[j];
-}
-
 int pl_catalog_check_keys(pl_catalog *c, pl_err *err) {
-    key_counts kc = {0};
+    pl_u32map kc = {0}; /* key -> synopses holding it */
     sqlite3_stmt *s = NULL;
     int rc = PL_OK, step;
     /* Every synopsis's keys: whole words, ascending, its synopsis stored. */
@@ -259,8 +212,14 @@ int pl_catalog_check_keys(pl_catalog *c, pl_err *err) {
             if (i && k <= pl_get_u32le(p + 4 * (i - 1)))
                 rc = pl_err_set(err, PL_ERR_CORRUPT,
                                 "%s: synopsis %lld: match keys out of order", c->path, id);
-            else if (count_key(&kc, k))
-                rc = pl_err_set(err, PL_ERR_NOMEM, "checking match keys: out of memory");
+            else {
+                uint64_t *n = pl_u32map_slot(&kc, k);
+                if (n)
+                    (*n)++;
+                else
+                    rc =
+                        pl_err_set(err, PL_ERR_NOMEM, "checking match keys: out of memory");
+            }
         }
     }
     if (!rc && step != SQLITE_DONE) rc = pl_catalog_fail(c, "checking match keys", err);
@@ -274,7 +233,8 @@ int pl_catalog_check_keys(pl_catalog *c, pl_err *err) {
     else if (!rc) {
         while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
             uint32_t key = (uint32_t)sqlite3_column_int64(s, 0);
-            uint64_t df = (uint64_t)sqlite3_column_int64(s, 1), have = counted(&kc, key);
+            uint64_t df = (uint64_t)sqlite3_column_int64(s, 1),
+                     have = pl_u32map_get(&kc, key);
             const unsigned char *p = sqlite3_column_blob(s, 2);
             const unsigned char *end = p + sqlite3_column_bytes(s, 2);
             uint64_t id = 0, delta, n = 0;
@@ -301,8 +261,7 @@ int pl_catalog_check_keys(pl_catalog *c, pl_err *err) {
         rc = pl_err_set(err, PL_ERR_CORRUPT,
                         "%s: %zu match keys are held by synopses, %zu have a row", c->path,
                         kc.used, rows);
-    free(kc.key);
-    free(kc.n);
+    pl_u32map_free(&kc);
     return rc;
 }
 

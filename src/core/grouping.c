@@ -20,6 +20,7 @@
 
 #include "db.h"
 #include "group/group.h"
+#include "util/u32map.h"
 #include "xling/xling.h"
 
 #define CHUNK 2048                 /* synopses grouped at a time: bounds memory */
@@ -38,10 +39,7 @@ typedef struct pending {
 struct pl_grouper {
     pending *p;
     size_t n, cap;
-    /* key -> document frequency, for the chunk being grouped */
-    uint32_t *dk;
-    uint64_t *dv;
-    size_t dcap, dn;
+    pl_u32map df; /* key -> document frequency + 1, for the chunk being grouped */
 };
 
 void pl_grouper_free(pl_grouper *g) {
@@ -49,67 +47,30 @@ void pl_grouper_free(pl_grouper *g) {
     for (size_t i = 0; i < g->n; i++)
         free(g->p[i].keys);
     free(g->p);
-    free(g->dk);
-    free(g->dv);
+    pl_u32map_free(&g->df);
     free(g);
 }
 
 /* ---- key frequencies, cached per chunk ---- */
 
-/* The slot of key in the cache (open addressing; a zero value is empty),
- * after growing it when half full; NULL when it cannot grow. */
-static uint64_t *df_slot(pl_grouper *g, uint32_t key) {
-    if (g->dn * 2 >= g->dcap) {
-        size_t cap = g->dcap ? g->dcap * 2 : 4096;
-        uint32_t *k = calloc(cap, sizeof *k);
-        uint64_t *v = calloc(cap, sizeof *v);
-        if (!k || !v) {
-            free(k);
-            free(v);
-            return NULL;
-        }
-        for (size_t i = 0; i < g->dcap; i++)
-            if (g->dv[i]) {
-                size_t j = (g->dk[i] * 2654435761u) & (cap - 1);
-                while (v[j])
-                    j = (j + 1) & (cap - 1);
-                k[j] = g->dk[i];
-                v[j] = g->dv[i];
-            }
-        free(g->dk);
-        free(g->dv);
-        g->dk = k;
-        g->dv = v;
-        g->dcap = cap;
-    }
-    size_t j = (key * 2654435761u) & (g->dcap - 1);
-    while (g->dv[j] && g->dk[j] != key)
-        j = (j + 1) & (g->dcap - 1);
-    g->dk[j] = key;
-    return &g->dv[j];
-}
-
 /* Keys the chunk itself stored: their counts come with the write. */
 static void note_df(void *ctx, uint32_t key, uint64_t df) {
     pl_grouper *g = ctx;
-    uint64_t *v = df_slot(g, key);
-    if (!v) return; /* only a cache: the key is read when needed */
-    if (!*v) g->dn++;
-    *v = df + 1; /* 0 marks an empty slot */
+    uint64_t *v = pl_u32map_slot(&g->df, key);
+    if (v)
+        *v = df + 1; /* 0 marks an empty slot; without room the key is read when needed */
 }
 
 static int df_of(pl_db *db, pl_grouper *g, uint32_t key, uint64_t *df, pl_err *err) {
-    uint64_t *v = df_slot(g, key);
+    uint64_t *v = pl_u32map_slot(&g->df, key);
     if (!v) return pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
     if (*v) {
         *df = *v - 1;
         return PL_OK;
     }
     int rc = pl_catalog_key_df(db->cat, key, df, err);
-    if (rc) return rc;
-    *v = *df + 1;
-    g->dn++;
-    return PL_OK;
+    if (!rc) *v = *df + 1;
+    return rc;
 }
 
 /* An item with weights from the catalog's key frequencies. */
@@ -340,8 +301,7 @@ int pl_grouper_run(pl_db *db, pl_grouper *g, pl_err *err) {
         free(g->p[i].keys);
     }
     g->n = 0;
-    g->dn = 0;
-    if (g->dv) memset(g->dv, 0, g->dcap * sizeof *g->dv);
+    pl_u32map_clear(&g->df);
     free(items);
     free(w);
     free(group);

@@ -251,12 +251,16 @@ static int on_word(void *vctx, const pl_token *t) {
 static void word_keys(key_ctx *c, pl_analyzer *an, const pl_xling *x, pl_memo *memo,
                       const char *lang, const char *text, const struct word *w,
                       const char *term) {
-    char mk[PL_LANG_MAX + PL_TERM_MAX + 1];
-    size_t ll = strlen(lang), klen = ll + 1 + w->term_len;
+    /* Keyed by the word as written, not its folded form: the concepts come
+     * from the written word's analysis in its language, and two spellings
+     * that fold alike may stem apart. */
+    char mk[PL_LANG_MAX + 4 * PL_TERM_MAX + 1];
+    size_t wlen = w->end - w->start;
+    size_t ll = strlen(lang), klen = ll + 1 + wlen;
     int use_memo = memo && klen <= sizeof mk;
     if (use_memo) {
         memcpy(mk, lang, ll + 1);
-        memcpy(mk + ll + 1, term, w->term_len);
+        memcpy(mk + ll + 1, text + w->start, wlen);
         const void *val;
         size_t vlen;
         if (pl_memo_get(memo, mk, klen, &val, &vlen)) {
