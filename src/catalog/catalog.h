@@ -63,6 +63,11 @@ int pl_catalog_changes(pl_catalog *c, uint64_t after,
                        int (*fn)(void *ctx, const pl_change *ch), void *ctx, pl_err *err);
 
 int pl_catalog_get_synopsis(pl_catalog *c, int64_t id, pl_synopsis **out, pl_err *err);
+/* What a search hit shows without its text: the episode, the language and
+ * the source (*source malloc'ed, "" when unknown). PL_ERR_NOTFOUND when
+ * absent. */
+int pl_catalog_get_hit(pl_catalog *c, int64_t id, int64_t *episode, char lang[PL_LANG_MAX],
+                       char **source, pl_err *err);
 int pl_catalog_get_episode(pl_catalog *c, int64_t id, pl_episode **out, pl_err *err);
 int pl_catalog_stats(pl_catalog *c, pl_stats *st, pl_err *err);
 

@@ -29,6 +29,7 @@ enum {
     ST_DEL_KEYS,
     ST_MOVE_SYNOPSIS,
     ST_EPISODE_OF,
+    ST_GET_HIT,
     ST_EPISODE_LANGS,
     ST_COUNT_ALL,
     ST__COUNT

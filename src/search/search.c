@@ -24,14 +24,16 @@ void pl_hit_release(pl_hit *h) {
 
 void pl_results_free(pl_results *r) {
     if (!r) return;
-    for (size_t i = 0; i < r->n_hits; i++) pl_hit_release(&r->hits[i]);
+    for (size_t i = 0; i < r->n_hits; i++)
+        pl_hit_release(&r->hits[i]);
     free(r->hits);
     free(r->query);
     free(r);
 }
 
 static int fill_hits(pl_db *db, const pl_plan *plan, const pl_scored *sc, size_t n,
-                     size_t offset, size_t limit, int snippets, pl_results *r, pl_err *err) {
+                     size_t offset, size_t limit, int snippets, pl_results *r,
+                     pl_err *err) {
     if (offset >= n) return PL_OK;
     size_t want = n - offset < limit ? n - offset : limit;
     if (!(r->hits = calloc(want, sizeof *r->hits)))
@@ -39,6 +41,25 @@ static int fill_hits(pl_db *db, const pl_plan *plan, const pl_scored *sc, size_t
     for (size_t i = offset; i < n && r->n_hits < want; i++) {
         pl_synopsis *s;
         pl_err miss = PL_ERR_INIT;
+        if (!snippets) {
+            /* No excerpt: the row without its text, which is most of it. */
+            pl_hit *h = &r->hits[r->n_hits];
+            int rc = pl_catalog_get_hit(db->cat, sc[i].doc, &h->episode_id, h->lang,
+                                        &h->source, &miss);
+            if (rc == PL_ERR_NOTFOUND) {
+                if (r->total) r->total--;
+                continue;
+            }
+            if (rc) return pl_err_set(err, rc, "%s", miss.msg);
+            h->synopsis_id = sc[i].doc;
+            h->score = sc[i].score;
+            if (!(h->snippet = strdup(""))) {
+                r->n_hits++;
+                return pl_err_set(err, PL_ERR_NOMEM, "search: out of memory");
+            }
+            r->n_hits++;
+            continue;
+        }
         int rc = pl_catalog_get_synopsis(db->cat, sc[i].doc, &s, &miss);
         if (rc == PL_ERR_NOTFOUND) {
             /* The index of a read-only handle can lag behind a delete. */
@@ -53,8 +74,7 @@ static int fill_hits(pl_db *db, const pl_plan *plan, const pl_scored *sc, size_t
         memcpy(h->lang, s->lang, PL_LANG_MAX);
         h->source = s->source;
         s->source = NULL;
-        rc = snippets ? pl_snippet(db->an, s->lang, s->text, strlen(s->text), plan, h)
-                      : (h->snippet = strdup("")) ? PL_OK : PL_ERR_NOMEM;
+        rc = pl_snippet(db->an, s->lang, s->text, strlen(s->text), plan, h);
         pl_synopsis_free(s);
         if (rc) return pl_err_set(err, PL_ERR_NOMEM, "search: out of memory");
     }
@@ -66,7 +86,8 @@ static int search(pl_db *db, const char *query, const pl_search_opts *opts, unsi
     size_t qlen = strlen(query);
     size_t bad;
     if (qlen > MAX_QUERY)
-        return pl_err_set(err, PL_ERR_USAGE, "the query is longer than %d bytes", MAX_QUERY);
+        return pl_err_set(err, PL_ERR_USAGE, "the query is longer than %d bytes",
+                          MAX_QUERY);
     int u = pl_utf8_check(query, qlen, &bad);
     if (u)
         return pl_err_set(err, PL_ERR_INPUT, "the query has %s at byte %zu",
@@ -80,13 +101,15 @@ static int search(pl_db *db, const char *query, const pl_search_opts *opts, unsi
     int rc = pl_query_parse(db->an, query, &q, err);
     if (rc) return rc;
     int positive = 0;
-    for (size_t i = 0; i < q.n_clauses; i++) positive |= !q.clauses[i].excluded;
+    for (size_t i = 0; i < q.n_clauses; i++)
+        positive |= !q.clauses[i].excluded;
     if (!positive) {
         pl_query_free(&q);
         return pl_err_set(err, PL_ERR_USAGE, "the query has no word to search for");
     }
     pl_plan plan;
-    rc = pl_plan_make(db, &q, opts ? opts->lang : NULL, opts ? opts->no_translation : 0, &plan, err);
+    rc = pl_plan_make(db, &q, opts ? opts->lang : NULL, opts ? opts->no_translation : 0,
+                      &plan, err);
     pl_query_free(&q);
     if (rc) return rc;
     pl_scored *sc;
@@ -156,8 +179,8 @@ int pl_results_json(const pl_results *r, char **json) {
         pl_buf_printf(&b,
                       "%s{\"rank\":%zu,\"score\":%.4f,\"synopsis_id\":%lld,"
                       "\"episode_id\":%lld,\"lang\":\"",
-                      i ? "," : "", (size_t)r->offset + i + 1, h->score, (long long)h->synopsis_id,
-                      (long long)h->episode_id);
+                      i ? "," : "", (size_t)r->offset + i + 1, h->score,
+                      (long long)h->synopsis_id, (long long)h->episode_id);
         pl_buf_json_str(&b, h->lang, strlen(h->lang));
         pl_buf_puts(&b, "\",\"source\":\"");
         pl_buf_json_str(&b, h->source, strlen(h->source));

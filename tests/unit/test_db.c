@@ -35,10 +35,18 @@ static uint64_t hits(pl_db *db, const char *q) {
 static void test_batches(pl_db *db) {
     pl_batch *b;
     CHECK_INT(pl_batch_begin(db, &b), PL_OK);
-    pl_record r1 = {.text = "Carrie kauft teure Schuhe.", .text_len = 26, .lang = "de",
-                    .series = "SATC", .season = 1, .episode = 5, .title = "Die Kreditkarte"};
-    pl_record r2 = {.text = "Carrie buys expensive shoes.", .text_len = 28,
-                    .series = "SATC", .season = 1, .episode = 5};
+    pl_record r1 = {.text = "Carrie kauft teure Schuhe.",
+                    .text_len = 26,
+                    .lang = "de",
+                    .series = "SATC",
+                    .season = 1,
+                    .episode = 5,
+                    .title = "Die Kreditkarte"};
+    pl_record r2 = {.text = "Carrie buys expensive shoes.",
+                    .text_len = 28,
+                    .series = "SATC",
+                    .season = 1,
+                    .episode = 5};
     int64_t id1, id2, id3;
     int fresh;
     CHECK_INT(pl_batch_add(b, &r1, &id1, &fresh), PL_OK);
@@ -84,7 +92,8 @@ static void test_batches(pl_db *db) {
 }
 
 static void test_import_all_or_nothing(pl_db *db) {
-    const char good_then_bad[] = "{\"synopsis\":\"Samantha zieht um.\"}\n{\"synopsis\":1}\n";
+    const char good_then_bad[] =
+        "{\"synopsis\":\"Samantha zieht um.\"}\n{\"synopsis\":1}\n";
     pl_import_opts o = {.format = PL_FORMAT_JSONL};
     pl_import_report rep;
     CHECK_INT(pl_import(db, "in.jsonl", good_then_bad, sizeof good_then_bad - 1, &o, &rep),
@@ -171,7 +180,8 @@ static void test_search_results(pl_db *db) {
     CHECK_INT(r->n_hits, 1);
     char *json;
     CHECK_INT(pl_results_json(r, &json), PL_OK);
-    const char *head = "{\"query\":\"Carrie OR Charlotte\",\"total\":2,\"results\":[{\"rank\":1,";
+    const char *head =
+        "{\"query\":\"Carrie OR Charlotte\",\"total\":2,\"results\":[{\"rank\":1,";
     CHECK(strncmp(json, head, strlen(head)) == 0);
     free(json);
     pl_results_free(r);
@@ -180,6 +190,29 @@ static void test_search_results(pl_db *db) {
     CHECK_INT(r->n_hits, 1);
     CHECK_INT(r->offset, 1);
     pl_results_free(r);
+    /* Without snippets, the same hits with the same fields, and no excerpt
+     * and no matches. */
+    pl_results *full, *bare;
+    o.limit = 10;
+    o.offset = 0;
+    CHECK_INT(pl_search_ex(db, "Carrie OR Charlotte", &o, 0, &full), PL_OK);
+    CHECK_INT(pl_search_ex(db, "Carrie OR Charlotte", &o, PL_SEARCH_NO_SNIPPETS, &bare),
+              PL_OK);
+    CHECK_INT(bare->n_hits, full->n_hits);
+    CHECK_INT(bare->total, full->total);
+    for (size_t i = 0; i < bare->n_hits && i < full->n_hits; i++) {
+        const pl_hit *a = &bare->hits[i], *b = &full->hits[i];
+        CHECK_INT(a->synopsis_id, b->synopsis_id);
+        CHECK_INT(a->episode_id, b->episode_id);
+        CHECK(a->score == b->score);
+        CHECK_STR(a->lang, b->lang);
+        CHECK_STR(a->source, b->source);
+        CHECK_STR(a->snippet, "");
+        CHECK_INT(a->n_matches, 0);
+        CHECK(b->snippet[0] != 0);
+    }
+    pl_results_free(full);
+    pl_results_free(bare);
     CHECK_INT(pl_search(db, "-Carrie", NULL, &r), PL_ERR_USAGE);
     CHECK_INT(pl_search(db, "bad \xff", NULL, &r), PL_ERR_INPUT);
     o.limit = 5000;
