@@ -88,18 +88,37 @@ typedef struct clause {
     double cw; /* IDF weight: its best alternative's, a bound of what a
                   match brings (a match brings its own unit's w) */
     uint64_t df_sum;
-    int req;     /* a document without it is no result */
-    int64_t min; /* the lowest document among its units (clause_min) */
+    int req;      /* a document without it is no result */
+    size_t *heap; /* u's indexes as a min-heap by doc, then n more for a stack */
 } clause;
 
-/* A translated word has dozens of units, one per variant; the evaluation
- * visits a clause's units only when its lowest document is the candidate,
- * and keeps that lowest document up to date as its units move. */
-static void clause_min(clause *c) {
-    int64_t m = DOC_END;
-    for (size_t i = 0; i < c->n; i++)
-        if (c->u[i].doc < m) m = c->u[i].doc;
-    c->min = m;
+/* A translated word has dozens of units, one per variant, of which one or
+ * two are at a given document: the evaluation keeps a clause's units in a
+ * heap by document and visits only those at the candidate, instead of all
+ * of them for every candidate. */
+static int64_t clause_top(const clause *c) {
+    return c->n ? c->u[c->heap[0]].doc : DOC_END;
+}
+
+/* Moves heap entry i down to its place (its unit's document grew). */
+static void clause_sift(clause *c, size_t i) {
+    size_t x = c->heap[i];
+    int64_t dx = c->u[x].doc;
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1;
+        if (l >= c->n) break;
+        size_t m = r < c->n && c->u[c->heap[r]].doc < c->u[c->heap[l]].doc ? r : l;
+        if (c->u[c->heap[m]].doc >= dx) break;
+        c->heap[i] = c->heap[m];
+        i = m;
+    }
+    c->heap[i] = x;
+}
+
+/* Orders the heap anew (after any number of its units moved). */
+static void clause_heapify(clause *c) {
+    for (size_t i = c->n / 2; i-- > 0;)
+        clause_sift(c, i);
 }
 
 typedef struct ctx {
@@ -373,6 +392,7 @@ static void clauses_free(clause *cl, size_t n) {
         for (size_t i = 0; i < cl[c].n; i++)
             unit_free(&cl[c].u[i]);
         free(cl[c].u);
+        free(cl[c].heap);
     }
     free(cl);
 }
@@ -514,6 +534,9 @@ static int build_clause(ctx *x, const pl_clause *pc, clause *c) {
         else
             c->df_sum += c->u[i].slots[0].n ? c->u[i].slots[0].t[0].df : 0;
     }
+    if (!(c->heap = malloc((2 * c->n + 1) * sizeof *c->heap))) return PL_ERR_NOMEM;
+    for (size_t i = 0; i < c->n; i++)
+        c->heap[i] = i;
     return PL_OK;
 }
 
@@ -591,13 +614,20 @@ static double clause_at(eval *e, clause *c, int64_t d, int *hit, double *w) {
     double best = 0;
     *hit = 0;
     *w = 0;
-    if (c->min != d) return 0;
-    for (size_t i = 0; i < c->n; i++) {
-        if (c->u[i].doc != d) continue;
+    if (clause_top(c) != d) return 0;
+    /* The units at d are the heap's top region: walk it, and no further. */
+    size_t *stack = c->heap + c->n, top = 0;
+    stack[top++] = 0;
+    while (top) {
+        size_t i = stack[--top];
+        const unit *u = &c->u[c->heap[i]];
+        if (u->doc != d) continue;
         *hit = 1;
-        double sc = unit_score(e->x, &c->u[i]);
+        double sc = unit_score(e->x, u);
         if (sc > best) best = sc;
-        if (c->u[i].w > *w) *w = c->u[i].w;
+        if (u->w > *w) *w = u->w;
+        if (2 * i + 1 < c->n) stack[top++] = 2 * i + 1;
+        if (2 * i + 2 < c->n) stack[top++] = 2 * i + 2;
     }
     return best;
 }
@@ -703,11 +733,11 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
     size_t min_ne = any_req && e.n_pos ? e.n_pos - 1 : 0;
     e.n_ne = min_ne;
     for (size_t i = 0; i < e.n_pos; i++)
-        clause_min(&e.pos[i]);
+        clause_heapify(&e.pos[i]);
     for (;;) {
         int64_t d = DOC_END;
         for (size_t i = e.n_ne; i < e.n_pos; i++)
-            if (e.pos[e.ord[i]].min < d) d = e.pos[e.ord[i]].min;
+            if (clause_top(&e.pos[e.ord[i]]) < d) d = clause_top(&e.pos[e.ord[i]]);
         if (d == DOC_END || x.status) break;
         if (e.done) {
             pruned = 1;
@@ -734,7 +764,7 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
                 size_t c = e.ord[i];
                 for (size_t j = 0; j < e.pos[c].n; j++)
                     unit_seek(&x, &e.pos[c].u[j], d);
-                clause_min(&e.pos[c]);
+                clause_heapify(&e.pos[c]);
                 cs[c] = clause_at(&e, &e.pos[c], d, &hit[c], &cm[c]);
                 if (hit[c]) s += cs[c], w += cm[c];
                 if (e.pos[c].req && !hit[c]) {
@@ -776,11 +806,11 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
         for (size_t i = e.n_ne; i < e.n_pos; i++) {
             clause *c = &e.pos[e.ord[i]];
             hit[e.ord[i]] = 0;
-            if (c->min != d) continue;
+            if (clause_top(c) != d) continue;
             double floor = theta - (e.other_ub - c->ub);
-            for (size_t j = 0; j < c->n; j++) {
-                unit *u = &c->u[j];
-                if (u->doc != d) continue;
+            /* Each unit at d moves past it and sinks to its place. */
+            while (clause_top(c) == d) {
+                unit *u = &c->u[c->heap[0]];
                 if (u->t && nh == k && floor > 0) {
                     term_seek_competitive(&x, u->t, d + 1, floor, &pruned);
                     u->doc = u->t->doc;
@@ -789,8 +819,8 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
                 } else {
                     unit_seek(&x, u, d + 1);
                 }
+                clause_sift(c, 0);
             }
-            clause_min(c);
         }
     }
     rc = x.status;
