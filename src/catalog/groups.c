@@ -56,6 +56,23 @@ typedef struct key_row {
     size_t n_first;
 } key_row;
 
+/* Decodes a key's list of first synopses (ascending ids, each the varint of
+ * its difference to the one before) in p[0..end): the first `max` ids into
+ * ids, how many the list holds into *n. -1 when a varint is cut short or
+ * an id repeats. */
+static int decode_first(const unsigned char *p, const unsigned char *end, int64_t *ids,
+                        size_t max, size_t *n) {
+    uint64_t id = 0, delta;
+    *n = 0;
+    while (p && p < end) {
+        if (pl_varint_get(&p, end, &delta) || delta == 0) return -1;
+        id += delta;
+        if (*n < max) ids[*n] = (int64_t)id;
+        (*n)++;
+    }
+    return 0;
+}
+
 static int read_key_row(pl_catalog *c, uint32_t key, key_row *r, int *found, pl_err *err) {
     sqlite3_stmt *s = pl_catalog_stmt(c, ST_GET_KEY, err);
     if (!s) return err->status;
@@ -66,17 +83,11 @@ static int read_key_row(pl_catalog *c, uint32_t key, key_row *r, int *found, pl_
     if (!rc && *found) {
         r->df = sqlite3_column_int64(s, 0);
         const unsigned char *p = sqlite3_column_blob(s, 1);
-        const unsigned char *end = p + sqlite3_column_bytes(s, 1);
-        uint64_t id = 0, delta;
-        while (p && p < end && r->n_first < PL_KEY_FIRST) {
-            if (pl_varint_get(&p, end, &delta)) {
-                rc = pl_err_set(err, PL_ERR_CORRUPT, "%s: match key %u: bad synopsis list",
-                                c->path, (unsigned)key);
-                break;
-            }
-            id += delta;
-            r->first[r->n_first++] = (int64_t)id;
-        }
+        if (decode_first(p, p + sqlite3_column_bytes(s, 1), r->first, PL_KEY_FIRST,
+                         &r->n_first))
+            rc = pl_err_set(err, PL_ERR_CORRUPT, "%s: match key %u: bad synopsis list",
+                            c->path, (unsigned)key);
+        if (r->n_first > PL_KEY_FIRST) r->n_first = PL_KEY_FIRST;
     }
     sqlite3_reset(s);
     return rc;
@@ -97,13 +108,8 @@ static int write_key_row(pl_catalog *c, uint32_t key, const key_row *r, pl_err *
     size_t len = 0;
     int64_t prev = 0;
     for (size_t i = 0; i < r->n_first; i++) {
-        uint64_t v = (uint64_t)(r->first[i] - prev);
+        len += pl_varint_put(blob + len, (uint64_t)(r->first[i] - prev));
         prev = r->first[i];
-        while (v >= 0x80) {
-            blob[len++] = (unsigned char)(v | 0x80);
-            v >>= 7;
-        }
-        blob[len++] = (unsigned char)v;
     }
     if (!(s = pl_catalog_stmt(c, ST_SET_KEY, err))) return err->status;
     sqlite3_bind_int64(s, 1, key);
@@ -236,14 +242,8 @@ int pl_catalog_check_keys(pl_catalog *c, pl_err *err) {
             uint64_t df = (uint64_t)sqlite3_column_int64(s, 1),
                      have = pl_u32map_get(&kc, key);
             const unsigned char *p = sqlite3_column_blob(s, 2);
-            const unsigned char *end = p + sqlite3_column_bytes(s, 2);
-            uint64_t id = 0, delta, n = 0;
-            int bad = 0;
-            while (p && p < end && !bad) {
-                bad = pl_varint_get(&p, end, &delta) || delta == 0;
-                id += delta;
-                n++;
-            }
+            size_t n;
+            int bad = decode_first(p, p + sqlite3_column_bytes(s, 2), NULL, 0, &n);
             rows++;
             if (df != have)
                 rc = pl_err_set(err, PL_ERR_CORRUPT,

@@ -28,16 +28,15 @@ typedef uint32_t pl_group_key;
 
 /*
  * Computes the distinct match keys of text[0..len) (valid UTF-8, in the language
- * whose base code is `lang`: "pt", not "pt-br"), sorted ascending, into *keys (malloc'ed; the caller frees) and
- * their number into *n: the spelling keys of its words, and, with a lexicon
- * x (may be NULL), concept keys: each word's English translations, so that
- * versions sharing few names still share what happens. `memo` (may be NULL)
- * remembers each word's keys for the next texts of a batch: a word's keys
- * depend only on the word and the language. Returns PL_OK or PL_ERR_NOMEM.
+ * whose base code is `lang`: "pt", not "pt-br"), sorted ascending, into *keys (malloc'ed;
+ * the caller frees) and their number into *n: the spelling keys of its words, and, with a
+ * lexicon x (may be NULL), concept keys: each word's English translations, so that versions
+ * sharing few names still share what happens. `memo` (may be NULL) remembers each word's
+ * keys for the texts that follow: a word's keys depend only on the word as written and the
+ * language. Returns PL_OK or PL_ERR_NOMEM.
  */
 int pl_group_keys(pl_analyzer *an, const pl_xling *x, pl_memo *memo, const char *lang,
-                  const char *text,
-                  size_t len, pl_group_key **keys, size_t *n);
+                  const char *text, size_t len, pl_group_key **keys, size_t *n);
 
 /* ---- Matching (match.c) ---- */
 
@@ -47,7 +46,7 @@ typedef struct pl_group_item {
     const pl_group_key *keys; /* sorted ascending */
     const double *w;          /* weight of each key */
     size_t n;
-    double norm;              /* sqrt of the sum of squared weights */
+    double norm; /* sqrt of the sum of squared weights */
     char lang[16];
 } pl_group_item;
 

@@ -492,12 +492,15 @@ int pl_index_term_bits(pl_index *ix, const char *term, size_t len, const uint64_
 
 uint64_t pl_index_df(pl_index *ix, const char *term, size_t len) {
     ix_view *v = ix->view;
-    ix_term_info one, *ti = v->n <= 1 ? &one : malloc(v->n * sizeof *ti);
+    /* Asked hundreds of times a query: no allocation for a view of the
+     * segment counts merging keeps. */
+    ix_term_info few[2 * IX_MAX_SEGMENTS],
+        *ti = v->n <= 2 * IX_MAX_SEGMENTS ? few : malloc(v->n * sizeof *ti);
     uint64_t df = 0;
     if (ti && ix_view_lookup(v, term, len, ti, NULL) == PL_OK)
         for (size_t i = 0; i < v->n; i++)
             df += ti[i].df;
-    if (ti != &one) free(ti);
+    if (ti != few) free(ti);
     return df;
 }
 

@@ -39,43 +39,33 @@ static int fill_hits(pl_db *db, const pl_plan *plan, const pl_scored *sc, size_t
     if (!(r->hits = calloc(want, sizeof *r->hits)))
         return pl_err_set(err, PL_ERR_NOMEM, "search: out of memory");
     for (size_t i = offset; i < n && r->n_hits < want; i++) {
-        pl_synopsis *s;
+        pl_hit *h = &r->hits[r->n_hits];
+        pl_synopsis *s = NULL;
         pl_err miss = PL_ERR_INIT;
-        if (!snippets) {
-            /* No excerpt: the row without its text, which is most of it. */
-            pl_hit *h = &r->hits[r->n_hits];
-            int rc = pl_catalog_get_hit(db->cat, sc[i].doc, &h->episode_id, h->lang,
-                                        &h->source, &miss);
-            if (rc == PL_ERR_NOTFOUND) {
-                if (r->total) r->total--;
-                continue;
-            }
-            if (rc) return pl_err_set(err, rc, "%s", miss.msg);
-            h->synopsis_id = sc[i].doc;
-            h->score = sc[i].score;
-            if (!(h->snippet = strdup(""))) {
-                r->n_hits++;
-                return pl_err_set(err, PL_ERR_NOMEM, "search: out of memory");
-            }
-            r->n_hits++;
-            continue;
-        }
-        int rc = pl_catalog_get_synopsis(db->cat, sc[i].doc, &s, &miss);
+        /* Without an excerpt the row is read without its text, which is
+         * most of it. */
+        int rc = snippets ? pl_catalog_get_synopsis(db->cat, sc[i].doc, &s, &miss)
+                          : pl_catalog_get_hit(db->cat, sc[i].doc, &h->episode_id, h->lang,
+                                               &h->source, &miss);
         if (rc == PL_ERR_NOTFOUND) {
             /* The index of a read-only handle can lag behind a delete. */
             if (r->total) r->total--;
             continue;
         }
         if (rc) return pl_err_set(err, rc, "%s", miss.msg);
-        pl_hit *h = &r->hits[r->n_hits++];
-        h->synopsis_id = s->id;
-        h->episode_id = s->episode_id;
+        r->n_hits++;
+        h->synopsis_id = sc[i].doc;
         h->score = sc[i].score;
-        memcpy(h->lang, s->lang, PL_LANG_MAX);
-        h->source = s->source;
-        s->source = NULL;
-        rc = pl_snippet(db->an, s->lang, s->text, strlen(s->text), plan, h);
-        pl_synopsis_free(s);
+        if (s) {
+            h->episode_id = s->episode_id;
+            memcpy(h->lang, s->lang, PL_LANG_MAX);
+            h->source = s->source;
+            s->source = NULL;
+            rc = pl_snippet(db->an, s->lang, s->text, strlen(s->text), plan, h);
+            pl_synopsis_free(s);
+        } else if (!(h->snippet = strdup(""))) {
+            rc = PL_ERR_NOMEM;
+        }
         if (rc) return pl_err_set(err, PL_ERR_NOMEM, "search: out of memory");
     }
     return PL_OK;

@@ -104,15 +104,19 @@ void pl_buf_put_u64le(pl_buf *b, uint64_t v) {
     pl_buf_put_u32le(b, (uint32_t)(v >> 32));
 }
 
-void pl_buf_put_varint(pl_buf *b, uint64_t v) {
-    unsigned char p[10];
+size_t pl_varint_put(unsigned char *out, uint64_t v) {
     size_t n = 0;
     while (v >= 0x80) {
-        p[n++] = (unsigned char)(v | 0x80);
+        out[n++] = (unsigned char)(v | 0x80);
         v >>= 7;
     }
-    p[n++] = (unsigned char)v;
-    pl_buf_append(b, p, n);
+    out[n++] = (unsigned char)v;
+    return n;
+}
+
+void pl_buf_put_varint(pl_buf *b, uint64_t v) {
+    unsigned char p[10];
+    pl_buf_append(b, p, pl_varint_put(p, v));
 }
 
 char *pl_buf_cstr(pl_buf *b) {

@@ -35,6 +35,8 @@ void pl_buf_put_u32le(pl_buf *b, uint32_t v);
 void pl_buf_put_u64le(pl_buf *b, uint64_t v);
 /* LEB128 unsigned varint: 1 byte below 128, at most 10 bytes. */
 void pl_buf_put_varint(pl_buf *b, uint64_t v);
+/* The same into out[0..10); returns the bytes written. */
+size_t pl_varint_put(unsigned char *out, uint64_t v);
 /* NUL-terminates without counting the NUL in len; returns data or NULL on oom. */
 char *pl_buf_cstr(pl_buf *b);
 /* Hands the bytes to the caller (free() them) and empties the buffer. */

@@ -114,8 +114,7 @@ static int check_vocab(const pl_xling *x, const xl_lang *l) {
     const unsigned char *end = x->d + x->size;
     char word[PL_TERM_MAX + 1], prev[PL_TERM_MAX + 1] = "", term[PL_TERM_MAX + 1];
     size_t prev_n = 0;
-    uint32_t left = l->vwords;
-    if (l->vblocks != (l->vwords + PL_XLEX_VBLOCK - 1) / PL_XLEX_VBLOCK) return -1;
+    uint32_t left = l->vwords; /* xl_open checked that vblocks fits vwords */
     for (uint32_t b = 0; b < l->vblocks; b++) {
         const unsigned char *p = x->d + pl_get_u32le(l->vidx + 4 * (size_t)b);
         size_t wlen = 0;
