@@ -2,7 +2,8 @@
 # build-lexicon.sh - rebuilds data/xling/lexicon.bin from scratch, reproducibly.
 #
 # Installs the pinned Debian packages that hold the sources (FreeDict
-# bilingual dictionaries in dictd form, hunspell word lists for decompounding),
+# bilingual dictionaries in dictd form, Apertium's curated bilingual
+# dictionaries, hunspell word lists for decompounding),
 # unpacks the dictionaries into build/xling-cache, compiles the builder against
 # plotline's analyzer and runs it. The same package versions always give the
 # same lexicon bytes. Run from anywhere, as root or through sudo:
@@ -56,6 +57,8 @@ dict-freedict-swe-nld=2022.12.07-2 dict-freedict-swe-nor=2022.12.07-2 dict-freed
 dict-freedict-swe-por=2022.12.07-2 dict-freedict-swe-rus=2022.12.07-2 dict-freedict-swe-spa=2022.12.07-2
 hunspell-da=1:7.5.0-1 hunspell-de-de=20161207-11 hunspell-hu=1:7.5.0-1
 hunspell-nl=2:2.20.19-2 hunspell-no=1:7.5.0-1 hunspell-sv=1:7.5.0-1
+apertium-eng-spa=0.8.1-2 apertium-fr-es=0.9.4-1 apertium-spa-ita=0.2.1-3
+apertium-es-pt=1.1.6-1 lttoolbox-dev=3.7.1-1+b2
 "
 
 missing=""
@@ -93,6 +96,22 @@ wl="$(words de /usr/share/hunspell/de_DE.dic)$(words nl /usr/share/hunspell/nl.d
 wl="$wl$(words sv /usr/share/hunspell/sv_SE.dic)$(words da /usr/share/hunspell/da_DK.dic)"
 wl="$wl$(words nb /usr/share/hunspell/nb_NO.dic)$(words hu /usr/share/hunspell/hu_HU.dic)"
 
+# Apertium's bilingual transducers as text (lt-print, from lttoolbox-dev):
+# English with Spanish both ways, and Spanish with French, Italian and
+# Portuguese, which the builder joins into English pairs through Spanish.
+ap=/usr/share/apertium
+bidix=""
+for t in apertium-eng-spa/eng-spa:en:es apertium-eng-spa/spa-eng:es:en \
+         apertium-fr-es/fr-es:fr:es apertium-fr-es/es-fr:es:fr \
+         apertium-spa-ita/ita-spa:it:es apertium-spa-ita/spa-ita:es:it \
+         apertium-es-pt/pt-es:pt:es apertium-es-pt/es-pt:es:pt; do
+    f=${t%%:*} l=${t#*:}
+    att="$cache/dict/$(basename "$f").att"
+    [ -s "$att" ] && [ "$att" -nt "$ap/$f.autobil.bin" ] ||
+        lt-print "$ap/$f.autobil.bin" > "$att"
+    bidix="$bidix -a ${l%:*} ${l#*:} $att"
+done
+
 cc=${CC:-gcc}
 $cc -std=gnu11 -O2 -Wall -Wextra -I"$root/src" -I"$root/include" \
     "$tools/xling_build.c" "$root"/src/util/*.c "$root"/src/text/*.c \
@@ -105,4 +124,4 @@ mkdir -p "$root/data/xling"
 # shellcheck disable=SC2086
 "$cache/xling_build" ${XLING_FLAGS:-} -o "$root/data/xling/lexicon.bin" \
     -l de "s es n en e er ens -e" -l nl "s e en" -l sv "s a u o e" -l da "s e" \
-    -l nb "s e" -l fi "" -l hu "" $wl $dicts
+    -l nb "s e" -l fi "" -l hu "" $wl $dicts $bidix -p es

@@ -1,12 +1,17 @@
 /*
  * xling_build.c - compiles the cross-lingual lexicon (data/xling/lexicon.bin)
- * from FreeDict dictionaries in dictd form and hunspell word lists.
+ * from FreeDict dictionaries in dictd form, Apertium's bilingual dictionaries
+ * and hunspell word lists.
  *
  * Usage: xling_build [-e keep_en] [-m min_en] [-k keep_direct] [-t min_direct] -o OUT
- *                    (-d SRC TGT FILE.index FILE.dict | -w LANG WORDS |
- *                     -l LANG "LINKERS")...
+ *                    (-d SRC TGT FILE.index FILE.dict | -a SRC TGT FILE.att |
+ *                     -p PIVOT | -w LANG WORDS | -l LANG "LINKERS")...
  *   -d  a dictd dictionary from SRC to TGT (ISO 639-3 codes as FreeDict names
  *       them, or plotline's codes), its .dict already decompressed
+ *   -a  a curated bilingual dictionary from SRC to TGT: an Apertium
+ *       transducer as `lt-print` writes it (see read_bidix)
+ *   -p  joins the curated pairs read so far through PIVOT into pairs between
+ *       English and the languages it has curated pairs with
  *   -w  a word list for LANG's vocabulary, one word per line ("word/FLAGS"
  *       as in hunspell .dic files is accepted; the first line may be a count)
  *   -l  LANG's linking elements between compound parts, space-separated;
@@ -35,8 +40,10 @@
 #include "xling/lexicon_format.h"
 #include "xling/xling.h"
 
-#define MAX_WORDS 3 /* longer headwords and translations are phrases we drop */
-#define PIVOT 0.5   /* a translation through English counts half */
+#define MAX_WORDS 3    /* longer headwords and translations are phrases we drop */
+#define PIVOT 0.5      /* a translation through English counts half */
+#define CURATED 0.85f  /* the least weight of a curated pair (read_bidix) */
+#define UNCURATED 0.8f /* FreeDict's, where a curated pair exists: below it */
 #define MAX_LANGS 32
 
 static void die(const char *msg, const char *arg) {
@@ -207,6 +214,7 @@ static uint32_t analyze(int lang, const char *s, size_t n) {
 typedef struct {
     uint64_t key; /* src lang 5 bits | tgt lang 5 | src id 27 | tgt id 27 */
     float fwd, rev;
+    unsigned char cur; /* CUR_DIRECT, CUR_PIVOT or 0: see read_bidix */
 } edge;
 
 static edge *edges;
@@ -251,7 +259,7 @@ static edge *edge_get(uint64_t k) {
         edges_cap = edges_cap ? edges_cap * 2 : 1 << 20;
         edges = xrealloc(edges, edges_cap * sizeof *edges);
     }
-    edges[n_edges] = (edge){k, 0, 0};
+    edges[n_edges] = (edge){k, 0, 0, 0};
     edge_slots[h] = (uint32_t)n_edges + 1;
     return &edges[n_edges++];
 }
@@ -621,6 +629,341 @@ static void read_dict(int src, int tgt, const char *index_path, const char *dict
     free(dict);
 }
 
+/* ---- Curated pairs: Apertium's bilingual dictionaries ------------------ */
+
+/*
+ * Apertium's bilingual dictionaries are written by hand for machine
+ * translation: for a word they list the translations a translator would
+ * pick, where FreeDict's (Wiktionary's) put rare senses first ("check" →
+ * Spanish control, comprobar; FreeDict: cheque, talón). Debian ships them
+ * compiled, as lttoolbox transducers; `lt-print` writes one as text (AT&T
+ * form: "from to in out weight" arcs, "state weight" finals, transducers
+ * separated by "--"), and every path of the first transducer, lemma and tags
+ * in, lemma and tags out, is a dictionary entry. The later transducers are
+ * patterns (numbers, unknown words), not entries. No library reads these
+ * files for us: lttoolbox's own is C++ and only translates, it does not list.
+ */
+enum { CUR_PIVOT = 1, CUR_DIRECT = 2 };
+
+typedef struct {
+    uint32_t a, b; /* string ids */
+    unsigned char la, lb;
+} cpair;
+
+static cpair *cpairs; /* CUR_DIRECT pairs, for pivoting */
+static size_t n_cpairs, cpairs_cap;
+
+static void curate(int la, uint32_t a, int lb, uint32_t b, int how) {
+    edge *e = edge_get(edge_key(la, a, lb, b));
+    if (e->cur < how) e->cur = (unsigned char)how;
+    if (how != CUR_DIRECT) return;
+    if (n_cpairs == cpairs_cap) {
+        cpairs_cap = cpairs_cap ? cpairs_cap * 2 : 1 << 16;
+        cpairs = xrealloc(cpairs, cpairs_cap * sizeof *cpairs);
+    }
+    cpairs[n_cpairs++] = (cpair){a, b, (unsigned char)la, (unsigned char)lb};
+}
+
+/* One side of a path: the lemma before the first tag ('#' marks where a
+ * multiword's inflection goes: "make# impossible"), and the first tag. */
+static int path_lemma(const char *s, char *lemma, size_t cap, char *tag, size_t tcap) {
+    size_t n = 0;
+    const char *p = s;
+    for (; *p && *p != '<'; p++) {
+        if (*p == '#') continue;
+        if (isdigit((unsigned char)*p) || n + 1 >= cap) return -1;
+        lemma[n++] = *p;
+    }
+    lemma[n] = 0;
+    size_t t = 0;
+    if (*p == '<')
+        for (p++; *p && *p != '>' && t + 1 < tcap; p++)
+            tag[t++] = *p;
+    tag[t] = 0;
+    return n ? 0 : -1;
+}
+
+typedef struct {
+    uint32_t to;
+    uint32_t in, out; /* offsets of the symbols in the text, UINT32_MAX = ε */
+} att_arc;
+
+/* The states in a strongly connected component of more than one state or
+ * with a loop (Tarjan's algorithm, with an explicit stack). */
+static unsigned char *on_cycles(const uint32_t *first, const att_arc *by, uint32_t n) {
+    uint32_t *index = xrealloc(NULL, (size_t)n * sizeof *index);
+    uint32_t *low = xrealloc(NULL, (size_t)n * sizeof *low);
+    uint32_t *next = xrealloc(NULL, (size_t)n * sizeof *next); /* next arc */
+    uint32_t *call = xrealloc(NULL, (size_t)n * sizeof *call); /* DFS stack */
+    uint32_t *scc = xrealloc(NULL, (size_t)n * sizeof *scc);   /* Tarjan's stack */
+    unsigned char *in_scc = xcalloc(n, 1), *cyclic = xcalloc(n, 1);
+    const uint32_t none = UINT32_MAX;
+    for (uint32_t i = 0; i < n; i++)
+        index[i] = none;
+    uint32_t counter = 0, n_scc = 0;
+    for (uint32_t root = 0; root < n; root++) {
+        if (index[root] != none) continue;
+        size_t top = 0;
+        call[top++] = root;
+        index[root] = low[root] = counter++;
+        next[root] = first[root];
+        scc[n_scc++] = root, in_scc[root] = 1;
+        while (top) {
+            uint32_t v = call[top - 1];
+            if (next[v] < first[v + 1]) {
+                uint32_t w = by[next[v]++].to;
+                if (w == v) cyclic[v] = 1;
+                if (index[w] == none) {
+                    index[w] = low[w] = counter++;
+                    next[w] = first[w];
+                    scc[n_scc++] = w, in_scc[w] = 1;
+                    call[top++] = w;
+                } else if (in_scc[w] && index[w] < low[v]) {
+                    low[v] = index[w];
+                }
+                continue;
+            }
+            top--;
+            if (top && low[v] < low[call[top - 1]]) low[call[top - 1]] = low[v];
+            if (low[v] != index[v]) continue;
+            uint32_t size = 0, w;
+            size_t start = n_scc;
+            do {
+                w = scc[--start];
+                size++;
+            } while (w != v);
+            for (size_t i = start; i < n_scc; i++) {
+                in_scc[scc[i]] = 0;
+                if (size > 1) cyclic[scc[i]] = 1;
+            }
+            n_scc = (uint32_t)start;
+        }
+    }
+    free(index);
+    free(low);
+    free(next);
+    free(call);
+    free(scc);
+    free(in_scc);
+    return cyclic;
+}
+
+/* How many walks from state 0 avoid the cyclic states (each prefix counted):
+ * the work of listing them. Post-order over the acyclic rest, iteratively. */
+static double walks(const uint32_t *first, const att_arc *by, const unsigned char *cyclic,
+                    uint32_t n) {
+    double *memo = xcalloc(n, sizeof *memo); /* 0 = not yet */
+    uint32_t *stack = xrealloc(NULL, (size_t)n * sizeof *stack);
+    uint32_t *next = xrealloc(NULL, (size_t)n * sizeof *next);
+    size_t top = 0;
+    stack[top++] = 0;
+    next[0] = first[0];
+    while (top) {
+        uint32_t v = stack[top - 1];
+        if (next[v] < first[v + 1]) {
+            uint32_t w = by[next[v]++].to;
+            if (!cyclic[w] && memo[w] == 0 && w != v) {
+                memo[w] = -1; /* on the stack */
+                next[w] = first[w];
+                stack[top++] = w;
+            }
+            continue;
+        }
+        double c = 1;
+        for (uint32_t i = first[v]; i < first[v + 1]; i++)
+            if (!cyclic[by[i].to] && memo[by[i].to] > 0) c += memo[by[i].to];
+        memo[v] = c;
+        top--;
+    }
+    double total = memo[0];
+    free(memo);
+    free(stack);
+    free(next);
+    return total;
+}
+
+/* One transducer of an lt-print listing, from *pos to its "--" line or the
+ * end (*pos is left after it): its entries become curated pairs. Symbols are
+ * referred to by their offsets in `text`, which is cut into strings. */
+static void read_transducer(int src, int tgt, char *text, char **pos, char *end,
+                            size_t *paths_out, size_t *pairs_out) {
+    att_arc *arcs = NULL;
+    uint32_t *from = NULL;
+    size_t n_arcs = 0, arcs_cap = 0;
+    uint32_t n_states = 0;
+    char *line = *pos;
+    while (line < end) {
+        char *nl = memchr(line, '\n', (size_t)(end - line));
+        if (!nl) nl = end;
+        *nl = 0;
+        if (strcmp(line, "--") == 0) {
+            line = nl + 1;
+            break;
+        }
+        char *f[5] = {line, NULL, NULL, NULL, NULL};
+        int nf = 1;
+        for (char *c = line; *c && nf < 5; c++)
+            if (*c == '\t') *c = 0, f[nf++] = c + 1;
+        uint32_t s = (uint32_t)strtoul(f[0], NULL, 10), t = s;
+        if (nf >= 4) t = (uint32_t)strtoul(f[1], NULL, 10);
+        uint32_t hi = (s > t ? s : t) + 1;
+        if (hi > n_states) n_states = hi;
+        if (nf >= 4) {
+            if (n_arcs == arcs_cap) {
+                arcs_cap = arcs_cap ? arcs_cap * 2 : 1 << 16;
+                arcs = xrealloc(arcs, arcs_cap * sizeof *arcs);
+                from = xrealloc(from, arcs_cap * sizeof *from);
+            }
+            from[n_arcs] = s;
+            arcs[n_arcs++] =
+                (att_arc){t, strcmp(f[2], "ε") ? (uint32_t)(f[2] - text) : UINT32_MAX,
+                          strcmp(f[3], "ε") ? (uint32_t)(f[3] - text) : UINT32_MAX};
+        }
+        line = nl + 1; /* a final state's line: entries end at their tags */
+    }
+    *pos = line;
+    if (!n_arcs) return;
+    /* Arcs by state (a stable counting sort keeps the file's order). */
+    uint32_t *first = xcalloc((size_t)n_states + 1, sizeof *first);
+    for (size_t i = 0; i < n_arcs; i++)
+        first[from[i] + 1]++;
+    for (uint32_t s = 0; s < n_states; s++)
+        first[s + 1] += first[s];
+    att_arc *by = xrealloc(NULL, n_arcs * sizeof *by);
+    uint32_t *fill = xrealloc(NULL, (size_t)n_states * sizeof *fill);
+    memcpy(fill, first, (size_t)n_states * sizeof *fill);
+    for (size_t i = 0; i < n_arcs; i++)
+        by[fill[from[i]]++] = arcs[i];
+    free(fill);
+    free(arcs);
+    free(from);
+
+    /* Every path from state 0 until both sides have read a tag, depth first,
+     * avoiding the states on cycles: those are patterns (numbers, any word),
+     * and the paths through them are as many as one cares to list. */
+    unsigned char *cyclic = on_cycles(first, by, n_states);
+    if (cyclic[0] || walks(first, by, cyclic, n_states) > 5e7) {
+        /* A pattern, not a list of words. */
+        free(cyclic);
+        free(by);
+        free(first);
+        return;
+    }
+    enum { DEPTH = 512, SIDE = 1024 };
+    struct frame {
+        uint32_t state, next; /* next arc to try */
+        size_t in_len, out_len;
+    } *stack = xrealloc(NULL, DEPTH * sizeof *stack);
+    unsigned char *on_path = xcalloc(n_states, 1);
+    char in[SIDE], out[SIDE];
+    size_t in_len = 0, out_len = 0, paths = 0, pairs = 0;
+    int depth = 0;
+    stack[0] = (struct frame){0, first[0], 0, 0};
+    on_path[0] = 1;
+    while (depth >= 0) {
+        struct frame *fr = &stack[depth];
+        if (fr->next == first[fr->state + 1] || depth + 1 == DEPTH) {
+            on_path[fr->state] = 0;
+            depth--;
+            if (depth >= 0) in_len = stack[depth].in_len, out_len = stack[depth].out_len;
+            continue;
+        }
+        const att_arc *a = &by[fr->next++];
+        if (on_path[a->to] || cyclic[a->to]) continue;
+        size_t il = in_len, ol = out_len;
+        if (a->in != UINT32_MAX) {
+            size_t n = strlen(text + a->in);
+            if (il + n >= SIDE) continue;
+            memcpy(in + il, text + a->in, n), il += n;
+        }
+        if (a->out != UINT32_MAX) {
+            size_t n = strlen(text + a->out);
+            if (ol + n >= SIDE) continue;
+            memcpy(out + ol, text + a->out, n), ol += n;
+        }
+        /* Both sides at their first tag: an entry. What follows are its
+         * other tags, shared by many entries (and looping in some files). */
+        if (memchr(in, '<', il) && memchr(out, '<', ol)) {
+            in[il] = out[ol] = 0;
+            char la[256], lb[256], ta[32], tb[32];
+            if (path_lemma(in, la, sizeof la, ta, sizeof ta) == 0 &&
+                path_lemma(out, lb, sizeof lb, tb, sizeof tb) == 0 && strcmp(ta, "np") &&
+                strcmp(ta, "num")) {
+                paths++;
+                uint32_t x = analyze(src, la, strlen(la)), y = analyze(tgt, lb, strlen(lb));
+                if (x != UINT32_MAX && y != UINT32_MAX) {
+                    curate(src, x, tgt, y, CUR_DIRECT);
+                    pairs++;
+                }
+            }
+            continue;
+        }
+        fr->in_len = in_len, fr->out_len = out_len;
+        in_len = il, out_len = ol;
+        stack[++depth] = (struct frame){a->to, first[a->to], il, ol};
+        on_path[a->to] = 1;
+    }
+    *paths_out += paths;
+    *pairs_out += pairs;
+    free(on_path);
+    free(cyclic);
+    free(stack);
+    free(by);
+    free(first);
+}
+
+/* An Apertium bilingual dictionary as `lt-print` lists it: several
+ * transducers, the dictionary among patterns, in no fixed order. */
+static void read_bidix(int src, int tgt, const char *path) {
+    size_t len, paths = 0, pairs = 0;
+    char *text = read_file(path, &len);
+    for (char *pos = text; pos < text + len;)
+        read_transducer(src, tgt, text, &pos, text + len, &paths, &pairs);
+    if (!paths) die("no dictionary entries in", path);
+    fprintf(stderr, "xling_build: %s-%s (curated): %zu entries, %zu translations\n",
+            langs[src], langs[tgt], paths, pairs);
+    free(text);
+}
+
+static int cpair_cmp(const void *pa, const void *pb) {
+    const cpair *x = pa, *y = pb;
+    if (x->la != y->la) return x->la < y->la ? -1 : 1;
+    if (x->a != y->a) return x->a < y->a ? -1 : 1;
+    if (x->lb != y->lb) return x->lb < y->lb ? -1 : 1;
+    return x->b < y->b ? -1 : (x->b > y->b);
+}
+
+/* English ↔ a language that has a curated dictionary only with a pivot
+ * language (French, Italian, Portuguese with Spanish): en → pivot → lang and
+ * lang → pivot → en pairs, marked CUR_PIVOT. */
+static void pivot_curated(int en, int piv) {
+    qsort(cpairs, n_cpairs, sizeof *cpairs, cpair_cmp);
+    size_t added = 0;
+    for (size_t i = 0; i < n_cpairs; i++) {
+        const cpair *x = &cpairs[i];
+        if (x->lb != piv || x->la == piv) continue;
+        /* x: la a → piv b. Pairs piv b → lc c, found by binary search. */
+        size_t lo = 0, hi = n_cpairs;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            const cpair *m = &cpairs[mid];
+            if (m->la < piv || (m->la == piv && m->a < x->b))
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (size_t j = lo; j < n_cpairs && cpairs[j].la == piv && cpairs[j].a == x->b;
+             j++) {
+            const cpair *y = &cpairs[j];
+            if (y->lb == x->la || (x->la != en && y->lb != en)) continue;
+            edge *e = edge_get(edge_key(x->la, x->a, y->lb, y->b));
+            if (e->cur < CUR_PIVOT) e->cur = CUR_PIVOT, added++;
+        }
+    }
+    fprintf(stderr, "xling_build: %zu curated translations through %s\n", added,
+            langs[piv]);
+}
+
 /* A word list: one word per line, "/FLAGS" ignored, a leading count skipped. */
 static void read_words(int lang, const char *path) {
     size_t n;
@@ -649,6 +992,7 @@ static void read_words(int lang, const char *path) {
 typedef struct {
     uint32_t src, tgt; /* string ids */
     unsigned char sl, tl;
+    unsigned char strong; /* curated, or through a pivot and FreeDict's too */
     float w;
 } trans;
 
@@ -681,8 +1025,30 @@ static int spaces(uint32_t id) {
 }
 
 static float direct_weight(const edge *e) {
-    if (e->fwd > 0) return 0.7f * e->fwd + (e->rev > 0 ? 0.3f : 0.0f);
-    return 0.5f * e->rev;
+    float dict = e->fwd > 0 ? 0.7f * e->fwd + (e->rev > 0 ? 0.3f : 0.0f) : 0.5f * e->rev;
+    int confirmed = e->fwd > 0 || e->rev > 0;
+    /* A curated pair outranks any from FreeDict alone (those of its source
+     * and target language are scaled by UNCURATED below); through a pivot
+     * it needs FreeDict's word to rank as high. */
+    if (e->cur == CUR_DIRECT) return confirmed ? 1.0f : CURATED;
+    if (e->cur == CUR_PIVOT) return confirmed ? 0.9f : 0.45f;
+    return dict;
+}
+
+/* Where a curated dictionary translates a word into a language, FreeDict's
+ * other translations of it into that language count less: the curated one
+ * left them out. */
+static void scale_uncurated(void) {
+    for (size_t i = 0, j; i < n_tr; i = j) {
+        int strong = 0;
+        for (j = i; j < n_tr && tr[j].sl == tr[i].sl && tr[j].src == tr[i].src &&
+                    tr[j].tl == tr[i].tl;
+             j++)
+            strong |= tr[j].strong;
+        if (!strong) continue;
+        for (size_t k = i; k < j; k++)
+            if (!tr[k].strong) tr[k].w *= UNCURATED;
+    }
 }
 
 /*
@@ -1105,6 +1471,12 @@ int main(int argc, char **argv) {
             vocabs[l].on = 1;
             read_words(l, argv[i + 2]);
             i += 2;
+        } else if (strcmp(a, "-a") == 0 && i + 3 < argc) {
+            int s = lang_id(argv[i + 1]), t = lang_id(argv[i + 2]);
+            read_bidix(s, t, argv[i + 3]);
+            i += 3;
+        } else if (strcmp(a, "-p") == 0 && i + 1 < argc) {
+            pivot_curated(en, lang_id(argv[++i]));
         } else if (strcmp(a, "-d") == 0 && i + 4 < argc) {
             int s = lang_id(argv[i + 1]), t = lang_id(argv[i + 2]);
             read_dict(s, t, argv[i + 3], argv[i + 4]);
@@ -1113,7 +1485,8 @@ int main(int argc, char **argv) {
             fprintf(stderr,
                     "usage: xling_build [-e keep_en] [-m min_en] [-k keep_direct] [-t "
                     "min_direct] -o OUT "
-                    "(-d SRC TGT INDEX DICT | -w LANG WORDS | -l LANG LINKERS)...\n");
+                    "(-d SRC TGT INDEX DICT | -a SRC TGT ATT | -p PIVOT | -w LANG WORDS | "
+                    "-l LANG LINKERS)...\n");
             return 2;
         }
     }
@@ -1124,17 +1497,24 @@ int main(int argc, char **argv) {
         uint64_t k = edges[i].key;
         /* Where a dictionary goes this way, its entries alone say what a word
          * translates to; the reverse one only confirms them. */
-        if (edges[i].fwd == 0 && dict_read[EK_SRC_LANG(k)][EK_TGT_LANG(k)]) continue;
+        if (edges[i].fwd == 0 && !edges[i].cur && dict_read[EK_SRC_LANG(k)][EK_TGT_LANG(k)])
+            continue;
         /* Three-term phrases are too rare in queries to pay for their room. */
         if (spaces(EK_SRC(k)) > 1 || spaces(EK_TGT(k)) > 1) continue;
+        const edge *e = &edges[i];
         tr_push((trans){EK_SRC(k), EK_TGT(k), (unsigned char)EK_SRC_LANG(k),
-                        (unsigned char)EK_TGT_LANG(k), direct_weight(&edges[i])});
+                        (unsigned char)EK_TGT_LANG(k),
+                        e->cur == CUR_DIRECT ||
+                            (e->cur == CUR_PIVOT && (e->fwd > 0 || e->rev > 0)),
+                        direct_weight(e)});
     }
     free(edges);
     free(edge_slots);
     fprintf(stderr, "xling_build: %zu dictionary translations, %zu distinct pairs\n",
             n_dict_pairs, n_tr);
     qsort(tr, n_tr, sizeof *tr, tr_cmp);
+    scale_uncurated();
+    qsort(tr, n_tr, sizeof *tr, tr_cmp); /* curated ones ahead now */
     tr_cut(en, keep_en, min_en, keep_direct, min_direct);
 
     int order[MAX_LANGS];
