@@ -40,10 +40,10 @@
 #include "xling/lexicon_format.h"
 #include "xling/xling.h"
 
-#define MAX_WORDS 3    /* longer headwords and translations are phrases we drop */
-#define PIVOT 0.5      /* a translation through English counts half */
-#define CURATED 0.85f  /* the least weight of a curated pair (read_bidix) */
-#define UNCURATED 0.8f /* FreeDict's, where a curated pair exists: below it */
+#define MAX_WORDS 3     /* longer headwords and translations are phrases we drop */
+#define PIVOT 0.5       /* a translation through English counts half */
+#define CURATED 0.85f   /* a curated pair of its direction only (read_bidix) */
+#define UNCURATED 0.75f /* FreeDict's, where a curated pair exists: below it */
 #define MAX_LANGS 32
 
 static void die(const char *msg, const char *arg) {
@@ -214,7 +214,7 @@ static uint32_t analyze(int lang, const char *s, size_t n) {
 typedef struct {
     uint64_t key; /* src lang 5 bits | tgt lang 5 | src id 27 | tgt id 27 */
     float fwd, rev;
-    unsigned char cur; /* CUR_DIRECT, CUR_PIVOT or 0: see read_bidix */
+    unsigned char cur; /* CUR_ bits: see read_bidix */
 } edge;
 
 static edge *edges;
@@ -643,20 +643,24 @@ static void read_dict(int src, int tgt, const char *index_path, const char *dict
  * patterns (numbers, unknown words), not entries. No library reads these
  * files for us: lttoolbox's own is C++ and only translates, it does not list.
  */
-enum { CUR_PIVOT = 1, CUR_DIRECT = 2 };
+/* Where a pair is curated: in a dictionary of its direction, of the other
+ * direction (each Apertium pair ships both, and they differ: "standard" →
+ * Spanish estándar, nivel, patrón, but only estándar → "standard"), or
+ * only through a pivot language. */
+enum { CUR_PIVOT = 1, CUR_FWD = 2, CUR_REV = 4 };
 
 typedef struct {
     uint32_t a, b; /* string ids */
     unsigned char la, lb;
 } cpair;
 
-static cpair *cpairs; /* CUR_DIRECT pairs, for pivoting */
+static cpair *cpairs; /* the pairs read, for pivoting */
 static size_t n_cpairs, cpairs_cap;
 
-static void curate(int la, uint32_t a, int lb, uint32_t b, int how) {
+static void curate(int la, uint32_t a, int lb, uint32_t b) {
     edge *e = edge_get(edge_key(la, a, lb, b));
-    if (e->cur < how) e->cur = (unsigned char)how;
-    if (how != CUR_DIRECT) return;
+    e->cur |= CUR_FWD;
+    edge_get(edge_key(lb, b, la, a))->cur |= CUR_REV;
     if (n_cpairs == cpairs_cap) {
         cpairs_cap = cpairs_cap ? cpairs_cap * 2 : 1 << 16;
         cpairs = xrealloc(cpairs, cpairs_cap * sizeof *cpairs);
@@ -892,7 +896,7 @@ static void read_transducer(int src, int tgt, char *text, char **pos, char *end,
                 paths++;
                 uint32_t x = analyze(src, la, strlen(la)), y = analyze(tgt, lb, strlen(lb));
                 if (x != UINT32_MAX && y != UINT32_MAX) {
-                    curate(src, x, tgt, y, CUR_DIRECT);
+                    curate(src, x, tgt, y);
                     pairs++;
                 }
             }
@@ -957,7 +961,7 @@ static void pivot_curated(int en, int piv) {
             const cpair *y = &cpairs[j];
             if (y->lb == x->la || (x->la != en && y->lb != en)) continue;
             edge *e = edge_get(edge_key(x->la, x->a, y->lb, y->b));
-            if (e->cur < CUR_PIVOT) e->cur = CUR_PIVOT, added++;
+            if (!e->cur) e->cur = CUR_PIVOT, added++;
         }
     }
     fprintf(stderr, "xling_build: %zu curated translations through %s\n", added,
@@ -1028,10 +1032,14 @@ static float direct_weight(const edge *e) {
     float dict = e->fwd > 0 ? 0.7f * e->fwd + (e->rev > 0 ? 0.3f : 0.0f) : 0.5f * e->rev;
     int confirmed = e->fwd > 0 || e->rev > 0;
     /* A curated pair outranks any from FreeDict alone (those of its source
-     * and target language are scaled by UNCURATED below); through a pivot
-     * it needs FreeDict's word to rank as high. */
-    if (e->cur == CUR_DIRECT) return confirmed ? 1.0f : CURATED;
-    if (e->cur == CUR_PIVOT) return confirmed ? 0.9f : 0.45f;
+     * and target language are scaled by UNCURATED below), the more when both
+     * directions' dictionaries have it; FreeDict's agreement adds a little.
+     * Through a pivot it needs FreeDict's word to rank as high. */
+    if (e->cur & (CUR_FWD | CUR_REV)) {
+        float w = !(e->cur & CUR_FWD) ? 0.8f : (e->cur & CUR_REV) ? 0.95f : CURATED;
+        return confirmed ? w + 0.05f : w;
+    }
+    if (e->cur & CUR_PIVOT) return confirmed ? 0.9f : 0.45f;
     return dict;
 }
 
@@ -1504,7 +1512,7 @@ int main(int argc, char **argv) {
         const edge *e = &edges[i];
         tr_push((trans){EK_SRC(k), EK_TGT(k), (unsigned char)EK_SRC_LANG(k),
                         (unsigned char)EK_TGT_LANG(k),
-                        e->cur == CUR_DIRECT ||
+                        (e->cur & (CUR_FWD | CUR_REV)) ||
                             (e->cur == CUR_PIVOT && (e->fwd > 0 || e->rev > 0)),
                         direct_weight(e)});
     }
