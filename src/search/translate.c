@@ -256,6 +256,21 @@ static int compound_head(const sink *s, const char *lang, const char *term, char
     return head[0] != 0;
 }
 
+/* A translation's other stems (pl_xling_variants), at its weight. */
+typedef struct variant_sink {
+    sink *s;
+    double w;
+} variant_sink;
+
+static int on_variant(void *ctx, const char *lang, const char *const *t, int n, double w) {
+    variant_sink *v = ctx;
+    (void)w;
+    if (!indexed(v->s, t, n)) return 0;
+    for (int k = 0; k < 2 && v->s->c[k]; k++)
+        if (add_translation(v->s, k, lang, t, n, v->w)) return v->s->failed = 1;
+    return 0;
+}
+
 static int on_translation(void *ctx, const char *lang, const char *const *t, int n,
                           double w) {
     sink *s = ctx;
@@ -283,6 +298,14 @@ static int on_translation(void *ctx, const char *lang, const char *const *t, int
     s->per_lang++;
     for (int k = 0; k < 2 && s->c[k]; k++)
         if (add_translation(s, k, lang, t, n, s->base * w)) return s->failed = 1;
+    /* The same word inflected, where its forms stem apart (convertir:
+     * convierte): a clause scores its best variant, so these add no weight
+     * to a text that has the lemma's stem too. */
+    if (n == 1) {
+        variant_sink v = {s, s->base * w};
+        pl_xling_variants(s->x, lang, t[0], strlen(t[0]), on_variant, &v);
+        if (s->failed) return 1;
+    }
     return 0;
 }
 

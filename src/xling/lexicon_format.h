@@ -42,7 +42,10 @@
  *   n x { u8 lang, u8 weight, varint ref }
  *                            ordered by target language index, then weight
  *                            descending, then ref; weight w/255 in (0, 1];
- *                            ref: offset in the pool of the target's terms
+ *                            ref: offset in the pool of the target's terms;
+ *                            records in the entry's own language are not
+ *                            translations but the key's variants: the other
+ *                            stems of its word's forms (one term each)
  * Keys compare as bytes (memcmp, a shorter prefix first).
  *
  * String pool: items { varint len, bytes }; each distinct string once. A

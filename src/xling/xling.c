@@ -397,6 +397,39 @@ int pl_xling_translate_term(const pl_xling *x, const char *src_lang, const char 
     return pl_xling_translate(x, src_lang, terms, 1, target_langs, n_targets, fn, ctx);
 }
 
+int pl_xling_variants(const pl_xling *x, const char *lang, const char *term, size_t len,
+                      pl_xling_fn fn, void *ctx) {
+    if (!x || !lang || !term || !fn) return PL_ERR_USAGE;
+    int l = xl_lang_find(x, lang);
+    if (l < 0 || len == 0) return 0;
+    const unsigned char *p = entry_find(x, &x->langs[l], (const unsigned char *)term, len);
+    if (!p) return 0;
+    const unsigned char *end = x->d + x->size;
+    uint32_t count = 0;
+    int delivered = 0;
+    xl_varint(&p, end, &count);
+    /* A word's variants are the records in its own language, which no
+     * translation has. */
+    for (uint32_t j = 0; j < count; j++) {
+        int rl = p[0];
+        uint32_t ref = 0, slen = 0;
+        const unsigned char *s = NULL;
+        p += 2;
+        xl_varint(&p, end, &ref);
+        if (rl < l) continue;
+        if (rl > l) break;
+        pool_item(x, ref, &s, &slen);
+        char buf[PL_TERM_MAX + 1];
+        if (slen == 0 || slen > PL_TERM_MAX) continue;
+        memcpy(buf, s, slen);
+        buf[slen] = 0;
+        const char *t[1] = {buf};
+        delivered++;
+        if (fn(ctx, x->langs[l].code, t, 1, 1.0)) break;
+    }
+    return delivered;
+}
+
 /* ---- Folding --------------------------------------------------------- */
 
 int pl_xling_fold(const char *s, size_t n, char *out, size_t cap) {

@@ -88,6 +88,16 @@ int pl_xling_translate_term(const pl_xling *x, const char *src_lang, const char 
                             size_t len, const char *const *target_langs, int n_targets,
                             pl_xling_fn fn, void *ctx);
 
+/*
+ * The other index terms of one word in `lang`: the stems of its forms that
+ * Snowball stems apart from its lemma (Spanish "convert" of convertir:
+ * "conviert", "convirt"), so that a translation naming the lemma also finds
+ * the text that inflects it. Each goes to `fn` as a one-term target in
+ * `lang` with weight 1. Returns how many were passed, or PL_ERR_USAGE.
+ */
+int pl_xling_variants(const pl_xling *x, const char *lang, const char *term, size_t len,
+                      pl_xling_fn fn, void *ctx);
+
 /* 1 when w[0..n), case-folded (pl_xling_fold), is a function word of `lang`
  * ("de" in French, "the" in English): compiled in from
  * data/xling/stopwords.txt, so it needs no open lexicon. */

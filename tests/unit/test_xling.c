@@ -184,6 +184,22 @@ int main(void) {
     CHECK(all > 5);
     CHECK(strstr(s.out, "|en:") == NULL);
 
+    /* Curated translations rank first (Apertium: "check" is comprobar, not
+     * FreeDict's first sense, cheque), and a translation's inflected stems
+     * come as variants: convertir's forms convierte, convirtió. */
+    CHECK(translates(x, a, "en", "check", "es", "comprobar"));
+    CHECK(translates(x, a, "en", "standard", "es", "estándar"));
+    s.len = 0;
+    s.out[0] = 0;
+    CHECK(pl_xling_variants(x, "es", "convert", 7, collect, &s) >= 2);
+    CHECK(strstr(s.out, "|es:conviert") != NULL);
+    CHECK(strstr(s.out, "|es:convirt") != NULL);
+    CHECK_INT(pl_xling_variants(x, "es", "zzzz", 4, collect, &s), 0);
+    CHECK_INT(pl_xling_variants(x, "es", NULL, 0, collect, &s), PL_ERR_USAGE);
+    /* A variant is looked up as its word: Spanish "convierte" reads back as
+     * English "convert". */
+    CHECK(translates(x, a, "es", "convierte", "en", "convert"));
+
     /* Decompounding, from surface words and from index terms. */
     CHECK(splits(x, "de", "Schwangerschaftstest", "schwangerschaft + test"));
     CHECK(splits(x, "de", "Babyparty", "baby + party"));

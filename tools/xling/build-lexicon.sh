@@ -111,6 +111,16 @@ for t in apertium-eng-spa/eng-spa:en:es apertium-eng-spa/spa-eng:es:en \
         lt-print "$ap/$f.autobil.bin" > "$att"
     bidix="$bidix -a ${l%:*} ${l#*:} $att"
 done
+# Their generators (lemma and tags to word forms), for the stems a word's
+# forms have besides its lemma's. (Portuguese's lists no forms this way.)
+for t in apertium-eng-spa/eng-spa:es apertium-eng-spa/spa-eng:en \
+         apertium-fr-es/es-fr:fr apertium-spa-ita/spa-ita:it; do
+    f=${t%%:*} l=${t#*:}
+    att="$cache/dict/gen-$l.att"
+    [ -s "$att" ] && [ "$att" -nt "$ap/$f.autogen.bin" ] ||
+        lt-print "$ap/$f.autogen.bin" > "$att"
+    bidix="$bidix -g $l $att"
+done
 
 cc=${CC:-gcc}
 $cc -std=gnu11 -O2 -Wall -Wextra -I"$root/src" -I"$root/include" \

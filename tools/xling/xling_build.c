@@ -5,11 +5,14 @@
  *
  * Usage: xling_build [-e keep_en] [-m min_en] [-k keep_direct] [-t min_direct] -o OUT
  *                    (-d SRC TGT FILE.index FILE.dict | -a SRC TGT FILE.att |
- *                     -p PIVOT | -w LANG WORDS | -l LANG "LINKERS")...
+ *                     -g LANG FILE.att | -p PIVOT | -w LANG WORDS |
+ *                     -l LANG "LINKERS")...
  *   -d  a dictd dictionary from SRC to TGT (ISO 639-3 codes as FreeDict names
  *       them, or plotline's codes), its .dict already decompressed
  *   -a  a curated bilingual dictionary from SRC to TGT: an Apertium
  *       transducer as `lt-print` writes it (see read_bidix)
+ *   -g  an Apertium generator for LANG (lemma and tags to word forms), as
+ *       `lt-print` writes it: the stems of a lemma's forms (see read_generator)
  *   -p  joins the curated pairs read so far through PIVOT into pairs between
  *       English and the languages it has curated pairs with
  *   -w  a word list for LANG's vocabulary, one word per line ("word/FLAGS"
@@ -786,12 +789,19 @@ static double walks(const uint32_t *first, const att_arc *by, const unsigned cha
     return total;
 }
 
+/* What a listing's paths are: a bilingual dictionary's entries end where both
+ * sides have read their first tag (what follows are its other tags, shared by
+ * many entries and looping in some files); a generator's (lemma and tags in,
+ * a word form out) at a final state. */
+typedef void (*path_fn)(const char *in, const char *out, void *ctx);
+
 /* One transducer of an lt-print listing, from *pos to its "--" line or the
- * end (*pos is left after it): its entries become curated pairs. Symbols are
- * referred to by their offsets in `text`, which is cut into strings. */
-static void read_transducer(int src, int tgt, char *text, char **pos, char *end,
-                            size_t *paths_out, size_t *pairs_out) {
+ * end (*pos is left after it): fn gets each path. Symbols are referred to by
+ * their offsets in `text`, which is cut into strings. */
+static void read_transducer(char *text, char **pos, char *end, int to_final, path_fn fn,
+                            void *ctx) {
     att_arc *arcs = NULL;
+    unsigned char *final = NULL;
     uint32_t *from = NULL;
     size_t n_arcs = 0, arcs_cap = 0;
     uint32_t n_states = 0;
@@ -811,7 +821,11 @@ static void read_transducer(int src, int tgt, char *text, char **pos, char *end,
         uint32_t s = (uint32_t)strtoul(f[0], NULL, 10), t = s;
         if (nf >= 4) t = (uint32_t)strtoul(f[1], NULL, 10);
         uint32_t hi = (s > t ? s : t) + 1;
-        if (hi > n_states) n_states = hi;
+        if (hi > n_states) {
+            final = xrealloc(final, hi);
+            memset(final + n_states, 0, hi - n_states);
+            n_states = hi;
+        }
         if (nf >= 4) {
             if (n_arcs == arcs_cap) {
                 arcs_cap = arcs_cap ? arcs_cap * 2 : 1 << 16;
@@ -822,11 +836,16 @@ static void read_transducer(int src, int tgt, char *text, char **pos, char *end,
             arcs[n_arcs++] =
                 (att_arc){t, strcmp(f[2], "ε") ? (uint32_t)(f[2] - text) : UINT32_MAX,
                           strcmp(f[3], "ε") ? (uint32_t)(f[3] - text) : UINT32_MAX};
+        } else if (line[0]) {
+            final[s] = 1;
         }
-        line = nl + 1; /* a final state's line: entries end at their tags */
+        line = nl + 1;
     }
     *pos = line;
-    if (!n_arcs) return;
+    if (!n_arcs) {
+        free(final);
+        return;
+    }
     /* Arcs by state (a stable counting sort keeps the file's order). */
     uint32_t *first = xcalloc((size_t)n_states + 1, sizeof *first);
     for (size_t i = 0; i < n_arcs; i++)
@@ -848,6 +867,7 @@ static void read_transducer(int src, int tgt, char *text, char **pos, char *end,
     unsigned char *cyclic = on_cycles(first, by, n_states);
     if (cyclic[0] || walks(first, by, cyclic, n_states) > 5e7) {
         /* A pattern, not a list of words. */
+        free(final);
         free(cyclic);
         free(by);
         free(first);
@@ -860,7 +880,7 @@ static void read_transducer(int src, int tgt, char *text, char **pos, char *end,
     } *stack = xrealloc(NULL, DEPTH * sizeof *stack);
     unsigned char *on_path = xcalloc(n_states, 1);
     char in[SIDE], out[SIDE];
-    size_t in_len = 0, out_len = 0, paths = 0, pairs = 0;
+    size_t in_len = 0, out_len = 0;
     int depth = 0;
     stack[0] = (struct frame){0, first[0], 0, 0};
     on_path[0] = 1;
@@ -885,30 +905,21 @@ static void read_transducer(int src, int tgt, char *text, char **pos, char *end,
             if (ol + n >= SIDE) continue;
             memcpy(out + ol, text + a->out, n), ol += n;
         }
-        /* Both sides at their first tag: an entry. What follows are its
-         * other tags, shared by many entries (and looping in some files). */
-        if (memchr(in, '<', il) && memchr(out, '<', ol)) {
+        if (!to_final && memchr(in, '<', il) && memchr(out, '<', ol)) {
             in[il] = out[ol] = 0;
-            char la[256], lb[256], ta[32], tb[32];
-            if (path_lemma(in, la, sizeof la, ta, sizeof ta) == 0 &&
-                path_lemma(out, lb, sizeof lb, tb, sizeof tb) == 0 && strcmp(ta, "np") &&
-                strcmp(ta, "num")) {
-                paths++;
-                uint32_t x = analyze(src, la, strlen(la)), y = analyze(tgt, lb, strlen(lb));
-                if (x != UINT32_MAX && y != UINT32_MAX) {
-                    curate(src, x, tgt, y);
-                    pairs++;
-                }
-            }
+            fn(in, out, ctx);
             continue;
+        }
+        if (to_final && final[a->to]) {
+            in[il] = out[ol] = 0;
+            fn(in, out, ctx);
         }
         fr->in_len = in_len, fr->out_len = out_len;
         in_len = il, out_len = ol;
         stack[++depth] = (struct frame){a->to, first[a->to], il, ol};
         on_path[a->to] = 1;
     }
-    *paths_out += paths;
-    *pairs_out += pairs;
+    free(final);
     free(on_path);
     free(cyclic);
     free(stack);
@@ -916,16 +927,97 @@ static void read_transducer(int src, int tgt, char *text, char **pos, char *end,
     free(first);
 }
 
+typedef struct {
+    int src, tgt;
+    size_t entries, pairs;
+} bidix_ctx;
+
+static void on_entry(const char *in, const char *out, void *ctx) {
+    bidix_ctx *c = ctx;
+    char la[256], lb[256], ta[32], tb[32];
+    if (path_lemma(in, la, sizeof la, ta, sizeof ta) != 0 ||
+        path_lemma(out, lb, sizeof lb, tb, sizeof tb) != 0 || !strcmp(ta, "np") ||
+        !strcmp(ta, "num"))
+        return;
+    c->entries++;
+    uint32_t x = analyze(c->src, la, strlen(la)), y = analyze(c->tgt, lb, strlen(lb));
+    if (x == UINT32_MAX || y == UINT32_MAX) return;
+    curate(c->src, x, c->tgt, y);
+    c->pairs++;
+}
+
 /* An Apertium bilingual dictionary as `lt-print` lists it: several
  * transducers, the dictionary among patterns, in no fixed order. */
 static void read_bidix(int src, int tgt, const char *path) {
-    size_t len, paths = 0, pairs = 0;
+    size_t len;
     char *text = read_file(path, &len);
+    bidix_ctx c = {src, tgt, 0, 0};
     for (char *pos = text; pos < text + len;)
-        read_transducer(src, tgt, text, &pos, text + len, &paths, &pairs);
-    if (!paths) die("no dictionary entries in", path);
+        read_transducer(text, &pos, text + len, 0, on_entry, &c);
+    if (!c.entries) die("no dictionary entries in", path);
     fprintf(stderr, "xling_build: %s-%s (curated): %zu entries, %zu translations\n",
-            langs[src], langs[tgt], paths, pairs);
+            langs[src], langs[tgt], c.entries, c.pairs);
+    free(text);
+}
+
+/* ---- Word forms: Apertium's generators ---------------------------------- */
+
+/*
+ * Snowball stems a word's forms alike only where they differ by their ending:
+ * Spanish convertir and convierte stem to "convert" and "conviert", so a
+ * translation into Spanish that names the lemma misses a text that uses the
+ * verb. Apertium's generators list every form of every lemma; a lemma's
+ * stem gets as *variants* the other stems its forms have (two forms or
+ * more, the best MAX_VARIANTS by forms). The reader searches them with the
+ * stem, and looks a variant up as the stem when translating from it.
+ */
+#define MAX_VARIANTS 3
+
+typedef struct {
+    uint32_t stem, form; /* string ids: the lemma's stem, a form's stem */
+    unsigned char lang;
+} vform;
+
+static vform *vforms;
+static size_t n_vforms, vforms_cap;
+
+typedef struct {
+    int lang;
+    size_t forms;
+} gen_ctx;
+
+static int spaces(uint32_t id);
+
+static void on_form(const char *in, const char *out, void *ctx) {
+    gen_ctx *c = ctx;
+    char lemma[256], tag[32];
+    /* Not the forms with enclitic pronouns (convirtiéndose: "+se<prn><enc>"),
+     * nor superlatives (lentísimo): each its own stem, seldom written. */
+    if (path_lemma(in, lemma, sizeof lemma, tag, sizeof tag) != 0 || !strcmp(tag, "np") ||
+        strchr(in, '+') || strstr(in, "<enc>") || strstr(in, "<sup>") || strchr(out, '<') ||
+        strchr(out, '#') || strchr(out, ' '))
+        return;
+    c->forms++;
+    uint32_t a = analyze(c->lang, lemma, strlen(lemma)),
+             b = analyze(c->lang, out, strlen(out));
+    if (a == UINT32_MAX || b == UINT32_MAX || a == b || spaces(a) || spaces(b)) return;
+    if (n_vforms == vforms_cap) {
+        vforms_cap = vforms_cap ? vforms_cap * 2 : 1 << 16;
+        vforms = xrealloc(vforms, vforms_cap * sizeof *vforms);
+    }
+    vforms[n_vforms++] = (vform){a, b, (unsigned char)c->lang};
+}
+
+static void read_generator(int lang, const char *path) {
+    size_t len;
+    char *text = read_file(path, &len);
+    gen_ctx c = {lang, 0};
+    size_t before = n_vforms;
+    for (char *pos = text; pos < text + len;)
+        read_transducer(text, &pos, text + len, 1, on_form, &c);
+    if (!c.forms) die("no word forms in", path);
+    fprintf(stderr, "xling_build: %s forms: %zu, %zu stemmed apart from their lemma\n",
+            langs[lang], c.forms, n_vforms - before);
     free(text);
 }
 
@@ -1090,6 +1182,82 @@ static void tr_cut(int en, int keep_en, float min_en, int keep_direct, float min
         tr[o++] = tr[i];
     }
     n_tr = o;
+}
+
+/* ---- Variants ---------------------------------------------------------- */
+
+static int vform_cmp(const void *pa, const void *pb) {
+    const vform *a = pa, *b = pb;
+    if (a->lang != b->lang) return a->lang < b->lang ? -1 : 1;
+    if (a->stem != b->stem) return str_cmp(a->stem, b->stem);
+    return str_cmp(a->form, b->form);
+}
+
+typedef struct {
+    uint32_t form, count;
+} vcount;
+
+static int vcount_cmp(const void *pa, const void *pb) {
+    const vcount *a = pa, *b = pb;
+    if (a->count != b->count) return a->count > b->count ? -1 : 1;
+    return str_cmp(a->form, b->form);
+}
+
+/* The records of source (lang, src) in tr[0, n): [*lo, return). */
+static size_t tr_range(size_t n, int lang, uint32_t src, size_t *lo) {
+    size_t a = 0, b = n;
+    while (a < b) {
+        size_t m = (a + b) / 2;
+        if (tr[m].sl < lang || (tr[m].sl == lang && str_cmp(tr[m].src, src) < 0))
+            a = m + 1;
+        else
+            b = m;
+    }
+    *lo = a;
+    while (b < n && tr[b].sl == lang && tr[b].src == src)
+        b++;
+    return a < n && tr[a].sl == lang && tr[a].src == src ? b : a;
+}
+
+/* After the cut (tr sorted): each stem's variants as records in its own
+ * language (the reader's pl_xling_variants), and a variant that is no source
+ * of its own gets the stem's translations. */
+static void add_variants(void) {
+    qsort(vforms, n_vforms, sizeof *vforms, vform_cmp);
+    size_t n_old = n_tr, added = 0, copied = 0;
+    vcount run[64];
+    for (size_t i = 0, j; i < n_vforms; i = j) {
+        int nr = 0;
+        for (j = i; j < n_vforms && vforms[j].lang == vforms[i].lang &&
+                    vforms[j].stem == vforms[i].stem;
+             j++) {
+            if (nr && run[nr - 1].form == vforms[j].form)
+                run[nr - 1].count++;
+            else if (nr < 64)
+                run[nr++] = (vcount){vforms[j].form, 1};
+        }
+        qsort(run, (size_t)nr, sizeof *run, vcount_cmp);
+        int lang = vforms[i].lang;
+        uint32_t stem = vforms[i].stem;
+        for (int v = 0; v < nr && v < MAX_VARIANTS && run[v].count >= 2; v++) {
+            tr_push(
+                (trans){stem, run[v].form, (unsigned char)lang, (unsigned char)lang, 0, 1});
+            added++;
+
+            size_t lo, vlo;
+            if (tr_range(n_old, lang, run[v].form, &vlo) != vlo) continue;
+            size_t hi = tr_range(n_old, lang, stem, &lo);
+            for (size_t k = lo; k < hi; k++) {
+                trans t = tr[k];
+                t.src = run[v].form;
+                tr_push(t);
+                copied++;
+            }
+        }
+    }
+    qsort(tr, n_tr, sizeof *tr, tr_cmp);
+    fprintf(stderr, "xling_build: %zu variants, %zu translations copied to them\n", added,
+            copied);
 }
 
 /* ---- Writing ----------------------------------------------------------- */
@@ -1483,6 +1651,9 @@ int main(int argc, char **argv) {
             int s = lang_id(argv[i + 1]), t = lang_id(argv[i + 2]);
             read_bidix(s, t, argv[i + 3]);
             i += 3;
+        } else if (strcmp(a, "-g") == 0 && i + 2 < argc) {
+            read_generator(lang_id(argv[i + 1]), argv[i + 2]);
+            i += 2;
         } else if (strcmp(a, "-p") == 0 && i + 1 < argc) {
             pivot_curated(en, lang_id(argv[++i]));
         } else if (strcmp(a, "-d") == 0 && i + 4 < argc) {
@@ -1493,7 +1664,8 @@ int main(int argc, char **argv) {
             fprintf(stderr,
                     "usage: xling_build [-e keep_en] [-m min_en] [-k keep_direct] [-t "
                     "min_direct] -o OUT "
-                    "(-d SRC TGT INDEX DICT | -a SRC TGT ATT | -p PIVOT | -w LANG WORDS | "
+                    "(-d SRC TGT INDEX DICT | -a SRC TGT ATT | -g LANG ATT | -p PIVOT | "
+                    "-w LANG WORDS | "
                     "-l LANG LINKERS)...\n");
             return 2;
         }
@@ -1524,6 +1696,7 @@ int main(int argc, char **argv) {
     scale_uncurated();
     qsort(tr, n_tr, sizeof *tr, tr_cmp); /* curated ones ahead now */
     tr_cut(en, keep_en, min_en, keep_direct, min_direct);
+    add_variants();
 
     int order[MAX_LANGS];
     for (int i = 0; i < n_langs; i++)
