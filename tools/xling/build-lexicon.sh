@@ -122,6 +122,34 @@ for t in apertium-eng-spa/eng-spa:es apertium-eng-spa/spa-eng:en \
     bidix="$bidix -g $l $att"
 done
 
+# Message catalogs translated sentence by sentence (Battle for Wesnoth 1.16's
+# stories, dialogue and help; VLC's interface): which of a word's dictionary
+# senses its translations use. The packages are only unpacked, never
+# installed, and only their .mo files kept (the same as tools/langid takes).
+debver=1:1.16.9-1 vlcver=3.0.24-0+deb12u1
+mkdir -p "$cache/deb"
+for d in wesnoth-1.16-data wesnoth-1.16-did wesnoth-1.16-dm wesnoth-1.16-dw \
+         wesnoth-1.16-ei wesnoth-1.16-httt wesnoth-1.16-l wesnoth-1.16-low \
+         wesnoth-1.16-nr wesnoth-1.16-sof wesnoth-1.16-sota wesnoth-1.16-sotbe \
+         wesnoth-1.16-thot wesnoth-1.16-trow wesnoth-1.16-tsg wesnoth-1.16-ttb \
+         wesnoth-1.16-utbs vlc-l10n; do
+    [ -f "$cache/deb/$d.done" ] && continue
+    v=$debver
+    [ "$d" = vlc-l10n ] && v=$vlcver
+    (cd "$cache/deb" && rm -f "${d}_"*.deb && apt-get download "$d=$v" >&2)
+    mkdir -p "$cache/deb/root"
+    dpkg-deb --fsys-tarfile "$cache/deb/${d}_"*.deb | tar -x -C "$cache/deb/root" --wildcards '*.mo'
+    rm -f "$cache/deb/${d}_"*.deb
+    touch "$cache/deb/$d.done"
+done
+cats=""
+for l in da de el es fi fr hu it nb nl pl pt ru sv; do
+    for mo in $(LC_ALL=C ls "$cache/deb/root/usr/share/games/wesnoth/1.16/locale/$l/LC_MESSAGES/"*.mo \
+                "$cache/deb/root/usr/share/locale/$l/LC_MESSAGES/vlc.mo" 2>/dev/null); do
+        cats="$cats -c $l $mo"
+    done
+done
+
 cc=${CC:-gcc}
 $cc -std=gnu11 -O2 -Wall -Wextra -I"$root/src" -I"$root/include" \
     "$tools/xling_build.c" "$root"/src/util/*.c "$root"/src/text/*.c \
@@ -134,4 +162,4 @@ mkdir -p "$root/data/xling"
 # shellcheck disable=SC2086
 "$cache/xling_build" ${XLING_FLAGS:-} -o "$root/data/xling/lexicon.bin" \
     -l de "s es n en e er ens -e" -l nl "s e en" -l sv "s a u o e" -l da "s e" \
-    -l nb "s e" -l fi "" -l hu "" $wl $dicts $bidix -p es
+    -l nb "s e" -l fi "" -l hu "" $wl $dicts $bidix -p es $cats

@@ -5,7 +5,7 @@
  *
  * Usage: xling_build [-e keep_en] [-m min_en] [-k keep_direct] [-t min_direct] -o OUT
  *                    (-d SRC TGT FILE.index FILE.dict | -a SRC TGT FILE.att |
- *                     -g LANG FILE.att | -p PIVOT | -w LANG WORDS |
+ *                     -g LANG FILE.att | -c LANG FILE.mo | -p PIVOT | -w LANG WORDS |
  *                     -l LANG "LINKERS")...
  *   -d  a dictd dictionary from SRC to TGT (ISO 639-3 codes as FreeDict names
  *       them, or plotline's codes), its .dict already decompressed
@@ -13,6 +13,8 @@
  *       transducer as `lt-print` writes it (see read_bidix)
  *   -g  an Apertium generator for LANG (lemma and tags to word forms), as
  *       `lt-print` writes it: the stems of a lemma's forms (see read_generator)
+ *   -c  a gettext catalog (.mo) of English messages translated into LANG:
+ *       counts of the dictionary's pairs in it rank a word's senses (attest)
  *   -p  joins the curated pairs read so far through PIVOT into pairs between
  *       English and the languages it has curated pairs with
  *   -w  a word list for LANG's vocabulary, one word per line ("word/FLAGS"
@@ -1184,6 +1186,191 @@ static void tr_cut(int en, int keep_en, float min_en, int keep_direct, float min
     n_tr = o;
 }
 
+/* ---- Parallel evidence: gettext catalogs -------------------------------- */
+
+/*
+ * A dictionary lists a word's senses, not how often each is meant. Programs'
+ * message catalogs are translations sentence by sentence (Wesnoth's stories
+ * and dialogue, VLC's interface): where an English message has a word and
+ * its translation has one of the word's dictionary translations, that sense
+ * is in use. Each catalog message is analyzed on both sides; a pair's count
+ * is the number of messages that hold both terms, found by intersecting the
+ * two terms' message lists. Only dictionary pairs are counted: the catalogs
+ * confirm and rank translations, they add none.
+ */
+#define PAR_MAX_TERMS 60 /* a longer message says little about which word is which */
+#define PAR_MIN_COUNT 3  /* a word's senses are ranked by counts from this many */
+
+typedef struct {
+    uint64_t key; /* (lang * 2 + english side) << 32 | term id */
+    uint32_t *ids, n, cap;
+} plist;
+
+static plist *plists;
+static size_t n_plists, plists_cap;
+static uint32_t *plist_slots; /* index + 1 */
+static size_t plist_nslots;
+static uint32_t par_messages[MAX_LANGS];
+static int par_on[MAX_LANGS];
+
+static plist *plist_get(uint64_t k, int create) {
+    if (create && n_plists * 2 >= plist_nslots) {
+        size_t ns = plist_nslots ? plist_nslots * 2 : 1 << 16;
+        uint32_t *slots = xcalloc(ns, sizeof *slots);
+        for (size_t i = 0; i < n_plists; i++) {
+            size_t h = slot_of(plists[i].key, ns);
+            while (slots[h])
+                h = (h + 1) & (ns - 1);
+            slots[h] = (uint32_t)i + 1;
+        }
+        free(plist_slots);
+        plist_slots = slots;
+        plist_nslots = ns;
+    }
+    if (!plist_nslots) return NULL;
+    size_t h = slot_of(k, plist_nslots);
+    while (plist_slots[h]) {
+        plist *p = &plists[plist_slots[h] - 1];
+        if (p->key == k) return p;
+        h = (h + 1) & (plist_nslots - 1);
+    }
+    if (!create) return NULL;
+    if (n_plists == plists_cap) {
+        plists_cap = plists_cap ? plists_cap * 2 : 1 << 14;
+        plists = xrealloc(plists, plists_cap * sizeof *plists);
+    }
+    plists[n_plists] = (plist){k, NULL, 0, 0};
+    plist_slots[h] = (uint32_t)n_plists + 1;
+    return &plists[n_plists++];
+}
+
+typedef struct {
+    int lang;
+    uint32_t ids[PAR_MAX_TERMS + 1];
+    int n;
+} msg_terms;
+
+static int add_msg_term(void *ctx, const pl_token *t) {
+    msg_terms *m = ctx;
+    uint32_t id = intern(t->term, t->len);
+    for (int i = 0; i < m->n; i++)
+        if (m->ids[i] == id) return 0;
+    if (m->n > PAR_MAX_TERMS) return 1;
+    m->ids[m->n++] = id;
+    return 0;
+}
+
+/* A message's distinct terms, or -1 when it has none or too many. */
+static int msg_analyze(int lang, const char *s, size_t n, msg_terms *m) {
+    m->lang = lang;
+    m->n = 0;
+    if (n == 0 || pl_utf8_check(s, n, NULL) != 0) return -1;
+    int rc = pl_analyze(analyzer, langs[lang], s, n, add_msg_term, m);
+    return rc != 0 || m->n == 0 || m->n > PAR_MAX_TERMS ? -1 : 0;
+}
+
+static uint32_t le32(const unsigned char *p, int swap) {
+    uint32_t v =
+        (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    return swap ? __builtin_bswap32(v) : v;
+}
+
+/* One gettext .mo catalog: English message ids, their translations in lang. */
+static void read_catalog(int lang, const char *path) {
+    size_t len;
+    char *d = read_file(path, &len);
+    const unsigned char *u = (const unsigned char *)d;
+    if (len < 28) die("not a message catalog", path);
+    int swap = le32(u, 0) != 0x950412deu;
+    if (swap && le32(u, 1) != 0x950412deu) die("not a message catalog", path);
+    uint32_t n = le32(u + 8, swap), orig = le32(u + 12, swap), tran = le32(u + 16, swap);
+    if (orig > len || tran > len || n > (len - orig) / 8 || n > (len - tran) / 8)
+        die("damaged message catalog", path);
+    int en = lang_id("en");
+    par_on[lang] = 1;
+    size_t used = 0;
+    msg_terms *me = xrealloc(NULL, sizeof *me), *mt = xrealloc(NULL, sizeof *mt);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t ol = le32(u + orig + 8 * i, swap), oo = le32(u + orig + 8 * i + 4, swap);
+        uint32_t tl = le32(u + tran + 8 * i, swap), to = le32(u + tran + 8 * i + 4, swap);
+        if (oo > len || ol > len - oo || to > len || tl > len - to) continue;
+        const char *id = d + oo, *tr_s = d + to;
+        /* "context\4id", and plural forms after a NUL: the first form. */
+        const char *ctx_end = memchr(id, 4, ol);
+        if (ctx_end) ol -= (uint32_t)(ctx_end + 1 - id), id = ctx_end + 1;
+        size_t il = strnlen(id, ol), trl = strnlen(tr_s, tl);
+        if (il == 0 || trl == 0) continue; /* the header, or untranslated */
+        if (msg_analyze(en, id, il, me) || msg_analyze(lang, tr_s, trl, mt)) continue;
+        uint32_t msg = par_messages[lang]++;
+        for (int side = 0; side < 2; side++) {
+            const msg_terms *m = side ? me : mt;
+            for (int k = 0; k < m->n; k++) {
+                plist *p = plist_get((uint64_t)(lang * 2 + side) << 32 | m->ids[k], 1);
+                if (p->n == p->cap) {
+                    p->cap = p->cap ? p->cap * 2 : 4;
+                    p->ids = xrealloc(p->ids, p->cap * sizeof *p->ids);
+                }
+                p->ids[p->n++] = msg;
+            }
+        }
+        used++;
+    }
+    free(me);
+    free(mt);
+    fprintf(stderr, "xling_build: %s catalog %s: %zu of %u messages\n", langs[lang], path,
+            used, n);
+    free(d);
+}
+
+static uint32_t intersect(const plist *a, const plist *b) {
+    uint32_t c = 0;
+    for (uint32_t i = 0, j = 0; i < a->n && j < b->n;) {
+        if (a->ids[i] < b->ids[j])
+            i++;
+        else if (a->ids[i] > b->ids[j])
+            j++;
+        else
+            c++, i++, j++;
+    }
+    return c;
+}
+
+/* Ranks each word's translations into a language with catalogs by how many
+ * messages attest them (tr sorted): weight × (0.5 + 0.5 count / best count)
+ * where the best count is PAR_MIN_COUNT or more. */
+static void attest(int en) {
+    uint32_t *count = xcalloc(n_tr ? n_tr : 1, sizeof *count);
+    size_t ranked = 0;
+    for (size_t i = 0, j; i < n_tr; i = j) {
+        uint32_t best = 0;
+        for (j = i; j < n_tr && tr[j].sl == tr[i].sl && tr[j].src == tr[i].src &&
+                    tr[j].tl == tr[i].tl;
+             j++) {
+            int other = tr[j].sl == en ? tr[j].tl : tr[j].tl == en ? tr[j].sl : -1;
+            if (other < 0 || !par_on[other] || spaces(tr[j].src) || spaces(tr[j].tgt))
+                continue;
+            uint32_t e = tr[j].sl == en ? tr[j].src : tr[j].tgt;
+            uint32_t o = tr[j].sl == en ? tr[j].tgt : tr[j].src;
+            const plist *pe = plist_get((uint64_t)(other * 2 + 1) << 32 | e, 0);
+            const plist *po = plist_get((uint64_t)(other * 2) << 32 | o, 0);
+            count[j] = pe && po ? intersect(pe, po) : 0;
+            if (count[j] > best) best = count[j];
+        }
+        if (best < PAR_MIN_COUNT) continue;
+        for (size_t k = i; k < j; k++)
+            if (!spaces(tr[k].src) && !spaces(tr[k].tgt))
+                tr[k].w *= 0.5f + 0.5f * (float)count[k] / (float)best;
+        ranked++;
+    }
+    free(count);
+    for (size_t i = 0; i < n_plists; i++)
+        free(plists[i].ids);
+    free(plists);
+    free(plist_slots);
+    fprintf(stderr, "xling_build: %zu words' translations ranked by the catalogs\n",
+            ranked);
+}
+
 /* ---- Variants ---------------------------------------------------------- */
 
 static int vform_cmp(const void *pa, const void *pb) {
@@ -1654,6 +1841,9 @@ int main(int argc, char **argv) {
         } else if (strcmp(a, "-g") == 0 && i + 2 < argc) {
             read_generator(lang_id(argv[i + 1]), argv[i + 2]);
             i += 2;
+        } else if (strcmp(a, "-c") == 0 && i + 2 < argc) {
+            read_catalog(lang_id(argv[i + 1]), argv[i + 2]);
+            i += 2;
         } else if (strcmp(a, "-p") == 0 && i + 1 < argc) {
             pivot_curated(en, lang_id(argv[++i]));
         } else if (strcmp(a, "-d") == 0 && i + 4 < argc) {
@@ -1664,7 +1854,8 @@ int main(int argc, char **argv) {
             fprintf(stderr,
                     "usage: xling_build [-e keep_en] [-m min_en] [-k keep_direct] [-t "
                     "min_direct] -o OUT "
-                    "(-d SRC TGT INDEX DICT | -a SRC TGT ATT | -g LANG ATT | -p PIVOT | "
+                    "(-d SRC TGT INDEX DICT | -a SRC TGT ATT | -g LANG ATT | -c LANG MO | "
+                    "-p PIVOT | "
                     "-w LANG WORDS | "
                     "-l LANG LINKERS)...\n");
             return 2;
@@ -1693,6 +1884,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "xling_build: %zu dictionary translations, %zu distinct pairs\n",
             n_dict_pairs, n_tr);
     qsort(tr, n_tr, sizeof *tr, tr_cmp);
+    attest(en);
     scale_uncurated();
     qsort(tr, n_tr, sizeof *tr, tr_cmp); /* curated ones ahead now */
     tr_cut(en, keep_en, min_en, keep_direct, min_direct);
