@@ -1359,7 +1359,7 @@ static void attest(int en) {
         if (best < PAR_MIN_COUNT) continue;
         for (size_t k = i; k < j; k++)
             if (!spaces(tr[k].src) && !spaces(tr[k].tgt))
-                tr[k].w *= 0.5f + 0.5f * (float)count[k] / (float)best;
+                tr[k].w *= 0.25f + 0.75f * (float)count[k] / (float)best;
         ranked++;
     }
     free(count);
