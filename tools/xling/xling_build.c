@@ -240,18 +240,26 @@ static size_t slot_of(uint64_t k, size_t nslots) {
     return (size_t)(k * 0x9E3779B97F4A7C15ull >> 20) & (nslots - 1);
 }
 
+/* A slot table of ns slots (item index + 1, linear probing) for n items
+ * `stride` bytes apart whose first member is their u64 key. */
+static uint32_t *slots_for(const void *items, size_t n, size_t stride, size_t ns) {
+    uint32_t *slots = xcalloc(ns, sizeof *slots);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k;
+        memcpy(&k, (const char *)items + i * stride, sizeof k);
+        size_t h = slot_of(k, ns);
+        while (slots[h])
+            h = (h + 1) & (ns - 1);
+        slots[h] = (uint32_t)i + 1;
+    }
+    return slots;
+}
+
 static edge *edge_get(uint64_t k) {
     if (n_edges * 2 >= edge_nslots) {
         size_t ns = edge_nslots ? edge_nslots * 2 : 1 << 22;
-        uint32_t *slots = xcalloc(ns, sizeof *slots);
-        for (size_t i = 0; i < n_edges; i++) {
-            size_t h = slot_of(edges[i].key, ns);
-            while (slots[h])
-                h = (h + 1) & (ns - 1);
-            slots[h] = (uint32_t)i + 1;
-        }
         free(edge_slots);
-        edge_slots = slots;
+        edge_slots = slots_for(edges, n_edges, sizeof *edges, ns);
         edge_nslots = ns;
     }
     size_t h = slot_of(k, edge_nslots);
@@ -1216,15 +1224,8 @@ static int par_on[MAX_LANGS];
 static plist *plist_get(uint64_t k, int create) {
     if (create && n_plists * 2 >= plist_nslots) {
         size_t ns = plist_nslots ? plist_nslots * 2 : 1 << 16;
-        uint32_t *slots = xcalloc(ns, sizeof *slots);
-        for (size_t i = 0; i < n_plists; i++) {
-            size_t h = slot_of(plists[i].key, ns);
-            while (slots[h])
-                h = (h + 1) & (ns - 1);
-            slots[h] = (uint32_t)i + 1;
-        }
         free(plist_slots);
-        plist_slots = slots;
+        plist_slots = slots_for(plists, n_plists, sizeof *plists, ns);
         plist_nslots = ns;
     }
     if (!plist_nslots) return NULL;
