@@ -64,8 +64,8 @@ int pl_catalog_changes(pl_catalog *c, uint64_t after,
 
 int pl_catalog_get_synopsis(pl_catalog *c, int64_t id, pl_synopsis **out, pl_err *err);
 /* What a search hit shows without its text: the episode, the language and
- * the source (*source malloc'ed, "" when unknown). PL_ERR_NOTFOUND when
- * absent. */
+ * the source (*source malloc'ed, "" when unknown; not read when source is
+ * NULL). PL_ERR_NOTFOUND when absent. */
 int pl_catalog_get_hit(pl_catalog *c, int64_t id, int64_t *episode, char lang[PL_LANG_MAX],
                        char **source, pl_err *err);
 int pl_catalog_get_episode(pl_catalog *c, int64_t id, pl_episode **out, pl_err *err);
@@ -115,7 +115,8 @@ int pl_catalog_key_synopses(pl_catalog *c, uint32_t key, size_t max, int64_t **i
 /* A synopsis's keys, ascending, into *keys (malloc'ed, also when n is 0). */
 int pl_catalog_synopsis_keys(pl_catalog *c, int64_t id, uint32_t **keys, size_t *n,
                              pl_err *err);
-/* A synopsis's episode and language (PL_ERR_NOTFOUND when none). */
+/* A synopsis's episode and language (PL_ERR_NOTFOUND when none): pl_catalog_get_hit
+ * without the source. */
 int pl_catalog_episode_of(pl_catalog *c, int64_t id, int64_t *episode,
                           char lang[PL_LANG_MAX], pl_err *err);
 /* Whether the episode has a synopsis in `lang` already. */

@@ -317,19 +317,7 @@ int pl_catalog_synopsis_keys(pl_catalog *c, int64_t id, uint32_t **keys, size_t 
 
 int pl_catalog_episode_of(pl_catalog *c, int64_t id, int64_t *episode,
                           char lang[PL_LANG_MAX], pl_err *err) {
-    sqlite3_stmt *s = pl_catalog_stmt(c, ST_EPISODE_OF, err);
-    if (!s) return err->status;
-    sqlite3_bind_int64(s, 1, id);
-    int row = 0, rc = pl_catalog_step(c, s, &row, "finding a synopsis's episode", err);
-    if (!rc && !row)
-        rc = pl_err_set(err, PL_ERR_NOTFOUND, "no synopsis has id %lld", (long long)id);
-    if (!rc) {
-        *episode = sqlite3_column_int64(s, 0);
-        const unsigned char *l = sqlite3_column_text(s, 1);
-        snprintf(lang, PL_LANG_MAX, "%s", l ? (const char *)l : "");
-    }
-    sqlite3_reset(s);
-    return rc;
+    return pl_catalog_get_hit(c, id, episode, lang, NULL, err);
 }
 
 int pl_catalog_episode_has_lang(pl_catalog *c, int64_t episode, const char *lang, int *has,

@@ -111,7 +111,7 @@ int pl_catalog_get_synopsis(pl_catalog *c, int64_t id, pl_synopsis **out, pl_err
 
 int pl_catalog_get_hit(pl_catalog *c, int64_t id, int64_t *episode, char lang[PL_LANG_MAX],
                        char **source, pl_err *err) {
-    *source = NULL;
+    if (source) *source = NULL;
     sqlite3_stmt *s = pl_catalog_stmt(c, ST_GET_HIT, err);
     if (!s) return err->status;
     sqlite3_bind_int64(s, 1, id);
@@ -122,7 +122,7 @@ int pl_catalog_get_hit(pl_catalog *c, int64_t id, int64_t *episode, char lang[PL
         *episode = sqlite3_column_int64(s, 0);
         const unsigned char *l = sqlite3_column_text(s, 1);
         snprintf(lang, PL_LANG_MAX, "%s", l ? (const char *)l : "");
-        if (!(*source = pl_catalog_col_strdup(s, 2)))
+        if (source && !(*source = pl_catalog_col_strdup(s, 2)))
             rc = pl_err_set(err, PL_ERR_NOMEM, "reading synopsis %lld: out of memory",
                             (long long)id);
     }

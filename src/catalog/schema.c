@@ -247,7 +247,6 @@ static const char *const STATEMENTS[ST__COUNT] = {
     [ST_SYNOPSIS_KEYS] = "SELECT keys FROM synopsis_keys WHERE synopsis_id=?",
     [ST_DEL_KEYS] = "DELETE FROM synopsis_keys WHERE synopsis_id=?",
     [ST_MOVE_SYNOPSIS] = "UPDATE synopses SET episode_id=? WHERE id=?",
-    [ST_EPISODE_OF] = "SELECT episode_id, lang FROM synopses WHERE id=?",
     [ST_GET_HIT] = "SELECT episode_id, lang, source FROM synopses WHERE id=?",
     [ST_EPISODE_LANGS] = "SELECT 1 FROM synopses WHERE episode_id=? AND lang=? LIMIT 1",
     [ST_COUNT_ALL] = "SELECT count(*) FROM synopses",

@@ -256,6 +256,15 @@ static int compound_head(const sink *s, const char *lang, const char *term, char
     return head[0] != 0;
 }
 
+/* Adds a translation to each of the sink's clauses; non-zero (and the sink
+ * marked failed) when out of memory. */
+static int add_to_clauses(sink *s, const char *lang, const char *const *t, int n,
+                          double w) {
+    for (int k = 0; k < 2 && s->c[k]; k++)
+        if (add_translation(s, k, lang, t, n, w)) return s->failed = 1;
+    return 0;
+}
+
 /* A translation's other stems (pl_xling_variants), at its weight. */
 typedef struct variant_sink {
     sink *s;
@@ -265,10 +274,7 @@ typedef struct variant_sink {
 static int on_variant(void *ctx, const char *lang, const char *const *t, int n, double w) {
     variant_sink *v = ctx;
     (void)w;
-    if (!indexed(v->s, t, n)) return 0;
-    for (int k = 0; k < 2 && v->s->c[k]; k++)
-        if (add_translation(v->s, k, lang, t, n, v->w)) return v->s->failed = 1;
-    return 0;
+    return indexed(v->s, t, n) ? add_to_clauses(v->s, lang, t, n, v->w) : 0;
 }
 
 static int on_translation(void *ctx, const char *lang, const char *const *t, int n,
@@ -296,8 +302,7 @@ static int on_translation(void *ctx, const char *lang, const char *const *t, int
     w *= back_share(s, lang, t, n);
     if (w < MIN_WEIGHT) return 0;
     s->per_lang++;
-    for (int k = 0; k < 2 && s->c[k]; k++)
-        if (add_translation(s, k, lang, t, n, s->base * w)) return s->failed = 1;
+    if (add_to_clauses(s, lang, t, n, s->base * w)) return 1;
     /* The same word inflected, where its forms stem apart (convertir:
      * convierte): a clause scores its best variant, so these add no weight
      * to a text that has the lemma's stem too. */

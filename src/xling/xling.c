@@ -402,24 +402,19 @@ int pl_xling_variants(const pl_xling *x, const char *lang, const char *term, siz
     if (!x || !lang || !term || !fn) return PL_ERR_USAGE;
     int l = xl_lang_find(x, lang);
     if (l < 0 || len == 0) return 0;
-    const unsigned char *p = entry_find(x, &x->langs[l], (const unsigned char *)term, len);
-    if (!p) return 0;
-    const unsigned char *end = x->d + x->size;
-    uint32_t count = 0;
-    int delivered = 0;
-    xl_varint(&p, end, &count);
+    const unsigned char *entry =
+        entry_find(x, &x->langs[l], (const unsigned char *)term, len);
+    if (!entry) return 0;
     /* A word's variants are the records in its own language, which no
      * translation has. */
-    for (uint32_t j = 0; j < count; j++) {
-        int rl = p[0];
-        uint32_t ref = 0, slen = 0;
+    cand c[MAX_CANDS];
+    int n = 0, delivered = 0;
+    collect(x, entry, l, 1.0, c, &n);
+    for (int k = 0; k < n; k++) {
+        uint32_t slen = 0;
         const unsigned char *s = NULL;
-        p += 2;
-        xl_varint(&p, end, &ref);
-        if (rl < l) continue;
-        if (rl > l) break;
-        pool_item(x, ref, &s, &slen);
         char buf[PL_TERM_MAX + 1];
+        pool_item(x, c[k].ref, &s, &slen);
         if (slen == 0 || slen > PL_TERM_MAX) continue;
         memcpy(buf, s, slen);
         buf[slen] = 0;
