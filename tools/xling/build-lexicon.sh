@@ -100,6 +100,9 @@ wl="$wl$(words nb /usr/share/hunspell/nb_NO.dic)$(words hu /usr/share/hunspell/h
 # English with Spanish both ways, and Spanish with French, Italian and
 # Portuguese, which the builder joins into English pairs through Spanish.
 ap=/usr/share/apertium
+listing() { # transducer text-file: listed once, and again when the package is newer
+    [ -s "$2" ] && [ "$2" -nt "$1" ] || lt-print "$1" > "$2"
+}
 bidix=""
 for t in apertium-eng-spa/eng-spa:en:es apertium-eng-spa/spa-eng:es:en \
          apertium-fr-es/fr-es:fr:es apertium-fr-es/es-fr:es:fr \
@@ -107,8 +110,7 @@ for t in apertium-eng-spa/eng-spa:en:es apertium-eng-spa/spa-eng:es:en \
          apertium-es-pt/pt-es:pt:es apertium-es-pt/es-pt:es:pt; do
     f=${t%%:*} l=${t#*:}
     att="$cache/dict/$(basename "$f").att"
-    [ -s "$att" ] && [ "$att" -nt "$ap/$f.autobil.bin" ] ||
-        lt-print "$ap/$f.autobil.bin" > "$att"
+    listing "$ap/$f.autobil.bin" "$att"
     bidix="$bidix -a ${l%:*} ${l#*:} $att"
 done
 # Their generators (lemma and tags to word forms), for the stems a word's
@@ -117,8 +119,7 @@ for t in apertium-eng-spa/eng-spa:es apertium-eng-spa/spa-eng:en \
          apertium-fr-es/es-fr:fr apertium-spa-ita/spa-ita:it; do
     f=${t%%:*} l=${t#*:}
     att="$cache/dict/gen-$l.att"
-    [ -s "$att" ] && [ "$att" -nt "$ap/$f.autogen.bin" ] ||
-        lt-print "$ap/$f.autogen.bin" > "$att"
+    listing "$ap/$f.autogen.bin" "$att"
     bidix="$bidix -g $l $att"
 done
 
