@@ -651,10 +651,11 @@ static void read_dict(int src, int tgt, const char *index_path, const char *dict
  * Spanish control, comprobar; FreeDict: cheque, talón). Debian ships them
  * compiled, as lttoolbox transducers; `lt-print` writes one as text (AT&T
  * form: "from to in out weight" arcs, "state weight" finals, transducers
- * separated by "--"), and every path of the first transducer, lemma and tags
- * in, lemma and tags out, is a dictionary entry. The later transducers are
- * patterns (numbers, unknown words), not entries. No library reads these
- * files for us: lttoolbox's own is C++ and only translates, it does not list.
+ * separated by "--"). One of the transducers is the dictionary, whose every
+ * path, lemma and tags in, lemma and tags out, is an entry; the others are
+ * patterns (numbers, unknown words), not entries, and come first in some
+ * files, last in others. No library reads these files for us: lttoolbox's
+ * own is C++ and only translates, it does not list.
  */
 /* Where a pair is curated: in a dictionary of its direction, of the other
  * direction (each Apertium pair ships both, and they differ: "standard" →
@@ -805,6 +806,53 @@ static double walks(const uint32_t *first, const att_arc *by, const unsigned cha
  * a word form out) at a final state. */
 typedef void (*path_fn)(const char *in, const char *out, void *ctx);
 
+/* The paths of a transducer without its cyclic states (so that no path
+ * meets a state twice), depth first from state 0, to fn: a dictionary's up
+ * to both sides' first tag, a generator's (to_final) at each final state. */
+static void list_paths(const char *text, const uint32_t *first, const att_arc *by,
+                       const unsigned char *cyclic, const unsigned char *final,
+                       int to_final, path_fn fn, void *ctx) {
+    enum { DEPTH = 512, SIDE = 1024 };
+    struct frame {
+        uint32_t state, next;   /* next: the next arc to try */
+        size_t in_len, out_len; /* the sides' lengths on reaching the state */
+    } *stack = xrealloc(NULL, DEPTH * sizeof *stack);
+    char in[SIDE], out[SIDE];
+    int depth = 0;
+    stack[0] = (struct frame){0, first[0], 0, 0};
+    while (depth >= 0) {
+        struct frame *fr = &stack[depth];
+        if (fr->next == first[fr->state + 1] || depth + 1 == DEPTH) {
+            depth--;
+            continue;
+        }
+        const att_arc *a = &by[fr->next++];
+        if (cyclic[a->to]) continue;
+        size_t il = fr->in_len, ol = fr->out_len;
+        if (a->in != UINT32_MAX) {
+            size_t n = strlen(text + a->in);
+            if (il + n >= SIDE) continue;
+            memcpy(in + il, text + a->in, n), il += n;
+        }
+        if (a->out != UINT32_MAX) {
+            size_t n = strlen(text + a->out);
+            if (ol + n >= SIDE) continue;
+            memcpy(out + ol, text + a->out, n), ol += n;
+        }
+        if (!to_final && memchr(in, '<', il) && memchr(out, '<', ol)) {
+            in[il] = out[ol] = 0;
+            fn(in, out, ctx);
+            continue;
+        }
+        if (to_final && final[a->to]) {
+            in[il] = out[ol] = 0;
+            fn(in, out, ctx);
+        }
+        stack[++depth] = (struct frame){a->to, first[a->to], il, ol};
+    }
+    free(stack);
+}
+
 /* One transducer of an lt-print listing, from *pos to its "--" line or the
  * end (*pos is left after it): fn gets each path. Symbols are referred to by
  * their offsets in `text`, which is cut into strings. */
@@ -873,66 +921,14 @@ static void read_transducer(char *text, char **pos, char *end, int to_final, pat
 
     /* Every path from state 0 until both sides have read a tag, depth first,
      * avoiding the states on cycles: those are patterns (numbers, any word),
-     * and the paths through them are as many as one cares to list. */
+     * and the paths through them are as many as one cares to list. A
+     * transducer that starts on a cycle, or whose paths are too many to
+     * list, is a pattern, not a list of words. */
     unsigned char *cyclic = on_cycles(first, by, n_states);
-    if (cyclic[0] || walks(first, by, cyclic, n_states) > 5e7) {
-        /* A pattern, not a list of words. */
-        free(final);
-        free(cyclic);
-        free(by);
-        free(first);
-        return;
-    }
-    enum { DEPTH = 512, SIDE = 1024 };
-    struct frame {
-        uint32_t state, next; /* next arc to try */
-        size_t in_len, out_len;
-    } *stack = xrealloc(NULL, DEPTH * sizeof *stack);
-    unsigned char *on_path = xcalloc(n_states, 1);
-    char in[SIDE], out[SIDE];
-    size_t in_len = 0, out_len = 0;
-    int depth = 0;
-    stack[0] = (struct frame){0, first[0], 0, 0};
-    on_path[0] = 1;
-    while (depth >= 0) {
-        struct frame *fr = &stack[depth];
-        if (fr->next == first[fr->state + 1] || depth + 1 == DEPTH) {
-            on_path[fr->state] = 0;
-            depth--;
-            if (depth >= 0) in_len = stack[depth].in_len, out_len = stack[depth].out_len;
-            continue;
-        }
-        const att_arc *a = &by[fr->next++];
-        if (on_path[a->to] || cyclic[a->to]) continue;
-        size_t il = in_len, ol = out_len;
-        if (a->in != UINT32_MAX) {
-            size_t n = strlen(text + a->in);
-            if (il + n >= SIDE) continue;
-            memcpy(in + il, text + a->in, n), il += n;
-        }
-        if (a->out != UINT32_MAX) {
-            size_t n = strlen(text + a->out);
-            if (ol + n >= SIDE) continue;
-            memcpy(out + ol, text + a->out, n), ol += n;
-        }
-        if (!to_final && memchr(in, '<', il) && memchr(out, '<', ol)) {
-            in[il] = out[ol] = 0;
-            fn(in, out, ctx);
-            continue;
-        }
-        if (to_final && final[a->to]) {
-            in[il] = out[ol] = 0;
-            fn(in, out, ctx);
-        }
-        fr->in_len = in_len, fr->out_len = out_len;
-        in_len = il, out_len = ol;
-        stack[++depth] = (struct frame){a->to, first[a->to], il, ol};
-        on_path[a->to] = 1;
-    }
+    if (!cyclic[0] && walks(first, by, cyclic, n_states) <= 5e7)
+        list_paths(text, first, by, cyclic, final, to_final, fn, ctx);
     free(final);
-    free(on_path);
     free(cyclic);
-    free(stack);
     free(by);
     free(first);
 }
