@@ -1126,6 +1126,15 @@ static int spaces(uint32_t id) {
     return n;
 }
 
+/* The end of tr's run of one source and target language from i (tr sorted). */
+static size_t run_end(size_t i) {
+    size_t j = i;
+    while (j < n_tr && tr[j].sl == tr[i].sl && tr[j].src == tr[i].src &&
+           tr[j].tl == tr[i].tl)
+        j++;
+    return j;
+}
+
 static float direct_weight(const edge *e) {
     float dict = e->fwd > 0 ? 0.7f * e->fwd + (e->rev > 0 ? 0.3f : 0.0f) : 0.5f * e->rev;
     int confirmed = e->fwd > 0 || e->rev > 0;
@@ -1145,11 +1154,9 @@ static float direct_weight(const edge *e) {
  * other translations of it into that language count less: the curated one
  * left them out. */
 static void scale_uncurated(void) {
-    for (size_t i = 0, j; i < n_tr; i = j) {
+    for (size_t i = 0, j, end; i < n_tr; i = j) {
         int strong = 0;
-        for (j = i; j < n_tr && tr[j].sl == tr[i].sl && tr[j].src == tr[i].src &&
-                    tr[j].tl == tr[i].tl;
-             j++)
+        for (j = i, end = run_end(i); j < end; j++)
             strong |= tr[j].strong;
         if (!strong) continue;
         for (size_t k = i; k < j; k++)
@@ -1242,7 +1249,6 @@ static plist *plist_get(uint64_t k, int create) {
 }
 
 typedef struct {
-    int lang;
     uint32_t ids[PAR_MAX_TERMS + 1];
     int n;
 } msg_terms;
@@ -1259,7 +1265,6 @@ static int add_msg_term(void *ctx, const pl_token *t) {
 
 /* A message's distinct terms, or -1 when it has none or too many. */
 static int msg_analyze(int lang, const char *s, size_t n, msg_terms *m) {
-    m->lang = lang;
     m->n = 0;
     if (n == 0 || pl_utf8_check(s, n, NULL) != 0) return -1;
     int rc = pl_analyze(analyzer, langs[lang], s, n, add_msg_term, m);
@@ -1333,16 +1338,14 @@ static uint32_t intersect(const plist *a, const plist *b) {
 }
 
 /* Ranks each word's translations into a language with catalogs by how many
- * messages attest them (tr sorted): weight × (0.5 + 0.5 count / best count)
- * where the best count is PAR_MIN_COUNT or more. */
+ * messages attest them (tr sorted): weight × (0.25 + 0.75 count / best
+ * count) where the best count is PAR_MIN_COUNT or more. */
 static void attest(int en) {
     uint32_t *count = xcalloc(n_tr ? n_tr : 1, sizeof *count);
     size_t ranked = 0;
-    for (size_t i = 0, j; i < n_tr; i = j) {
+    for (size_t i = 0, j, end; i < n_tr; i = j) {
         uint32_t best = 0;
-        for (j = i; j < n_tr && tr[j].sl == tr[i].sl && tr[j].src == tr[i].src &&
-                    tr[j].tl == tr[i].tl;
-             j++) {
+        for (j = i, end = run_end(i); j < end; j++) {
             int other = tr[j].sl == en ? tr[j].tl : tr[j].tl == en ? tr[j].sl : -1;
             if (other < 0 || !par_on[other] || spaces(tr[j].src) || spaces(tr[j].tgt))
                 continue;
@@ -1400,7 +1403,7 @@ static size_t tr_range(size_t n, int lang, uint32_t src, size_t *lo) {
     *lo = a;
     while (b < n && tr[b].sl == lang && tr[b].src == src)
         b++;
-    return a < n && tr[a].sl == lang && tr[a].src == src ? b : a;
+    return b;
 }
 
 /* After the cut (tr sorted): each stem's variants as records in its own
