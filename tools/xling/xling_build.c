@@ -1150,6 +1150,13 @@ static float direct_weight(const edge *e) {
     return dict;
 }
 
+/* Whether a pair outranks FreeDict's alone (scale_uncurated): curated, or
+ * through the pivot with FreeDict's agreement. */
+static int is_strong(const edge *e) {
+    return (e->cur & (CUR_FWD | CUR_REV)) ||
+           (e->cur == CUR_PIVOT && (e->fwd > 0 || e->rev > 0));
+}
+
 /* Where a curated dictionary translates a word into a language, FreeDict's
  * other translations of it into that language count less: the curated one
  * left them out. */
@@ -1855,9 +1862,7 @@ int main(int argc, char **argv) {
                     "usage: xling_build [-e keep_en] [-m min_en] [-k keep_direct] [-t "
                     "min_direct] -o OUT "
                     "(-d SRC TGT INDEX DICT | -a SRC TGT ATT | -g LANG ATT | -c LANG MO | "
-                    "-p PIVOT | "
-                    "-w LANG WORDS | "
-                    "-l LANG LINKERS)...\n");
+                    "-p PIVOT | -w LANG WORDS | -l LANG LINKERS)...\n");
             return 2;
         }
     }
@@ -1874,10 +1879,7 @@ int main(int argc, char **argv) {
         if (spaces(EK_SRC(k)) > 1 || spaces(EK_TGT(k)) > 1) continue;
         const edge *e = &edges[i];
         tr_push((trans){EK_SRC(k), EK_TGT(k), (unsigned char)EK_SRC_LANG(k),
-                        (unsigned char)EK_TGT_LANG(k),
-                        (e->cur & (CUR_FWD | CUR_REV)) ||
-                            (e->cur == CUR_PIVOT && (e->fwd > 0 || e->rev > 0)),
-                        direct_weight(e)});
+                        (unsigned char)EK_TGT_LANG(k), is_strong(e), direct_weight(e)});
     }
     free(edges);
     free(edge_slots);
