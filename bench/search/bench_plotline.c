@@ -140,10 +140,7 @@ int main(int argc, char **argv) {
         wall = bs_now() - wall;
     }
     if (dump) fclose(dump);
-    bs_report_latencies(q, secs, nq, wall);
-    /* The first pass, whose every query is new to the handle: its memos of
-     * term entries and translations are filled by the timed pass's twin. */
-    printf("qps_first %.1f\n", first_cpu > 0 ? nq / first_cpu : 0);
+    bs_report_latencies(q, secs, nq, wall, first_cpu);
     printf("mean_hits %.2f\n", nq ? (double)hits / nq : 0);
     pl_db_close(db);
     return 0;

@@ -125,8 +125,7 @@ int main(int argc, char **argv) {
             }
             wall = bs_now() - wall;
         }
-        bs_report_latencies(q, lat, nq, wall);
-        printf("qps_first %.1f\n", first_cpu > 0 ? nq / first_cpu : 0);
+        bs_report_latencies(q, lat, nq, wall, first_cpu);
         printf("mean_hits %.2f\n", nq ? (double)hits / nq : 0);
     } catch (const Xapian::Error &e) {
         fprintf(stderr, "bench_xapian: %s\n", e.get_description().c_str());

@@ -123,13 +123,17 @@ static inline int bs_cmp_double(const void *a, const void *b) {
 }
 
 /* Prints p50/p99 (microseconds) of each query class, and the overall rate
- * (by CPU time; by wall-clock time too when `wall` is given). */
+ * (by CPU time; by wall-clock time too when `wall` is given), and the rate of
+ * the first pass, whose every query is new to the engine's caches
+ * (`first_cpu`: its CPU seconds; plotline's handle memos are filled by the
+ * timed pass's twin). */
 static inline void bs_report_latencies(const bs_query *q, const double *secs, size_t n,
-                                       double wall) {
+                                       double wall, double first_cpu) {
     double total = 0;
     for (size_t i = 0; i < n; i++) total += secs[i];
     printf("queries %zu\nquery_secs %.6f\nqps %.1f\n", n, total, total > 0 ? n / total : 0);
     if (wall > 0) printf("qps_wall %.1f\n", n / wall);
+    printf("qps_first %.1f\n", first_cpu > 0 ? n / first_cpu : 0);
     const char *seen[32];
     size_t n_seen = 0;
     double *buf = (double *)malloc((n ? n : 1) * sizeof *buf);
