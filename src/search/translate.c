@@ -26,6 +26,7 @@
 #define DISCOUNT 0.8      /* a translation, against the word as written */
 #define PART_DISCOUNT 0.6 /* a compound's part, against the whole word */
 #define HEAD_DISCOUNT 0.6 /* a translated compound's last part, against the compound */
+#define COGNATE 0.5       /* the word as written, read in another language */
 #define PER_TARGET 2      /* translations kept per word and target language */
 #define MIN_WEIGHT 0.15   /* a weaker translation (two weak hops) is noise */
 #define MAX_SOURCES 8     /* of the query's likely languages, translated from */
@@ -397,6 +398,27 @@ static pl_memo *lexicon_memo(pl_db *db) {
     return db->lexicon_memo;
 }
 
+/* The word as written, read as a word of each other target language:
+ * technical words pass between languages unchanged (Terminal, Daemon,
+ * Master), but each language's stemmer cuts them its own way (English
+ * "termin", German "terminal"), so the word as written misses them. Not
+ * where it is a function word of that language (German "will", "also"),
+ * and only terms the catalog has. */
+static int cognates(const langs *l, const char *src_lang, const terms *src, sink *s,
+                    pl_analyzer *an) {
+    for (size_t i = 0; i < l->n_tgt; i++) {
+        const char *lang = l->tgt[i];
+        if (strcmp(lang, src_lang) == 0 || pl_plan_stopword(lang, s->word)) continue;
+        terms ts = {0};
+        pl_analyze(an, lang, s->word, strlen(s->word), keep_term, &ts);
+        if (ts.n != 1 || ts.more || strcmp(ts.t[0], src->t[0]) == 0) continue;
+        const char *t[1] = {ts.t[0]};
+        if (!indexed(s, t, 1)) continue;
+        if (add_to_clauses(s, lang, t, 1, s->base * COGNATE)) return PL_ERR_NOMEM;
+    }
+    return PL_OK;
+}
+
 static int word(pl_db *db, const pl_xling *x, const langs *l, size_t si, pl_clause *c,
                 long alt, const char *text) {
     if (pl_plan_stopword(l->src[si], text) || sure_stopword(l, text)) return PL_OK;
@@ -409,7 +431,10 @@ static int word(pl_db *db, const pl_xling *x, const langs *l, size_t si, pl_clau
               .ix = db->ix,
               .lexicon_memo = lexicon_memo(db)};
     int n = translate(x, l, l->src[si], &ts, &s);
-    if (n != 0 || ts.n != 1) return n < 0 ? PL_ERR_NOMEM : PL_OK;
+    if (n < 0) return PL_ERR_NOMEM;
+    if (ts.n == 1 && !ts.more && cognates(l, l->src[si], &ts, &s, db->an))
+        return PL_ERR_NOMEM;
+    if (n != 0 || ts.n != 1) return PL_OK;
     pl_xling_part parts[PL_XLING_MAX_PARTS];
     int np =
         pl_xling_decompound(x, l->src[si], text, strlen(text), parts, PL_XLING_MAX_PARTS);
