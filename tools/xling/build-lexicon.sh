@@ -123,20 +123,37 @@ for t in apertium-eng-spa/eng-spa:es apertium-eng-spa/spa-eng:en \
     bidix="$bidix -g $l $att"
 done
 
-# Message catalogs translated sentence by sentence (Battle for Wesnoth 1.16's
-# stories, dialogue and help; VLC's interface): which of a word's dictionary
-# senses its translations use. The packages are only unpacked, never
-# installed, and only their .mo files kept (the same as tools/langid takes).
-debver=1:1.16.9-1 vlcver=3.0.24-0+deb12u1
+# Message catalogs translated sentence by sentence: Battle for Wesnoth 1.16's
+# stories, dialogue and help; the interfaces of VLC, LibreOffice, GIMP,
+# Inkscape, GTK, GNOME (Settings, Files, Disks, Software), KDE (KIO, Dolphin,
+# Konsole, Plasma, Partition Manager, Info Center, System Log), Thunar,
+# Midnight Commander, GParted, Synaptic and aptitude; the messages of the C
+# library, GCC, Bison, Git, GnuPG, cryptsetup, NetworkManager and wget. They rank a word's dictionary senses by use and add the
+# pairs they show plainly (-x; see mine in xling_build.c). None of these
+# packages' programs has a man page in bench/xling's evaluation text. The
+# packages are only unpacked, never installed, and only their .mo files kept.
+lo=4:7.4.7-1+deb12u14
+catpkgs="vlc-l10n=3.0.24-0+deb12u1 gcc-12-locales=12.2.0-14+deb12u1
+git=1:2.39.5-0+deb12u3 mc-data=3:4.8.29-2 gnupg-l10n=2.2.40-1.1+deb12u2
+gimp-data=2.10.34-1+deb12u10 libgtk-3-common=3.24.38-2~deb12u3
+inkscape=1.2.2-2+deb12u1 gnome-disk-utility=43.0-1 aptitude-common=0.8.13-5
+bison=2:3.8.2+dfsg-1+b1 cryptsetup-bin=2:2.6.1-4~deb12u2 dolphin=4:22.12.3-1
+gnome-control-center-data=1:43.6-2~deb12u1 gnome-software-common=43.5-1~deb12u2
+gparted-common=1.3.1-1 kinfocenter=4:5.27.5-2 kio=5.103.0-1+deb12u1
+konsole=4:22.12.3-1+deb12u1 ksystemlog=4:22.12.3-1 libc-l10n=2.36-9+deb12u14
+nautilus-data=43.2-1 network-manager=1.42.4-1+deb12u1 partitionmanager=22.12.3-1
+plasma-workspace-data=4:5.27.5-2+deb12u2 synaptic=0.91.3 thunar-data=4.18.4-1
+wget=1.21.3-1+deb12u1"
+for d in data did dm dw ei httt l low nr sof sota sotbe thot trow tsg ttb utbs; do
+    catpkgs="$catpkgs wesnoth-1.16-$d=1:1.16.9-1"
+done
+for l in da de el es fi fr hu it nb nl pl pt pt-br ru sv; do
+    catpkgs="$catpkgs libreoffice-l10n-$l=$lo"
+done
 mkdir -p "$cache/deb"
-for d in wesnoth-1.16-data wesnoth-1.16-did wesnoth-1.16-dm wesnoth-1.16-dw \
-         wesnoth-1.16-ei wesnoth-1.16-httt wesnoth-1.16-l wesnoth-1.16-low \
-         wesnoth-1.16-nr wesnoth-1.16-sof wesnoth-1.16-sota wesnoth-1.16-sotbe \
-         wesnoth-1.16-thot wesnoth-1.16-trow wesnoth-1.16-tsg wesnoth-1.16-ttb \
-         wesnoth-1.16-utbs vlc-l10n; do
+for pv in $catpkgs; do
+    d=${pv%%=*} v=${pv#*=}
     [ -f "$cache/deb/$d.done" ] && continue
-    v=$debver
-    [ "$d" = vlc-l10n ] && v=$vlcver
     (cd "$cache/deb" && rm -f "${d}_"*.deb && apt-get download "$d=$v" >&2)
     mkdir -p "$cache/deb/root"
     dpkg-deb --fsys-tarfile "$cache/deb/${d}_"*.deb | tar -x -C "$cache/deb/root" --wildcards '*.mo'
@@ -144,9 +161,14 @@ for d in wesnoth-1.16-data wesnoth-1.16-did wesnoth-1.16-dm wesnoth-1.16-dw \
     touch "$cache/deb/$d.done"
 done
 cats=""
+r="$cache/deb/root"
 for l in da de el es fi fr hu it nb nl pl pt ru sv; do
-    for mo in $(LC_ALL=C ls "$cache/deb/root/usr/share/games/wesnoth/1.16/locale/$l/LC_MESSAGES/"*.mo \
-                "$cache/deb/root/usr/share/locale/$l/LC_MESSAGES/vlc.mo" 2>/dev/null); do
+    dirs="$r/usr/share/games/wesnoth/1.16/locale/$l $r/usr/share/locale/$l
+          $r/usr/lib/libreoffice/program/resource/$l"
+    [ "$l" = pt ] && dirs="$dirs $r/usr/share/locale/pt_BR $r/usr/share/locale/pt_PT
+                                 $r/usr/lib/libreoffice/program/resource/pt-BR"
+    for mo in $(for dir in $dirs; do echo "$dir"/LC_MESSAGES/*.mo; done | tr ' ' '\n' |
+                grep -v '[*]' | LC_ALL=C sort); do
         cats="$cats -c $l $mo"
     done
 done
@@ -162,5 +184,6 @@ mkdir -p "$root/data/xling"
 # Finnish and Hungarian join their parts as they are.
 # shellcheck disable=SC2086
 "$cache/xling_build" ${XLING_FLAGS:-} -o "$root/data/xling/lexicon.bin" \
+    -s "$root/data/xling/stopwords.txt" \
     -l de "s es n en e er ens -e" -l nl "s e en" -l sv "s a u o e" -l da "s e" \
-    -l nb "s e" -l fi "" -l hu "" $wl $dicts $bidix -p es $cats
+    -l nb "s e" -l fi "" -l hu "" $wl $dicts $bidix -p es -x $cats

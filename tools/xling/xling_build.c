@@ -181,6 +181,65 @@ static int str_cmp(uint32_t a, uint32_t b) {
     return an < bn ? -1 : an > bn;
 }
 
+/* ---- Function words ---------------------------------------------------- */
+
+/* Function words (-s: data/xling/stopwords.txt) by the string id of
+ * "LANG:WORD". A dictionary phrase drops them ("sich beschaffen" translates
+ * "obtain" as "beschaffen", which a text has; "sich" matches any), and a
+ * catalog message leaves them out, since they go with everything. */
+static unsigned char *stop_marks;
+static size_t stop_cap;
+
+static uint32_t stop_key(const char *lang, const char *w, size_t n, int create) {
+    char k[4 * (PL_TERM_MAX + 1) + 8];
+    size_t ln = strlen(lang);
+    if (n + ln + 1 > sizeof k) return UINT32_MAX;
+    memcpy(k, lang, ln);
+    k[ln] = ':';
+    memcpy(k + ln + 1, w, n);
+    return create ? intern(k, ln + 1 + n) : str_find(k, ln + 1 + n);
+}
+
+static void read_stopwords(const char *path) {
+    size_t len;
+    char *d = read_file(path, &len);
+    for (char *p = d, *end = d + len; p < end;) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl) nl = end;
+        char *sp = memchr(p, ' ', (size_t)(nl - p));
+        if (*p != '#' && sp) {
+            *sp = 0;
+            for (char *w = sp + 1; w < nl;) {
+                char *e = memchr(w, ' ', (size_t)(nl - w));
+                if (!e) e = nl;
+                uint32_t id = stop_key(p, w, (size_t)(e - w), 1);
+                if (id != UINT32_MAX) {
+                    if (id >= stop_cap) {
+                        size_t cap = stop_cap ? stop_cap : 1 << 16;
+                        while (cap <= id)
+                            cap *= 2;
+                        stop_marks = xrealloc(stop_marks, cap);
+                        memset(stop_marks + stop_cap, 0, cap - stop_cap);
+                        stop_cap = cap;
+                    }
+                    stop_marks[id] = 1;
+                }
+                w = e + 1;
+            }
+        }
+        p = nl + 1;
+    }
+    free(d);
+}
+
+static int is_stopword(int lang, const char *s, size_t n) {
+    char f[4 * (PL_TERM_MAX + 1)];
+    int fn = pl_xling_fold(s, n, f, sizeof f);
+    if (fn <= 0 || !stop_cap) return 0;
+    uint32_t id = stop_key(langs[lang], f, (size_t)fn, 0);
+    return id < stop_cap && stop_marks[id];
+}
+
 /* ---- Analysis ---------------------------------------------------------- */
 
 static pl_analyzer *analyzer;
@@ -188,11 +247,16 @@ static pl_analyzer *analyzer;
 typedef struct {
     char buf[4 * (PL_TERM_MAX + 1)];
     size_t len;
-    int n;
+    int n, lang, keep_stop, dropped;
+    const char *text;
 } phrase;
 
 static int add_term(void *ctx, const pl_token *t) {
     phrase *p = ctx;
+    if (!p->keep_stop && is_stopword(p->lang, p->text + t->start, t->end - t->start)) {
+        p->dropped++;
+        return 0;
+    }
     if (++p->n > MAX_WORDS) return 1;
     if (p->len) p->buf[p->len++] = ' ';
     memcpy(p->buf + p->len, t->term, t->len);
@@ -202,10 +266,25 @@ static int add_term(void *ctx, const pl_token *t) {
 
 /* Analyzes text in a language; the interned index terms joined by spaces, or
  * UINT32_MAX when there are none or too many, or only one-letter terms. */
+static uint32_t analyze_strip(int lang, const char *s, size_t n, int *stripped);
+
 static uint32_t analyze(int lang, const char *s, size_t n) {
-    phrase p = {.len = 0, .n = 0};
+    return analyze_strip(lang, s, n, NULL);
+}
+
+/* The same, without function words when `stripped` is not NULL (unless
+ * there is nothing else), setting *stripped when some were dropped. */
+static uint32_t analyze_strip(int lang, const char *s, size_t n, int *stripped) {
+    phrase p = {
+        .len = 0, .n = 0, .lang = lang, .keep_stop = !stripped, .dropped = 0, .text = s};
     if (n == 0 || pl_utf8_check(s, n, NULL) != 0) return UINT32_MAX;
     int rc = pl_analyze(analyzer, langs[lang], s, n, add_term, &p);
+    if (stripped) *stripped = p.dropped > 0;
+    if (rc == 0 && p.n == 0) { /* function words only: they are the entry */
+        p.keep_stop = 1;
+        if (stripped) *stripped = 0;
+        rc = pl_analyze(analyzer, langs[lang], s, n, add_term, &p);
+    }
     if (rc < 0) die("analysis failed", NULL);
     if (rc > 0 || p.n == 0 || (p.n == 1 && p.len < 2)) return UINT32_MAX;
     return intern(p.buf, p.len);
@@ -549,7 +628,7 @@ static void read_dict(int src, int tgt, const char *index_path, const char *dict
 
         /* Variants "centre / center" share the entry. */
         uint32_t keys[4];
-        int n_keys = 0;
+        int n_keys = 0, key_stripped[4];
         char hbuf[512];
         if (hn >= sizeof hbuf) continue;
         memcpy(hbuf, e, hn);
@@ -560,13 +639,15 @@ static void read_dict(int src, int tgt, const char *index_path, const char *dict
             char clean[512];
             const char *c = clean_item(v, strlen(v), strcmp(langs[src], "en") == 0, clean);
             if (!c) continue;
-            uint32_t k = analyze(src, c, strlen(c));
+            int stripped;
+            uint32_t k = analyze_strip(src, c, strlen(c), &stripped);
             if (k == UINT32_MAX) continue;
             if (!strchr(c, ' ')) {
                 vocab_word(src, c, strlen(c),
                            PL_XLEX_V_WORD | VB_HEAD | (plural ? 0 : PL_XLEX_V_LEMMA));
                 if (is_loose_compound(src, c)) continue;
             }
+            key_stripped[n_keys] = stripped;
             keys[n_keys++] = k;
         }
         if (!n_keys) continue;
@@ -614,12 +695,19 @@ static void read_dict(int src, int tgt, const char *index_path, const char *dict
                     const char *ci = clean_item(item, (size_t)(c - item),
                                                 strcmp(langs[tgt], "en") == 0, clean);
                     if (ci) {
-                        uint32_t tk = analyze(tgt, ci, strlen(ci));
+                        int stripped;
+                        uint32_t tk = analyze_strip(tgt, ci, strlen(ci), &stripped);
                         if (tk != UINT32_MAX) {
                             float r = rank_weight(base + sense, pos);
                             for (int k = 0; k < n_keys; k++) {
-                                edge *f = edge_get(edge_key(src, keys[k], tgt, tk));
-                                if (r > f->fwd) f->fwd = r;
+                                /* A headword without its function words
+                                 * ("above named") may be another word
+                                 * ("name"): it only confirms the reverse
+                                 * dictionary's pairs. */
+                                if (!key_stripped[k]) {
+                                    edge *f = edge_get(edge_key(src, keys[k], tgt, tk));
+                                    if (r > f->fwd) f->fwd = r;
+                                }
                                 edge *b = edge_get(edge_key(tgt, tk, src, keys[k]));
                                 if (r > b->rev) b->rev = r;
                             }
@@ -1095,6 +1183,7 @@ typedef struct {
     uint32_t src, tgt; /* string ids */
     unsigned char sl, tl;
     unsigned char strong; /* curated, or through a pivot and FreeDict's too */
+    unsigned char mined;  /* from the catalogs alone (mine) */
     float w;
 } trans;
 
@@ -1231,6 +1320,24 @@ static size_t plist_nslots;
 static uint32_t par_messages[MAX_LANGS];
 static int par_on[MAX_LANGS];
 
+/* Each language's messages as term lists, for mining (mine): message m's
+ * English terms are ids[at[2m], at[2m+1]), its translation's ids[at[2m+1],
+ * at[2m+2]). */
+typedef struct {
+    uint32_t *ids, *at;
+    size_t n_ids, ids_cap, n_at, at_cap;
+} msg_store;
+
+static msg_store stores[MAX_LANGS];
+
+static void store_put(uint32_t **v, size_t *n, size_t *cap, uint32_t x) {
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 1 << 16;
+        *v = xrealloc(*v, *cap * sizeof **v);
+    }
+    (*v)[(*n)++] = x;
+}
+
 static plist *plist_get(uint64_t k, int create) {
     if (create && n_plists * 2 >= plist_nslots) {
         size_t ns = plist_nslots ? plist_nslots * 2 : 1 << 16;
@@ -1257,11 +1364,13 @@ static plist *plist_get(uint64_t k, int create) {
 
 typedef struct {
     uint32_t ids[PAR_MAX_TERMS + 1];
-    int n;
+    int n, lang;
+    const char *text;
 } msg_terms;
 
 static int add_msg_term(void *ctx, const pl_token *t) {
     msg_terms *m = ctx;
+    if (is_stopword(m->lang, m->text + t->start, t->end - t->start)) return 0;
     uint32_t id = intern(t->term, t->len);
     for (int i = 0; i < m->n; i++)
         if (m->ids[i] == id) return 0;
@@ -1273,6 +1382,8 @@ static int add_msg_term(void *ctx, const pl_token *t) {
 /* A message's distinct terms, or -1 when it has none or too many. */
 static int msg_analyze(int lang, const char *s, size_t n, msg_terms *m) {
     m->n = 0;
+    m->lang = lang;
+    m->text = s;
     if (n == 0 || pl_utf8_check(s, n, NULL) != 0) return -1;
     int rc = pl_analyze(analyzer, langs[lang], s, n, add_msg_term, m);
     return rc != 0 || m->n == 0 || m->n > PAR_MAX_TERMS ? -1 : 0;
@@ -1282,6 +1393,31 @@ static uint32_t le32(const unsigned char *p, int swap) {
     uint32_t v =
         (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
     return swap ? __builtin_bswap32(v) : v;
+}
+
+/* A message without its markup for the analyzer: accelerator marks
+ * ("~File", "_Datei", "&Fichier") that would glue to or split a word, and
+ * entities ("&amp;"). Writes at most n bytes to out; returns the length. */
+static size_t unmark(const char *s, size_t n, char *out) {
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        if (ch == '&') {
+            size_t j = i + 1;
+            while (j < n && j < i + 8 && isalnum((unsigned char)s[j]))
+                j++;
+            if (j < n && s[j] == ';' && j > i + 1) {
+                out[o++] = ' ';
+                i = j;
+                continue;
+            }
+        }
+        if ((ch == '~' || ch == '_' || ch == '&') && i + 1 < n &&
+            (isalnum((unsigned char)s[i + 1]) || (unsigned char)s[i + 1] >= 0x80))
+            continue;
+        out[o++] = ch;
+    }
+    return o;
 }
 
 /* One gettext .mo catalog: English message ids, their translations in lang. */
@@ -1299,6 +1435,8 @@ static void read_catalog(int lang, const char *path) {
     par_on[lang] = 1;
     size_t used = 0;
     msg_terms *me = xrealloc(NULL, sizeof *me), *mt = xrealloc(NULL, sizeof *mt);
+    char *ce = NULL, *ct = NULL;
+    size_t clean_cap = 0;
     for (uint32_t i = 0; i < n; i++) {
         uint32_t ol = le32(u + orig + 8 * i, swap), oo = le32(u + orig + 8 * i + 4, swap);
         uint32_t tl = le32(u + tran + 8 * i, swap), to = le32(u + tran + 8 * i + 4, swap);
@@ -1309,8 +1447,21 @@ static void read_catalog(int lang, const char *path) {
         if (ctx_end) ol -= (uint32_t)(ctx_end + 1 - id), id = ctx_end + 1;
         size_t il = strnlen(id, ol), trl = strnlen(tr_s, tl);
         if (il == 0 || trl == 0) continue; /* the header, or untranslated */
-        if (msg_analyze(en, id, il, me) || msg_analyze(lang, tr_s, trl, mt)) continue;
+        if (il > clean_cap || trl > clean_cap) {
+            clean_cap = il > trl ? il : trl;
+            ce = xrealloc(ce, clean_cap), ct = xrealloc(ct, clean_cap);
+        }
+        il = unmark(id, il, ce), trl = unmark(tr_s, trl, ct);
+        if (msg_analyze(en, ce, il, me) || msg_analyze(lang, ct, trl, mt)) continue;
         uint32_t msg = par_messages[lang]++;
+        msg_store *st = &stores[lang];
+        if (st->n_at == 0) store_put(&st->at, &st->n_at, &st->at_cap, 0);
+        for (int side = 0; side < 2; side++) {
+            const msg_terms *m = side ? mt : me;
+            for (int k = 0; k < m->n; k++)
+                store_put(&st->ids, &st->n_ids, &st->ids_cap, m->ids[k]);
+            store_put(&st->at, &st->n_at, &st->at_cap, (uint32_t)st->n_ids);
+        }
         for (int side = 0; side < 2; side++) {
             const msg_terms *m = side ? me : mt;
             for (int k = 0; k < m->n; k++) {
@@ -1326,6 +1477,8 @@ static void read_catalog(int lang, const char *path) {
     }
     free(me);
     free(mt);
+    free(ce);
+    free(ct);
     fprintf(stderr, "xling_build: %s catalog %s: %zu of %u messages\n", langs[lang], path,
             used, n);
     free(d);
@@ -1344,9 +1497,174 @@ static uint32_t intersect(const plist *a, const plist *b) {
     return c;
 }
 
+/*
+ * Mining: a word with no dictionary translation, or only senses the
+ * catalogs never use, often has one the catalogs show plainly: of the
+ * messages holding English "filesystem", most of the German ones hold
+ * "dateisystem". A pair (e, f) of single terms is a candidate when at least
+ * MINE_MIN_COUNT messages hold both; its association is Dice's coefficient
+ * 2 c(e,f) / (c(e) + c(f)), which a frequent word (one in half the messages)
+ * cannot reach with everything. A candidate is kept when it is within
+ * MINE_NEAR of the best association of both its terms (competitive linking,
+ * loosened so that a word keeps two close senses) and has at least
+ * MINE_MIN_DICE; it is added both ways, weighing MINED at Dice 0.5 and
+ * above, less below. attest ranks it with the dictionary's pairs after.
+ */
+#define MINE_MIN_COUNT 3u
+#define MINE_MIN_DICE 0.25f
+#define MINE_NEAR 0.7f
+#define MINED 1.0f
+
+typedef struct {
+    uint32_t e, f; /* string ids: English, the other language's */
+    float dice;
+    unsigned char lang;
+    unsigned char keep;
+} cand;
+
+static int cand_by_e(const void *pa, const void *pb) {
+    const cand *a = pa, *b = pb;
+    if (a->lang != b->lang) return a->lang < b->lang ? -1 : 1;
+    if (a->e != b->e) return str_cmp(a->e, b->e);
+    return str_cmp(a->f, b->f);
+}
+
+static int cand_by_f(const void *pa, const void *pb) {
+    const cand *a = pa, *b = pb;
+    if (a->lang != b->lang) return a->lang < b->lang ? -1 : 1;
+    if (a->f != b->f) return str_cmp(a->f, b->f);
+    return str_cmp(a->e, b->e);
+}
+
+/* A term worth mining: three bytes or more with a letter (placeholders such
+ * as %s and markup leave short or numeric terms). */
+static int minable(uint32_t id) {
+    const char *s = str_at(id);
+    if (str_len[id] < 3) return 0;
+    for (; *s; s++)
+        if ((unsigned char)*s >= 0x80 || isalpha((unsigned char)*s)) return 1;
+    return 0;
+}
+
+/* Clears `keep` of the candidates [i, j) of one term below MINE_NEAR of
+ * their best. */
+static void mine_compete(cand *c, size_t n, int by_e) {
+    for (size_t i = 0, j; i < n; i = j) {
+        float best = 0;
+        for (j = i; j < n && c[j].lang == c[i].lang &&
+                    (by_e ? c[j].e == c[i].e : c[j].f == c[i].f);
+             j++)
+            if (c[j].dice > best) best = c[j].dice;
+        for (size_t k = i; k < j; k++)
+            if (c[k].dice < MINE_NEAR * best) c[k].keep = 0;
+    }
+}
+
+static size_t tr_range(size_t n, int lang, uint32_t src, size_t *lo);
+
+/* Whether tr[0, n) (sorted) has the translation src -> tgt. */
+static int tr_has(size_t n, int sl, uint32_t src, int tl, uint32_t tgt) {
+    size_t lo, hi = tr_range(n, sl, src, &lo);
+    for (size_t k = lo; k < hi; k++)
+        if (tr[k].tl == tl && tr[k].tgt == tgt) return 1;
+    return 0;
+}
+
+static void mine(int en) {
+    uint32_t *cnt = xcalloc(n_strs ? n_strs : 1, sizeof *cnt);
+    uint32_t *touched = xrealloc(NULL, (n_strs ? n_strs : 1) * sizeof *touched);
+    cand *c = NULL;
+    size_t n_c = 0, c_cap = 0;
+    for (size_t p = 0; p < n_plists; p++) {
+        const plist *pe = &plists[p];
+        int lang = (int)(pe->key >> 33), side = (int)(pe->key >> 32) & 1;
+        uint32_t e = (uint32_t)pe->key;
+        if (!side || pe->n < MINE_MIN_COUNT || !minable(e)) continue;
+        const msg_store *st = &stores[lang];
+        size_t nt = 0;
+        for (uint32_t i = 0; i < pe->n; i++) {
+            uint32_t m = pe->ids[i];
+            for (uint32_t k = st->at[2 * m + 1]; k < st->at[2 * m + 2]; k++)
+                if (cnt[st->ids[k]]++ == 0) touched[nt++] = st->ids[k];
+        }
+        for (size_t t = 0; t < nt; t++) {
+            uint32_t f = touched[t], both = cnt[f];
+            cnt[f] = 0;
+            if (both < MINE_MIN_COUNT || f == e || !minable(f)) continue;
+            const plist *pf = plist_get((uint64_t)(lang * 2) << 32 | f, 0);
+            float dice = 2.0f * (float)both / (float)(pe->n + pf->n);
+            if (dice < MINE_MIN_DICE) continue;
+            if (n_c == c_cap) {
+                c_cap = c_cap ? c_cap * 2 : 1 << 16;
+                c = xrealloc(c, c_cap * sizeof *c);
+            }
+            c[n_c++] = (cand){e, f, dice, (unsigned char)lang, 1};
+        }
+    }
+    free(cnt);
+    free(touched);
+    qsort(c, n_c, sizeof *c, cand_by_f);
+    mine_compete(c, n_c, 0);
+    qsort(c, n_c, sizeof *c, cand_by_e);
+    mine_compete(c, n_c, 1);
+    size_t sorted = n_tr, added = 0;
+    for (size_t i = 0; i < n_c; i++) {
+        if (!c[i].keep) continue;
+        float w = MINED * (c[i].dice >= 0.5f ? 1.0f : c[i].dice / 0.5f);
+        int l = c[i].lang;
+        if (!tr_has(sorted, en, c[i].e, l, c[i].f))
+            tr_push((trans){.src = c[i].e,
+                            .tgt = c[i].f,
+                            .sl = (unsigned char)en,
+                            .tl = (unsigned char)l,
+                            .mined = 1,
+                            .w = w});
+        if (!tr_has(sorted, l, c[i].f, en, c[i].e))
+            tr_push((trans){.src = c[i].f,
+                            .tgt = c[i].e,
+                            .sl = (unsigned char)l,
+                            .tl = (unsigned char)en,
+                            .mined = 1,
+                            .w = w});
+        added++;
+    }
+    free(c);
+    qsort(tr, n_tr, sizeof *tr, tr_cmp);
+    fprintf(stderr, "xling_build: %zu pairs mined from the catalogs\n", added);
+}
+
+/* How many of the messages of p (a single term's, of language lang) hold
+ * every term of `phrase` on the English side (en_side) or the other. */
+static uint32_t phrase_count(const plist *p, int lang, int en_side, uint32_t phrase) {
+    uint32_t ids[MAX_WORDS];
+    int n = 0;
+    for (const char *t = str_at(phrase), *sp; n < MAX_WORDS; t = sp + 1) {
+        sp = strchr(t, ' ');
+        size_t len = sp ? (size_t)(sp - t) : strlen(t);
+        if ((ids[n++] = str_find(t, len)) == UINT32_MAX) return 0;
+        if (!sp) break;
+    }
+    const msg_store *st = &stores[lang];
+    uint32_t c = 0;
+    for (uint32_t i = 0; i < p->n; i++) {
+        uint32_t m = p->ids[i], from = st->at[2 * m + !en_side],
+                 to = st->at[2 * m + !en_side + 1];
+        int all = 1;
+        for (int k = 0; k < n && all; k++) {
+            all = 0;
+            for (uint32_t j = from; j < to && !all; j++)
+                all = st->ids[j] == ids[k];
+        }
+        c += (uint32_t)all;
+    }
+    return c;
+}
+
 /* Ranks each word's translations into a language with catalogs by how many
  * messages attest them (tr sorted): weight × (0.25 + 0.75 count / best
- * count) where the best count is PAR_MIN_COUNT or more. */
+ * count) where the best count is PAR_MIN_COUNT or more. A translation as a
+ * phrase counts the messages that hold all its words: a dictionary's gloss
+ * ("stream" -> kleiner Wasserlauf) is seldom what a translator writes. */
 static void attest(int en) {
     uint32_t *count = xcalloc(n_tr ? n_tr : 1, sizeof *count);
     size_t ranked = 0;
@@ -1354,18 +1672,22 @@ static void attest(int en) {
         uint32_t best = 0;
         for (j = i, end = run_end(i); j < end; j++) {
             int other = tr[j].sl == en ? tr[j].tl : tr[j].tl == en ? tr[j].sl : -1;
-            if (other < 0 || !par_on[other] || spaces(tr[j].src) || spaces(tr[j].tgt))
-                continue;
+            if (other < 0 || !par_on[other] || spaces(tr[j].src)) continue;
             uint32_t e = tr[j].sl == en ? tr[j].src : tr[j].tgt;
             uint32_t o = tr[j].sl == en ? tr[j].tgt : tr[j].src;
             const plist *pe = plist_get((uint64_t)(other * 2 + 1) << 32 | e, 0);
             const plist *po = plist_get((uint64_t)(other * 2) << 32 | o, 0);
-            count[j] = pe && po ? intersect(pe, po) : 0;
-            if (count[j] > best) best = count[j];
+            if (spaces(tr[j].tgt)) { /* the source's messages with all the phrase */
+                const plist *ps = tr[j].sl == en ? pe : po;
+                count[j] = ps ? phrase_count(ps, other, tr[j].tl == en, tr[j].tgt) : 0;
+            } else {
+                count[j] = pe && po ? intersect(pe, po) : 0;
+            }
+            if (count[j] > best && !tr[j].mined) best = count[j];
         }
         if (best < PAR_MIN_COUNT) continue;
         for (size_t k = i; k < j; k++)
-            if (!spaces(tr[k].src) && !spaces(tr[k].tgt))
+            if (!spaces(tr[k].src) && !tr[k].mined)
                 tr[k].w *= 0.25f + 0.75f * (float)count[k] / (float)best;
         ranked++;
     }
@@ -1374,6 +1696,8 @@ static void attest(int en) {
         free(plists[i].ids);
     free(plists);
     free(plist_slots);
+    for (int l = 0; l < MAX_LANGS; l++)
+        free(stores[l].ids), free(stores[l].at);
     fprintf(stderr, "xling_build: %zu words' translations ranked by the catalogs\n",
             ranked);
 }
@@ -1434,8 +1758,11 @@ static void add_variants(void) {
         int lang = vforms[i].lang;
         uint32_t stem = vforms[i].stem;
         for (int v = 0; v < nr && v < MAX_VARIANTS && run[v].count >= 2; v++) {
-            tr_push(
-                (trans){stem, run[v].form, (unsigned char)lang, (unsigned char)lang, 0, 1});
+            tr_push((trans){.src = stem,
+                            .tgt = run[v].form,
+                            .sl = (unsigned char)lang,
+                            .tl = (unsigned char)lang,
+                            .w = 1});
             added++;
 
             size_t lo, vlo;
@@ -1814,7 +2141,7 @@ static int order_cmp(const void *a, const void *b) {
 int main(int argc, char **argv) {
     const char *out = NULL;
     float min_direct = 0.6f, min_en = 0.3f;
-    int keep_direct = 1, keep_en = 4;
+    int keep_direct = 1, keep_en = 4, mining = 0;
     if (pl_analyzer_new(&analyzer) != 0) die("out of memory", NULL);
     for (int i = 0; i < MAX_LANGS; i++)
         vocabs[i].linkers = UINT32_MAX;
@@ -1829,6 +2156,10 @@ int main(int argc, char **argv) {
             min_en = (float)atof(argv[++i]);
         else if (strcmp(a, "-t") == 0 && i + 1 < argc)
             min_direct = (float)atof(argv[++i]);
+        else if (strcmp(a, "-x") == 0)
+            mining = 1;
+        else if (strcmp(a, "-s") == 0 && i + 1 < argc)
+            read_stopwords(argv[++i]);
         else if (strcmp(a, "-k") == 0 && i + 1 < argc)
             keep_direct = atoi(argv[++i]);
         else if (strcmp(a, "-l") == 0 && i + 2 < argc) {
@@ -1878,14 +2209,19 @@ int main(int argc, char **argv) {
         /* Three-term phrases are too rare in queries to pay for their room. */
         if (spaces(EK_SRC(k)) > 1 || spaces(EK_TGT(k)) > 1) continue;
         const edge *e = &edges[i];
-        tr_push((trans){EK_SRC(k), EK_TGT(k), (unsigned char)EK_SRC_LANG(k),
-                        (unsigned char)EK_TGT_LANG(k), is_strong(e), direct_weight(e)});
+        tr_push((trans){.src = EK_SRC(k),
+                        .tgt = EK_TGT(k),
+                        .sl = (unsigned char)EK_SRC_LANG(k),
+                        .tl = (unsigned char)EK_TGT_LANG(k),
+                        .strong = (unsigned char)is_strong(e),
+                        .w = direct_weight(e)});
     }
     free(edges);
     free(edge_slots);
     fprintf(stderr, "xling_build: %zu dictionary translations, %zu distinct pairs\n",
             n_dict_pairs, n_tr);
     qsort(tr, n_tr, sizeof *tr, tr_cmp);
+    if (mining) mine(en);
     attest(en);
     scale_uncurated();
     qsort(tr, n_tr, sizeof *tr, tr_cmp); /* curated ones ahead now */
