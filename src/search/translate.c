@@ -23,7 +23,7 @@
 #include "search.h"
 #include "xling/xling.h"
 
-#define DISCOUNT 0.8      /* a translation, against the word as written */
+#define DISCOUNT 0.9      /* a translation, against the word as written */
 #define PART_DISCOUNT 0.6 /* a compound's part, against the whole word */
 #define HEAD_DISCOUNT 0.6 /* a translated compound's last part, against the compound */
 #define COGNATE 0.5       /* the word as written, read in another language */

@@ -94,4 +94,14 @@ expect_contains "merge: says why" "$("$PLOTLINE" group merge "$de1" "$de2" 2>&1)
     "both have a synopsis in de"
 expect_exit "split: a lone synopsis refused" 1 "$PLOTLINE" group split "$(sqlite3 "$PLOTLINE_DB" "SELECT id FROM synopses WHERE source LIKE '000%:1'")"
 expect_exit "group: usage" 2 "$PLOTLINE" group shuffle 1
+
+# A word that passes unchanged into German, which stems it apart ("trainer",
+# German "train"), is read as a German word too; no dictionary of the
+# lexicon gives it.
+fresh
+printf 'Der neue Trainer der Mannschaft verliert sein erstes Spiel.\n' >"$WORK/trainer.txt"
+"$PLOTLINE" import "$WORK/trainer.txt" >/dev/null
+expect_contains "the word as written, read as German" \
+    "$("$PLOTLINE" search --json --lang en trainer)" \
+    '{"word":"trainer","term":"train","lang":"de","translated":true}'
 finish

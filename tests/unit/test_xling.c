@@ -200,6 +200,18 @@ int main(void) {
      * English "convert". */
     CHECK(translates(x, a, "es", "convierte", "en", "convert"));
 
+    /* Pairs mined from the message catalogs, which no dictionary has
+     * (English "filesystem"), and a dictionary's gloss ranked below the
+     * word translators write: "stream" is Strom first, not "kleiner
+     * Wasserlauf". */
+    CHECK(translates(x, a, "en", "filesystem", "de", "Dateisystem"));
+    CHECK(translates(x, a, "en", "filesystem", "hu", "fájlrendszer"));
+    s.len = 0;
+    s.out[0] = 0;
+    const char *de[1] = {"de"};
+    CHECK(pl_xling_translate_term(x, "en", "stream", 6, de, 1, collect, &s) >= 1);
+    CHECK(strncmp(s.out, "|de:strom|", 10) == 0);
+
     /* Decompounding, from surface words and from index terms. */
     CHECK(splits(x, "de", "Schwangerschaftstest", "schwangerschaft + test"));
     CHECK(splits(x, "de", "Babyparty", "baby + party"));
