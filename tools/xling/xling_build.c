@@ -1,9 +1,10 @@
 /*
  * xling_build.c - compiles the cross-lingual lexicon (data/xling/lexicon.bin)
- * from FreeDict dictionaries in dictd form, Apertium's bilingual dictionaries
- * and hunspell word lists.
+ * from FreeDict dictionaries in dictd form, Apertium's bilingual dictionaries,
+ * programs' message catalogs and hunspell word lists.
  *
- * Usage: xling_build [-e keep_en] [-m min_en] [-k keep_direct] [-t min_direct] -o OUT
+ * Usage: xling_build [-e keep_en] [-m min_en] [-k keep_direct] [-t min_direct] [-x]
+ *                    [-s STOPWORDS] -o OUT
  *                    (-d SRC TGT FILE.index FILE.dict | -a SRC TGT FILE.att |
  *                     -g LANG FILE.att | -c LANG FILE.mo | -p PIVOT | -w LANG WORDS |
  *                     -l LANG "LINKERS")...
@@ -15,6 +16,9 @@
  *       `lt-print` writes it: the stems of a lemma's forms (see read_generator)
  *   -c  a gettext catalog (.mo) of English messages translated into LANG:
  *       counts of the dictionary's pairs in it rank a word's senses (attest)
+ *   -x  also adds the pairs the catalogs show plainly (mine)
+ *   -s  the function words per language (data/xling/stopwords.txt), left out
+ *       of dictionary phrases and catalog messages; before the other inputs
  *   -p  joins the curated pairs read so far through PIVOT into pairs between
  *       English and the languages it has curated pairs with
  *   -w  a word list for LANG's vocabulary, one word per line ("word/FLAGS"
@@ -2191,7 +2195,7 @@ int main(int argc, char **argv) {
         } else {
             fprintf(stderr,
                     "usage: xling_build [-e keep_en] [-m min_en] [-k keep_direct] [-t "
-                    "min_direct] -o OUT "
+                    "min_direct] [-x] [-s STOPWORDS] -o OUT "
                     "(-d SRC TGT INDEX DICT | -a SRC TGT ATT | -g LANG ATT | -c LANG MO | "
                     "-p PIVOT | -w LANG WORDS | -l LANG LINKERS)...\n");
             return 2;
