@@ -1638,11 +1638,11 @@ static void mine(int en) {
 }
 
 /* How many of the messages of p (a single term's, of language lang) hold
- * every term of `phrase` on the English side (en_side) or the other. */
-static uint32_t phrase_count(const plist *p, int lang, int en_side, uint32_t phrase) {
+ * every term of `words` (a phrase) on the English side (en_side) or the other. */
+static uint32_t phrase_count(const plist *p, int lang, int en_side, uint32_t words) {
     uint32_t ids[MAX_WORDS];
     int n = 0;
-    for (const char *t = str_at(phrase), *sp; n < MAX_WORDS; t = sp + 1) {
+    for (const char *t = str_at(words), *sp; n < MAX_WORDS; t = sp + 1) {
         sp = strchr(t, ' ');
         size_t len = sp ? (size_t)(sp - t) : strlen(t);
         if ((ids[n++] = str_find(t, len)) == UINT32_MAX) return 0;
