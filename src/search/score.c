@@ -448,6 +448,7 @@ static int add_unit(clause *c, unit *u) {
 /* A word alternative: one unit per indexed variant. *w: its IDF weight. */
 static int build_word(ctx *x, const pl_slot *s, clause *c, double *w) {
     *w = 0;
+    size_t first = c->n;
     for (size_t v = 0; v < s->n; v++) {
         term t;
         double wi;
@@ -469,6 +470,21 @@ static int build_word(ctx *x, const pl_slot *s, clause *c, double *w) {
             term_close(&t);
             free(u.t);
             return PL_ERR_NOMEM;
+        }
+    }
+    /* A variant's match weighs toward coordination as the word's concept
+     * does, the IDF of its strongest indexed variant, times the variant's
+     * own weight; not with its own IDF. Else a rare variant, mostly the
+     * word as written meeting a foreign text's stray English ("descriptor"
+     * in an option name of a German page), makes the clause weigh far more
+     * than its common translation (Deskriptor) can ever earn. */
+    if (c->n > first) {
+        double best = -1, idf = 0;
+        for (size_t k = first; k < c->n; k++)
+            if (c->u[k].w > best) best = c->u[k].w, idf = c->u[k].t->idf;
+        for (size_t k = first; k < c->n; k++) {
+            c->u[k].w = idf * c->u[k].t->weight;
+            if (c->u[k].w > *w) *w = c->u[k].w;
         }
     }
     return PL_OK;
@@ -609,7 +625,9 @@ static int excluded(eval *e, int64_t d) {
 
 /* The best score of clause c's units that are at d (0 when none matched,
  * *hit then 0): the same max-then-sum as a full evaluation; *w gets the
- * best IDF weight among them. */
+ * coordination weight of the unit that scores it (the greater on a tie).
+ * Not the greatest among them: a unit passes over blocks where its own score
+ * cannot reach the results, and its weight must not be missed there. */
 static double clause_at(eval *e, clause *c, int64_t d, int *hit, double *w) {
     double best = 0;
     *hit = 0;
@@ -624,8 +642,7 @@ static double clause_at(eval *e, clause *c, int64_t d, int *hit, double *w) {
         if (u->doc != d) continue;
         *hit = 1;
         double sc = unit_score(e->x, u);
-        if (sc > best) best = sc;
-        if (u->w > *w) *w = u->w;
+        if (sc > best || (sc == best && u->w > *w)) best = sc, *w = u->w;
         if (2 * i + 1 < c->n) stack[top++] = 2 * i + 1;
         if (2 * i + 2 < c->n) stack[top++] = 2 * i + 2;
     }

@@ -26,7 +26,6 @@
 #define VOCAB 400
 #define MAX_LEN 80
 
-
 typedef struct mdoc {
     int64_t id;
     int live;
@@ -93,7 +92,8 @@ static long term_num(const char *term) {
 static uint32_t tf_of(const mdoc *d, const char *term) {
     uint32_t tf = 0;
     long t = term_num(term);
-    for (uint32_t p = 0; p < d->n; p++) tf += d->tok[p] == t;
+    for (uint32_t p = 0; p < d->n; p++)
+        tf += d->tok[p] == t;
     return tf;
 }
 
@@ -129,8 +129,21 @@ static double ref_bm25(double idf, uint32_t tf, uint32_t dl, const ref_stats *st
     return idf * (double)tf * (1.2 + 1.0) / ((double)tf + norm);
 }
 
+/* A word's concept IDF: that of its indexed variant of the greatest IDF
+ * weight (0 when none is indexed). */
+static double ref_concept_idf(pl_index *ix, const ref_stats *st, const pl_slot *s) {
+    double best = -1, idf = 0;
+    for (size_t v = 0; v < s->n; v++) {
+        if (pl_index_df(ix, s->v[v].term, strlen(s->v[v].term)) == 0) continue;
+        double x = ref_idf(ix, st, s->v[v].term) * s->v[v].weight;
+        if (x > best) best = x, idf = ref_idf(ix, st, s->v[v].term);
+    }
+    return idf;
+}
+
 /* The best variant of a word in d (0 and *hit 0 when none is there); *w
- * gets the best IDF weight of the variants there. */
+ * gets that variant's weight toward coordination (the greater on a tie):
+ * the word's concept IDF times the variant's weight. */
 static double ref_slot(pl_index *ix, const ref_stats *st, const mdoc *d, const pl_slot *s,
                        int *hit, double *w) {
     double best = 0;
@@ -141,9 +154,8 @@ static double ref_slot(pl_index *ix, const ref_stats *st, const mdoc *d, const p
         if (!tf) continue;
         *hit = 1;
         double sc = s->v[v].weight * ref_bm25(ref_idf(ix, st, s->v[v].term), tf, d->n, st);
-        if (sc > best) best = sc;
-        double x = ref_idf(ix, st, s->v[v].term) * s->v[v].weight;
-        if (x > *w) *w = x;
+        double x = ref_concept_idf(ix, st, s) * s->v[v].weight;
+        if (sc > best || (sc == best && x > *w)) best = sc, *w = x;
     }
     return best;
 }
@@ -167,7 +179,8 @@ static double ref_alt(pl_index *ix, const ref_stats *st, const mdoc *d, const pl
     }
     for (uint32_t p = 0; p < d->n; p++) {
         size_t j = 0;
-        while (j < a->n_slots && term_at(d, p + (uint32_t)j, &a->slots[j])) j++;
+        while (j < a->n_slots && term_at(d, p + (uint32_t)j, &a->slots[j]))
+            j++;
         if (j == a->n_slots) {
             *hit = 1;
             *w = ref_alt_weight(ix, st, a);
@@ -185,6 +198,10 @@ static double ref_alt_weight(pl_index *ix, const ref_stats *st, const pl_alt *a)
         for (size_t v = 0; v < s->n; v++) {
             double x = ref_idf(ix, st, s->v[v].term) * s->v[v].weight;
             if (x > best) best = x;
+            /* A word's indexed variants at its concept IDF. */
+            if (a->n_slots == 1 && pl_index_df(ix, s->v[v].term, strlen(s->v[v].term)) &&
+                (x = ref_concept_idf(ix, st, s) * s->v[v].weight) > best)
+                best = x;
         }
         w += best;
     }
@@ -228,9 +245,10 @@ static size_t reference(pl_index *ix, const pl_plan *plan, pl_scored *out) {
                 int h;
                 double w;
                 double s = ref_alt(ix, &st, d, &cl->alts[k], &h, &w);
+                /* The clause's score and coordination weight come from its
+                 * best-scoring alternative (the greater weight on a tie). */
+                if (h && (!hit || s > best || (s == best && w > bw))) best = s, bw = w;
                 if (h) hit = 1;
-                if (h && s > best) best = s;
-                if (h && w > bw) bw = w;
             }
             if (cl->excluded) {
                 out_ |= hit;
@@ -274,7 +292,8 @@ static void random_slot(pl_slot *s) {
 /* A phrase made of a real document's consecutive terms, so that it matches. */
 static void phrase_from_doc(pl_alt *a) {
     const mdoc *d;
-    do d = &docs[rnd_below((uint32_t)n_docs)];
+    do
+        d = &docs[rnd_below((uint32_t)n_docs)];
     while (d->n < 4);
     a->n_slots = 2 + rnd_below(2);
     a->slots = calloc(a->n_slots, sizeof *a->slots);
@@ -335,13 +354,15 @@ static int compare_plan(pl_index *ix, const pl_plan *plan, pl_scored *want, size
               fabs(got[i].score - want[i].score) > 1e-9 * (1 + fabs(want[i].score));
     if (exact ? total != n_want : total < n) bad = 1;
     if (bad) {
-        fprintf(stderr, "plan %d, k %zu: got %zu results (total %llu, exact %d), want %zu"
-                        " (total %zu)\n", label, k, n, (unsigned long long)total, exact,
-                expect, n_want);
+        fprintf(stderr,
+                "plan %d, k %zu: got %zu results (total %llu, exact %d), want %zu"
+                " (total %zu)\n",
+                label, k, n, (unsigned long long)total, exact, expect, n_want);
         for (size_t i = 0; i < 5 && (i < n || i < expect); i++)
             fprintf(stderr, "  %zu: got %lld %.9f want %lld %.9f\n", i,
                     i < n ? (long long)got[i].doc : -1LL, i < n ? got[i].score : 0,
-                    i < expect ? (long long)want[i].doc : -1LL, i < expect ? want[i].score : 0);
+                    i < expect ? (long long)want[i].doc : -1LL,
+                    i < expect ? want[i].score : 0);
     }
     free(got);
     return bad;
@@ -404,11 +425,12 @@ static void compare_fts(pl_index *ix, sqlite3 *db, const pl_plan *plan, const ch
     int exact;
     CHECK_INT(pl_score(ix, plan, N_DOCS, &got, &n, &total, &exact, &err), PL_OK);
     int64_t *ids = malloc((n + 1) * sizeof *ids);
-    for (size_t i = 0; i < n; i++) ids[i] = got[i].doc;
+    for (size_t i = 0; i < n; i++)
+        ids[i] = got[i].doc;
     qsort(ids, n, sizeof *ids, cmp_i64);
     sqlite3_stmt *st;
-    CHECK_INT(sqlite3_prepare_v2(db, "SELECT rowid FROM f WHERE f MATCH ? ORDER BY rowid", -1,
-                                 &st, NULL),
+    CHECK_INT(sqlite3_prepare_v2(db, "SELECT rowid FROM f WHERE f MATCH ? ORDER BY rowid",
+                                 -1, &st, NULL),
               SQLITE_OK);
     sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
     size_t k = 0;
@@ -430,12 +452,14 @@ static void compare_fts(pl_index *ix, sqlite3 *db, const pl_plan *plan, const ch
 static void test_against_fts5(pl_index *ix) {
     sqlite3 *db;
     CHECK_INT(sqlite3_open(":memory:", &db), SQLITE_OK);
-    CHECK_INT(sqlite3_exec(db, "CREATE VIRTUAL TABLE f USING fts5(body, tokenize='unicode61')",
+    CHECK_INT(sqlite3_exec(db,
+                           "CREATE VIRTUAL TABLE f USING fts5(body, tokenize='unicode61')",
                            NULL, NULL, NULL),
               SQLITE_OK);
     sqlite3_stmt *ins;
-    CHECK_INT(sqlite3_prepare_v2(db, "INSERT INTO f(rowid, body) VALUES (?, ?)", -1, &ins, NULL),
-              SQLITE_OK);
+    CHECK_INT(
+        sqlite3_prepare_v2(db, "INSERT INTO f(rowid, body) VALUES (?, ?)", -1, &ins, NULL),
+        SQLITE_OK);
     char text[MAX_LEN * 16];
     for (size_t i = 0; i < n_docs; i++) {
         if (!docs[i].live) continue;
