@@ -107,7 +107,6 @@ typedef struct sync_ctx {
     uint64_t chunk_bytes, last_seq, done, total;
     pl_progress_fn progress;
     void *progress_ctx;
-    pl_memo *splits; /* (language, word) -> its parts, or NULL */
 } sync_ctx;
 
 static int collect_token(void *vctx, const pl_token *t) {
@@ -135,24 +134,22 @@ typedef struct split_ctx {
     const char *lang, *text;
 } split_ctx;
 
-/* The parts pl_xling_split_unknown finds in a word, as NUL-terminated
- * index terms one after another in out[0..cap); returns their number, or a
- * negative status. Through the memo when there is one: splitting tries
- * every cut against the vocabulary, and the same words come back in
- * document after document. */
-static int split_word(split_ctx *c, const pl_token *t, char *out, size_t cap,
-                      size_t *used) {
-    const char *word = c->text + t->start;
-    size_t wlen = t->end - t->start;
+void pl_db_keep_splits(pl_db *db) {
+    if (!db->splits) db->splits = pl_memo_new(SPLIT_MEMO_BYTES);
+}
+
+int pl_db_split_word(pl_db *db, const pl_xling *x, const char *lang, const char *word,
+                     size_t wlen, const char *term, size_t term_len, char *out, size_t cap,
+                     size_t *used) {
     char key[PL_LANG_MAX + 4 * PL_TERM_MAX + 2];
-    size_t lang_len = strlen(c->lang), klen = lang_len + 1 + wlen;
-    int memo = c->s->splits && klen <= sizeof key;
+    size_t lang_len = strlen(lang), klen = lang_len + 1 + wlen;
+    int memo = db->splits && klen <= sizeof key;
     if (memo) {
-        memcpy(key, c->lang, lang_len + 1);
+        memcpy(key, lang, lang_len + 1);
         memcpy(key + lang_len + 1, word, wlen);
         const void *val;
         size_t vlen;
-        if (pl_memo_get(c->s->splits, key, klen, &val, &vlen) && vlen <= cap) {
+        if (pl_memo_get(db->splits, key, klen, &val, &vlen) && vlen <= cap) {
             memcpy(out, val, vlen);
             *used = vlen;
             int n = 0;
@@ -162,7 +159,7 @@ static int split_word(split_ctx *c, const pl_token *t, char *out, size_t cap,
         }
     }
     pl_xling_part parts[PL_XLING_MAX_PARTS];
-    int n = pl_xling_split_unknown(c->x, c->lang, word, wlen, t->term, t->len, parts,
+    int n = pl_xling_split_unknown(x, lang, word, wlen, term, term_len, parts,
                                    PL_XLING_MAX_PARTS);
     *used = 0;
     for (int i = 0; i < n; i++) {
@@ -171,7 +168,7 @@ static int split_word(split_ctx *c, const pl_token *t, char *out, size_t cap,
         memcpy(out + *used, parts[i].term, l);
         *used += l;
     }
-    if (memo && n >= 0) pl_memo_put(c->s->splits, key, klen, out, *used);
+    if (memo && n >= 0) pl_memo_put(db->splits, key, klen, out, *used);
     return n;
 }
 
@@ -181,7 +178,8 @@ static int collect_with_parts(void *vctx, const pl_token *t) {
     if (rc) return rc;
     char parts[PL_XLING_MAX_PARTS * (PL_TERM_MAX + 1)];
     size_t used;
-    int n = split_word(c, t, parts, sizeof parts, &used);
+    int n = pl_db_split_word(c->s->db, c->x, c->lang, c->text + t->start, t->end - t->start,
+                             t->term, t->len, parts, sizeof parts, &used);
     const char *p = parts;
     for (int i = 0; i < n && !rc; i++) {
         size_t l = strlen(p);
@@ -262,9 +260,7 @@ int pl_db_sync_index(pl_db *db, pl_progress_fn progress, void *pctx, pl_err *err
                   .progress_ctx = pctx};
     /* Splits are remembered from the first sync of many synopses (an
      * import) on; a memo that cannot be had only costs time. */
-    if (!db->splits && s.total >= SPLIT_MEMO_MIN_CHANGES)
-        db->splits = pl_memo_new(SPLIT_MEMO_BYTES);
-    s.splits = db->splits;
+    if (s.total >= SPLIT_MEMO_MIN_CHANGES) pl_db_keep_splits(db);
     rc = pl_catalog_changes(db->cat, have, sync_change, &s, err);
     if (!rc && s.w) {
         rc = pl_index_commit(s.w, s.last_seq, err);

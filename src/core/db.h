@@ -12,6 +12,7 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/memo.h"
+#include "xling/xling.h"
 
 struct pl_db {
     pl_catalog *cat;  /* the source of truth */
@@ -42,6 +43,20 @@ struct pl_db {
     pl_memo *splits;
     pl_memo *word_keys;
 };
+
+/* The parts pl_xling_split_unknown finds in a word of lang (its index term
+ * `term`), as NUL-terminated index terms one after another in out[0..cap),
+ * *used bytes; returns their number, or a negative status. Through the
+ * handle's memo of splits when it has one: splitting tries every cut
+ * against the vocabulary, and the same words come back in document after
+ * document. Indexing (db.c) and snippets (search/snippet.c) split alike. */
+int pl_db_split_word(pl_db *db, const pl_xling *x, const char *lang, const char *word,
+                     size_t wlen, const char *term, size_t term_len, char *out, size_t cap,
+                     size_t *used);
+
+/* Makes the handle's memo of splits, if it has none (a memo that cannot be
+ * had only costs time). */
+void pl_db_keep_splits(pl_db *db);
 
 /* Records a failure on the handle: clears the previous message first. */
 int pl_db_fail(pl_db *db, const pl_err *e);

@@ -61,7 +61,7 @@ static int fill_hits(pl_db *db, const pl_plan *plan, const pl_scored *sc, size_t
             memcpy(h->lang, s->lang, PL_LANG_MAX);
             h->source = s->source;
             s->source = NULL;
-            rc = pl_snippet(db->an, s->lang, s->text, strlen(s->text), plan, h);
+            rc = pl_snippet(db, s->lang, s->text, strlen(s->text), plan, h);
             pl_synopsis_free(s);
         } else if (!(h->snippet = strdup(""))) {
             rc = PL_ERR_NOMEM;

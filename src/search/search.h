@@ -135,11 +135,12 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
 
 /* ---- Interface to code in snippet.c ---- */
 
-/* An excerpt of text (analyzed as `lang`) around the densest cluster of
- * terms from the plan, with each matching word in [brackets], into h->snippet;
+/* An excerpt of text (analyzed as `lang` with db's analyzer) around the
+ * densest cluster of terms from the plan, with each matching word (or
+ * compound with a matching part) in [brackets], into h->snippet;
  * and the plan's variants found in the text into h->matches. PL_OK or
  * PL_ERR_NOMEM. */
-int pl_snippet(pl_analyzer *an, const char *lang, const char *text, size_t len,
+int pl_snippet(pl_db *db, const char *lang, const char *text, size_t len,
                const pl_plan *plan, pl_hit *h);
 
 /* Frees what a hit owns (not the hit itself). */

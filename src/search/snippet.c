@@ -4,13 +4,16 @@
  * The synopsis is analyzed again with the same analyzer as at indexing, so a
  * word is marked exactly when one of its terms is a term of the query; the
  * tokens' byte offsets cut the excerpt out of the original text, with its
- * case, accents and punctuation intact.
+ * case, accents and punctuation intact. A compound that the index holds by
+ * its parts too (core/db.c) is marked when a part is a term of the query:
+ * the French "test" meets Schwangerschaftstest, and says so.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "search.h"
 #include "util/buf.h"
+#include "xling/xling.h"
 
 #define WINDOW 28 /* words in an excerpt */
 
@@ -22,6 +25,9 @@ typedef struct tok {
 typedef struct snip_ctx {
     const pl_plan *plan;
     const char *lang; /* the text's base language */
+    const char *text;
+    pl_db *db;
+    const pl_xling *split; /* the lexicon, when the language's words split */
     tok *toks;
     size_t n, cap;
     const pl_variant **found; /* the variants met, each once */
@@ -86,6 +92,17 @@ static int note_token(void *ctx, const pl_token *t) {
         c->cap = cap;
     }
     int m = term_index(c, t->term, t->len);
+    if (!m && c->split) {
+        char parts[PL_XLING_MAX_PARTS * (PL_TERM_MAX + 1)];
+        size_t used;
+        int np = pl_db_split_word(c->db, c->split, c->lang, c->text + t->start,
+                                  t->end - t->start, t->term, t->len, parts, sizeof parts,
+                                  &used);
+        for (const char *p = parts; np > 0; np--, p += strlen(p) + 1) {
+            int pm = term_index(c, p, strlen(p));
+            if (pm && (!m || pm < m)) m = pm;
+        }
+    }
     c->toks[c->n++] = (tok){t->start, t->end, m};
     return 0;
 }
@@ -150,12 +167,18 @@ static int explain(snip_ctx *c, pl_hit *h) {
     return PL_OK;
 }
 
-int pl_snippet(pl_analyzer *an, const char *lang, const char *text, size_t len,
+int pl_snippet(pl_db *db, const char *lang, const char *text, size_t len,
                const pl_plan *plan, pl_hit *h) {
     char base[PL_LANG_MAX];
     pl_base_lang(lang, base);
-    snip_ctx c = {.plan = plan, .lang = base};
-    pl_analyze(an, base, text, len, note_token, &c);
+    const pl_xling *x = pl_xling_default(NULL);
+    snip_ctx c = {.plan = plan,
+                  .lang = base,
+                  .text = text,
+                  .db = db,
+                  .split = pl_xling_can_split(x, base) ? x : NULL};
+    if (c.split) pl_db_keep_splits(db);
+    pl_analyze(db->an, base, text, len, note_token, &c);
     pl_buf out = PL_BUF_INIT;
     if (c.oom) goto done;
     if (c.n == 0) {
