@@ -107,4 +107,12 @@ printf 'Der neue Trainer der Mannschaft verliert sein erstes Spiel.\n' >"$WORK/t
 expect_contains "the word as written, read as German" \
     "$("$PLOTLINE" search --json --lang en trainer)" \
     '{"word":"trainer","term":"train","lang":"de","translated":true}'
+
+# A reader's own word meets its forms that stem apart: Spanish "convertir"
+# (stem convert) finds "convierte" (conviert).
+printf 'El mago convierte al príncipe en una rana durante la fiesta.\n' >"$WORK/rana.txt"
+"$PLOTLINE" import "$WORK/rana.txt" >/dev/null
+expect_contains "a word's own inflected stem" \
+    "$("$PLOTLINE" search --json --lang es convertir)" \
+    '{"word":"convertir","term":"conviert","lang":"es","translated":false}'
 finish
