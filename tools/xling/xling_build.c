@@ -1574,6 +1574,17 @@ static int tr_has(size_t n, int sl, uint32_t src, int tl, uint32_t tgt) {
     return 0;
 }
 
+/* A mined translation src -> tgt, unless tr[0, sorted) has it already. */
+static void push_mined(size_t sorted, int sl, uint32_t src, int tl, uint32_t tgt, float w) {
+    if (tr_has(sorted, sl, src, tl, tgt)) return;
+    tr_push((trans){.src = src,
+                    .tgt = tgt,
+                    .sl = (unsigned char)sl,
+                    .tl = (unsigned char)tl,
+                    .mined = 1,
+                    .w = w});
+}
+
 static void mine(int en) {
     uint32_t *cnt = xcalloc(n_strs ? n_strs : 1, sizeof *cnt);
     uint32_t *touched = xrealloc(NULL, (n_strs ? n_strs : 1) * sizeof *touched);
@@ -1615,21 +1626,8 @@ static void mine(int en) {
     for (size_t i = 0; i < n_c; i++) {
         if (!c[i].keep) continue;
         float w = MINED * (c[i].dice >= 0.5f ? 1.0f : c[i].dice / 0.5f);
-        int l = c[i].lang;
-        if (!tr_has(sorted, en, c[i].e, l, c[i].f))
-            tr_push((trans){.src = c[i].e,
-                            .tgt = c[i].f,
-                            .sl = (unsigned char)en,
-                            .tl = (unsigned char)l,
-                            .mined = 1,
-                            .w = w});
-        if (!tr_has(sorted, l, c[i].f, en, c[i].e))
-            tr_push((trans){.src = c[i].f,
-                            .tgt = c[i].e,
-                            .sl = (unsigned char)l,
-                            .tl = (unsigned char)en,
-                            .mined = 1,
-                            .w = w});
+        push_mined(sorted, en, c[i].e, c[i].lang, c[i].f, w);
+        push_mined(sorted, c[i].lang, c[i].f, en, c[i].e, w);
         added++;
     }
     free(c);
