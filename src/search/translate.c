@@ -26,10 +26,10 @@
 #define DISCOUNT 0.9      /* a translation, against the word as written */
 #define PART_DISCOUNT 0.6 /* a compound's part, against the whole word */
 #define HEAD_DISCOUNT 0.6 /* a translated compound's last part, against the compound */
-#define COGNATE 0.5       /* the word as written, read in another language */
-#define PER_TARGET 2      /* translations kept per word and target language */
-#define MIN_WEIGHT 0.15   /* a weaker translation (two weak hops) is noise */
-#define MAX_SOURCES 8     /* of the query's likely languages, translated from */
+#define COGNATE 0.5  /* the word as written, read in another language: of a translation */
+#define PER_TARGET 2 /* translations kept per word and target language */
+#define MIN_WEIGHT 0.15 /* a weaker translation (two weak hops) is noise */
+#define MAX_SOURCES 8   /* of the query's likely languages, translated from */
 #define MAX_TARGETS 16
 #define MAX_TERMS 4 /* a longer alternative is not looked up as a whole */
 
@@ -423,6 +423,7 @@ typedef struct own_variants {
     pl_slot *slot;
     const char *word;
     double weight;
+    pl_index *ix;
     int failed;
 } own_variants;
 
@@ -430,7 +431,9 @@ static int on_own_variant(void *ctx, const char *lang, const char *const *t, int
                           double w) {
     own_variants *o = ctx;
     (void)w;
-    if (n != 1) return 0;
+    /* One the index lacks matches nothing, and as a word as written it
+     * would still weigh in the clause's share (score.c). */
+    if (n != 1 || (o->ix && pl_index_df(o->ix, t[0], strlen(t[0])) == 0)) return 0;
     if (pl_slot_add(o->slot, t[0], strlen(t[0]), o->weight, o->word, lang,
                     PL_VARIANT_SCOPED))
         return o->failed = 1;
@@ -459,7 +462,7 @@ static int word(pl_db *db, const pl_xling *x, const langs *l, size_t si, pl_clau
          * English's: the forms Snowball stems apart there are irregular
          * verbs' (left, found, made), mostly words of their own; on
          * bench/xling they cost the English ceiling 0.8 points. */
-        own_variants own = {&c->alts[alt].slots[0], text, l->src_w[si], 0};
+        own_variants own = {&c->alts[alt].slots[0], text, l->src_w[si], db->ix, 0};
         pl_xling_variants(x, l->src[si], ts.t[0], strlen(ts.t[0]), on_own_variant, &own);
         if (own.failed) return PL_ERR_NOMEM;
     }

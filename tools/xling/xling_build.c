@@ -656,12 +656,17 @@ static void read_dict(int src, int tgt, const char *index_path, const char *dict
         }
         if (!n_keys) continue;
 
-        /* This entry's sense number base: entries of the same headword before. */
-        size_t hh = slot_of((uint64_t)keys[0] + 1, nslots);
-        while (heads[hh].key != UINT32_MAX && heads[hh].key != keys[0])
-            hh = (hh + 1) & (nslots - 1);
-        heads[hh].key = keys[0];
-        int base = heads[hh].count++;
+        /* This entry's sense number base: entries of the same headword before
+         * (not one without its function words: "above named" is no sense of
+         * "name", and comes before it in the index). */
+        int base = 0;
+        if (!key_stripped[0]) {
+            size_t hh = slot_of((uint64_t)keys[0] + 1, nslots);
+            while (heads[hh].key != UINT32_MAX && heads[hh].key != keys[0])
+                hh = (hh + 1) & (nslots - 1);
+            heads[hh].key = keys[0];
+            base = heads[hh].count++;
+        }
 
         /* Translation lines: numbered senses "2. a, b", or else the first line. */
         int numbered = 0, got_first = 0;
@@ -706,8 +711,10 @@ static void read_dict(int src, int tgt, const char *index_path, const char *dict
                             for (int k = 0; k < n_keys; k++) {
                                 /* A headword without its function words
                                  * ("above named") may be another word
-                                 * ("name"): it only confirms the reverse
-                                 * dictionary's pairs. */
+                                 * ("name"): its pairs count only as the
+                                 * reverse direction's evidence (rev), which
+                                 * confirms that dictionary's pairs, or is a
+                                 * weak pair where no dictionary goes so. */
                                 if (!key_stripped[k]) {
                                     edge *f = edge_get(edge_key(src, keys[k], tgt, tk));
                                     if (r > f->fwd) f->fwd = r;
@@ -1306,8 +1313,9 @@ static void tr_cut(int en, int keep_en, float min_en, int keep_direct, float min
  * its translation has one of the word's dictionary translations, that sense
  * is in use. Each catalog message is analyzed on both sides; a pair's count
  * is the number of messages that hold both terms, found by intersecting the
- * two terms' message lists. Only dictionary pairs are counted: the catalogs
- * confirm and rank translations, they add none.
+ * two terms' message lists. Only dictionary pairs are counted here: the
+ * catalogs confirm and rank translations; the pairs they show plainly
+ * without a dictionary are added by mine (-x).
  */
 #define PAR_MAX_TERMS 60 /* a longer message says little about which word is which */
 #define PAR_MIN_COUNT 3  /* a word's senses are ranked by counts from this many */
@@ -1512,7 +1520,11 @@ static uint32_t intersect(const plist *a, const plist *b) {
  * MINE_NEAR of the best association of both its terms (competitive linking,
  * loosened so that a word keeps two close senses) and has at least
  * MINE_MIN_DICE; it is added both ways, weighing MINED at Dice 0.5 and
- * above, less below. attest ranks it with the dictionary's pairs after.
+ * above, less below. Its weight comes from Dice alone: attest neither
+ * scales it nor counts it as the best of a word's senses, since it is the
+ * catalogs' evidence already, and would otherwise push the dictionary's
+ * lemma out for an inflected form the messages happen to use (Finnish
+ * sydän, "heart", against sydäm-).
  */
 #define MINE_MIN_COUNT 3u
 #define MINE_MIN_DICE 0.25f
@@ -1618,10 +1630,12 @@ static void mine(int en) {
     }
     free(cnt);
     free(touched);
-    qsort(c, n_c, sizeof *c, cand_by_f);
-    mine_compete(c, n_c, 0);
-    qsort(c, n_c, sizeof *c, cand_by_e);
-    mine_compete(c, n_c, 1);
+    if (n_c) { /* qsort's array must not be NULL, even when empty */
+        qsort(c, n_c, sizeof *c, cand_by_f);
+        mine_compete(c, n_c, 0);
+        qsort(c, n_c, sizeof *c, cand_by_e);
+        mine_compete(c, n_c, 1);
+    }
     size_t sorted = n_tr, added = 0;
     for (size_t i = 0; i < n_c; i++) {
         if (!c[i].keep) continue;
@@ -1645,6 +1659,7 @@ static uint32_t phrase_count(const plist *p, int lang, int en_side, uint32_t wor
         size_t len = sp ? (size_t)(sp - t) : strlen(t);
         if ((ids[n++] = str_find(t, len)) == UINT32_MAX) return 0;
         if (!sp) break;
+        if (n == MAX_WORDS) return 0; /* longer than a stored phrase can be */
     }
     const msg_store *st = &stores[lang];
     uint32_t c = 0;
@@ -1743,7 +1758,7 @@ static size_t tr_range(size_t n, int lang, uint32_t src, size_t *lo) {
  * language (the reader's pl_xling_variants), and a variant that is no source
  * of its own gets the stem's translations. */
 static void add_variants(void) {
-    qsort(vforms, n_vforms, sizeof *vforms, vform_cmp);
+    if (n_vforms) qsort(vforms, n_vforms, sizeof *vforms, vform_cmp);
     size_t n_old = n_tr, added = 0, copied = 0;
     vcount run[64];
     for (size_t i = 0, j; i < n_vforms; i = j) {
@@ -2160,9 +2175,11 @@ int main(int argc, char **argv) {
             min_direct = (float)atof(argv[++i]);
         else if (strcmp(a, "-x") == 0)
             mining = 1;
-        else if (strcmp(a, "-s") == 0 && i + 1 < argc)
+        else if (strcmp(a, "-s") == 0 && i + 1 < argc) {
+            if (n_edges || n_plists)
+                die("-s must come before the dictionaries and catalogs", NULL);
             read_stopwords(argv[++i]);
-        else if (strcmp(a, "-k") == 0 && i + 1 < argc)
+        } else if (strcmp(a, "-k") == 0 && i + 1 < argc)
             keep_direct = atoi(argv[++i]);
         else if (strcmp(a, "-l") == 0 && i + 2 < argc) {
             int l = lang_id(argv[i + 1]);
