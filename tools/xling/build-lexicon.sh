@@ -150,25 +150,34 @@ done
 for l in da de el es fi fr hu it nb nl pl pt pt-br ru sv; do
     catpkgs="$catpkgs libreoffice-l10n-$l=$lo"
 done
-mkdir -p "$cache/deb"
+# Each package is unpacked into a directory of its own, kept while its
+# version is the pinned one; only the packages listed here are read, whatever
+# else the cache holds.
+pk="$cache/deb/pkgs"
+mkdir -p "$pk"
 for pv in $catpkgs; do
     d=${pv%%=*} v=${pv#*=}
-    [ -f "$cache/deb/$d.done" ] && continue
+    [ -f "$pk/$d/.version" ] && [ "$(cat "$pk/$d/.version")" = "$v" ] && continue
+    rm -rf "${pk:?}/$d" && mkdir -p "$pk/$d"
     (cd "$cache/deb" && rm -f "${d}_"*.deb && apt-get download "$d=$v" >&2)
-    mkdir -p "$cache/deb/root"
-    dpkg-deb --fsys-tarfile "$cache/deb/${d}_"*.deb | tar -x -C "$cache/deb/root" --wildcards '*.mo'
+    dpkg-deb --fsys-tarfile "$cache/deb/${d}_"*.deb | tar -x -C "$pk/$d" --wildcards '*.mo'
     rm -f "$cache/deb/${d}_"*.deb
-    touch "$cache/deb/$d.done"
+    echo "$v" >"$pk/$d/.version"
 done
+# A language's catalogs in the order of their paths inside the packages.
 cats=""
-r="$cache/deb/root"
 for l in da de el es fi fr hu it nb nl pl pt ru sv; do
-    dirs="$r/usr/share/games/wesnoth/1.16/locale/$l $r/usr/share/locale/$l
-          $r/usr/lib/libreoffice/program/resource/$l"
-    [ "$l" = pt ] && dirs="$dirs $r/usr/share/locale/pt_BR $r/usr/share/locale/pt_PT
-                                 $r/usr/lib/libreoffice/program/resource/pt-BR"
-    for mo in $(for dir in $dirs; do echo "$dir"/LC_MESSAGES/*.mo; done | tr ' ' '\n' |
-                grep -v '[*]' | LC_ALL=C sort); do
+    rels="usr/share/games/wesnoth/1.16/locale/$l usr/share/locale/$l
+          usr/lib/libreoffice/program/resource/$l"
+    [ "$l" = pt ] && rels="$rels usr/share/locale/pt_BR usr/share/locale/pt_PT
+                                 usr/lib/libreoffice/program/resource/pt-BR"
+    for mo in $(for pv in $catpkgs; do
+                    for rel in $rels; do
+                        for f in "$pk/${pv%%=*}/$rel"/LC_MESSAGES/*.mo; do
+                            [ -f "$f" ] && printf '/%s\t%s\n' "$rel/LC_MESSAGES/${f##*/}" "$f"
+                        done
+                    done
+                done | LC_ALL=C sort | cut -f2); do
         cats="$cats -c $l $mo"
     done
 done

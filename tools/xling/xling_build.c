@@ -1654,12 +1654,13 @@ static void mine(int en) {
 static uint32_t phrase_count(const plist *p, int lang, int en_side, uint32_t words) {
     uint32_t ids[MAX_WORDS];
     int n = 0;
-    for (const char *t = str_at(words), *sp; n < MAX_WORDS; t = sp + 1) {
-        sp = strchr(t, ' ');
+    for (const char *t = str_at(words);;) {
+        if (n == MAX_WORDS) return 0; /* longer than a stored phrase can be */
+        const char *sp = strchr(t, ' ');
         size_t len = sp ? (size_t)(sp - t) : strlen(t);
         if ((ids[n++] = str_find(t, len)) == UINT32_MAX) return 0;
         if (!sp) break;
-        if (n == MAX_WORDS) return 0; /* longer than a stored phrase can be */
+        t = sp + 1;
     }
     const msg_store *st = &stores[lang];
     uint32_t c = 0;
