@@ -95,10 +95,19 @@ static int choose_langs(pl_db *db, const pl_query *q, const char *hint, pl_plan 
     return PL_OK;
 }
 
+void pl_plan_fold(const char *word, pl_folded *out) {
+    out->n = pl_xling_fold(word, strlen(word), out->s, sizeof out->s);
+    if (out->n < 0) out->n = 0;
+}
+
+int pl_plan_stopword_folded(const char *lang, const pl_folded *f) {
+    return f->n > 0 && pl_xling_stopword(lang, f->s, (size_t)f->n);
+}
+
 int pl_plan_stopword(const char *lang, const char *word) {
-    char folded[PL_TERM_MAX + 1];
-    int n = pl_xling_fold(word, strlen(word), folded, sizeof folded);
-    return n > 0 && pl_xling_stopword(lang, folded, (size_t)n);
+    pl_folded f;
+    pl_plan_fold(word, &f);
+    return pl_plan_stopword_folded(lang, &f);
 }
 
 /* Gives v the reading it comes from; v->word is replaced. */
@@ -223,9 +232,11 @@ int pl_plan_make(pl_db *db, const pl_query *q, const char *lang, int no_translat
             /* A function word of a language the query is likely in ("de"
              * in a French query) is one in every reading of it. */
             int stop = 0;
+            pl_folded folded;
+            pl_plan_fold(text, &folded);
             for (size_t k = 0; k < p->n_langs && !stop; k++)
-                stop =
-                    p->lang_weight[k] >= PL_PLAN_SURE_LANG && pl_plan_stopword(p->langs[k], text);
+                stop = p->lang_weight[k] >= PL_PLAN_SURE_LANG &&
+                       pl_plan_stopword_folded(p->langs[k], &folded);
             /* No language known at all: analyze without stemming. */
             size_t nl = p->n_langs ? p->n_langs : 1;
             for (size_t k = 0; k < nl; k++) {

@@ -102,6 +102,16 @@ void pl_plan_free(pl_plan *p);
 /* 1 when `word` (one word as written) is a function word of `lang`. */
 int pl_plan_stopword(const char *lang, const char *word);
 
+/* A word case-folded once, for asking whether it is a function word of
+ * several languages (folding costs more than each look-up). */
+typedef struct pl_folded {
+    char s[PL_TERM_MAX + 1];
+    int n; /* its length, or 0 when it could not be folded */
+} pl_folded;
+
+void pl_plan_fold(const char *word, pl_folded *out);
+int pl_plan_stopword_folded(const char *lang, const pl_folded *f);
+
 /* Adds a variant to a slot, or raises the weight of the same term already
  * there (keeping the stronger variant's origin). PL_OK or PL_ERR_NOMEM. */
 int pl_slot_add(pl_slot *s, const char *term, size_t len, double weight, const char *word,

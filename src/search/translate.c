@@ -383,9 +383,10 @@ static int translate(const pl_xling *x, const langs *l, const char *lang, const 
 /* Whether `text` is a function word of a language the query is surely in
  * (German "mit" in a German query): its readings as a word of another
  * language ("mit" is Hungarian "what") are noise. */
-static int sure_stopword(const langs *l, const char *text) {
+static int sure_stopword(const langs *l, const pl_folded *text) {
     for (size_t i = 0; i < l->n_src; i++)
-        if (l->src_w[i] >= PL_PLAN_SURE_LANG && pl_plan_stopword(l->src[i], text)) return 1;
+        if (l->src_w[i] >= PL_PLAN_SURE_LANG && pl_plan_stopword_folded(l->src[i], text))
+            return 1;
     return 0;
 }
 
@@ -404,11 +405,11 @@ static pl_memo *lexicon_memo(pl_db *db) {
  * "termin", German "terminal"), so the word as written misses them. Not
  * where it is a function word of that language (German "will", "also"),
  * and only terms the catalog has. */
-static int cognates(const langs *l, const char *src_lang, const terms *src, sink *s,
-                    pl_analyzer *an) {
+static int cognates(const langs *l, const char *src_lang, const terms *src,
+                    const pl_folded *folded, sink *s, pl_analyzer *an) {
     for (size_t i = 0; i < l->n_tgt; i++) {
         const char *lang = l->tgt[i];
-        if (strcmp(lang, src_lang) == 0 || pl_plan_stopword(lang, s->word)) continue;
+        if (strcmp(lang, src_lang) == 0 || pl_plan_stopword_folded(lang, folded)) continue;
         terms ts = {0};
         pl_analyze(an, lang, s->word, strlen(s->word), keep_term, &ts);
         if (ts.n != 1 || ts.more || strcmp(ts.t[0], src->t[0]) == 0) continue;
@@ -442,7 +443,10 @@ static int on_own_variant(void *ctx, const char *lang, const char *const *t, int
 
 static int word(pl_db *db, const pl_xling *x, const langs *l, size_t si, pl_clause *c,
                 long alt, const char *text) {
-    if (pl_plan_stopword(l->src[si], text) || sure_stopword(l, text)) return PL_OK;
+    pl_folded folded;
+    pl_plan_fold(text, &folded);
+    if (pl_plan_stopword_folded(l->src[si], &folded) || sure_stopword(l, &folded))
+        return PL_OK;
     terms ts = {0};
     pl_analyze(db->an, l->src[si], text, strlen(text), keep_term, &ts);
     sink s = {.c = {c, NULL},
@@ -453,7 +457,7 @@ static int word(pl_db *db, const pl_xling *x, const langs *l, size_t si, pl_clau
               .lexicon_memo = lexicon_memo(db)};
     int n = translate(x, l, l->src[si], &ts, &s);
     if (n < 0) return PL_ERR_NOMEM;
-    if (ts.n == 1 && !ts.more && cognates(l, l->src[si], &ts, &s, db->an))
+    if (ts.n == 1 && !ts.more && cognates(l, l->src[si], &ts, &folded, &s, db->an))
         return PL_ERR_NOMEM;
     if (ts.n == 1 && !ts.more && alt >= 0 && strcmp(l->src[si], "en") != 0) {
         /* The word's own other stems: a Spanish reader's "convertir" meets
