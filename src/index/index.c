@@ -433,8 +433,9 @@ int pl_index_refresh(pl_index *ix, pl_err *err) {
 }
 
 size_t pl_index_lang_term(const char *lang, char out[PL_INDEX_LANG_TERM_MAX]) {
-    int n = snprintf(out, PL_INDEX_LANG_TERM_MAX, "%s%s", PL_INDEX_LANG_PREFIX, lang);
-    return n < PL_INDEX_LANG_TERM_MAX ? (size_t)n : PL_INDEX_LANG_TERM_MAX - 1;
+    size_t p = sizeof PL_INDEX_LANG_PREFIX - 1;
+    memcpy(out, PL_INDEX_LANG_PREFIX, p);
+    return p + pl_str_copy(out + p, PL_INDEX_LANG_TERM_MAX - p, lang);
 }
 
 uint64_t pl_index_seq(const pl_index *ix) {

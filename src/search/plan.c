@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "search.h"
+#include "util/buf.h"
 #include "xling/xling.h"
 
 #define MAX_LANGS 8
@@ -118,7 +119,7 @@ static int set_origin(pl_variant *v, double weight, const char *word, const char
     free(v->word);
     v->word = w;
     v->weight = weight;
-    snprintf(v->lang, sizeof v->lang, "%s", lang ? lang : "");
+    pl_str_copy(v->lang, sizeof v->lang, lang ? lang : "");
     v->translated = (origin & PL_VARIANT_TRANSLATED) == PL_VARIANT_TRANSLATED;
     v->scoped = (origin & PL_VARIANT_SCOPED) != 0;
     return PL_OK;

@@ -21,6 +21,7 @@
 
 #include "index/index.h"
 #include "search.h"
+#include "util/buf.h"
 #include "xling/xling.h"
 
 #define DISCOUNT 0.9      /* a translation, against the word as written */
@@ -103,7 +104,7 @@ static int on_back(void *ctx, const char *lang, const char *const *t, int n, dou
     terms *bt = &b->t[b->n];
     memset(bt, 0, sizeof *bt);
     for (int i = 0; i < n; i++)
-        snprintf(bt->t[i], sizeof bt->t[i], "%s", t[i]);
+        pl_str_copy(bt->t[i], sizeof bt->t[i], t[i]);
     bt->n = (size_t)n;
     b->w[b->n++] = w;
     return 0;
@@ -129,7 +130,7 @@ static int on_related(void *ctx, const char *lang, const char *const *t, int n, 
     (void)lang, (void)w;
     if (n != 1 || strcmp(t[0], r->except) == 0) return 0;
     if (r->pass == 0) {
-        if (r->n < MAX_BACK) snprintf(r->first[r->n++], sizeof r->first[0], "%s", t[0]);
+        if (r->n < MAX_BACK) pl_str_copy(r->first[r->n++], sizeof r->first[0], t[0]);
         return 0;
     }
     for (int i = 0; i < r->n; i++)
@@ -198,14 +199,21 @@ static size_t key_terms(char *key, size_t at, size_t cap, const char *const *t, 
     return at;
 }
 
+/* Appends s and its NUL to a memo key; cap when it does not fit. */
+static size_t key_str(char *key, size_t at, size_t cap, const char *s) {
+    size_t len = strlen(s);
+    if (at >= cap || len + 1 > cap - at) return cap;
+    memcpy(key + at, s, len + 1);
+    return at + len + 1;
+}
+
 /* back_share through the handle's memo (src language, source terms, target
  * language, translation). */
 static double back_share(const sink *s, const char *lang, const char *const *t, int n) {
     char key[1024];
     const char *src[MAX_TERMS];
     int n_src = term_ptrs(s->src, src);
-    int len = snprintf(key, sizeof key, "%s%c%s%c", s->src_lang, 0, lang, 0);
-    size_t at = len > 0 && (size_t)len < sizeof key ? (size_t)len : sizeof key;
+    size_t at = key_str(key, key_str(key, 0, sizeof key, s->src_lang), sizeof key, lang);
     at = key_terms(key, at, sizeof key, src, n_src);
     if (at < sizeof key) key[at++] = 0;
     at = key_terms(key, at, sizeof key, t, n);
@@ -239,11 +247,13 @@ static int indexed(const sink *s, const char *const *t, int n) {
  * answer is kept in the handle's memo (under a key no back_share entry has). */
 static int compound_head(const sink *s, const char *lang, const char *term, char *head) {
     char key[PL_LANG_MAX + PL_TERM_MAX + 4];
-    int klen = snprintf(key, sizeof key, "%c%s%c%s", 1, lang, 0, term);
-    int memo = s->lexicon_memo && klen > 0 && (size_t)klen < sizeof key;
+    key[0] = 1;
+    size_t klen = key_str(key, 1, sizeof key, lang), tlen = strlen(term);
+    int memo = s->lexicon_memo && klen < sizeof key && tlen < sizeof key - klen;
+    if (memo) memcpy(key + klen, term, tlen), klen += tlen;
     const void *val;
     size_t vlen;
-    if (memo && pl_memo_get(s->lexicon_memo, key, (size_t)klen, &val, &vlen) &&
+    if (memo && pl_memo_get(s->lexicon_memo, key, klen, &val, &vlen) &&
         vlen <= PL_TERM_MAX) {
         memcpy(head, val, vlen);
         head[vlen] = 0;
@@ -252,8 +262,8 @@ static int compound_head(const sink *s, const char *lang, const char *term, char
     pl_xling_part parts[PL_XLING_MAX_PARTS];
     int np = pl_xling_decompound(s->x, lang, term, strlen(term), parts, PL_XLING_MAX_PARTS);
     head[0] = 0;
-    if (np >= 2) snprintf(head, PL_TERM_MAX + 1, "%s", parts[np - 1].term);
-    if (memo) pl_memo_put(s->lexicon_memo, key, (size_t)klen, head, strlen(head));
+    if (np >= 2) pl_str_copy(head, PL_TERM_MAX + 1, parts[np - 1].term);
+    if (memo) pl_memo_put(s->lexicon_memo, key, klen, head, strlen(head));
     return head[0] != 0;
 }
 
@@ -282,7 +292,7 @@ static int on_translation(void *ctx, const char *lang, const char *const *t, int
                           double w) {
     sink *s = ctx;
     if (strcmp(s->last, lang) != 0) {
-        snprintf(s->last, sizeof s->last, "%s", lang);
+        pl_str_copy(s->last, sizeof s->last, lang);
         s->per_lang = 0;
     }
     if (w < MIN_WEIGHT || (s->single && n != 1) || s->per_lang >= PER_TARGET) return 0;
@@ -477,7 +487,7 @@ static int word(pl_db *db, const pl_xling *x, const langs *l, size_t si, pl_clau
     s.base *= PART_DISCOUNT;
     for (int i = 0; i < np; i++) {
         terms part = {.n = 1};
-        snprintf(part.t[0], sizeof part.t[0], "%s", parts[i].term);
+        pl_str_copy(part.t[0], sizeof part.t[0], parts[i].term);
         if (translate(x, l, l->src[si], &part, &s) < 0) return PL_ERR_NOMEM;
     }
     return PL_OK;

@@ -40,6 +40,13 @@ void pl_buf_append(pl_buf *b, const void *p, size_t n) {
     b->len += n;
 }
 
+size_t pl_str_copy(char *dst, size_t cap, const char *src) {
+    size_t n = strnlen(src, cap - 1);
+    memcpy(dst, src, n);
+    dst[n] = 0;
+    return n;
+}
+
 void pl_buf_puts(pl_buf *b, const char *s) {
     pl_buf_append(b, s, strlen(s));
 }

@@ -33,6 +33,11 @@ void pl_buf_printf(pl_buf *b, const char *fmt, ...) __attribute__((format(printf
 void pl_buf_json_str(pl_buf *b, const char *s, size_t n);
 void pl_buf_put_u32le(pl_buf *b, uint32_t v);
 void pl_buf_put_u64le(pl_buf *b, uint64_t v);
+/* Copies the string src into dst[0..cap) (cap > 0), cut to cap - 1 bytes,
+ * NUL-terminated; returns the bytes copied. snprintf("%s") does the same
+ * but parses its format first, which the query planner's hot paths felt. */
+size_t pl_str_copy(char *dst, size_t cap, const char *src);
+
 /* LEB128 unsigned varint: 1 byte below 128, at most 10 bytes. */
 void pl_buf_put_varint(pl_buf *b, uint64_t v);
 /* The same into out[0..10); returns the bytes written. */

@@ -64,10 +64,24 @@ static void test_printf_growth(void) {
     free(owned);
 }
 
+/* A bounded copy: whole when it fits, cut and terminated when not. */
+static void test_str_copy(void) {
+    char d[5];
+    CHECK_INT(pl_str_copy(d, sizeof d, "herz"), 4);
+    CHECK_STR(d, "herz");
+    CHECK_INT(pl_str_copy(d, sizeof d, "kreditkarte"), 4);
+    CHECK_STR(d, "kred");
+    CHECK_INT(pl_str_copy(d, sizeof d, ""), 0);
+    CHECK_STR(d, "");
+    CHECK_INT(pl_str_copy(d, 1, "x"), 0);
+    CHECK_STR(d, "");
+}
+
 int main(void) {
     test_varint_roundtrip();
     test_varint_corrupt();
     test_json_escape();
     test_printf_growth();
+    test_str_copy();
     return CHECK_DONE();
 }
