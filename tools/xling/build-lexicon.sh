@@ -186,6 +186,7 @@ cc=${CC:-gcc}
 $cc -std=gnu11 -O2 -Wall -Wextra -I"$root/src" -I"$root/include" \
     "$tools/xling_build.c" "$root"/src/util/*.c "$root"/src/text/*.c \
     "$root/src/xling/xling.c" "$root/src/xling/decompound.c" \
+    "$root/src/xling/stopwords.c" "$root/src/xling/stopwords_blob.S" -I"$root/data/xling" \
     -lutf8proc -lstemmer -lxxhash -o "$cache/xling_build"
 mkdir -p "$root/data/xling"
 # Linking elements: German Schwangerschaft-s-test, Kreditkarte-n-, Schul(e)hof;
@@ -193,6 +194,5 @@ mkdir -p "$root/data/xling"
 # Finnish and Hungarian join their parts as they are.
 # shellcheck disable=SC2086
 "$cache/xling_build" ${XLING_FLAGS:-} -o "$root/data/xling/lexicon.bin" \
-    -s "$root/data/xling/stopwords.txt" \
     -l de "s es n en e er ens -e" -l nl "s e en" -l sv "s a u o e" -l da "s e" \
     -l nb "s e" -l fi "" -l hu "" $wl $dicts $bidix -p es -x $cats

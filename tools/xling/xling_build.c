@@ -4,7 +4,7 @@
  * programs' message catalogs and hunspell word lists.
  *
  * Usage: xling_build [-e keep_en] [-m min_en] [-k keep_direct] [-t min_direct] [-x]
- *                    [-s STOPWORDS] -o OUT
+ *                    -o OUT
  *                    (-d SRC TGT FILE.index FILE.dict | -a SRC TGT FILE.att |
  *                     -g LANG FILE.att | -c LANG FILE.mo | -p PIVOT | -w LANG WORDS |
  *                     -l LANG "LINKERS")...
@@ -17,8 +17,6 @@
  *   -c  a gettext catalog (.mo) of English messages translated into LANG:
  *       counts of the dictionary's pairs in it rank a word's senses (attest)
  *   -x  also adds the pairs the catalogs show plainly (mine)
- *   -s  the function words per language (data/xling/stopwords.txt), left out
- *       of dictionary phrases and catalog messages; before the other inputs
  *   -p  joins the curated pairs read so far through PIVOT into pairs between
  *       English and the languages it has curated pairs with
  *   -w  a word list for LANG's vocabulary, one word per line ("word/FLAGS"
@@ -187,61 +185,15 @@ static int str_cmp(uint32_t a, uint32_t b) {
 
 /* ---- Function words ---------------------------------------------------- */
 
-/* Function words (-s: data/xling/stopwords.txt) by the string id of
- * "LANG:WORD". A dictionary phrase drops them ("sich beschaffen" translates
- * "obtain" as "beschaffen", which a text has; "sich" matches any), and a
- * catalog message leaves them out, since they go with everything. */
-static unsigned char *stop_marks;
-static size_t stop_cap;
-
-static uint32_t stop_key(const char *lang, const char *w, size_t n, int create) {
-    char k[4 * (PL_TERM_MAX + 1) + 8];
-    size_t ln = strlen(lang);
-    if (n + ln + 1 > sizeof k) return UINT32_MAX;
-    memcpy(k, lang, ln);
-    k[ln] = ':';
-    memcpy(k + ln + 1, w, n);
-    return create ? intern(k, ln + 1 + n) : str_find(k, ln + 1 + n);
-}
-
-static void read_stopwords(const char *path) {
-    size_t len;
-    char *d = read_file(path, &len);
-    for (char *p = d, *end = d + len; p < end;) {
-        char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl) nl = end;
-        char *sp = memchr(p, ' ', (size_t)(nl - p));
-        if (*p != '#' && sp) {
-            *sp = 0;
-            for (char *w = sp + 1; w < nl;) {
-                char *e = memchr(w, ' ', (size_t)(nl - w));
-                if (!e) e = nl;
-                uint32_t id = stop_key(p, w, (size_t)(e - w), 1);
-                if (id != UINT32_MAX) {
-                    if (id >= stop_cap) {
-                        size_t cap = stop_cap ? stop_cap : 1 << 16;
-                        while (cap <= id)
-                            cap *= 2;
-                        stop_marks = xrealloc(stop_marks, cap);
-                        memset(stop_marks + stop_cap, 0, cap - stop_cap);
-                        stop_cap = cap;
-                    }
-                    stop_marks[id] = 1;
-                }
-                w = e + 1;
-            }
-        }
-        p = nl + 1;
-    }
-    free(d);
-}
-
+/* Function words (data/xling/stopwords.txt, compiled into the library as
+ * the query planner reads them: pl_xling_stopword). A dictionary phrase
+ * drops them ("sich beschaffen" translates "obtain" as "beschaffen", which a
+ * text has; "sich" matches any), and a catalog message leaves them out,
+ * since they go with everything. */
 static int is_stopword(int lang, const char *s, size_t n) {
-    char f[4 * (PL_TERM_MAX + 1)];
+    char f[PL_TERM_MAX + 1];
     int fn = pl_xling_fold(s, n, f, sizeof f);
-    if (fn <= 0 || !stop_cap) return 0;
-    uint32_t id = stop_key(langs[lang], f, (size_t)fn, 0);
-    return id < stop_cap && stop_marks[id];
+    return fn > 0 && pl_xling_stopword(langs[lang], f, (size_t)fn);
 }
 
 /* ---- Analysis ---------------------------------------------------------- */
@@ -2176,11 +2128,7 @@ int main(int argc, char **argv) {
             min_direct = (float)atof(argv[++i]);
         else if (strcmp(a, "-x") == 0)
             mining = 1;
-        else if (strcmp(a, "-s") == 0 && i + 1 < argc) {
-            if (n_edges || n_plists)
-                die("-s must come before the dictionaries and catalogs", NULL);
-            read_stopwords(argv[++i]);
-        } else if (strcmp(a, "-k") == 0 && i + 1 < argc)
+        else if (strcmp(a, "-k") == 0 && i + 1 < argc)
             keep_direct = atoi(argv[++i]);
         else if (strcmp(a, "-l") == 0 && i + 2 < argc) {
             int l = lang_id(argv[i + 1]);
@@ -2211,7 +2159,7 @@ int main(int argc, char **argv) {
         } else {
             fprintf(stderr,
                     "usage: xling_build [-e keep_en] [-m min_en] [-k keep_direct] [-t "
-                    "min_direct] [-x] [-s STOPWORDS] -o OUT "
+                    "min_direct] [-x] -o OUT "
                     "(-d SRC TGT INDEX DICT | -a SRC TGT ATT | -g LANG ATT | -c LANG MO | "
                     "-p PIVOT | -w LANG WORDS | -l LANG LINKERS)...\n");
             return 2;
