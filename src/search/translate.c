@@ -434,7 +434,7 @@ typedef struct own_variants {
     pl_slot *slot;
     const char *word;
     double weight;
-    pl_index *ix;
+    const sink *s; /* for indexed() */
     int failed;
 } own_variants;
 
@@ -444,7 +444,7 @@ static int on_own_variant(void *ctx, const char *lang, const char *const *t, int
     (void)w;
     /* One the index lacks matches nothing, and as a word as written it
      * would still weigh in the clause's share (score.c). */
-    if (n != 1 || (o->ix && pl_index_df(o->ix, t[0], strlen(t[0])) == 0)) return 0;
+    if (n != 1 || !indexed(o->s, t, 1)) return 0;
     if (pl_slot_add(o->slot, t[0], strlen(t[0]), o->weight, o->word, lang,
                     PL_VARIANT_SCOPED))
         return o->failed = 1;
@@ -476,7 +476,7 @@ static int word(pl_db *db, const pl_xling *x, const langs *l, size_t si, pl_clau
          * English's: the forms Snowball stems apart there are irregular
          * verbs' (left, found, made), mostly words of their own; on
          * bench/xling they cost the English ceiling 0.8 points. */
-        own_variants own = {&c->alts[alt].slots[0], text, l->src_w[si], db->ix, 0};
+        own_variants own = {&c->alts[alt].slots[0], text, l->src_w[si], &s, 0};
         pl_xling_variants(x, l->src[si], ts.t[0], strlen(ts.t[0]), on_own_variant, &own);
         if (own.failed) return PL_ERR_NOMEM;
     }
