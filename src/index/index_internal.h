@@ -293,8 +293,7 @@ typedef struct ix_seg_cursor {
     const unsigned char *pos, *pos_end;   /* its positions */
     const unsigned char *next_blk, *post_end;
     const unsigned char *next_pos, *pos_all_end;
-    uint64_t left;    /* docs of the term not yet decoded */
-    uint32_t in_blk;  /* docs left in the current block */
+    uint64_t left;    /* docs of the term in blocks not yet reached */
     int64_t blk_last; /* last doc of the current block; -1 when unknown */
     int64_t skip_prev;
     uint32_t blk_max_tf, blk_min_ratio; /* the current block's pruning bounds */
@@ -303,13 +302,17 @@ typedef struct ix_seg_cursor {
     uint32_t tf;
     int want_pos; /* 0 none, IX_POS_EAGER or IX_POS_LAZY */
     int bad;      /* the term's postings header was unreadable */
-    /* Lazy positions: the position varints of this block still to be
-     * stepped over before the current doc's, and whether its are decoded. */
-    uint64_t pos_skip;
-    uint32_t pos_pending;
+    /* The current block, decoded whole when reached: docs[i] is the next
+     * doc to hand out, i == n_blk when none is left (a block passed over
+     * by a seek is never decoded). */
+    uint32_t n_blk, i;
+    /* Lazy positions: pos is at the first position of docs[pos_doc]; a
+     * doc's are decoded only when asked for. */
+    uint32_t pos_doc;
     int pos_ready;
     uint32_t *positions;
     uint32_t npos, cap;
+    uint32_t docs[IX_BLOCK_DOCS], tfs[IX_BLOCK_DOCS];
 } ix_seg_cursor;
 
 /* Eager: every doc's positions are decoded as it is reached, and each
@@ -326,6 +329,11 @@ void ix_cursor_free(ix_seg_cursor *c);
 int ix_cursor_next(ix_seg_cursor *c);
 /* Moves to the first doc >= target (staying when already there). */
 int ix_cursor_seek(ix_seg_cursor *c, int64_t target);
+/* The last doc of the current block when it is decoded and has docs left
+ * after the current one (the cheap reach of a short forward move), else -1. */
+static inline int64_t ix_cursor_block_reach(const ix_seg_cursor *c) {
+    return c->i < c->n_blk ? (int64_t)c->docs[c->n_blk - 1] : -1;
+}
 /* Decodes the current doc's positions in lazy mode (a no-op when eager). */
 int ix_cursor_positions(ix_seg_cursor *c);
 

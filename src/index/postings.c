@@ -3,7 +3,10 @@
  *
  * ix_seg_cursor decodes one term's postings in one segment: blocks of up to
  * IX_BLOCK_DOCS docs, each doc a delta varint (low bit: tf == 1) and maybe a
- * tf, with the positions in a separate section read only when asked for. The
+ * tf, with the positions in a separate section read only when asked for. A
+ * block the cursor lands in is decoded whole into arrays (docs, tfs), so
+ * that stepping and short seeks are array reads rather than a varint
+ * decoder's call and checks per doc. The
  * skip table before the blocks gives each block's last doc, byte lengths and
  * pruning bounds, so a seek jumps over whole blocks without decoding them and
  * a ranked query can pass over blocks that cannot reach its top results.
@@ -23,18 +26,23 @@
 
 void ix_cursor_init(ix_seg_cursor *c, const ix_segment *s, const ix_term_info *ti,
                     int want_pos) {
-    uint32_t *keep = c->positions, cap = c->cap; /* reused across segments */
-    memset(c, 0, sizeof *c);
-    c->positions = keep;
-    c->cap = cap;
+    /* Field by field: the block arrays need no clearing, and a cursor is
+     * set up for every term of a query in every segment. */
     c->seg = s;
     c->want_pos = want_pos;
+    c->bad = 0;
     c->left = ti->df;
     c->term_max_tf = c->blk_max_tf = ti->max_tf;
     c->term_min_ratio = c->blk_min_ratio = ti->min_ratio;
     c->doc = -1;
+    c->tf = 0;
     c->blk_last = -1;
     c->skip_prev = -1;
+    c->n_blk = c->i = c->pos_doc = 0;
+    c->pos_ready = 0;
+    c->npos = 0;
+    c->blk = c->blk_end = c->pos = c->pos_end = NULL;
+    c->skip = c->skip_end = NULL;
     const unsigned char *p = s->post + ti->post_off;
     c->post_end = p + ti->post_len;
     c->next_pos = s->pos + ti->pos_off;
@@ -59,9 +67,11 @@ void ix_cursor_free(ix_seg_cursor *c) {
     c->cap = 0;
 }
 
-static int load_block(ix_seg_cursor *c) {
-    c->pos_skip = 0;
-    c->pos_pending = 0;
+/* Reaches the next block: its skip entry (bounds, last doc, byte lengths),
+ * not yet its docs. The term's last block must end its byte ranges. */
+static int load_header(ix_seg_cursor *c) {
+    c->pos_doc = 0;
+    c->pos_ready = 0;
     if (c->skip) {
         uint64_t d, nb, np, mtf, mratio;
         if (pl_varint_get(&c->skip, c->skip_end, &d) ||
@@ -86,7 +96,7 @@ static int load_block(ix_seg_cursor *c) {
         c->blk_end = c->blk + nb;
         c->pos = c->next_pos;
         c->pos_end = c->pos + np;
-        c->in_blk = c->left < IX_BLOCK_DOCS ? (uint32_t)c->left : IX_BLOCK_DOCS;
+        c->n_blk = c->left < IX_BLOCK_DOCS ? (uint32_t)c->left : IX_BLOCK_DOCS;
     } else {
         if (c->left > IX_BLOCK_DOCS) return PL_ERR_CORRUPT;
         c->blk_last = -1;
@@ -94,24 +104,45 @@ static int load_block(ix_seg_cursor *c) {
         c->blk_end = c->post_end;
         c->pos = c->next_pos;
         c->pos_end = c->pos_all_end;
-        c->in_blk = (uint32_t)c->left;
+        c->n_blk = (uint32_t)c->left;
     }
+    c->i = c->n_blk; /* nothing decoded yet */
     c->next_blk = c->blk_end;
     c->next_pos = c->pos_end;
+    c->left -= c->n_blk;
+    if (c->left == 0 &&
+        (c->next_blk != c->post_end || (c->skip && c->skip != c->skip_end) ||
+         c->next_pos != c->pos_all_end))
+        return PL_ERR_CORRUPT;
     return PL_OK;
 }
 
-/* After a block's last doc: every byte must have been used, exactly. */
-static int check_block_end(const ix_seg_cursor *c) {
-    if (c->blk != c->blk_end) return PL_ERR_CORRUPT;
-    if (c->blk_last >= 0 && c->doc != c->blk_last) return PL_ERR_CORRUPT;
-    int eager = c->want_pos == IX_POS_EAGER;
-    if (eager && c->pos != c->pos_end) return PL_ERR_CORRUPT;
-    if (c->left == 0) {
-        if (c->next_blk != c->post_end || (c->skip && c->skip != c->skip_end))
+/* Decodes the reached block's docs and tfs at once: a tight loop over its
+ * bytes instead of a call per doc, and a seek inside the block is then a
+ * scan of an array. Every byte must be used, and the last doc must be the
+ * one the skip entry names. */
+static int decode_block(ix_seg_cursor *c) {
+    const unsigned char *p = c->blk, *end = c->blk_end;
+    /* room: how far the next doc may lie past the previous one */
+    uint64_t room = c->seg->n_docs - (uint64_t)(c->doc + 1) + 1;
+    int64_t doc = c->doc;
+    for (uint32_t k = 0; k < c->n_blk; k++) {
+        uint64_t v, tf = 1;
+        if (pl_varint_get(&p, end, &v)) return PL_ERR_CORRUPT;
+        uint64_t delta = v >> 1;
+        if (delta == 0 || delta >= room) return PL_ERR_CORRUPT;
+        if (!(v & 1) && (pl_varint_get(&p, end, &tf) || tf < 2 || tf > UINT32_MAX))
             return PL_ERR_CORRUPT;
-        if (eager && c->next_pos != c->pos_all_end) return PL_ERR_CORRUPT;
+        doc += (int64_t)delta;
+        room -= delta;
+        c->docs[k] = (uint32_t)doc;
+        c->tfs[k] = (uint32_t)tf;
     }
+    if (p != end) return PL_ERR_CORRUPT;
+    if (c->n_blk && c->blk_last >= 0 && c->docs[c->n_blk - 1] != (uint64_t)c->blk_last)
+        return PL_ERR_CORRUPT;
+    c->blk = p;
+    c->i = 0;
     return PL_OK;
 }
 
@@ -152,71 +183,80 @@ static int skip_positions(ix_seg_cursor *c, uint64_t n) {
 
 int ix_cursor_positions(ix_seg_cursor *c) {
     if (c->want_pos != IX_POS_LAZY || c->pos_ready) return c->bad ? PL_ERR_CORRUPT : PL_OK;
-    if (c->bad || c->doc < 0) return PL_ERR_CORRUPT;
-    int rc = skip_positions(c, c->pos_skip);
+    if (c->bad || c->doc < 0 || c->i == 0) return PL_ERR_CORRUPT;
+    uint32_t cur = c->i - 1; /* the current doc's index in the block */
+    uint64_t pass = 0;
+    for (uint32_t k = c->pos_doc; k < cur; k++)
+        pass += c->tfs[k];
+    int rc = skip_positions(c, pass);
     if (!rc) rc = read_positions(c);
     if (rc) return c->bad = 1, rc;
-    c->pos_skip = 0;
-    c->pos_pending = 0;
+    c->pos_doc = cur + 1;
     c->pos_ready = 1;
     return PL_OK;
 }
 
-int ix_cursor_next(ix_seg_cursor *c) {
-    if (c->bad) return PL_ERR_CORRUPT;
-    if (c->in_blk == 0) {
-        if (c->left == 0) return 0;
-        int rc = load_block(c);
-        if (rc) return c->bad = 1, rc;
-    } else {
-        c->pos_skip += c->pos_pending; /* the previous doc's, if left unread */
-    }
-    uint64_t v, tf = 1;
-    if (pl_varint_get(&c->blk, c->blk_end, &v)) return c->bad = 1, PL_ERR_CORRUPT;
-    uint64_t delta = v >> 1;
-    if (delta == 0 || delta > c->seg->n_docs - (uint64_t)(c->doc + 1))
-        return c->bad = 1, PL_ERR_CORRUPT;
-    if (!(v & 1) && (pl_varint_get(&c->blk, c->blk_end, &tf) || tf < 2 || tf > UINT32_MAX))
-        return c->bad = 1, PL_ERR_CORRUPT;
-    c->doc += (int64_t)delta;
-    c->tf = (uint32_t)tf;
+/* Hands out docs[i]; in eager mode with its positions, and the block's
+ * position bytes must be used exactly by its last doc. */
+static int take_doc(ix_seg_cursor *c) {
+    c->doc = c->docs[c->i];
+    c->tf = c->tfs[c->i];
+    c->i++;
     c->npos = 0;
     c->pos_ready = 0;
     if (c->want_pos == IX_POS_EAGER) {
         int rc = read_positions(c);
+        if (!rc && c->i == c->n_blk && c->pos != c->pos_end) rc = PL_ERR_CORRUPT;
         if (rc) return c->bad = 1, rc;
-    } else if (c->want_pos == IX_POS_LAZY) {
-        c->pos_pending = c->tf;
+        c->pos_doc = c->i;
     }
-    c->in_blk--;
-    c->left--;
-    if (c->in_blk == 0 && check_block_end(c)) return c->bad = 1, PL_ERR_CORRUPT;
     return 1;
+}
+
+int ix_cursor_next(ix_seg_cursor *c) {
+    if (c->bad) return PL_ERR_CORRUPT;
+    if (c->i == c->n_blk) {
+        if (c->left == 0) return 0;
+        int rc = load_header(c);
+        if (!rc) rc = decode_block(c);
+        if (rc) return c->bad = 1, rc;
+    }
+    return take_doc(c);
 }
 
 int ix_cursor_seek(ix_seg_cursor *c, int64_t target) {
     if (c->bad) return PL_ERR_CORRUPT;
     if (c->doc >= target && c->doc >= 0) return 1;
-    for (;;) {
-        if (c->in_blk == 0) {
-            if (c->left == 0) return 0;
-            int rc = load_block(c);
-            if (rc) return c->bad = 1, rc;
+    if (c->want_pos == IX_POS_EAGER) { /* every doc's positions are read */
+        int rc;
+        while ((rc = ix_cursor_next(c)) == 1 && c->doc < target) {
         }
-        if (c->blk_last < 0 || c->blk_last >= target) break;
-        /* The whole rest of this block lies below the target: jump over it.
-         * Its last doc becomes the base the next block's first delta uses. */
-        c->left -= c->in_blk;
-        c->in_blk = 0;
-        c->doc = c->blk_last;
-        c->blk = c->blk_end;
-        c->pos = c->pos_end;
-        if (c->left == 0 && check_block_end(c)) return c->bad = 1, PL_ERR_CORRUPT;
+        return rc;
     }
-    int rc;
-    while ((rc = ix_cursor_next(c)) == 1 && c->doc < target) {
+    for (;;) {
+        if (c->i < c->n_blk) {
+            uint32_t last = c->docs[c->n_blk - 1];
+            if ((int64_t)last >= target) {
+                while ((int64_t)c->docs[c->i] < target)
+                    c->i++;
+                return take_doc(c);
+            }
+            /* The rest of this block lies below the target. */
+            c->i = c->n_blk;
+            c->doc = last;
+        }
+        if (c->left == 0) return 0;
+        int rc = load_header(c);
+        if (rc) return c->bad = 1, rc;
+        if (c->blk_last >= 0 && c->blk_last < target) {
+            /* The whole block lies below the target: passed over undecoded.
+             * Its last doc becomes the base the next block's first delta
+             * uses. */
+            c->doc = c->blk_last;
+            continue;
+        }
+        if ((rc = decode_block(c))) return c->bad = 1, rc;
     }
-    return rc;
 }
 
 /* ---- across the index ---- */
@@ -322,6 +362,19 @@ int pl_postings_seek(pl_postings *p, int64_t target) {
         if (p->cur >= p->view->n) return 0;
         if (!p->active) start_segment(p);
         const ix_segment *s = p->view->segs[p->cur].seg;
+        /* A short move, the common one: the target is within the decoded
+         * block, found by scanning it, not by searching the id table. */
+        int64_t reach = ix_cursor_block_reach(&p->c);
+        if (reach >= 0 && ix_seg_doc_id(s, (uint64_t)reach) >= target) {
+            int rc;
+            while ((rc = ix_cursor_next(&p->c)) == 1 &&
+                   (ix_seg_doc_id(s, (uint64_t)p->c.doc) < target || !take(p))) {
+            }
+            if (rc < 0) return p->status = rc;
+            if (rc == 1) return 1;
+            next_segment(p);
+            continue;
+        }
         /* Every local doc up to the cursor's has an id below the target. */
         uint64_t from = p->c.doc >= 0 ? (uint64_t)p->c.doc + 1 : 0;
         if (from > s->n_docs) from = s->n_docs;
