@@ -29,6 +29,8 @@ enum {
     ST_DEL_KEYS,
     ST_MOVE_SYNOPSIS,
     ST_GET_HIT,
+    ST_READ_BEGIN,
+    ST_READ_END,
     ST_EPISODE_LANGS,
     ST_COUNT_ALL,
     ST__COUNT

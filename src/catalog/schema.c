@@ -248,6 +248,8 @@ static const char *const STATEMENTS[ST__COUNT] = {
     [ST_DEL_KEYS] = "DELETE FROM synopsis_keys WHERE synopsis_id=?",
     [ST_MOVE_SYNOPSIS] = "UPDATE synopses SET episode_id=? WHERE id=?",
     [ST_GET_HIT] = "SELECT episode_id, lang, source FROM synopses WHERE id=?",
+    [ST_READ_BEGIN] = "BEGIN",
+    [ST_READ_END] = "COMMIT",
     [ST_EPISODE_LANGS] = "SELECT 1 FROM synopses WHERE episode_id=? AND lang=? LIMIT 1",
     [ST_COUNT_ALL] = "SELECT count(*) FROM synopses",
     [ST_COUNT_EPISODE] = "SELECT count(*) FROM synopses WHERE episode_id=?",

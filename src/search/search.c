@@ -31,6 +31,42 @@ void pl_results_free(pl_results *r) {
     free(r);
 }
 
+/* Hits without an excerpt: their rows are read without the text, which is
+ * most of a row, and a batch at a time. */
+static int fill_rows(pl_db *db, const pl_scored *sc, size_t n, size_t offset, size_t want,
+                     pl_results *r, pl_err *err) {
+    for (size_t i = offset; i < n && r->n_hits < want;) {
+        pl_hit_row rows[PL_CATALOG_HIT_BATCH];
+        size_t m = 0;
+        while (m < PL_CATALOG_HIT_BATCH && i + m < n && m < want - r->n_hits) {
+            rows[m].id = sc[i + m].doc;
+            m++;
+        }
+        int rc = pl_catalog_get_hits(db->cat, rows, m, err);
+        if (rc) return rc;
+        for (size_t j = 0; j < m; j++) {
+            if (!rows[j].found) {
+                /* The index of a read-only handle can lag behind a delete. */
+                if (r->total) r->total--;
+                continue;
+            }
+            pl_hit *h = &r->hits[r->n_hits++];
+            h->synopsis_id = rows[j].id;
+            h->score = sc[i + j].score;
+            h->episode_id = rows[j].episode;
+            memcpy(h->lang, rows[j].lang, PL_LANG_MAX);
+            h->source = rows[j].source; /* the hit owns it now */
+            rows[j].source = NULL;
+            if (!(h->snippet = strdup(""))) rc = PL_ERR_NOMEM;
+        }
+        for (size_t j = 0; j < m; j++)
+            free(rows[j].source); /* what an out-of-memory left unowned */
+        if (rc) return pl_err_set(err, PL_ERR_NOMEM, "search: out of memory");
+        i += m;
+    }
+    return PL_OK;
+}
+
 static int fill_hits(pl_db *db, const pl_plan *plan, const pl_scored *sc, size_t n,
                      size_t offset, size_t limit, int snippets, pl_results *r,
                      pl_err *err) {
@@ -38,15 +74,12 @@ static int fill_hits(pl_db *db, const pl_plan *plan, const pl_scored *sc, size_t
     size_t want = n - offset < limit ? n - offset : limit;
     if (!(r->hits = calloc(want, sizeof *r->hits)))
         return pl_err_set(err, PL_ERR_NOMEM, "search: out of memory");
+    if (!snippets) return fill_rows(db, sc, n, offset, want, r, err);
     for (size_t i = offset; i < n && r->n_hits < want; i++) {
         pl_hit *h = &r->hits[r->n_hits];
         pl_synopsis *s = NULL;
         pl_err miss = PL_ERR_INIT;
-        /* Without an excerpt the row is read without its text, which is
-         * most of it. */
-        int rc = snippets ? pl_catalog_get_synopsis(db->cat, sc[i].doc, &s, &miss)
-                          : pl_catalog_get_hit(db->cat, sc[i].doc, &h->episode_id, h->lang,
-                                               &h->source, &miss);
+        int rc = pl_catalog_get_synopsis(db->cat, sc[i].doc, &s, &miss);
         if (rc == PL_ERR_NOTFOUND) {
             /* The index of a read-only handle can lag behind a delete. */
             if (r->total) r->total--;
@@ -56,16 +89,12 @@ static int fill_hits(pl_db *db, const pl_plan *plan, const pl_scored *sc, size_t
         r->n_hits++;
         h->synopsis_id = sc[i].doc;
         h->score = sc[i].score;
-        if (s) {
-            h->episode_id = s->episode_id;
-            memcpy(h->lang, s->lang, PL_LANG_MAX);
-            h->source = s->source;
-            s->source = NULL;
-            rc = pl_snippet(db, s->lang, s->text, strlen(s->text), plan, h);
-            pl_synopsis_free(s);
-        } else if (!(h->snippet = strdup(""))) {
-            rc = PL_ERR_NOMEM;
-        }
+        h->episode_id = s->episode_id;
+        memcpy(h->lang, s->lang, PL_LANG_MAX);
+        h->source = s->source;
+        s->source = NULL;
+        rc = pl_snippet(db, s->lang, s->text, strlen(s->text), plan, h);
+        pl_synopsis_free(s);
         if (rc) return pl_err_set(err, PL_ERR_NOMEM, "search: out of memory");
     }
     return PL_OK;
