@@ -58,6 +58,10 @@ typedef struct term {
     double weight, idf;
     double ub; /* bound of weight x BM25 over all its postings */
     uint64_t df;
+    /* The bound of the block the term was last checked in, good while its
+     * document is at most that block's last. */
+    int64_t blk_last;
+    double blk_ub;
 } term;
 
 /* A word: its variants (only those present in the index). */
@@ -155,7 +159,9 @@ static double term_score(const term *t, const stats *st) {
 static void term_seek(ctx *x, term *t, int64_t target) {
     if (t->doc >= target) return;
     for (;;) {
-        int rc = pl_postings_seek(t->p, target);
+        /* Moving one past the current document, the usual move, is a step. */
+        int rc =
+            target == t->doc + 1 ? pl_postings_next(t->p) : pl_postings_seek(t->p, target);
         if (rc < 0 && !x->status) x->status = rc;
         t->doc = rc == 1 ? pl_postings_doc(t->p) : DOC_END;
         if (!t->scope || t->doc == DOC_END) return;
@@ -188,9 +194,13 @@ static void term_seek_competitive(ctx *x, term *t, int64_t target, double floor,
                                   int *skipped) {
     term_seek(x, t, target);
     while (t->doc != DOC_END) {
-        uint32_t mtf, mratio;
-        int64_t last = pl_postings_block(t->p, &mtf, &mratio);
-        if (bm25_bound(t, mtf, mratio, &x->st) * SLACK >= floor) return;
+        if (t->doc > t->blk_last) {
+            uint32_t mtf, mratio;
+            t->blk_last = pl_postings_block(t->p, &mtf, &mratio);
+            t->blk_ub = bm25_bound(t, mtf, mratio, &x->st) * SLACK;
+        }
+        int64_t last = t->blk_last;
+        if (t->blk_ub >= floor) return;
         *skipped = 1;
         if (last == DOC_END) {
             t->doc = DOC_END;
@@ -433,6 +443,7 @@ static int open_term(ctx *x, const pl_variant *v, int positions, term *t, double
     pl_postings_term_bound(t->p, &mtf, &mratio);
     t->ub = bm25_bound(t, mtf, mratio, &x->st);
     t->doc = DOC_START;
+    t->blk_last = DOC_START;
     term_seek(x, t, DOC_START + 1);
     return x->status;
 }
