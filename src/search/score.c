@@ -94,6 +94,8 @@ typedef struct clause {
     uint64_t df_sum;
     int req;      /* a document without it is no result */
     size_t *heap; /* u's indexes as a min-heap by doc, then n more for a stack */
+    int64_t top;  /* the heap's least document (DOC_END when none), kept
+                     as the heap changes: asked for several times a candidate */
 } clause;
 
 /* A translated word has dozens of units, one per variant, of which one or
@@ -101,7 +103,11 @@ typedef struct clause {
  * heap by document and visits only those at the candidate, instead of all
  * of them for every candidate. */
 static int64_t clause_top(const clause *c) {
-    return c->n ? c->u[c->heap[0]].doc : DOC_END;
+    return c->top;
+}
+
+static void clause_retop(clause *c) {
+    c->top = c->n ? c->u[c->heap[0]].doc : DOC_END;
 }
 
 /* Moves heap entry i down to its place (its unit's document grew). */
@@ -123,6 +129,7 @@ static void clause_sift(clause *c, size_t i) {
 static void clause_heapify(clause *c) {
     for (size_t i = c->n / 2; i-- > 0;)
         clause_sift(c, i);
+    clause_retop(c);
 }
 
 typedef struct ctx {
@@ -644,6 +651,11 @@ static double clause_at(eval *e, clause *c, int64_t d, int *hit, double *w) {
     *hit = 0;
     *w = 0;
     if (clause_top(c) != d) return 0;
+    if (c->n == 1) { /* the common case: a word with one indexed form */
+        *hit = 1;
+        *w = c->u[0].w;
+        return unit_score(e->x, &c->u[0]);
+    }
     /* The units at d are the heap's top region: walk it, and no further. */
     size_t *stack = c->heap + c->n, top = 0;
     stack[top++] = 0;
@@ -847,7 +859,8 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
                 } else {
                     unit_seek(&x, u, d + 1);
                 }
-                clause_sift(c, 0);
+                if (c->n > 1) clause_sift(c, 0);
+                clause_retop(c);
             }
         }
     }
