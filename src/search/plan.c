@@ -16,7 +16,6 @@
 #include "util/buf.h"
 #include "xling/xling.h"
 
-#define MAX_LANGS 8
 #define CATALOG_LANGS 6 /* the catalog's most common languages considered */
 /* A function word of the language a reading is in ("de" read as French)
  * weighs this much of a word that tells something: in a small catalog its
@@ -32,7 +31,7 @@ static void add_lang(pl_plan *p, const char *lang, double w) {
             if (w > p->lang_weight[i]) p->lang_weight[i] = w;
             return;
         }
-    if (p->n_langs == MAX_LANGS) return;
+    if (p->n_langs == PL_PLAN_LANGS) return;
     memcpy(p->langs[p->n_langs], base, PL_LANG_MAX);
     p->lang_weight[p->n_langs++] = w;
 }
@@ -165,19 +164,22 @@ pl_alt *pl_clause_add_alt(pl_clause *c, size_t n_slots) {
     return &c->alts[c->n_alts++];
 }
 
+/* An alternative's slots, filled with its words' readings in each language. */
 typedef struct collect {
     pl_slot *slots;
     size_t n_slots, cap;
-    size_t token; /* index of the token within the alternative */
-    double weight;
-    const char *word, *lang;
-    unsigned origin;
+    const char *word;
+    /* per language of the plan */
+    double weight[PL_PLAN_LANGS];
+    const char *lang[PL_PLAN_LANGS];
+    unsigned origin[PL_PLAN_LANGS];
     int oom;
 } collect;
 
-static int add_variant(void *ctx, const pl_token *t) {
+static int add_variant(void *ctx, size_t k, const pl_token *t) {
     collect *c = ctx;
-    if (c->token >= c->n_slots) {
+    /* A token's position is its word's index within the alternative. */
+    while (t->pos >= c->n_slots) {
         if (c->n_slots == c->cap) {
             size_t cap = c->cap ? c->cap * 2 : 4;
             pl_slot *grown = realloc(c->slots, cap * sizeof *grown);
@@ -187,8 +189,8 @@ static int add_variant(void *ctx, const pl_token *t) {
         }
         c->slots[c->n_slots++] = (pl_slot){NULL, 0};
     }
-    pl_slot *s = &c->slots[c->token++];
-    if (pl_slot_add(s, t->term, t->len, c->weight, c->word, c->lang, c->origin))
+    pl_slot *s = &c->slots[t->pos];
+    if (pl_slot_add(s, t->term, t->len, c->weight[k], c->word, c->lang[k], c->origin[k]))
         return c->oom = 1;
     return 0;
 }
@@ -240,22 +242,23 @@ int pl_plan_make(pl_db *db, const pl_query *q, const char *lang, int no_translat
                        pl_plan_stopword_folded(p->langs[k], &folded);
             /* No language known at all: analyze without stemming. */
             size_t nl = p->n_langs ? p->n_langs : 1;
+            const char *codes[PL_PLAN_LANGS];
+            col.word = text;
             for (size_t k = 0; k < nl; k++) {
-                col.token = 0;
-                col.weight = p->n_langs ? p->lang_weight[k] : 1.0;
-                if (p->n_langs && stop) col.weight *= STOPWORD_WEIGHT;
-                col.word = text;
-                col.lang = p->n_langs ? p->langs[k] : "";
+                codes[k] = p->n_langs ? p->langs[k] : NULL;
+                col.weight[k] = p->n_langs ? p->lang_weight[k] : 1.0;
+                if (p->n_langs && stop) col.weight[k] *= STOPWORD_WEIGHT;
+                col.lang[k] = p->n_langs ? p->langs[k] : "";
                 /* Only the likeliest language's reading matches everywhere
                  * (names are spelled alike in every language); another
                  * reading matches its own language's synopses, so that
                  * French "grossesse" read as Portuguese ("gross") does not
                  * meet German "groß". */
-                col.origin = k > 0 ? PL_VARIANT_SCOPED : 0;
-                pl_analyze(db->an, p->n_langs ? p->langs[k] : NULL, text, strlen(text),
-                           add_variant, &col);
-                if (col.oom) break;
+                col.origin[k] = k > 0 ? PL_VARIANT_SCOPED : 0;
             }
+            int arc =
+                pl_analyze_langs(db->an, codes, nl, text, strlen(text), add_variant, &col);
+            if (arc == PL_ERR_NOMEM) col.oom = 1;
             c->alts[c->n_alts++] = (pl_alt){col.slots, col.n_slots};
             if (col.oom) goto oom;
         }

@@ -78,11 +78,13 @@ typedef struct pl_clause {
     int required; /* only documents that match it (through any variant) */
 } pl_clause;
 
+#define PL_PLAN_LANGS 8 /* languages a query is read in, at most */
+
 typedef struct pl_plan {
     pl_clause *clauses; /* owned */
     size_t n_clauses;
-    char langs[8][PL_LANG_MAX]; /* the languages the query was analyzed in */
-    double lang_weight[8];
+    char langs[PL_PLAN_LANGS][PL_LANG_MAX]; /* the languages the query was analyzed in */
+    double lang_weight[PL_PLAN_LANGS];
     size_t n_langs;
 } pl_plan;
 

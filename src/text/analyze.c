@@ -79,20 +79,24 @@ static int has_non_ascii(const unsigned char *s, size_t n) {
     return 0;
 }
 
-/* Computes the term of one span; *len is 0 when nothing is left of it. */
-static int make_term(pl_analyzer *a, const unsigned char *text, const pl_span *sp,
-                     const unsigned char **term, size_t *len) {
-    const pl_lang_info *li = &a->li;
-    const unsigned char *w = text + sp->start;
+/* The span's surface form, cut to SURFACE_MAX bytes between characters. */
+static size_t surface(const unsigned char *text, const pl_span *sp,
+                      const unsigned char **w) {
+    *w = text + sp->start;
     size_t n = sp->end - sp->start;
     if (n > SURFACE_MAX) {
         n = SURFACE_MAX;
-        while (n > 0 && (w[n] & 0xC0) == 0x80)
+        while (n > 0 && ((*w)[n] & 0xC0) == 0x80)
             n--; /* cut between characters */
     }
+    return n;
+}
 
-    const unsigned char *t;
-    size_t tn;
+/* The span normalized (NFKC, case folded as li says) into a->sc.out. */
+static int normalize_span(pl_analyzer *a, const unsigned char *text, const pl_span *sp,
+                          const pl_lang_info *li, size_t *tn) {
+    const unsigned char *w;
+    size_t n = surface(text, sp, &w);
     if (sp->ascii && !(li->turkic && memchr(w, 'I', n))) {
         /* ASCII letters and digits: NFKC changes nothing, folding is lowering. */
         unsigned char *o = a->sc.out; /* holds 4 * SURFACE_MAX bytes from the start */
@@ -100,14 +104,19 @@ static int make_term(pl_analyzer *a, const unsigned char *text, const pl_span *s
             unsigned c = w[i];
             o[i] = (unsigned char)(c - 'A' < 26u ? c + 32 : c);
         }
-        tn = n;
-    } else if (pl_normalize(&a->sc, w, n, li, &tn)) {
-        return PL_ERR_NOMEM;
+        *tn = n;
+        return PL_OK;
     }
-    t = a->sc.out;
+    return pl_normalize(&a->sc, w, n, li, tn) ? PL_ERR_NOMEM : PL_OK;
+}
 
+/* The term of a normalized span (in a->sc.out, which it leaves as it is):
+ * stemmed, accents folded, cut; *len is 0 when nothing is left of it. */
+static int finish_term(pl_analyzer *a, const pl_lang_info *li, int stems, const pl_span *sp,
+                       size_t tn, const unsigned char **term, size_t *len) {
+    const unsigned char *t = a->sc.out;
     /* Bigrams of Han, kana, Hangul and Thai are not words of the language. */
-    if (a->st && !sp->cjk && tn > 0 && pl_stem(&a->stemmers, a->li.algo, t, tn, &t, &tn))
+    if (stems && !sp->cjk && tn > 0 && pl_stem(&a->stemmers, li->algo, t, tn, &t, &tn))
         return PL_ERR_NOMEM;
 
     if (li->folds && !sp->cjk && has_non_ascii(t, tn) &&
@@ -139,8 +148,9 @@ int pl_analyze(pl_analyzer *a, const char *lang, const char *text, size_t len,
     while (pl_tokenizer_next(&tk, &sp)) {
         const unsigned char *term;
         size_t tn;
-        rc = make_term(a, (const unsigned char *)text, &sp, &term, &tn);
-        if (rc) return rc;
+        if ((rc = normalize_span(a, (const unsigned char *)text, &sp, &a->li, &tn)) ||
+            (rc = finish_term(a, &a->li, a->st != NULL, &sp, tn, &term, &tn)))
+            return rc;
         if (tn == 0) continue; /* nothing but ignorable characters */
         tok.term = (const char *)term;
         tok.len = tn;
@@ -149,6 +159,50 @@ int pl_analyze(pl_analyzer *a, const char *lang, const char *text, size_t len,
         tok.end = sp.end;
         rc = fn(ctx, &tok);
         if (rc) return rc;
+    }
+    return PL_OK;
+}
+
+int pl_analyze_langs(pl_analyzer *a, const char *const *langs, size_t n_langs,
+                     const char *text, size_t len, pl_token_lang_fn fn, void *ctx) {
+    if (!a || !fn || (!text && len) || (n_langs && !langs) ||
+        n_langs > PL_ANALYZE_LANGS_MAX)
+        return PL_ERR_USAGE;
+    if (len > UINT32_MAX) return PL_ERR_USAGE;
+    pl_lang_info li[PL_ANALYZE_LANGS_MAX];
+    int stems[PL_ANALYZE_LANGS_MAX];
+    for (size_t k = 0; k < n_langs; k++) {
+        pl_lang_resolve(langs[k], &li[k]);
+        struct sb_stemmer *st;
+        int rc = pl_stemmers_get(&a->stemmers, li[k].algo, &st);
+        if (rc) return rc;
+        stems[k] = st != NULL;
+    }
+    pl_tokenizer tk;
+    pl_span sp;
+    uint32_t pos[PL_ANALYZE_LANGS_MAX] = {0};
+    pl_tokenizer_init(&tk, text, len);
+    while (pl_tokenizer_next(&tk, &sp)) {
+        /* The normalized form serves every language that normalizes alike:
+         * it is redone only when the Turkic casing rule or the spelling out
+         * of ligatures (where accents fold) changes. */
+        int rule = -1;
+        size_t norm = 0;
+        for (size_t k = 0; k < n_langs; k++) {
+            int rc;
+            if ((li[k].turkic | li[k].folds << 1) != rule) {
+                if ((rc = normalize_span(a, (const unsigned char *)text, &sp, &li[k],
+                                         &norm)))
+                    return rc;
+                rule = li[k].turkic | li[k].folds << 1;
+            }
+            const unsigned char *term;
+            size_t tn;
+            if ((rc = finish_term(a, &li[k], stems[k], &sp, norm, &term, &tn))) return rc;
+            if (tn == 0) continue; /* nothing but ignorable characters */
+            pl_token tok = {(const char *)term, tn, pos[k]++, sp.start, sp.end};
+            if ((rc = fn(ctx, k, &tok))) return rc;
+        }
     }
     return PL_OK;
 }

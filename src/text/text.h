@@ -66,6 +66,20 @@ void pl_analyzer_free(pl_analyzer *a);
 int pl_analyze(pl_analyzer *a, const char *lang, const char *text, size_t len,
                pl_token_fn fn, void *ctx);
 
+/* Receives each token under the language langs[lang] of pl_analyze_langs. */
+typedef int (*pl_token_lang_fn)(void *ctx, size_t lang, const pl_token *tok);
+#define PL_ANALYZE_LANGS_MAX 16
+
+/*
+ * pl_analyze under each of n_langs <= PL_ANALYZE_LANGS_MAX languages at
+ * once, tokenizing and normalizing the text once rather than once per
+ * language (a query word is read in up to eight): fn gets the tokens in text
+ * order, each in the languages' order, with the same terms and positions as
+ * pl_analyze gives for that language.
+ */
+int pl_analyze_langs(pl_analyzer *a, const char *const *langs, size_t n_langs,
+                     const char *text, size_t len, pl_token_lang_fn fn, void *ctx);
+
 /* 1 when Snowball has a stemmer for `lang` (an ISO 639-1 code). */
 int pl_lang_has_stemmer(const char *lang);
 

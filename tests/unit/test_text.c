@@ -515,6 +515,55 @@ static void test_samples(void) {
     }
 }
 
+/* pl_analyze_langs gives, per language, what pl_analyze gives in it: the
+ * languages differ in the casing rule (tr), in spelling ligatures out (fr,
+ * pl) and in stemming, and one text mixes all of that with bigrams and a
+ * token that is nothing but a combining mark. */
+typedef struct per_lang {
+    toks t[6];
+} per_lang;
+
+static int collect_lang(void *ctx, size_t lang, const pl_token *t) {
+    per_lang *p = ctx;
+    return collect(&p->t[lang], t);
+}
+
+static void test_analyze_langs(void) {
+    static per_lang got;
+    static toks want;
+    const char *langs[] = {"tr", "fr", "pl", "de", NULL, "ja"};
+    const char *texts[] = {"Istanbul İzmir sœurs Łódź błędach Kreditkarten",
+                           "KREDITKARTE \xcc\x81 Æsir 東京タワー ÇAĞRI dış", "",
+                           "ascii only words"};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        memset(&got, 0, sizeof got);
+        CHECK_INT(
+            pl_analyze_langs(A, langs, 6, texts[i], strlen(texts[i]), collect_lang, &got),
+            PL_OK);
+        for (size_t k = 0; k < 6; k++) {
+            memset(&want, 0, sizeof want);
+            CHECK_INT(pl_analyze(A, langs[k], texts[i], strlen(texts[i]), collect, &want),
+                      PL_OK);
+            CHECK_INT(got.t[k].n, want.n);
+            for (int j = 0; j < want.n && j < got.t[k].n; j++) {
+                CHECK_STR(got.t[k].term[j], want.term[j]);
+                CHECK_INT(got.t[k].pos[j], want.pos[j]);
+                CHECK_INT(got.t[k].start[j], want.start[j]);
+                CHECK_INT(got.t[k].end[j], want.end[j]);
+            }
+        }
+    }
+    /* The readings really differ, so the comparison above could fail. */
+    memset(&got, 0, sizeof got);
+    pl_analyze_langs(A, langs, 3, texts[0], strlen(texts[0]), collect_lang, &got);
+    CHECK(strcmp(got.t[0].term[0], got.t[1].term[0]) != 0); /* ıstanbul / istanbul */
+    CHECK(strcmp(got.t[1].term[2], "soeur") == 0 ||
+          strcmp(got.t[1].term[2], "soeurs") == 0);
+    CHECK_INT(
+        pl_analyze_langs(A, langs, PL_ANALYZE_LANGS_MAX + 1, "x", 1, collect_lang, &got),
+        PL_ERR_USAGE);
+}
+
 int main(void) {
     if (pl_analyzer_new(&A) != 0) {
         fprintf(stderr, "cannot create an analyzer\n");
@@ -535,6 +584,7 @@ int main(void) {
     test_robustness();
     test_langs();
     test_samples();
+    test_analyze_langs();
     pl_analyzer_free(A);
     return CHECK_DONE();
 }
