@@ -784,6 +784,7 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
             break;
         }
 
+        int64_t next = d + 1; /* where the next candidate can be, at the earliest */
         if (!e.n_neg || !excluded(&e, d)) {
             seen++;
             double s = 0, w = 0;
@@ -808,6 +809,9 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
                 cs[c] = clause_at(&e, &e.pos[c], d, &hit[c], &cm[c]);
                 if (hit[c]) s += cs[c], w += cm[c];
                 if (e.pos[c].req && !hit[c]) {
+                    /* No document before its next one has it either: the
+                     * next candidate is there at the earliest (leapfrog). */
+                    if (clause_top(&e.pos[c]) > next) next = clause_top(&e.pos[c]);
                     missing = 1;
                     break;
                 }
@@ -841,23 +845,23 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
             for (size_t i = 0; i < e.n_ne; i++)
                 hit[e.ord[i]] = 0;
         }
-        /* Move the essential units past d; once the results are full, a
-         * word passes over blocks that cannot reach them. */
+        /* Move the essential units to the next candidate; once the results
+         * are full, a word passes over blocks that cannot reach them. */
         for (size_t i = e.n_ne; i < e.n_pos; i++) {
             clause *c = &e.pos[e.ord[i]];
             hit[e.ord[i]] = 0;
-            if (clause_top(c) != d) continue;
+            if (clause_top(c) >= next) continue;
             double floor = theta - (e.other_ub - c->ub);
-            /* Each unit at d moves past it and sinks to its place. */
-            while (clause_top(c) == d) {
+            /* Each unit before it moves there and sinks to its place. */
+            while (clause_top(c) < next) {
                 unit *u = &c->u[c->heap[0]];
                 if (u->t && nh == k && floor > 0) {
-                    term_seek_competitive(&x, u->t, d + 1, floor, &pruned);
+                    term_seek_competitive(&x, u->t, next, floor, &pruned);
                     u->doc = u->t->doc;
                 } else if (!u->t && nh == k && floor > 0) {
-                    phrase_seek_floor(&x, u, d + 1, floor, &pruned);
+                    phrase_seek_floor(&x, u, next, floor, &pruned);
                 } else {
-                    unit_seek(&x, u, d + 1);
+                    unit_seek(&x, u, next);
                 }
                 if (c->n > 1) clause_sift(c, 0);
                 clause_retop(c);
