@@ -198,7 +198,7 @@ int ix_cursor_positions(ix_seg_cursor *c) {
 
 /* Hands out docs[i]; in eager mode with its positions, and the block's
  * position bytes must be used exactly by its last doc. */
-static int take_doc(ix_seg_cursor *c) {
+static inline int take_doc(ix_seg_cursor *c) {
     c->doc = c->docs[c->i];
     c->tf = c->tfs[c->i];
     c->i++;
@@ -330,6 +330,12 @@ static int take(pl_postings *p) {
 
 int pl_postings_next(pl_postings *p) {
     if (p->status) return p->status;
+    /* The usual step: the next doc of the decoded block. */
+    if (p->active && p->c.i < p->c.n_blk) {
+        int rc = take_doc(&p->c);
+        if (rc < 0) return p->status = rc;
+        if (take(p)) return 1;
+    }
     p->started = 1;
     for (;;) {
         if (!p->active) {
