@@ -14,7 +14,11 @@
  *
  * s_c(d) is the best of clause c's alternatives (a word: its best variant,
  * weight x BM25; a phrase: the sum over its words), W(d) the IDF weight of
- * the clauses d matches and W that of all positive clauses.
+ * the clauses d matches and W that of all positive clauses. A query of one
+ * positive clause (a word, or words joined by OR) takes the alternative
+ * with the best s x w^2 instead, w the weight it brings: that is then the
+ * document's score, so each alternative is bounded by its own weight and a
+ * common word ORed with a rare one passes over most of its blocks.
  *
  * The score only grows as a document matches more clauses, so it is bounded
  * by the same formula over bounds of s_c. Two prunings follow (MaxScore):
@@ -200,6 +204,11 @@ static void term_close(term *t) {
 static void term_seek_competitive(ctx *x, term *t, int64_t target, double floor,
                                   int *skipped) {
     term_seek(x, t, target);
+    if (floor == INFINITY && t->doc != DOC_END) { /* nothing of it can count */
+        *skipped = 1;
+        t->doc = DOC_END;
+        return;
+    }
     while (t->doc != DOC_END) {
         if (t->doc > t->blk_last) {
             uint32_t mtf, mratio;
@@ -628,6 +637,7 @@ typedef struct eval {
     double *pre_cw; /* the same for their weights */
     double total_w;
     size_t n_ne;     /* ord[0..n_ne) are non-essential */
+    int single;      /* one positive clause: see clause_at */
     int done;        /* no document can enter the results any more */
     double other_ub; /* sum of all positive clauses' bounds */
 } eval;
@@ -647,7 +657,7 @@ static int excluded(eval *e, int64_t d) {
  * Not the greatest among them: a unit passes over blocks where its own score
  * cannot reach the results, and its weight must not be missed there. */
 static double clause_at(eval *e, clause *c, int64_t d, int *hit, double *w) {
-    double best = 0;
+    double best = 0, best_key = 0;
     *hit = 0;
     *w = 0;
     if (clause_top(c) != d) return 0;
@@ -665,7 +675,12 @@ static double clause_at(eval *e, clause *c, int64_t d, int *hit, double *w) {
         if (u->doc != d) continue;
         *hit = 1;
         double sc = unit_score(e->x, u);
-        if (sc > best || (sc == best && u->w > *w)) best = sc, *w = u->w;
+        /* Alone in the query, a clause is the document's score: its unit
+         * with the best score x weight^2 decides, so that each unit's
+         * blocks are bounded by its own weight (see the moving loop). */
+        double key = e->single ? sc * u->w * u->w : sc;
+        if (key > best_key || (key == best_key && u->w > *w))
+            best = sc, best_key = key, *w = u->w;
         if (2 * i + 1 < c->n) stack[top++] = 2 * i + 1;
         if (2 * i + 2 < c->n) stack[top++] = 2 * i + 2;
     }
@@ -699,7 +714,7 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
              NULL,
              0,
              0};
-    eval e = {&x, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, 0, 0, 0};
+    eval e = {&x, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, 0, 0, 0, 0};
     size_t n_pos = 0, n_neg = 0;
     for (size_t c = 0; c < plan->n_clauses; c++)
         plan->clauses[c].excluded ? n_neg++ : n_pos++;
@@ -723,6 +738,7 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
         into->req = pc->required;
         if (!pc->excluded) e.total_w += into->cw;
     }
+    e.single = e.n_pos == 1;
     if (rc) goto done;
 
     /* Clauses by ascending bound: the cheapest to leave out come first.
@@ -855,11 +871,19 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
             /* Each unit before it moves there and sinks to its place. */
             while (clause_top(c) < next) {
                 unit *u = &c->u[c->heap[0]];
+                /* A lone clause's document scores at most a unit's block
+                 * bound x (its weight / the query's)^2: the unit passes
+                 * over blocks whose bound falls short of theta scaled back.
+                 * (A word OR a common word: the common word's blocks.) */
+                double fl = floor;
+                if (e.single && e.total_w > 0 && nh == k && floor > 0)
+                    fl = u->w > 0 ? theta * (e.total_w / u->w) * (e.total_w / u->w)
+                                  : INFINITY;
                 if (u->t && nh == k && floor > 0) {
-                    term_seek_competitive(&x, u->t, next, floor, &pruned);
+                    term_seek_competitive(&x, u->t, next, fl, &pruned);
                     u->doc = u->t->doc;
                 } else if (!u->t && nh == k && floor > 0) {
-                    phrase_seek_floor(&x, u, next, floor, &pruned);
+                    phrase_seek_floor(&x, u, next, fl, &pruned);
                 } else {
                     unit_seek(&x, u, next);
                 }

@@ -143,10 +143,12 @@ static double ref_concept_idf(pl_index *ix, const ref_stats *st, const pl_slot *
 
 /* The best variant of a word in d (0 and *hit 0 when none is there); *w
  * gets that variant's weight toward coordination (the greater on a tie):
- * the word's concept IDF times the variant's weight. */
+ * the word's concept IDF times the variant's weight. Best: by score, or
+ * when the query has one positive clause (`single`), by score x weight^2,
+ * which is then the document's score up to a constant. */
 static double ref_slot(pl_index *ix, const ref_stats *st, const mdoc *d, const pl_slot *s,
-                       int *hit, double *w) {
-    double best = 0;
+                       int single, int *hit, double *w) {
+    double best = 0, best_key = 0;
     *hit = 0;
     *w = 0;
     for (size_t v = 0; v < s->n; v++) {
@@ -155,7 +157,9 @@ static double ref_slot(pl_index *ix, const ref_stats *st, const mdoc *d, const p
         *hit = 1;
         double sc = s->v[v].weight * ref_bm25(ref_idf(ix, st, s->v[v].term), tf, d->n, st);
         double x = ref_concept_idf(ix, st, s) * s->v[v].weight;
-        if (sc > best || (sc == best && x > *w)) best = sc, *w = x;
+        double key = single ? sc * x * x : sc;
+        if (key > best_key || (key == best_key && x > *w))
+            best = sc, best_key = key, *w = x;
     }
     return best;
 }
@@ -165,16 +169,16 @@ static double ref_alt_weight(pl_index *ix, const ref_stats *st, const pl_alt *a)
 /* An alternative's score in d; *w: the IDF weight its match brings (a
  * word: its best variant there; a phrase: its full weight). */
 static double ref_alt(pl_index *ix, const ref_stats *st, const mdoc *d, const pl_alt *a,
-                      int *hit, double *w) {
+                      int single, int *hit, double *w) {
     *hit = 0;
     *w = 0;
     if (a->n_slots == 0) return 0;
-    if (a->n_slots == 1) return ref_slot(ix, st, d, &a->slots[0], hit, w);
+    if (a->n_slots == 1) return ref_slot(ix, st, d, &a->slots[0], single, hit, w);
     double unused;
     double sum = 0;
     for (size_t i = 0; i < a->n_slots; i++) {
         int h;
-        sum += ref_slot(ix, st, d, &a->slots[i], &h, &unused);
+        sum += ref_slot(ix, st, d, &a->slots[i], 0, &h, &unused);
         if (!h) return 0;
     }
     for (uint32_t p = 0; p < d->n; p++) {
@@ -229,8 +233,13 @@ static size_t reference(pl_index *ix, const pl_plan *plan, pl_scored *out) {
     ref_stats st = {(double)is.docs, (double)is.total_len / (double)is.docs};
     n_idf_cache = 0;
     double total_w = 0;
+    int n_pos = 0;
     for (size_t c = 0; c < plan->n_clauses; c++)
-        if (!plan->clauses[c].excluded) total_w += ref_weight(ix, &st, &plan->clauses[c]);
+        if (!plan->clauses[c].excluded) {
+            total_w += ref_weight(ix, &st, &plan->clauses[c]);
+            n_pos++;
+        }
+    int single = n_pos == 1;
     size_t n = 0;
     for (size_t i = 0; i < n_docs; i++) {
         const mdoc *d = &docs[i];
@@ -239,15 +248,19 @@ static size_t reference(pl_index *ix, const pl_plan *plan, pl_scored *out) {
         int any = 0, all = 1, out_ = 0;
         for (size_t c = 0; c < plan->n_clauses; c++) {
             const pl_clause *cl = &plan->clauses[c];
-            double best = 0, bw = 0;
+            double best = 0, bw = 0, best_key = 0;
             int hit = 0;
+            int one = single && !cl->excluded;
             for (size_t k = 0; k < cl->n_alts; k++) {
                 int h;
                 double w;
-                double s = ref_alt(ix, &st, d, &cl->alts[k], &h, &w);
+                double s = ref_alt(ix, &st, d, &cl->alts[k], one, &h, &w);
                 /* The clause's score and coordination weight come from its
-                 * best-scoring alternative (the greater weight on a tie). */
-                if (h && (!hit || s > best || (s == best && w > bw))) best = s, bw = w;
+                 * best-scoring alternative (the greater weight on a tie);
+                 * alone, from the best by score x weight^2. */
+                double key = one ? s * w * w : s;
+                if (h && (!hit || key > best_key || (key == best_key && w > bw)))
+                    best = s, bw = w, best_key = key;
                 if (h) hit = 1;
             }
             if (cl->excluded) {
