@@ -194,10 +194,14 @@ int pl_catalog_open(const char *path, int flags, pl_catalog **out, pl_err *err) 
     int rc;
     if (!readonly && (rc = exec(c, "PRAGMA journal_mode=WAL", err))) goto fail;
     /* 64 MiB of page cache: an import writes match keys for every synopsis,
-     * and with the default 2 MiB their B-trees are re-read from the file. */
+     * and with the default 2 MiB their B-trees are re-read from the file.
+     * Reads through a mapping of the file (up to 1 GiB of it): a page a
+     * search's hits need for the first time is then a memory access, not a
+     * read call and a copy; it made a new query's rate 1.6x (bench/search
+     * on 30,000 records). Writes still go through the journal as before. */
     if ((rc = exec(c,
                    "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                   " PRAGMA cache_size=-65536",
+                   " PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824",
                    err)))
         goto fail;
     /* A file that is not a database fails here, on its first read. */
