@@ -122,7 +122,7 @@ typedef struct pl_lang_span {
     size_t start;           /* byte offset in the text */
     size_t len;             /* bytes */
     char lang[PL_LANG_MAX]; /* as pl_langid() names it; "und" for a run without letters */
-    double confidence;      /* 0..1, of this span's language against the others considered */
+    double confidence; /* 0..1, of this span's language against the others considered */
 } pl_lang_span;
 
 /*
@@ -324,7 +324,12 @@ PL_EXPORT int pl_search(pl_db *db, const char *query, const pl_search_opts *opts
 enum {
     /* Leave pl_hit.snippet empty (""): for callers that show no excerpt, and
      * for timing the ranking alone. */
-    PL_SEARCH_NO_SNIPPETS = 1u << 0
+    PL_SEARCH_NO_SNIPPETS = 1u << 0,
+    /* Hits carry synopsis_id and score only (episode_id 0, lang, source and
+     * snippet ""): the catalog is not read, as an engine that answers with
+     * document numbers does not read its documents. The ids are the index's:
+     * a read-only handle's index can lag behind a delete. */
+    PL_SEARCH_IDS_ONLY = 1u << 1
 };
 /* pl_search() with PL_SEARCH_* flags (0 is pl_search itself). */
 PL_EXPORT int pl_search_ex(pl_db *db, const char *query, const pl_search_opts *opts,

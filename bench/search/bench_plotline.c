@@ -106,7 +106,11 @@ int main(int argc, char **argv) {
     pl_search_opts so = {0};
     so.limit = 10;
     so.no_translation = no_translate;
-    unsigned flags = snippets ? 0 : PL_SEARCH_NO_SNIPPETS;
+    /* The peers answer with document numbers and scores (Xapian's MSet,
+     * FTS5's rowid and bm25()), so plotline does too unless asked for
+     * snippets; PL_SEARCH_NO_SNIPPETS alone would also read each hit's
+     * episode, language and source from the catalog. */
+    unsigned flags = snippets ? 0 : PL_SEARCH_IDS_ONLY;
     unsigned long long hits = 0;
     /* BENCH_DUMP=FILE writes each query's results (for comparing builds). */
     FILE *dump = getenv("BENCH_DUMP") ? fopen(getenv("BENCH_DUMP"), "w") : NULL;

@@ -68,12 +68,22 @@ static int fill_rows(pl_db *db, const pl_scored *sc, size_t n, size_t offset, si
 }
 
 static int fill_hits(pl_db *db, const pl_plan *plan, const pl_scored *sc, size_t n,
-                     size_t offset, size_t limit, int snippets, pl_results *r,
+                     size_t offset, size_t limit, int snippets, int ids_only, pl_results *r,
                      pl_err *err) {
     if (offset >= n) return PL_OK;
     size_t want = n - offset < limit ? n - offset : limit;
     if (!(r->hits = calloc(want, sizeof *r->hits)))
         return pl_err_set(err, PL_ERR_NOMEM, "search: out of memory");
+    if (ids_only) {
+        for (size_t i = 0; i < want; i++) {
+            pl_hit *h = &r->hits[r->n_hits++];
+            h->synopsis_id = sc[offset + i].doc;
+            h->score = sc[offset + i].score;
+            if (!(h->source = strdup("")) || !(h->snippet = strdup("")))
+                return pl_err_set(err, PL_ERR_NOMEM, "search: out of memory");
+        }
+        return PL_OK;
+    }
     if (!snippets) return fill_rows(db, sc, n, offset, want, r, err);
     for (size_t i = offset; i < n && r->n_hits < want; i++) {
         pl_hit *h = &r->hits[r->n_hits];
@@ -141,7 +151,8 @@ static int search(pl_db *db, const char *query, const pl_search_opts *opts, unsi
         r->total_exact = exact;
         r->offset = offset;
         int snippets = !(flags & PL_SEARCH_NO_SNIPPETS);
-        rc = fill_hits(db, &plan, sc, n, offset, limit, snippets, r, err);
+        rc = fill_hits(db, &plan, sc, n, offset, limit, snippets,
+                       (flags & PL_SEARCH_IDS_ONLY) != 0, r, err);
         /* An estimate is never below what was found. */
         if (!exact && r->total < offset + r->n_hits) r->total = offset + r->n_hits;
         free(sc);

@@ -211,6 +211,20 @@ static void test_search_results(pl_db *db) {
         CHECK_INT(a->n_matches, 0);
         CHECK(b->snippet[0] != 0);
     }
+    pl_results *ids;
+    CHECK_INT(pl_search_ex(db, "Carrie OR Charlotte", &o, PL_SEARCH_IDS_ONLY, &ids), PL_OK);
+    CHECK_INT(ids->n_hits, full->n_hits);
+    CHECK_INT(ids->total, full->total);
+    for (size_t i = 0; i < ids->n_hits && i < full->n_hits; i++) {
+        const pl_hit *a = &ids->hits[i], *b = &full->hits[i];
+        CHECK_INT(a->synopsis_id, b->synopsis_id);
+        CHECK(a->score == b->score);
+        CHECK_INT(a->episode_id, 0);
+        CHECK_STR(a->lang, "");
+        CHECK_STR(a->source, "");
+        CHECK_STR(a->snippet, "");
+    }
+    pl_results_free(ids);
     pl_results_free(full);
     pl_results_free(bare);
     CHECK_INT(pl_search(db, "-Carrie", NULL, &r), PL_ERR_USAGE);
