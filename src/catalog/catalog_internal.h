@@ -36,6 +36,9 @@ enum {
     ST__COUNT
 };
 
+/* Reads through a mapping of up to 1 GiB of the file (schema.c, write.c). */
+#define PL_CATALOG_MAP_PRAGMA "PRAGMA mmap_size=1073741824"
+
 /* A (key, synopsis) pair waiting for the key table; the key is widened for
  * the radix sort (util/sort.h), which keeps a key's ids in the ascending
  * order they were added in. */

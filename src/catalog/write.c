@@ -13,20 +13,30 @@ static int exec(pl_catalog *c, const char *sql, const char *what, pl_err *err) {
     return PL_OK;
 }
 
+/* Reads go through a mapping of the file (schema.c) except while a write is
+ * open: an import reads much of the catalog, and its mapped pages would count
+ * as the process's memory, which an import keeps bounded. */
 int pl_catalog_begin(pl_catalog *c, pl_err *err) {
-    return exec(c, "BEGIN IMMEDIATE", "starting a write", err);
+    int rc = exec(c, "PRAGMA mmap_size=0", "starting a write", err);
+    if (!rc && (rc = exec(c, "BEGIN IMMEDIATE", "starting a write", err)))
+        sqlite3_exec(c->db, PL_CATALOG_MAP_PRAGMA, NULL, NULL, NULL);
+    return rc;
 }
 
 int pl_catalog_commit(pl_catalog *c, pl_err *err) {
     int rc = pl_catalog_flush_keys(c, err);
     if (!rc) rc = exec(c, "COMMIT", "committing", err);
-    if (rc) pl_catalog_rollback(c);
+    if (rc)
+        pl_catalog_rollback(c);
+    else
+        sqlite3_exec(c->db, PL_CATALOG_MAP_PRAGMA, NULL, NULL, NULL); /* only speed */
     return rc;
 }
 
 void pl_catalog_rollback(pl_catalog *c) {
     pl_catalog_drop_pending_keys(c);
     if (!sqlite3_get_autocommit(c->db)) sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_exec(c->db, PL_CATALOG_MAP_PRAGMA, NULL, NULL, NULL);
 }
 
 int pl_catalog_step(pl_catalog *c, sqlite3_stmt *s, int *row, const char *what,
