@@ -2,8 +2,9 @@
  * bench_plotline.c - indexes the benchmark corpus into a fresh plotline
  * database through the public API (pl_batch_*, languages identified by the
  * library, committed every BATCH records) and then times every query of the
- * query file with pl_search (top 10, scores and catalog rows, no snippets
- * unless --snippets). --no-index queries the database WORKDIR already
+ * query file with pl_search_ex (top 10 synopsis ids and scores, as the
+ * peers answer; with --snippets the hits' catalog rows and snippets too).
+ * --no-index queries the database WORKDIR already
  * holds; --no-translate searches the words only as given, as the peer
  * engines do.
  *
