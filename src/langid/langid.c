@@ -78,13 +78,14 @@ static struct {
     uint8_t by_script[PL_SC_COUNT][PL_LM_MAX_LANGS];
     uint8_t n_by_script[PL_SC_COUNT];
     uint8_t by_code[PL_LM_MAX_LANGS]; /* language indexes in code order */
-    int en; /* English's index, or -1 */
+    int en;                           /* English's index, or -1 */
 } M;
 
 static pthread_once_t model_once = PTHREAD_ONCE_INIT;
 
 static uint32_t rd32(const unsigned char *p) {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
 }
 
 static void model_load(void) {
@@ -93,8 +94,7 @@ static void model_load(void) {
     /* The tables are used as native arrays: that needs a little-endian host
      * and at least the 4-byte alignment model_blob.S gives (64). */
     const uint16_t probe = 1;
-    if (*(const unsigned char *)&probe != 1 || ((uintptr_t)b & 3) != 0)
-        return;
+    if (*(const unsigned char *)&probe != 1 || ((uintptr_t)b & 3) != 0) return;
     if (have < PL_LM_HEADER || memcmp(b, PL_LM_MAGIC, 8) != 0 ||
         rd32(b + PL_LM_OFF_VERSION) != PL_LM_VERSION || rd32(b + PL_LM_OFF_SIZE) != have)
         return;
@@ -109,17 +109,14 @@ static void model_load(void) {
     uint64_t off_slots = PL_LM_HEADER + (uint64_t)n_langs * PL_LM_LANG_REC;
     uint64_t off_dense = (off_slots + 8 * n_slots + 63) & ~(uint64_t)63;
     uint64_t off_posts = off_dense + (uint64_t)n_dense * stride;
-    if (off_posts + ((uint64_t)n_post + PL_LM_MAX_SPARSE) * 2 > have)
-        return;
+    if (off_posts + ((uint64_t)n_post + PL_LM_MAX_SPARSE) * 2 > have) return;
     /* Every value in range, and the keys of each probe run in the order the
      * early stop of lookups assumes, with empty slots at the end: lookups
      * need no checks later. */
     const unsigned char *slots = b + off_slots;
-    if (tail < PL_LM_PROBE)
-        return;
+    if (tail < PL_LM_PROBE) return;
     for (uint32_t j = 1; j <= PL_LM_PROBE; j++)
-        if (rd32(slots + 8 * (n_slots - j)) != 0)
-            return;
+        if (rd32(slots + 8 * (n_slots - j)) != 0) return;
     uint32_t prev = 0;
     for (uint64_t i = 0; i < n_slots; i++) {
         uint32_t key = rd32(slots + 8 * i), v = rd32(slots + 8 * i + 4), n = v & 0xFF;
@@ -131,35 +128,31 @@ static void model_load(void) {
          * its home: then every slot from a key's home to its own is taken
          * by a smaller key. */
         uint64_t home = ((uint64_t)key * n_home) >> 32;
-        if (key <= prev || home > i || (prev == 0 && home != i))
-            return;
+        if (key <= prev || home > i || (prev == 0 && home != i)) return;
         prev = key;
-        if (n == 0 ? (v >> 8) >= n_dense
-                   : n == 1 ? ((v >> 8) & 0xFF) >= n_langs
-                            : n > PL_LM_MAX_SPARSE || (uint64_t)(v >> 8) + n > n_post)
+        if (n == 0   ? (v >> 8) >= n_dense
+            : n == 1 ? ((v >> 8) & 0xFF) >= n_langs
+                     : n > PL_LM_MAX_SPARSE || (uint64_t)(v >> 8) + n > n_post)
             return;
     }
     for (uint32_t i = 0; i < n_post; i++)
-        if (b[off_posts + 2 * i] >= n_langs)
-            return;
+        if (b[off_posts + 2 * i] >= n_langs) return;
     uint32_t sum = 2166136261u;
     for (size_t i = PL_LM_HEADER; i + 4 <= have; i += 4)
         sum = (sum ^ rd32(b + i)) * 16777619u;
-    if (sum != rd32(b + PL_LM_OFF_CHECKSUM))
-        return;
+    if (sum != rd32(b + PL_LM_OFF_CHECKSUM)) return;
     for (uint32_t l = 0; l < n_langs; l++) {
         const unsigned char *r = b + PL_LM_HEADER + l * PL_LM_LANG_REC;
         memcpy(M.code[l], r + PL_LM_LANG_CODE, PL_LANG_MAX - 1);
         M.code[l][PL_LANG_MAX - 1] = '\0';
-        M.scripts[l] = rd32(r + PL_LM_LANG_SCRIPTS) |
-                       (uint64_t)rd32(r + PL_LM_LANG_SCRIPTS + 4) << 32;
+        M.scripts[l] =
+            rd32(r + PL_LM_LANG_SCRIPTS) | (uint64_t)rd32(r + PL_LM_LANG_SCRIPTS + 4) << 32;
         for (int o = 0; o < 8; o++)
             M.floor[l][o] = (int16_t)(r[PL_LM_LANG_FLOOR + 2 * o] |
                                       r[PL_LM_LANG_FLOOR + 2 * o + 1] << 8);
         M.prior[l] = (int16_t)(r[PL_LM_LANG_PRIOR] | r[PL_LM_LANG_PRIOR + 1] << 8);
         for (int s = 1; s < PL_SC_COUNT; s++)
-            if (M.scripts[l] & (1ull << s))
-                M.by_script[s][M.n_by_script[s]++] = (uint8_t)l;
+            if (M.scripts[l] & (1ull << s)) M.by_script[s][M.n_by_script[s]++] = (uint8_t)l;
     }
     M.slots = (const uint32_t *)(const void *)(b + off_slots);
     /* Codes in order for lang_index (the trainer writes them sorted, but
@@ -172,8 +165,7 @@ static void model_load(void) {
     }
     M.en = -1;
     for (uint32_t l = 0; l < n_langs; l++)
-        if (strcmp(M.code[l], "en") == 0)
-            M.en = (int)l;
+        if (strcmp(M.code[l], "en") == 0) M.en = (int)l;
     M.dense = b + off_dense;
     M.posts = (const uint16_t *)(const void *)(b + off_posts);
     M.n_dense = n_dense;
@@ -183,8 +175,7 @@ static void model_load(void) {
     M.n_post = n_post;
     M.scale = (double)rd32(b + PL_LM_OFF_SCALE);
     M.orders = rd32(b + PL_LM_OFF_ORDERS);
-    if (M.scale <= 0)
-        return;
+    if (M.scale <= 0) return;
     M.ok = 1;
 }
 
@@ -194,8 +185,7 @@ static void model_load(void) {
 
 static void set_guess(pl_lang_guess *g, const char *code, double conf) {
     size_t n = strlen(code);
-    if (n >= PL_LANG_MAX)
-        n = PL_LANG_MAX - 1;
+    if (n >= PL_LANG_MAX) n = PL_LANG_MAX - 1;
     memcpy(g->lang, code, n);
     g->lang[n] = '\0';
     g->confidence = conf;
@@ -246,10 +236,8 @@ add_rows_n(const uint32_t *rows, size_t n, int32_t *score, uint32_t vecs) {
         for (uint32_t v = 0; v < vecs; v++)
             for (uint32_t j = 0; j < 8; j++) {
                 uint32_t l = 16 * v + 2 * j;
-                if (l < M.n_langs)
-                    score[l] += even[v][j];
-                if (l + 1 < M.n_langs)
-                    score[l + 1] += odd[v][j];
+                if (l < M.n_langs) score[l] += even[v][j];
+                if (l + 1 < M.n_langs) score[l + 1] += odd[v][j];
             }
         rows += chunk;
         n -= chunk;
@@ -258,9 +246,9 @@ add_rows_n(const uint32_t *rows, size_t n, int32_t *score, uint32_t vecs) {
 
 static void add_rows(const uint32_t *rows, size_t n, int32_t *score) {
     switch (M.vecs) {
-    case 4: add_rows_n(rows, n, score, 4); break;   /* up to 64 languages */
-    case 6: add_rows_n(rows, n, score, 6); break;   /* up to 96: the model's 90 */
-    case 8: add_rows_n(rows, n, score, 8); break;   /* up to 128 */
+    case 4: add_rows_n(rows, n, score, 4); break; /* up to 64 languages */
+    case 6: add_rows_n(rows, n, score, 6); break; /* up to 96: the model's 90 */
+    case 8: add_rows_n(rows, n, score, 8); break; /* up to 128 */
     default: add_rows_n(rows, n, score, M.vecs);
     }
 }
@@ -273,7 +261,8 @@ static inline uint32_t probe_stops(const uint32_t *p, uint32_t key) {
     /* The keys of four (key, value) pairs, twice; SSE2 compares signed, so
      * both sides are biased by 2^31 to compare unsigned. */
     __m128 a = _mm_loadu_ps((const float *)p), b = _mm_loadu_ps((const float *)(p + 4));
-    __m128 c = _mm_loadu_ps((const float *)(p + 8)), d = _mm_loadu_ps((const float *)(p + 12));
+    __m128 c = _mm_loadu_ps((const float *)(p + 8)),
+           d = _mm_loadu_ps((const float *)(p + 12));
     __m128i k03 = _mm_castps_si128(_mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)));
     __m128i k47 = _mm_castps_si128(_mm_shuffle_ps(c, d, _MM_SHUFFLE(2, 0, 2, 0)));
     const __m128i bias = _mm_set1_epi32((int)0x7FFFFFFF); /* - 1 + 2^31 */
@@ -298,12 +287,12 @@ static inline uint32_t probe_stops(const uint32_t *p, uint32_t key) {
  * up, they are in the cache. The first pass has no branch that depends on
  * the key: where a run ends and what kind of value a key has are random,
  * and mispredicted branches, not cache misses, were most of its time. */
-static void score_keys(const uint32_t *keys, size_t n, int32_t *score, uint32_t *per_order) {
+static void score_keys(const uint32_t *keys, size_t n, int32_t *score,
+                       uint32_t *per_order) {
     uint32_t rows[1024], singles[1024], vals[1024];
     size_t n_rows = 0, n_singles = 0, n_vals = 0;
     size_t stride = (size_t)M.vecs * 16;
-    if (n > 1024)
-        n = 1024;
+    if (n > 1024) n = 1024;
     for (size_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
         __builtin_prefetch(&M.slots[2 * home_slot(keys[i])]);
     for (size_t i = 0; i < n; i++) {
@@ -366,7 +355,8 @@ static void score_keys(const uint32_t *keys, size_t n, int32_t *score, uint32_t 
  * for every feature), their maximum, and the confidence scale for this
  * many features. Returns the number of features scored. */
 static uint32_t totals(const uint8_t *cand, int n_cand, const int32_t *score,
-                       const uint32_t *per_order, double *total, double *best, double *norm) {
+                       const uint32_t *per_order, double *total, double *best,
+                       double *norm) {
     uint32_t n_feat = 0;
     for (int o = 1; o <= PL_LF_MAX_ORDER; o++)
         n_feat += per_order[o];
@@ -378,8 +368,7 @@ static uint32_t totals(const uint8_t *cand, int n_cand, const int32_t *score,
         for (int o = 1; o <= PL_LF_MAX_ORDER; o++)
             t += (int64_t)per_order[o] * M.floor[l][o];
         total[c] = (double)t / M.scale;
-        if (total[c] > *best)
-            *best = total[c];
+        if (total[c] > *best) *best = total[c];
     }
     *norm = CONF_K / sqrt(n_feat ? (double)n_feat : 1.0);
     return n_feat;
@@ -398,7 +387,8 @@ static int settled(const double *total, int n_cand, double best, double norm) {
     }
     /* norm = K / sqrt(features): at least SETTLE_FEATURES features and a
      * confidence gap of e^-SETTLE_LOGIT. */
-    return norm <= CONF_K / sqrt((double)SETTLE_FEATURES) && (best - second) * norm >= SETTLE_LOGIT;
+    return norm <= CONF_K / sqrt((double)SETTLE_FEATURES) &&
+           (best - second) * norm >= SETTLE_LOGIT;
 }
 
 /* The model's index of a language code, or -1: a binary search over the
@@ -407,8 +397,7 @@ static int lang_index(const char *code) {
     int lo = 0, hi = (int)M.n_langs;
     while (lo < hi) {
         int mid = (lo + hi) / 2, c = strcmp(code, M.code[M.by_code[mid]]);
-        if (c == 0)
-            return M.by_code[mid];
+        if (c == 0) return M.by_code[mid];
         if (c < 0)
             hi = mid;
         else
@@ -422,11 +411,21 @@ int pl_lm_ready(void) {
     return M.ok;
 }
 
-uint32_t pl_lm_n_langs(void) { return M.n_langs; }
-const char *pl_lm_code(int l) { return M.code[l]; }
-uint64_t pl_lm_scripts(int l) { return M.scripts[l]; }
-uint32_t pl_lm_orders(void) { return M.orders; }
-int pl_lm_index(const char *code) { return lang_index(code); }
+uint32_t pl_lm_n_langs(void) {
+    return M.n_langs;
+}
+const char *pl_lm_code(int l) {
+    return M.code[l];
+}
+uint64_t pl_lm_scripts(int l) {
+    return M.scripts[l];
+}
+uint32_t pl_lm_orders(void) {
+    return M.orders;
+}
+int pl_lm_index(const char *code) {
+    return lang_index(code);
+}
 
 void pl_lm_add(const uint32_t *keys, size_t n, int32_t *score, uint32_t *per_order) {
     score_keys(keys, n, score, per_order);
@@ -439,27 +438,27 @@ double pl_lm_nats(int l, const int32_t *score, const uint32_t *per_order) {
     return (double)t / M.scale;
 }
 
-double pl_lm_prior(int l) { return M.prior[l] / M.scale; }
+double pl_lm_prior(int l) {
+    return M.prior[l] / M.scale;
+}
 
 /* Marks in `allowed` the languages that opts->only lists. */
 static void only_mask(const pl_langid_opts *opts, uint8_t *allowed) {
     memset(allowed, 0, PL_LM_MAX_LANGS);
     for (int i = 0; i < opts->n_only && opts->only[i]; i++) {
         int l = lang_index(opts->only[i]);
-        if (l >= 0)
-            allowed[l] = 1;
+        if (l >= 0) allowed[l] = 1;
     }
 }
 
 int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
                  pl_lang_guess *out, int max) {
-    if (!out || max < 1 || (!text && len > 0))
-        return PL_ERR_USAGE;
+    if (!out || max < 1 || (!text && len > 0)) return PL_ERR_USAGE;
     pthread_once(&model_once, model_load);
-    if (!M.ok)
-        return PL_ERR_CORRUPT;
+    if (!M.ok) return PL_ERR_CORRUPT;
     /* `only` applies when it lists something; the other options stand alone. */
-    const pl_langid_opts *restrict_to = opts && opts->only && opts->n_only > 0 ? opts : NULL;
+    const pl_langid_opts *restrict_to =
+        opts && opts->only && opts->n_only > 0 ? opts : NULL;
     const char *prior = opts && opts->prior && *opts->prior ? opts->prior : NULL;
     double min_conf = opts ? opts->min_confidence : 0;
 
@@ -477,12 +476,13 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
     uint8_t seen[PL_SC_COUNT];
     int n_seen = 0;
     for (int s = 1; s < PL_SC_COUNT; s++)
-        if (stats.script[s] || (s == PL_SC_HANI && kana))
-            seen[n_seen++] = (uint8_t)s;
+        if (stats.script[s] || (s == PL_SC_HANI && kana)) seen[n_seen++] = (uint8_t)s;
     uint32_t w[PL_SC_COUNT] = {0}, wsum = 0;
     for (int i = 0; i < n_seen; i++) {
         int s = seen[i];
-        uint32_t f = s == PL_SC_HANI ? 3 : (s == PL_SC_HIRA || s == PL_SC_KANA || s == PL_SC_HANG) ? 2 : 1;
+        uint32_t f = s == PL_SC_HANI                                           ? 3
+                     : (s == PL_SC_HIRA || s == PL_SC_KANA || s == PL_SC_HANG) ? 2
+                                                                               : 1;
         w[s] = stats.script[s] * f;
         wsum += w[s];
     }
@@ -491,8 +491,7 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
     w[PL_SC_HIRA] = w[PL_SC_KANA] = 0;
     int main_sc = PL_SC_NONE;
     for (int i = 0; i < n_seen; i++)
-        if (w[seen[i]] > (main_sc ? w[main_sc] : 0))
-            main_sc = seen[i];
+        if (w[seen[i]] > (main_sc ? w[main_sc] : 0)) main_sc = seen[i];
     if (main_sc == PL_SC_NONE) {
         set_guess(&out[0], "und", 0.0);
         return 1;
@@ -534,8 +533,7 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
     }
 
     uint8_t cand[PL_LM_MAX_LANGS], allowed[PL_LM_MAX_LANGS];
-    if (restrict_to)
-        only_mask(restrict_to, allowed);
+    if (restrict_to) only_mask(restrict_to, allowed);
     int n_cand = 0, any_model = 0;
     int one_script = !restrict_to && !han_only && (want & (want - 1)) == 0;
     if (one_script) {
@@ -548,19 +546,17 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
     for (int pass = 0; pass < 2 && n_cand == 0 && !one_script; pass++) {
         for (uint32_t l = 0; l < M.n_langs; l++) {
             uint64_t sm = M.scripts[l];
-            if (!(sm & want))
-                continue;
+            if (!(sm & want)) continue;
             /* Japanese is no candidate for Han without kana, unless nothing
              * else may be (pass 1: Chinese excluded by `only`). */
-            if (han_only && pass == 0 && (sm & KANA_BITS) && !(sm & want & ~BIT(PL_SC_HANI)))
+            if (han_only && pass == 0 && (sm & KANA_BITS) &&
+                !(sm & want & ~BIT(PL_SC_HANI)))
                 continue;
             any_model = 1;
-            if (restrict_to && !allowed[l])
-                continue;
+            if (restrict_to && !allowed[l]) continue;
             cand[n_cand++] = (uint8_t)l;
         }
-        if (!han_only)
-            break;
+        if (!han_only) break;
     }
     if (n_cand == 0) {
         if (any_model) {
@@ -599,7 +595,8 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
         score_keys(keys, n, score, per_order);
         /* A long text is settled long before its end: stop once the runner-up
          * is hopelessly behind. */
-        if (pos < len && n_cand > 1 && totals(cand, n_cand, score, per_order, total, &best, &norm) &&
+        if (pos < len && n_cand > 1 &&
+            totals(cand, n_cand, score, per_order, total, &best, &norm) &&
             settled(total, n_cand, best, norm))
             break;
     }
@@ -612,8 +609,7 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
         for (int c = 0; c < n_cand; c++)
             if (cand[c] == prior_l) {
                 total[c] += PRIOR_LOGIT / norm;
-                if (total[c] > best)
-                    best = total[c];
+                if (total[c] > best) best = total[c];
             }
     }
     double prob[PL_LM_MAX_LANGS], sum = 0;
@@ -633,8 +629,7 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
      * mostly that other language's text quoting English. */
     int top_c = 0;
     for (int c = 1; c < n_cand; c++)
-        if (total[c] > total[top_c])
-            top_c = c;
+        if (total[c] > total[top_c]) top_c = c;
     if (n_cand > 1 && M.en >= 0 && cand[top_c] == M.en) {
         /* English first, then the next best (at most 8, as spans take). */
         int sl[8], n_sl = 0;
@@ -649,8 +644,8 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
             sl[n_sl++] = cand[pick];
         }
         double other_share = 0;
-        int other = pl_lm_second_look(text, len, restrict_to ? allowed : NULL, M.en, sl, n_sl,
-                                      &other_share);
+        int other = pl_lm_second_look(text, len, restrict_to ? allowed : NULL, M.en, sl,
+                                      n_sl, &other_share);
         for (int c = 0; other >= 0 && c < n_cand; c++)
             if (cand[c] == other) {
                 /* It leads, as sure as its share of the letters; English
@@ -665,18 +660,20 @@ int pl_langid_ex(const char *text, size_t len, const pl_langid_opts *opts,
     /* Top `max` by score (confidence rises with it, and the runners-up
      * stay ordered where it is 0); ties keep model order, so output is
      * stable. */
-    int n_out = 0;
-    uint8_t used[PL_LM_MAX_LANGS];
-    memset(used, 0, (size_t)n_cand);
-    while (n_out < max && n_out < n_cand) {
-        int pick = -1;
-        for (int c = 0; c < n_cand; c++)
-            if (!used[c] && (pick < 0 || total[c] > total[pick]))
-                pick = c;
-        used[pick] = 1;
-        set_guess(&out[n_out], M.code[cand[pick]], prob[pick] / sum * share);
-        n_out++;
+    /* One pass, inserting into the few kept (a query asks for three of
+     * some seventy Latin-script candidates). */
+    int top[PL_LM_MAX_LANGS], n_out = 0, lim = max < n_cand ? max : n_cand;
+    for (int c = 0; c < n_cand; c++) {
+        if (n_out == lim && !(total[c] > total[top[n_out - 1]])) continue;
+        int j = n_out < lim ? n_out++ : n_out - 1;
+        while (j > 0 && total[c] > total[top[j - 1]]) {
+            top[j] = top[j - 1];
+            j--;
+        }
+        top[j] = c;
     }
+    for (int i = 0; i < n_out; i++)
+        set_guess(&out[i], M.code[cand[top[i]]], prob[top[i]] / sum * share);
     if (min_conf > 0 && out[0].confidence < min_conf) {
         set_guess(&out[0], "und", out[0].confidence);
         return 1;
