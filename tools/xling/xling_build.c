@@ -1656,9 +1656,14 @@ static void attest(int en) {
             if (count[j] > best && !tr[j].mined) best = count[j];
         }
         if (best < PAR_MIN_COUNT) continue;
+        float top = 0;
         for (size_t k = i; k < j; k++)
-            if (!spaces(tr[k].src) && !tr[k].mined)
-                tr[k].w *= 0.25f + 0.75f * (float)count[k] / (float)best;
+            if (!tr[k].mined && tr[k].w > top) top = tr[k].w;
+        for (size_t k = i; k < j; k++)
+            if (!spaces(tr[k].src) && !tr[k].mined) {
+                float share = (float)count[k] / (float)best;
+                tr[k].w = (tr[k].w + (top - tr[k].w) * share) * (0.25f + 0.75f * share);
+            }
         ranked++;
     }
     free(count);
