@@ -68,6 +68,7 @@ typedef struct sink {
     const terms *src; /* the source's terms */
     const char *src_lang;
     pl_index *ix;          /* the catalog's index, where translations are looked for */
+    pl_analyzer *an;       /* for a translation's inflected forms */
     pl_memo *lexicon_memo; /* the handle's memo of back_share and compound_head */
     char last[PL_LANG_MAX];
     int per_lang;
@@ -321,6 +322,10 @@ static int on_translation(void *ctx, const char *lang, const char *const *t, int
         variant_sink v = {s, s->base * w};
         pl_xling_variants(s->x, lang, t[0], strlen(t[0]), on_variant, &v);
         if (s->failed) return 1;
+        /* Where the stemmer leaves a regular form apart (German erzeug:
+         * erzeugt, gespeichert), the same. */
+        if (s->an) pl_xling_inflect(s->an, lang, t[0], on_variant, &v);
+        if (s->failed) return 1;
     }
     return 0;
 }
@@ -464,6 +469,7 @@ static int word(pl_db *db, const pl_xling *x, const langs *l, size_t si, pl_clau
               .base = l->src_w[si] * DISCOUNT,
               .word = text,
               .ix = db->ix,
+              .an = db->an,
               .lexicon_memo = lexicon_memo(db)};
     int n = translate(x, l, l->src[si], &ts, &s);
     if (n < 0) return PL_ERR_NOMEM;
@@ -522,6 +528,7 @@ static int pair(pl_db *db, const pl_xling *x, const langs *l, size_t si, const p
               .base = l->src_w[si] * DISCOUNT,
               .word = both,
               .ix = db->ix,
+              .an = db->an,
               .lexicon_memo = lexicon_memo(db)};
     return translate(x, l, l->src[si], &ts, &s) < 0 ? PL_ERR_NOMEM : PL_OK;
 }
