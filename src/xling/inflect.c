@@ -116,9 +116,39 @@ static int german(pl_analyzer *an, const char *x, pl_xling_fn fn, void *ctx) {
     return count;
 }
 
+/* Hungarian: a verb and the noun of its action, which the stemmer keeps
+ * apart: a lexicon gives "átnevezés" (renaming) for "rename", a manual page
+ * says "átnevezi" (renames it); "módosítás", "módosítja". From the noun's
+ * -ás/-és, the verb's forms that texts have most: itself, its definite and
+ * indefinite present, past and infinitive, of either vowel harmony (the
+ * wrong one is no word, and no index has it). The stemmer cuts the bare
+ * forms unevenly ("módosít" to "módosí"), so each is analyzed. From a
+ * verb, its noun. */
+static int hungarian(pl_analyzer *an, const char *x, pl_xling_fn fn, void *ctx) {
+    size_t n = strlen(x);
+    sent done = {.n = 0};
+    int count = 0;
+    static const char as[] = "\xc3\xa1s", es[] = "\xc3\xa9s"; /* ás, és */
+    if (n >= 3 + 4 && (ends(x, n, as) || ends(x, n, es))) {
+        char verb[PL_TERM_MAX + 1];
+        memcpy(verb, x, n - 3);
+        verb[n - 3] = 0;
+        static const char *const forms[] = {"", "ja", "i", "j\xc3\xa1k", "ik", "ott", "ett",
+                                            "ani", "eni", "ni"};
+        for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++)
+            if (emit(an, "hu", verb, forms[f], "", x, &done, fn, ctx, &count)) return count;
+        return count;
+    }
+    if (n < 4) return 0;
+    if (emit(an, "hu", x, as, "", x, &done, fn, ctx, &count)) return count;
+    emit(an, "hu", x, es, "", x, &done, fn, ctx, &count);
+    return count;
+}
+
 int pl_xling_inflect(pl_analyzer *an, const char *lang, const char *term, pl_xling_fn fn,
                      void *ctx) {
     if (!an || !lang || !term || !fn) return PL_ERR_USAGE;
     if (strcmp(lang, "de") == 0) return german(an, term, fn, ctx);
+    if (strcmp(lang, "hu") == 0) return hungarian(an, term, fn, ctx);
     return 0;
 }
