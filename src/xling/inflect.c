@@ -19,12 +19,13 @@
 /* Prefixes that a participle's "ge-" follows: aus-ge-geben, an-ge-zeigt.
  * Folded as the analyzer folds (zurück: zuruck). */
 static const char *const separable[] = {
-    "ab",  "an",   "auf", "aus",  "bei", "dar",  "ein",  "fest",   "fort",   "her",
-    "hin", "los",  "mit", "nach", "vor", "weg",  "zu",   "zuruck", "zusammen",
+    "ab",  "an",  "auf", "aus",  "bei", "dar", "ein", "fest",   "fort",     "her",
+    "hin", "los", "mit", "nach", "vor", "weg", "zu",  "zuruck", "zusammen",
 };
 
 /* Prefixes that take no "ge-": erzeugt, verbunden, besteht, entfernt. */
-static const char *const inseparable[] = {"be", "emp", "ent", "er", "ge", "miss", "ver", "zer"};
+static const char *const inseparable[] = {"be", "emp",  "ent", "er",
+                                          "ge", "miss", "ver", "zer"};
 
 static int starts(const char *s, const char *p) {
     return strncmp(s, p, strlen(p)) == 0;
@@ -133,8 +134,8 @@ static int hungarian(pl_analyzer *an, const char *x, pl_xling_fn fn, void *ctx) 
         char verb[PL_TERM_MAX + 1];
         memcpy(verb, x, n - 3);
         verb[n - 3] = 0;
-        static const char *const forms[] = {"", "ja", "i", "j\xc3\xa1k", "ik", "ott", "ett",
-                                            "ani", "eni", "ni"};
+        static const char *const forms[] = {"",    "ja",  "i",   "j\xc3\xa1k", "ik",
+                                            "ott", "ett", "ani", "eni",        "ni"};
         for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++)
             if (emit(an, "hu", verb, forms[f], "", x, &done, fn, ctx, &count)) return count;
         return count;
