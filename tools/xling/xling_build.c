@@ -1360,7 +1360,15 @@ static int joined(const char *s, size_t from, size_t to) {
     return 1;
 }
 
+static int minable(uint32_t id);
+
 static void add_phrase(msg_terms *m, uint32_t a, uint32_t mid, uint32_t b) {
+    /* Its words are words a pair can be mined for: not a function word's
+     * form the stop list misses ("Les" at a message's start is "le" too,
+     * but an article's elision or a capital can slip past). */
+    if (!minable(a) || !minable(b) || is_stopword(m->lang, str_at(a), str_len[a]) ||
+        is_stopword(m->lang, str_at(b), str_len[b]))
+        return;
     char buf[3 * (PL_TERM_MAX + 1)];
     size_t n = 0;
     uint32_t parts[3] = {a, mid, b};
