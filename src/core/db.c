@@ -126,9 +126,8 @@ static int collect_token(void *vctx, const pl_token *t) {
 /* A word of a compounding language (German, Dutch, the Scandinavian
  * languages, Finnish, Hungarian) is indexed whole and, when the lexicon
  * does not know it, by its parts too, at the word's position: a reader's
- * "test" or a translated "Test" then meets "Schwangerschaftstest". One the
- * lexicon knows is indexed by its last part too. The query side splits the
- * same way (src/search/translate.c). */
+ * "test" or a translated "Test" then meets "Schwangerschaftstest". The query
+ * side splits the same way (src/search/translate.c). */
 typedef struct split_ctx {
     sync_ctx *s;
     const pl_xling *x;
@@ -162,19 +161,6 @@ int pl_db_split_word(pl_db *db, const pl_xling *x, const char *lang, const char 
     pl_xling_part parts[PL_XLING_MAX_PARTS];
     int n = pl_xling_split_unknown(x, lang, word, wlen, term, term_len, parts,
                                    PL_XLING_MAX_PARTS);
-    if (n == 0) {
-        /* A compound the vocabulary knows (Datenstrom, Textdatei) by its
-         * last part only: it is a kind of that (a Strom, a Datei), which a
-         * translated "stream" or "file" should meet; its first parts
-         * (Daten, Text) say less about it and would only add false
-         * matches. (bench/xling recall@10 0.744 -> 0.746; every part, as
-         * for unknown words, gave no gain before.) */
-        int k = pl_xling_decompound(x, lang, word, wlen, parts, PL_XLING_MAX_PARTS);
-        if (k >= 2) {
-            parts[0] = parts[k - 1];
-            n = 1;
-        }
-    }
     *used = 0;
     for (int i = 0; i < n; i++) {
         size_t l = strlen(parts[i].term) + 1;

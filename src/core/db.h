@@ -45,8 +45,7 @@ struct pl_db {
 };
 
 /* The parts pl_xling_split_unknown finds in a word of lang (its index term
- * `term`), or for a compound the vocabulary knows its last part alone, as
- * NUL-terminated index terms one after another in out[0..cap),
+ * `term`), as NUL-terminated index terms one after another in out[0..cap),
  * *used bytes; returns their number, or a negative status. Through the
  * handle's memo of splits when it has one: splitting tries every cut
  * against the vocabulary, and the same words come back in document after
