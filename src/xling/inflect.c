@@ -80,6 +80,18 @@ static int emit(pl_analyzer *an, const char *lang, const char *a, const char *b,
 /* German: the present's third person and the participle of a weak verb
  * whose infinitive stems to `x` (erzeug: erzeugt, verbindet, speichert,
  * wechselt; gespeichert, angezeigt, konvertiert). */
+/* Whether a stem takes "-et" rather than "-t": after d or t (bildet,
+ * arbeitet), and after m or n that follow another consonant but l, r, h
+ * (rechnet, öffnet; not lernt, warnt, wohnt, nor a noun's "intern":
+ * internet). */
+static int takes_et(const char *x, size_t n) {
+    char c = x[n - 1], b = n > 1 ? x[n - 2] : 0;
+    if (c == 'd' || c == 't') return 1;
+    if (c != 'm' && c != 'n') return 0;
+    if (b == 'h') return n > 2 && x[n - 3] == 'c'; /* rechnet, zeichnet */
+    return b && !strchr("aeiouylrmn", b);
+}
+
 static int german(pl_analyzer *an, const char *x, pl_xling_fn fn, void *ctx) {
     size_t n = strlen(x);
     if (n < 3) return 0;
@@ -90,7 +102,7 @@ static int german(pl_analyzer *an, const char *x, pl_xling_fn fn, void *ctx) {
     char base[PL_TERM_MAX + 1];
     memcpy(base, x, n + 1);
     if (ends(x, n, "eln")) base[n - 1] = 0;
-    static const char *const endings[] = {"t", "et", "ert"};
+    const char *const endings[] = {takes_et(base, strlen(base)) ? "et" : "t", "ert"};
     for (size_t e = 0; e < sizeof endings / sizeof endings[0]; e++)
         if (emit(an, "de", base, endings[e], "", x, &done, fn, ctx, &count)) return count;
     /* The participle: ge- after a separable prefix, none after an
