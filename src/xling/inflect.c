@@ -67,7 +67,9 @@ static int emit(pl_analyzer *an, const char *lang, const char *a, const char *b,
     memcpy(w + la + lb, c, lc + 1);
     form_ctx f = {.n = 0};
     pl_analyze(an, lang, w, la + lb + lc, keep_one, &f);
-    if (f.n != 1 || strcmp(f.term, self) == 0) return 0;
+    /* Not a stem the stemmer cut short ("működés" to "mű"): it would be
+     * another word's. */
+    if (f.n != 1 || strcmp(f.term, self) == 0 || strlen(f.term) < 4) return 0;
     for (int i = 0; i < done->n; i++)
         if (strcmp(done->t[i], f.term) == 0) return 0;
     if (done->n < (int)(sizeof done->t / sizeof done->t[0]))
