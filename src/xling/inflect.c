@@ -10,7 +10,9 @@
  * generators, and Debian has none for German. These forms follow from the
  * rules of the weak conjugation, so they are made here from the index term
  * and analyzed like any word; the caller keeps those its index has (most
- * candidates are no word at all, and cost one look-up).
+ * candidates are no word at all, and cost one look-up). Hungarian's stemmer
+ * keeps a verb apart from the noun of its action (átnevezi, átnevezés),
+ * which a lexicon gives for an English verb as often as the verb.
  */
 #include <string.h>
 

@@ -105,7 +105,7 @@ int pl_xling_variants(const pl_xling *x, const char *lang, const char *term, siz
  * "anzeig": angezeigt), analyzed with `an`. Candidates follow the rules and
  * are no words at all as often as not: the caller keeps those its index
  * has. Each goes to `fn` as a one-term target in `lang` with weight 1.
- * Only German has rules so far. Returns how many were passed, or
+ * German and Hungarian have rules so far. Returns how many were passed, or
  * PL_ERR_USAGE.
  */
 int pl_xling_inflect(pl_analyzer *an, const char *lang, const char *term, pl_xling_fn fn,
