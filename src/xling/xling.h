@@ -98,6 +98,19 @@ int pl_xling_translate_term(const pl_xling *x, const char *src_lang, const char 
 int pl_xling_variants(const pl_xling *x, const char *lang, const char *term, size_t len,
                       pl_xling_fn fn, void *ctx);
 
+/*
+ * The index terms of a word's regular inflected forms that `lang`'s stemmer
+ * stems apart from its term `term` (German "erzeug" of erzeugen: erzeugt,
+ * the participle "erzeugt"; "speich" of speichern: speichert, gespeichert;
+ * "anzeig": angezeigt), analyzed with `an`. Candidates follow the rules and
+ * are no words at all as often as not: the caller keeps those its index
+ * has. Each goes to `fn` as a one-term target in `lang` with weight 1.
+ * German and Hungarian have rules so far. Returns how many were passed, or
+ * PL_ERR_USAGE.
+ */
+int pl_xling_inflect(pl_analyzer *an, const char *lang, const char *term, pl_xling_fn fn,
+                     void *ctx);
+
 /* 1 when w[0..n), case-folded (pl_xling_fold), is a function word of `lang`
  * ("de" in French, "the" in English): compiled in from
  * data/xling/stopwords.txt, so it needs no open lexicon. */
