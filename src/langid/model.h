@@ -20,7 +20,8 @@
  *            (key * home slots) >> 32, so that any table size works (the
  *            table is filled to 75%, not to a power of two), probing on
  *            linearly. Runs never wrap: they spill into the tail, whose last
- *            PL_LM_PROBE slots are empty (a lookup reads that many at once). Keys are inserted in ascending order, so along a
+ *            PL_LM_PROBE slots are empty (a lookup reads that many at
+ *            once). Keys are inserted in ascending order, so along a
  *            probe run every key between a key's home and its slot is
  *            smaller: a search stops at the first larger key or empty slot.
  *            The low byte of val is the number n of languages that have the
