@@ -81,9 +81,6 @@ static int emit(pl_analyzer *an, const char *lang, const char *a, const char *b,
     return fn(ctx, lang, t, 1, 1.0);
 }
 
-/* German: the present's third person and the participle of a weak verb
- * whose infinitive stems to `x` (erzeug: erzeugt, verbindet, speichert,
- * wechselt; gespeichert, angezeigt, konvertiert). */
 /* Whether a stem takes "-et" rather than "-t": after d or t (bildet,
  * arbeitet), and after m or n that follow another consonant but l, r, h
  * (rechnet, öffnet; not lernt, warnt, wohnt, nor a noun's "intern":
@@ -96,6 +93,9 @@ static int takes_et(const char *x, size_t n) {
     return b && !strchr("aeiouylrmn", b);
 }
 
+/* German: the present's third person and the participle of a weak verb
+ * whose infinitive stems to `x` (erzeug: erzeugt, verbindet, speichert,
+ * wechselt; gespeichert, angezeigt, konvertiert). */
 static int german(pl_analyzer *an, const char *x, pl_xling_fn fn, void *ctx) {
     size_t n = strlen(x);
     if (n < 3) return 0;
