@@ -68,19 +68,12 @@ int pl_catalog_get_synopsis(pl_catalog *c, int64_t id, pl_synopsis **out, pl_err
  * NULL). PL_ERR_NOTFOUND when absent. */
 int pl_catalog_get_hit(pl_catalog *c, int64_t id, int64_t *episode, char lang[PL_LANG_MAX],
                        char **source, pl_err *err);
-
-#define PL_CATALOG_HIT_BATCH 16
-typedef struct pl_hit_row {
-    int64_t id; /* in: the synopsis */
-    int found;  /* out: 0 when no synopsis has the id */
-    int64_t episode;
-    char lang[PL_LANG_MAX];
-    char *source; /* malloc'ed ("" when unknown) when found; the caller frees it */
-} pl_hit_row;
-/* pl_catalog_get_hit for n <= PL_CATALOG_HIT_BATCH synopses at once: one
- * statement and one read transaction instead of one each per hit, which was
- * most of a hit's cost. On failure nothing is left allocated. */
-int pl_catalog_get_hits(pl_catalog *c, pl_hit_row *rows, size_t n, pl_err *err);
+/* Several reads in one read transaction (one snapshot, and one transaction
+ * to open and close instead of one per read, which costs more than a
+ * synopsis's row): opens one unless a transaction (a write) is open
+ * already; *began tells pl_catalog_read_end whether to close it. */
+int pl_catalog_read_begin(pl_catalog *c, int *began, pl_err *err);
+void pl_catalog_read_end(pl_catalog *c, int began);
 int pl_catalog_get_episode(pl_catalog *c, int64_t id, pl_episode **out, pl_err *err);
 int pl_catalog_stats(pl_catalog *c, pl_stats *st, pl_err *err);
 

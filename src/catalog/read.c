@@ -131,48 +131,24 @@ int pl_catalog_get_hit(pl_catalog *c, int64_t id, int64_t *episode, char lang[PL
     return rc;
 }
 
-int pl_catalog_get_hits(pl_catalog *c, pl_hit_row *rows, size_t n, pl_err *err) {
-    if (n > PL_CATALOG_HIT_BATCH)
-        return pl_err_set(err, PL_ERR_USAGE, "reading hits: %zu at once, at most %d", n,
-                          PL_CATALOG_HIT_BATCH);
-    for (size_t i = 0; i < n; i++) {
-        rows[i].found = 0;
-        rows[i].source = NULL;
-    }
-    /* One read transaction for the batch: on its own, each lookup would
-     * open and close one, which costs more than the lookup. */
-    sqlite3_stmt *end = NULL;
-    if (sqlite3_get_autocommit(c->db)) {
-        sqlite3_stmt *begin = pl_catalog_stmt(c, ST_READ_BEGIN, err);
-        if (!begin || !(end = pl_catalog_stmt(c, ST_READ_END, err))) return err->status;
-        int rc = pl_catalog_step(c, begin, NULL, "reading hits", err);
-        sqlite3_reset(begin);
-        if (rc) return rc;
-    }
-    int rc = PL_OK;
-    for (size_t i = 0; i < n && !rc; i++) {
-        pl_err e = PL_ERR_INIT;
-        rc = pl_catalog_get_hit(c, rows[i].id, &rows[i].episode, rows[i].lang,
-                                &rows[i].source, &e);
-        if (rc == PL_ERR_NOTFOUND)
-            rc = PL_OK; /* found stays 0 */
-        else if (rc)
-            pl_err_set(err, rc, "%s", e.msg);
-        else
-            rows[i].found = 1;
-    }
-    if (end) {
-        int erc = pl_catalog_step(c, end, NULL, "reading hits", rc ? NULL : err);
-        sqlite3_reset(end);
-        if (!rc) rc = erc;
-    }
-    if (rc)
-        for (size_t i = 0; i < n; i++) {
-            free(rows[i].source);
-            rows[i].source = NULL;
-            rows[i].found = 0;
-        }
+int pl_catalog_read_begin(pl_catalog *c, int *began, pl_err *err) {
+    *began = 0;
+    if (!sqlite3_get_autocommit(c->db)) return PL_OK;
+    sqlite3_stmt *s = pl_catalog_stmt(c, ST_READ_BEGIN, err);
+    if (!s) return err->status;
+    int rc = pl_catalog_step(c, s, NULL, "starting a read", err);
+    sqlite3_reset(s);
+    *began = rc == PL_OK;
     return rc;
+}
+
+void pl_catalog_read_end(pl_catalog *c, int began) {
+    if (!began) return;
+    /* Ending a read changes nothing stored: a failure is no reader's. */
+    sqlite3_stmt *s = pl_catalog_stmt(c, ST_READ_END, NULL);
+    int rc = s ? sqlite3_step(s) : SQLITE_ERROR;
+    if (s) sqlite3_reset(s);
+    if (rc != SQLITE_DONE) sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 void pl_episode_free(pl_episode *e) {

@@ -31,38 +31,39 @@ void pl_results_free(pl_results *r) {
     free(r);
 }
 
-/* Hits without an excerpt: their rows are read without the text, which is
- * most of a row, and a batch at a time. */
-static int fill_rows(pl_db *db, const pl_scored *sc, size_t n, size_t offset, size_t want,
-                     pl_results *r, pl_err *err) {
-    for (size_t i = offset; i < n && r->n_hits < want;) {
-        pl_hit_row rows[PL_CATALOG_HIT_BATCH];
-        size_t m = 0;
-        while (m < PL_CATALOG_HIT_BATCH && i + m < n && m < want - r->n_hits) {
-            rows[m].id = sc[i + m].doc;
-            m++;
+/* Reads the hits sc[offset, ...) from the catalog, skipping any it no
+ * longer has, until `want` are read. */
+static int read_hits(pl_db *db, const pl_plan *plan, const pl_scored *sc, size_t n,
+                     size_t offset, size_t want, int snippets, pl_results *r, pl_err *err) {
+    for (size_t i = offset; i < n && r->n_hits < want; i++) {
+        pl_hit *h = &r->hits[r->n_hits];
+        pl_synopsis *s = NULL;
+        pl_err miss = PL_ERR_INIT;
+        /* Without an excerpt the row is read without its text, which is
+         * most of it. */
+        int rc = snippets ? pl_catalog_get_synopsis(db->cat, sc[i].doc, &s, &miss)
+                          : pl_catalog_get_hit(db->cat, sc[i].doc, &h->episode_id, h->lang,
+                                               &h->source, &miss);
+        if (rc == PL_ERR_NOTFOUND) {
+            /* The index of a read-only handle can lag behind a delete. */
+            if (r->total) r->total--;
+            continue;
         }
-        int rc = pl_catalog_get_hits(db->cat, rows, m, err);
-        if (rc) return rc;
-        for (size_t j = 0; j < m; j++) {
-            if (!rows[j].found) {
-                /* The index of a read-only handle can lag behind a delete. */
-                if (r->total) r->total--;
-                continue;
-            }
-            pl_hit *h = &r->hits[r->n_hits++];
-            h->synopsis_id = rows[j].id;
-            h->score = sc[i + j].score;
-            h->episode_id = rows[j].episode;
-            memcpy(h->lang, rows[j].lang, PL_LANG_MAX);
-            h->source = rows[j].source; /* the hit owns it now */
-            rows[j].source = NULL;
-            if (!(h->snippet = strdup(""))) rc = PL_ERR_NOMEM;
+        if (rc) return pl_err_set(err, rc, "%s", miss.msg);
+        r->n_hits++;
+        h->synopsis_id = sc[i].doc;
+        h->score = sc[i].score;
+        if (s) {
+            h->episode_id = s->episode_id;
+            memcpy(h->lang, s->lang, PL_LANG_MAX);
+            h->source = s->source;
+            s->source = NULL;
+            rc = pl_snippet(db, s->lang, s->text, strlen(s->text), plan, h);
+            pl_synopsis_free(s);
+        } else if (!(h->snippet = strdup(""))) {
+            rc = PL_ERR_NOMEM;
         }
-        for (size_t j = 0; j < m; j++)
-            free(rows[j].source); /* what an out-of-memory left unowned */
         if (rc) return pl_err_set(err, PL_ERR_NOMEM, "search: out of memory");
-        i += m;
     }
     return PL_OK;
 }
@@ -84,30 +85,12 @@ static int fill_hits(pl_db *db, const pl_plan *plan, const pl_scored *sc, size_t
         }
         return PL_OK;
     }
-    if (!snippets) return fill_rows(db, sc, n, offset, want, r, err);
-    for (size_t i = offset; i < n && r->n_hits < want; i++) {
-        pl_hit *h = &r->hits[r->n_hits];
-        pl_synopsis *s = NULL;
-        pl_err miss = PL_ERR_INIT;
-        int rc = pl_catalog_get_synopsis(db->cat, sc[i].doc, &s, &miss);
-        if (rc == PL_ERR_NOTFOUND) {
-            /* The index of a read-only handle can lag behind a delete. */
-            if (r->total) r->total--;
-            continue;
-        }
-        if (rc) return pl_err_set(err, rc, "%s", miss.msg);
-        r->n_hits++;
-        h->synopsis_id = sc[i].doc;
-        h->score = sc[i].score;
-        h->episode_id = s->episode_id;
-        memcpy(h->lang, s->lang, PL_LANG_MAX);
-        h->source = s->source;
-        s->source = NULL;
-        rc = pl_snippet(db, s->lang, s->text, strlen(s->text), plan, h);
-        pl_synopsis_free(s);
-        if (rc) return pl_err_set(err, PL_ERR_NOMEM, "search: out of memory");
-    }
-    return PL_OK;
+    /* The page's rows in one read transaction, not one each. */
+    int began;
+    int rc = pl_catalog_read_begin(db->cat, &began, err);
+    if (!rc) rc = read_hits(db, plan, sc, n, offset, want, snippets, r, err);
+    pl_catalog_read_end(db->cat, began);
+    return rc;
 }
 
 static int search(pl_db *db, const char *query, const pl_search_opts *opts, unsigned flags,
