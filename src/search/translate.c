@@ -17,6 +17,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "index/index.h"
@@ -465,11 +466,11 @@ static int on_own_variant(void *ctx, const char *lang, const char *const *t, int
     return 0;
 }
 
+/* Translates one word of the query (`folded`: it case-folded) from the
+ * likely language l->src[si]. */
 static int word(pl_db *db, const pl_xling *x, const langs *l, size_t si, pl_clause *c,
-                long alt, const char *text) {
-    pl_folded folded;
-    pl_plan_fold(text, &folded);
-    if (pl_plan_stopword_folded(l->src[si], &folded) || sure_stopword(l, &folded))
+                long alt, const char *text, const pl_folded *folded) {
+    if (pl_plan_stopword_folded(l->src[si], folded) || sure_stopword(l, folded))
         return PL_OK;
     terms ts = {0};
     pl_analyze(db->an, l->src[si], text, strlen(text), keep_term, &ts);
@@ -482,7 +483,7 @@ static int word(pl_db *db, const pl_xling *x, const langs *l, size_t si, pl_clau
               .lexicon_memo = lexicon_memo(db)};
     int n = translate(x, l, l->src[si], &ts, &s);
     if (n < 0) return PL_ERR_NOMEM;
-    if (ts.n == 1 && !ts.more && cognates(l, l->src[si], &ts, &folded, &s, db->an))
+    if (ts.n == 1 && !ts.more && cognates(l, l->src[si], &ts, folded, &s, db->an))
         return PL_ERR_NOMEM;
     if (ts.n == 1 && !ts.more && alt >= 0 && strcmp(l->src[si], "en") != 0) {
         /* The word's own other stems: a Spanish reader's "convertir" meets
@@ -548,16 +549,30 @@ int pl_plan_translate(pl_db *db, const pl_query *q, pl_plan *p, pl_err *err) {
     langs l;
     choose(x, db, p, &l);
     if (l.n_src == 0 || l.n_tgt == 0) return PL_OK;
-    for (size_t si = 0; si < l.n_src; si++)
-        for (size_t i = 0; i < q->n_clauses; i++) {
+    /* Each word folded once, for the function-word checks of every
+     * language it is translated from. */
+    size_t n_words = 0;
+    for (size_t i = 0; i < q->n_clauses; i++)
+        n_words += q->clauses[i].n_alts;
+    pl_folded *folded = malloc((n_words ? n_words : 1) * sizeof *folded);
+    if (!folded) goto oom;
+    for (size_t i = 0, w = 0; i < q->n_clauses; i++)
+        for (size_t j = 0; j < q->clauses[i].n_alts; j++)
+            pl_plan_fold(q->clauses[i].alts[j].text, &folded[w++]);
+    for (size_t si = 0; si < l.n_src; si++) {
+        const pl_folded *f = folded; /* the clause's words' */
+        for (size_t i = 0; i < q->n_clauses; f += q->clauses[i++].n_alts) {
             const pl_qclause *qc = &q->clauses[i];
             if (qc->excluded) continue; /* excluding a guess would hide good matches */
             for (size_t j = 0; j < qc->n_alts; j++)
-                if (word(db, x, &l, si, &p->clauses[i], (long)j, qc->alts[j].text))
+                if (word(db, x, &l, si, &p->clauses[i], (long)j, qc->alts[j].text, &f[j]))
                     goto oom;
             if (pair(db, x, &l, si, q, p, i)) goto oom;
         }
+    }
+    free(folded);
     return PL_OK;
 oom:
+    free(folded);
     return pl_err_set(err, PL_ERR_NOMEM, "translating the query: out of memory");
 }
