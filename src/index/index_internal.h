@@ -329,11 +329,6 @@ void ix_cursor_free(ix_seg_cursor *c);
 int ix_cursor_next(ix_seg_cursor *c);
 /* Moves to the first doc >= target (staying when already there). */
 int ix_cursor_seek(ix_seg_cursor *c, int64_t target);
-/* The last doc of the current block when it is decoded and has docs left
- * after the current one (the cheap reach of a short forward move), else -1. */
-static inline int64_t ix_cursor_block_reach(const ix_seg_cursor *c) {
-    return c->i < c->n_blk ? (int64_t)c->docs[c->n_blk - 1] : -1;
-}
 /* Decodes the current doc's positions in lazy mode (a no-op when eager). */
 int ix_cursor_positions(ix_seg_cursor *c);
 

@@ -354,6 +354,12 @@ int pl_postings_next(pl_postings *p) {
     }
 }
 
+/* The last doc of the cursor's block when it is decoded and has docs left
+ * after the current one (the cheap reach of a short forward move), else -1. */
+static int64_t block_reach(const ix_seg_cursor *c) {
+    return c->i < c->n_blk ? (int64_t)c->docs[c->n_blk - 1] : -1;
+}
+
 int pl_postings_seek(pl_postings *p, int64_t target) {
     if (p->status) return p->status;
     if (p->started && p->cur >= p->view->n) return 0;
@@ -370,7 +376,7 @@ int pl_postings_seek(pl_postings *p, int64_t target) {
         const ix_segment *s = p->view->segs[p->cur].seg;
         /* A short move, the common one: the target is within the decoded
          * block, found by scanning it, not by searching the id table. */
-        int64_t reach = ix_cursor_block_reach(&p->c);
+        int64_t reach = block_reach(&p->c);
         if (reach >= 0 && ix_seg_doc_id(s, (uint64_t)reach) >= target) {
             int rc;
             while ((rc = ix_cursor_next(&p->c)) == 1 &&
