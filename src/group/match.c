@@ -54,10 +54,16 @@ typedef struct kref {
     double w; /* the key's weight in the item */
 } kref;
 
+/* A proposing key of an item: where the item is in the key's run of refs,
+ * and where the run ends (the items after it are its partners). */
+typedef struct kpos {
+    uint32_t at, end;
+} kpos;
+
 typedef struct pair {
     uint64_t order; /* first the items, then the place best first */
     uint64_t ab;    /* item a << 32 | item b, a < b */
-    double sim;     /* a proposing key's share of the dot product, then the cosine */
+    double sim;
 } pair;
 
 /* A pair's place when pairs are taken best first: a non-negative double's
@@ -76,30 +82,121 @@ static size_t find(size_t *parent, size_t i) {
     return i;
 }
 
+/* The scratch of one grouping. */
+typedef struct cluster {
+    kref *refs;
+    uint64_t *langs; /* per item, its language as a bit, then its group's */
+    double *common_sq;
+    size_t *coff;   /* item i's common keys are ckey/cw[coff[i]..coff[i+1]) */
+    uint32_t *ckey; /* a common key as its number among them */
+    double *cw;
+    double *cvec; /* per common key, its weight in the item being paired */
+    size_t *poff; /* item i's proposing keys are pos[poff[i]..poff[i+1]) */
+    kpos *pos;
+    double *acc;     /* per partner, the proposing keys' dot product so far */
+    uint32_t *touch; /* the partners acc holds */
+    uint32_t *mark;  /* per partner, 1 + the item whose pairs acc holds */
+    pair *pairs;     /* the pairs that reach the threshold */
+    size_t n_pairs, cap_pairs;
+} cluster;
+
+static int keep_pair(cluster *c, uint64_t ab, double sim) {
+    if (c->n_pairs == c->cap_pairs) {
+        size_t cap = c->cap_pairs ? c->cap_pairs * 2 : 256;
+        pair *grown = realloc(c->pairs, cap * sizeof *grown);
+        if (!grown) return PL_ERR_NOMEM;
+        c->pairs = grown;
+        c->cap_pairs = cap;
+    }
+    c->pairs[c->n_pairs++] = (pair){ab, ab, sim};
+    return PL_OK;
+}
+
+/* Item a's pairs with the items after it that share a proposing key, kept
+ * when they reach the threshold. The proposing keys' products add up per
+ * partner in a dense array (item at a time: no list of every product to
+ * sort, which a batch of thousands made hundreds of megabytes); each
+ * partner is then bounded with the common keys (Cauchy-Schwarz) and, unless
+ * hopeless, completed with their products. Products add up in key order
+ * throughout, so a pair's similarity is the same to the last bit however
+ * it is computed. */
+static int pairs_of(cluster *c, const pl_group_item *items, uint32_t a, double threshold) {
+    size_t n_touch = 0;
+    for (size_t p = c->poff[a]; p < c->poff[a + 1]; p++) {
+        const kpos *kp = &c->pos[p];
+        double wa = c->refs[kp->at].w;
+        for (uint32_t r = kp->at + 1; r < kp->end; r++) {
+            uint32_t b = c->refs[r].item;
+            if (c->langs[b] == c->langs[a]) continue;
+            if (c->mark[b] != a + 1) {
+                c->mark[b] = a + 1;
+                c->touch[n_touch++] = b;
+            }
+            c->acc[b] += wa * c->refs[r].w;
+        }
+    }
+    int rc = PL_OK, spread = 0;
+    const pl_group_item *ia = &items[a];
+    for (size_t t = 0; t < n_touch; t++) {
+        uint32_t b = c->touch[t];
+        double dot = c->acc[b];
+        c->acc[b] = 0;
+        if (rc) continue;
+        const pl_group_item *ib = &items[b];
+        if (ia->norm <= 0 || ib->norm <= 0) continue;
+        double bound =
+            (dot + sqrt(c->common_sq[a] * c->common_sq[b])) / (ia->norm * ib->norm);
+        if (bound * (1 + 1e-9) < threshold) continue;
+        /* a's common weights spread out by key once, b's then looked up
+         * in key order: the products add up in the order a merge of the
+         * two lists would add them, without its unpredictable branches. */
+        if (!spread) {
+            for (size_t x = c->coff[a]; x < c->coff[a + 1]; x++)
+                c->cvec[c->ckey[x]] = c->cw[x];
+            spread = 1;
+        }
+        for (size_t y = c->coff[b]; y < c->coff[b + 1]; y++)
+            dot += c->cvec[c->ckey[y]] * c->cw[y]; /* + 0 where a lacks the key */
+        double sim = dot / (ia->norm * ib->norm);
+        if (sim >= threshold) rc = keep_pair(c, (uint64_t)a << 32 | b, sim);
+    }
+    if (spread)
+        for (size_t x = c->coff[a]; x < c->coff[a + 1]; x++)
+            c->cvec[c->ckey[x]] = 0;
+    return rc;
+}
+
 int pl_group_cluster(const pl_group_item *items, size_t n, double threshold,
                      size_t *group) {
-    size_t n_refs = 0, n_pairs = 0, cap_pairs = 0;
+    if (n > UINT32_MAX - 1) return PL_ERR_NOMEM;
+    size_t n_refs = 0;
     for (size_t i = 0; i < n; i++)
         n_refs += items[i].n;
-    kref *refs = malloc((n_refs ? n_refs : 1) * sizeof *refs);
-    size_t *parent = malloc((n ? n : 1) * sizeof *parent);
-    uint64_t *langs = calloc(n ? n : 1, sizeof *langs);
+    if (n_refs > UINT32_MAX) return PL_ERR_NOMEM;
+    size_t one = n ? n : 1;
+    cluster c = {0};
+    c.refs = malloc((n_refs ? n_refs : 1) * sizeof *c.refs);
+    size_t *parent = malloc(one * sizeof *parent);
+    c.langs = calloc(one, sizeof *c.langs);
     /* Per item, the squared weights of its keys too common to propose
      * pairs: with what the proposing keys add up, they bound a pair's
      * similarity before it is computed. */
-    double *common_sq = calloc(n ? n : 1, sizeof *common_sq);
-    size_t *coff = calloc(n + 1, sizeof *coff);
-    pl_group_key *ckey = NULL;
-    double *cw = NULL;
-    pair *pairs = NULL;
+    c.common_sq = calloc(one, sizeof *c.common_sq);
+    c.coff = calloc(n + 1, sizeof *c.coff);
+    c.poff = calloc(n + 1, sizeof *c.poff);
+    c.acc = calloc(one, sizeof *c.acc);
+    c.touch = malloc(one * sizeof *c.touch);
+    c.mark = calloc(one, sizeof *c.mark);
     char names[MAX_LANGS][16];
     size_t n_names = 0;
     int rc = PL_ERR_NOMEM;
-    if (!refs || !parent || !langs || !common_sq || !coff) goto done;
+    if (!c.refs || !parent || !c.langs || !c.common_sq || !c.coff || !c.poff || !c.acc ||
+        !c.touch || !c.mark)
+        goto done;
     for (size_t i = 0, r = 0; i < n; i++) {
         parent[i] = i;
         for (size_t k = 0; k < items[i].n; k++)
-            refs[r++] = (kref){items[i].keys[k], (uint32_t)i, items[i].w[k]};
+            c.refs[r++] = (kref){items[i].keys[k], (uint32_t)i, items[i].w[k]};
         /* Languages as bits; past MAX_LANGS distinct ones, the rest share
          * the last bit (and are then kept apart from each other). */
         size_t l = 0;
@@ -107,111 +204,90 @@ int pl_group_cluster(const pl_group_item *items, size_t n, double threshold,
             l++;
         if (l == n_names && n_names < MAX_LANGS)
             memcpy(names[n_names++], items[i].lang, 16);
-        langs[i] = 1ull << (l < MAX_LANGS ? l : MAX_LANGS - 1);
+        c.langs[i] = 1ull << (l < MAX_LANGS ? l : MAX_LANGS - 1);
     }
-    if (pl_sort_by_u64(refs, n_refs, sizeof *refs)) goto done;
-    /* Per item, its common keys with their weights, ascending (refs are in
-     * key order): a pair's dot product is what its proposing keys add up
-     * plus what these add, so only these lists need merging. */
-    size_t n_common = 0;
+    if (pl_sort_by_u64(c.refs, n_refs, sizeof *c.refs)) goto done;
+    /* Per item, its common keys with their weights and its proposing keys'
+     * places, both in key order (refs are): counted, then filled. */
+    size_t n_common = 0, n_prop = 0, n_ckeys = 0;
     for (size_t s = 0, e; s < n_refs; s = e) {
-        for (e = s + 1; e < n_refs && refs[e].key == refs[s].key;)
+        for (e = s + 1; e < n_refs && c.refs[e].key == c.refs[s].key;)
             e++;
-        if (e - s <= RUN_MAX) continue;
+        size_t *cnt = e - s > RUN_MAX ? c.coff : c.poff;
         for (size_t i = s; i < e; i++)
-            coff[refs[i].item + 1]++;
-        n_common += e - s;
+            cnt[c.refs[i].item + 1]++;
+        if (e - s > RUN_MAX)
+            n_common += e - s, n_ckeys++;
+        else
+            n_prop += e - s;
     }
-    for (size_t i = 0; i < n; i++)
-        coff[i + 1] += coff[i];
-    ckey = malloc((n_common ? n_common : 1) * sizeof *ckey);
-    cw = malloc((n_common ? n_common : 1) * sizeof *cw);
-    if (!ckey || !cw) goto done;
+    for (size_t i = 0; i < n; i++) {
+        c.coff[i + 1] += c.coff[i];
+        c.poff[i + 1] += c.poff[i];
+    }
+    c.ckey = malloc((n_common ? n_common : 1) * sizeof *c.ckey);
+    c.cw = malloc((n_common ? n_common : 1) * sizeof *c.cw);
+    c.pos = malloc((n_prop ? n_prop : 1) * sizeof *c.pos);
+    c.cvec = calloc(n_ckeys ? n_ckeys : 1, sizeof *c.cvec);
+    if (!c.ckey || !c.cw || !c.pos || !c.cvec) goto done;
+    uint32_t kid = 0;
     for (size_t s = 0, e; s < n_refs; s = e) {
-        for (e = s + 1; e < n_refs && refs[e].key == refs[s].key;)
+        for (e = s + 1; e < n_refs && c.refs[e].key == c.refs[s].key;)
             e++;
-        if (e - s > RUN_MAX) {
-            for (size_t i = s; i < e; i++) {
-                uint32_t it = refs[i].item;
-                common_sq[it] += refs[i].w * refs[i].w;
-                ckey[coff[it]] = (pl_group_key)refs[i].key;
-                cw[coff[it]++] = refs[i].w;
+        for (size_t i = s; i < e; i++) {
+            uint32_t it = c.refs[i].item;
+            if (e - s > RUN_MAX) {
+                c.common_sq[it] += c.refs[i].w * c.refs[i].w;
+                c.ckey[c.coff[it]] = kid;
+                c.cw[c.coff[it]++] = c.refs[i].w;
+            } else {
+                c.pos[c.poff[it]++] = (kpos){(uint32_t)i, (uint32_t)e};
             }
-            continue;
         }
-        for (size_t i = s; i < e; i++)
-            for (size_t j = i + 1; j < e; j++) {
-                if (langs[refs[i].item] == langs[refs[j].item]) continue;
-                if (n_pairs == cap_pairs) {
-                    size_t cap = cap_pairs ? cap_pairs * 2 : 256;
-                    pair *grown = realloc(pairs, cap * sizeof *grown);
-                    if (!grown) goto done;
-                    pairs = grown;
-                    cap_pairs = cap;
-                }
-                /* sim holds this key's share of the dot product for now. */
-                uint64_t ab = (uint64_t)refs[i].item << 32 | refs[j].item;
-                pairs[n_pairs++] = (pair){ab, ab, refs[i].w * refs[j].w};
-            }
+        kid += e - s > RUN_MAX;
     }
-    /* The fill moved each item's offset to its list's end: back one item. */
-    memmove(coff + 1, coff, n * sizeof *coff);
-    coff[0] = 0;
-    if (pl_sort_by_u64(pairs, n_pairs, sizeof *pairs)) goto done;
-    size_t u = 0;
-    for (size_t i = 0, e; i < n_pairs; i = e) {
-        /* The pair's entries, one per proposing key it shares: their
-         * products add up to its dot product but for the common keys,
-         * which add at most the product of the two common norms
-         * (Cauchy-Schwarz). A pair that cannot reach the threshold even
-         * so is not computed; for the others the common keys' products
-         * are added. */
-        double dot = 0;
-        for (e = i; e < n_pairs && pairs[e].ab == pairs[i].ab; e++)
-            dot += pairs[e].sim;
-        size_t ia = pairs[i].ab >> 32, ib = pairs[i].ab & 0xffffffffu;
-        const pl_group_item *a = &items[ia], *b = &items[ib];
-        double bound =
-            a->norm > 0 && b->norm > 0
-                ? (dot + sqrt(common_sq[ia] * common_sq[ib])) / (a->norm * b->norm)
-                : 0;
-        if (bound * (1 + 1e-9) < threshold) continue;
-        for (size_t x = coff[ia], y = coff[ib]; x < coff[ia + 1] && y < coff[ib + 1];) {
-            if (ckey[x] == ckey[y])
-                dot += cw[x++] * cw[y++];
-            else if (ckey[x] < ckey[y])
-                x++;
-            else
-                y++;
-        }
-        double sim = dot / (a->norm * b->norm);
-        if (sim < threshold) continue;
-        pairs[u++] = (pair){best_first(sim), pairs[i].ab, sim};
-    }
-    if (pl_sort_by_u64(pairs, u, sizeof *pairs)) goto done;
-    for (size_t i = 0; i < u; i++) {
-        size_t a = find(parent, pairs[i].ab >> 32),
-               b = find(parent, pairs[i].ab & 0xffffffffu);
-        if (a == b || (langs[a] & langs[b])) continue;
+    /* The fill moved each item's offsets to its lists' ends: back one item. */
+    memmove(c.coff + 1, c.coff, n * sizeof *c.coff);
+    memmove(c.poff + 1, c.poff, n * sizeof *c.poff);
+    c.coff[0] = c.poff[0] = 0;
+    for (size_t a = 0; a < n; a++)
+        if ((rc = pairs_of(&c, items, (uint32_t)a, threshold))) goto done;
+    /* In item order, then best first (both sorts stable): ties are joined
+     * in item order whatever order the partners were met in. */
+    rc = PL_ERR_NOMEM;
+    if (pl_sort_by_u64(c.pairs, c.n_pairs, sizeof *c.pairs)) goto done;
+    for (size_t i = 0; i < c.n_pairs; i++)
+        c.pairs[i].order = best_first(c.pairs[i].sim);
+    if (pl_sort_by_u64(c.pairs, c.n_pairs, sizeof *c.pairs)) goto done;
+    for (size_t i = 0; i < c.n_pairs; i++) {
+        size_t a = find(parent, c.pairs[i].ab >> 32),
+               b = find(parent, c.pairs[i].ab & 0xffffffffu);
+        if (a == b || (c.langs[a] & c.langs[b])) continue;
         if (b < a) {
             size_t t = a;
             a = b;
             b = t;
         }
         parent[b] = a;
-        langs[a] |= langs[b];
+        c.langs[a] |= c.langs[b];
     }
     for (size_t i = 0; i < n; i++)
         group[i] = find(parent, i);
     rc = PL_OK;
 done:
-    free(refs);
+    free(c.refs);
     free(parent);
-    free(langs);
-    free(common_sq);
-    free(coff);
-    free(ckey);
-    free(cw);
-    free(pairs);
+    free(c.langs);
+    free(c.common_sq);
+    free(c.coff);
+    free(c.poff);
+    free(c.ckey);
+    free(c.cw);
+    free(c.cvec);
+    free(c.pos);
+    free(c.acc);
+    free(c.touch);
+    free(c.mark);
+    free(c.pairs);
     return rc;
 }
