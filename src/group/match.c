@@ -114,8 +114,8 @@ static int keep_pair(cluster *c, uint64_t ab, double sim) {
 
 /* Item a's pairs with the items after it that share a proposing key, kept
  * when they reach the threshold. The proposing keys' products add up per
- * partner in a dense array (item at a time: no list of every product to
- * sort, which a batch of thousands made hundreds of megabytes); each
+ * partner in a dense array (item at a time, rather than listing every
+ * product and sorting the list by pair); each
  * partner is then bounded with the common keys (Cauchy-Schwarz) and, unless
  * hopeless, completed with their products. Products add up in key order
  * throughout, so a pair's similarity is the same to the last bit however
