@@ -76,6 +76,12 @@ size_t pl_group_phonetic(const char *word, size_t len, char *out, size_t cap) {
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)word;
     utf8proc_ssize_t left = (utf8proc_ssize_t)len;
     while (left > 0) {
+        if (*p < 0x80) { /* most letters: no pair begins with one */
+            if (n + 1 >= sizeof latin) break;
+            latin[n++] = (char)*p++;
+            left--;
+            continue;
+        }
         int32_t c;
         utf8proc_ssize_t k = utf8proc_iterate(p, left, &c);
         if (k <= 0) return 0;
@@ -111,6 +117,7 @@ size_t pl_group_phonetic(const char *word, size_t len, char *out, size_t cap) {
         const char *to = NULL;
         size_t used = 1;
         for (size_t r = 0; r < sizeof SOUNDS / sizeof SOUNDS[0]; r++) {
+            if (SOUNDS[r].from[0] != latin[i]) continue; /* most letters have no rule */
             size_t fl = strlen(SOUNDS[r].from);
             if (strncmp(latin + i, SOUNDS[r].from, fl) == 0) {
                 to = SOUNDS[r].to;
