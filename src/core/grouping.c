@@ -39,7 +39,10 @@ typedef struct pending {
 struct pl_grouper {
     pending *p;
     size_t n, cap;
-    pl_u32map df; /* key -> document frequency + 1, for the chunk being grouped */
+    /* key -> its weight among n_docs synopses (the double's bits; a weight
+     * is never 0, which marks an empty slot), for the chunk being grouped */
+    pl_u32map weights;
+    uint64_t n_docs;
 };
 
 void pl_grouper_free(pl_grouper *g) {
@@ -47,43 +50,47 @@ void pl_grouper_free(pl_grouper *g) {
     for (size_t i = 0; i < g->n; i++)
         free(g->p[i].keys);
     free(g->p);
-    pl_u32map_free(&g->df);
+    pl_u32map_free(&g->weights);
     free(g);
 }
 
-/* ---- key frequencies, cached per chunk ---- */
+/* ---- key weights, cached per chunk ---- */
+
+/* A key's weight is read thousands of times a chunk (every candidate's keys
+ * are weighed): its frequency is looked up and its logarithm taken once. */
+static void remember_weight(pl_grouper *g, uint64_t *slot, uint64_t df) {
+    double w = pl_group_weight(df, g->n_docs);
+    memcpy(slot, &w, sizeof w);
+}
 
 /* Keys the chunk itself stored: their counts come with the write. */
 static void note_df(void *ctx, uint32_t key, uint64_t df) {
     pl_grouper *g = ctx;
-    uint64_t *v = pl_u32map_slot(&g->df, key);
-    if (v)
-        *v = df + 1; /* 0 marks an empty slot; without room the key is read when needed */
+    uint64_t *v = pl_u32map_slot(&g->weights, key);
+    if (v) remember_weight(g, v, df); /* without room the key is read when needed */
 }
 
-static int df_of(pl_db *db, pl_grouper *g, uint32_t key, uint64_t *df, pl_err *err) {
-    uint64_t *v = pl_u32map_slot(&g->df, key);
+static int weight_of(pl_db *db, pl_grouper *g, uint32_t key, double *w, pl_err *err) {
+    uint64_t *v = pl_u32map_slot(&g->weights, key);
     if (!v) return pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
-    if (*v) {
-        *df = *v - 1;
-        return PL_OK;
+    if (!*v) {
+        uint64_t df;
+        int rc = pl_catalog_key_df(db->cat, key, &df, err);
+        if (rc) return rc;
+        remember_weight(g, v, df);
     }
-    int rc = pl_catalog_key_df(db->cat, key, df, err);
-    if (!rc) *v = *df + 1;
-    return rc;
+    memcpy(w, v, sizeof *w);
+    return PL_OK;
 }
 
-/* An item with weights from the catalog's key frequencies. */
+/* An item with weights from the catalog's key frequencies (g->n_docs). */
 static int weigh(pl_db *db, pl_grouper *g, const pl_group_key *keys, size_t n,
-                 uint64_t n_docs, const char *lang, pl_group_item *it, double **w,
-                 pl_err *err) {
+                 const char *lang, pl_group_item *it, double **w, pl_err *err) {
     *w = malloc((n ? n : 1) * sizeof **w);
     if (!*w) return pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
     for (size_t i = 0; i < n; i++) {
-        uint64_t df;
-        int rc = df_of(db, g, keys[i], &df, err);
+        int rc = weight_of(db, g, keys[i], &(*w)[i], err);
         if (rc) return rc;
-        (*w)[i] = pl_group_weight(df, n_docs);
     }
     *it = (pl_group_item){.keys = keys, .w = *w, .n = n};
     snprintf(it->lang, sizeof it->lang, "%s", lang);
@@ -103,6 +110,19 @@ typedef struct cand {
     double hits;
 } cand;
 
+/* A stored synopsis one of the probed keys found, and the key's weight. */
+typedef struct finding {
+    int64_t id;
+    size_t order; /* the finding's place: sums follow it */
+    double w;
+} finding;
+
+static int by_id_then_order(const void *a, const void *b) {
+    const finding *x = a, *y = b;
+    if (x->id != y->id) return (x->id > y->id) - (x->id < y->id);
+    return (x->order > y->order) - (x->order < y->order);
+}
+
 static int by_hits(const void *a, const void *b) {
     const cand *x = a, *y = b;
     if (x->hits != y->hits) return x->hits > y->hits ? -1 : 1;
@@ -118,6 +138,7 @@ static int candidates(pl_db *db, pl_grouper *g, const pl_group_item *it, uint64_
     *n_out = 0;
     size_t *ord = malloc((it->n ? it->n : 1) * sizeof *ord);
     cand *c = NULL;
+    finding *f = NULL;
     size_t nc = 0, cap = 0;
     int rc = PL_OK;
     if (!ord) return pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
@@ -135,33 +156,46 @@ static int candidates(pl_db *db, pl_grouper *g, const pl_group_item *it, uint64_
                 ord[i] = ord[j];
                 ord[j] = t;
             }
+    /* Every synopsis each key finds, then summed per synopsis in the order
+     * the keys were looked up (sorted by id, then by that order). */
     for (size_t i = 0; i < probe && !rc; i++) {
         int64_t *ids;
         size_t n;
         if ((rc = pl_catalog_key_synopses(db->cat, it->keys[ord[i]], PROBE_HITS, &ids, &n,
                                           err)))
             break;
-        for (size_t k = 0; k < n; k++) {
-            if (n_skip && bsearch(&ids[k], skip, n_skip, sizeof *skip, cmp_id)) continue;
-            size_t j = 0;
-            while (j < nc && c[j].id != ids[k])
-                j++;
-            if (j == nc) {
-                if (nc == cap) {
-                    cap = cap ? cap * 2 : 64;
-                    cand *grown = realloc(c, cap * sizeof *grown);
-                    if (!grown) {
-                        rc = pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
-                        break;
-                    }
-                    c = grown;
-                }
-                c[nc++] = (cand){ids[k], 0};
+        if (nc + n > cap) {
+            cap = cap ? cap * 2 : PROBE_KEYS * PROBE_HITS;
+            while (cap < nc + n)
+                cap *= 2;
+            finding *grown = realloc(f, cap * sizeof *grown);
+            if (!grown) {
+                free(ids);
+                rc = pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
+                break;
             }
-            c[j].hits += it->w[ord[i]];
+            f = grown;
         }
+        for (size_t k = 0; k < n; k++)
+            /* The chunk's own ids (skip) are the newest: most found are older. */
+            if (!n_skip || ids[k] < skip[0] || ids[k] > skip[n_skip - 1] ||
+                !bsearch(&ids[k], skip, n_skip, sizeof *skip, cmp_id)) {
+                f[nc] = (finding){ids[k], nc, it->w[ord[i]]};
+                nc++;
+            }
         free(ids);
     }
+    if (!rc && nc) {
+        qsort(f, nc, sizeof *f, by_id_then_order);
+        if (!(c = malloc(nc * sizeof *c)))
+            rc = pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
+    }
+    size_t n_cand = 0;
+    for (size_t i = 0; i < nc && !rc; i++) {
+        if (n_cand == 0 || c[n_cand - 1].id != f[i].id) c[n_cand++] = (cand){f[i].id, 0};
+        c[n_cand - 1].hits += f[i].w;
+    }
+    nc = n_cand;
     if (!rc && nc) {
         qsort(c, nc, sizeof *c, by_hits);
         for (size_t i = 0; i < nc && i < max_out && !rc; i++) {
@@ -170,13 +204,14 @@ static int candidates(pl_db *db, pl_grouper *g, const pl_group_item *it, uint64_
             if ((rc = pl_catalog_synopsis_keys(db->cat, c[i].id, &keys, &n, err))) break;
             double *w;
             pl_group_item other;
-            rc = weigh(db, g, keys, n, n_docs, "", &other, &w, err);
+            rc = weigh(db, g, keys, n, "", &other, &w, err);
             if (!rc) out[(*n_out)++] = (cand){c[i].id, pl_group_similarity(it, &other)};
             free(w);
             free(keys);
         }
     }
     free(c);
+    free(f);
     free(ord);
     return rc;
 }
@@ -269,9 +304,10 @@ int pl_grouper_run(pl_db *db, pl_grouper *g, pl_err *err) {
     if (!g || g->n == 0) return PL_OK;
     uint64_t n_docs;
     /* The chunk's keys reach the catalog first: they count in the weights,
-     * as every stored synopsis's do. */
-    int rc = pl_catalog_flush_keys_df(db->cat, note_df, g, err);
-    if (!rc) rc = pl_catalog_count_synopses(db->cat, &n_docs, err);
+     * as every stored synopsis's do (the chunk's synopses are stored). */
+    int rc = pl_catalog_count_synopses(db->cat, &n_docs, err);
+    g->n_docs = n_docs;
+    if (!rc) rc = pl_catalog_flush_keys_df(db->cat, note_df, g, err);
     pl_group_item *items = calloc(g->n, sizeof *items);
     double **w = calloc(g->n, sizeof *w);
     size_t *group = malloc(g->n * sizeof *group), *members = malloc(g->n * sizeof *members);
@@ -279,8 +315,7 @@ int pl_grouper_run(pl_db *db, pl_grouper *g, pl_err *err) {
     if (!rc && (!items || !w || !group || !members || !ids))
         rc = pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
     for (size_t i = 0; i < g->n && !rc; i++) {
-        rc = weigh(db, g, g->p[i].keys, g->p[i].n, n_docs, g->p[i].lang, &items[i], &w[i],
-                   err);
+        rc = weigh(db, g, g->p[i].keys, g->p[i].n, g->p[i].lang, &items[i], &w[i], err);
         ids[i] = g->p[i].id;
     }
     if (!rc)
@@ -301,7 +336,7 @@ int pl_grouper_run(pl_db *db, pl_grouper *g, pl_err *err) {
         free(g->p[i].keys);
     }
     g->n = 0;
-    pl_u32map_clear(&g->df);
+    pl_u32map_clear(&g->weights);
     free(items);
     free(w);
     free(group);
@@ -387,7 +422,8 @@ int pl_group_match(pl_db *db, const char *text, size_t len, const char *lang, si
     }
     /* The text counts as one more synopsis, as it would once imported. */
     if (!rc && !(rc = pl_catalog_count_synopses(db->cat, &n_docs, &err)) &&
-        !(rc = weigh(db, g, keys, n_keys, n_docs + 1, r->lang, &it, &w, &err)) &&
+        (g->n_docs = n_docs + 1) &&
+        !(rc = weigh(db, g, keys, n_keys, r->lang, &it, &w, &err)) &&
         !(rc = candidates(db, g, &it, n_docs + 1, NULL, 0, found, max, &nf, &err)))
         rc = to_episodes(db, found, nf, r->lang, r, &err);
     free(w);
