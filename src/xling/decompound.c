@@ -20,17 +20,26 @@
 #define MIN_PART_CHARS 3 /* shorter "words" (Ei, Öl) split far too much */
 #define MAX_LINKERS 12
 
+/* Whether block b's first word sorts at or before w. */
+static int first_at_or_before(const pl_xling *x, const xl_lang *l, size_t b, const char *w,
+                              size_t n) {
+    const unsigned char *p = x->d + pl_get_u32le(l->vidx + 4 * b);
+    uint32_t len = 0;
+    xl_varint(&p, x->d + x->size, &len); /* validated at open */
+    return pl_bytes_cmp((const char *)p, len, w, n) <= 0;
+}
+
 /* The block that would hold w: the last whose first word is <= w (0 when w
- * sorts before every word). */
+ * sorts before every word). The blocks' keys decide but on a tie. */
 static size_t block_of(const pl_xling *x, const xl_lang *l, const char *w, size_t n) {
-    const unsigned char *end = x->d + x->size;
     size_t lo = 0, hi = l->vblocks;
+    uint64_t wk = xl_word_key(w, n);
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const unsigned char *p = x->d + pl_get_u32le(l->vidx + 4 * mid);
-        uint32_t len = 0;
-        xl_varint(&p, end, &len); /* validated at open */
-        if (pl_bytes_cmp((const char *)p, len, w, n) <= 0)
+        int le = l->vkey ? (l->vkey[mid] != wk ? l->vkey[mid] < wk
+                                               : first_at_or_before(x, l, mid, w, n))
+                         : first_at_or_before(x, l, mid, w, n);
+        if (le)
             lo = mid + 1;
         else
             hi = mid;
@@ -73,48 +82,65 @@ static int scan_from(const pl_xling *x, const xl_lang *l, size_t b, word_fn visi
     return 0;
 }
 
-typedef struct {
-    const char *w;
-    size_t n;
-    char *term;
-    unsigned flags;
-    int longer; /* a longer word begins with w */
-} find_ctx;
-
-static int find_visit(void *ctx, const char *w, size_t wn, unsigned flags, const char *t,
-                      size_t tn) {
-    find_ctx *f = ctx;
-    int c = pl_bytes_cmp(w, wn, f->w, f->n);
-    if (c < 0) return 0;
-    if (c == 0) {
-        if (f->term) {
-            memcpy(f->term, t, tn);
-            f->term[tn] = 0;
-        }
-        f->flags = flags;
-        return 0; /* the next word tells whether a longer one begins with w */
-    }
-    /* The words beginning with w follow it, so the first word past w is one
-     * of them if any is. */
-    f->longer = wn > f->n && memcmp(w, f->w, f->n) == 0;
-    return 1;
-}
-
 /* Looks w up; *longer (may be NULL) says whether a longer vocabulary word
- * begins with w, which lets a split stop extending a part early. */
+ * begins with w, which lets a split stop extending a part early. A word's
+ * index term is read only when the word is w. */
 static unsigned vocab_probe(const pl_xling *x, int lang, const char *w, size_t n,
                             char *term, int *longer) {
     const xl_lang *l = &x->langs[lang];
     if (longer) *longer = 0;
     if (l->vblocks == 0 || n == 0 || n > PL_TERM_MAX) return 0;
-    find_ctx f = {w, n, term, 0, 0};
+    const unsigned char *end = x->d + x->size;
+    char word[PL_TERM_MAX + 1];
+    unsigned found = 0;
     size_t b = block_of(x, l, w, n);
     /* w lies in block b or not at all; the word after it may open the next. */
-    xl_lang two = *l;
-    if (two.vblocks > b + 2) two.vblocks = (uint32_t)b + 2;
-    scan_from(x, &two, b, find_visit, &f);
-    if (longer) *longer = f.longer;
-    return f.flags;
+    size_t stop = b + 2 < l->vblocks ? b + 2 : l->vblocks;
+    for (; b < stop; b++) {
+        const unsigned char *p = x->d + pl_get_u32le(l->vidx + 4 * b);
+        uint32_t count = l->vwords - (uint32_t)b * PL_XLEX_VBLOCK;
+        if (count > PL_XLEX_VBLOCK) count = PL_XLEX_VBLOCK;
+        /* m: how many first bytes the previous word has in common with w.
+         * A word has the first min(shared, m) of them too, so the two are
+         * compared from there: most words differ from w right there. */
+        size_t wlen = 0, m = 0;
+        for (uint32_t i = 0; i < count; i++) {
+            /* The layout the validator checked (xling.c). */
+            uint32_t shared = 0, len = 0, tshared = 0, tlen = 0;
+            if (i) xl_varint(&p, end, &shared);
+            xl_varint(&p, end, &len);
+            for (uint32_t k = 0; k < len; k++)
+                word[shared + k] = (char)p[k];
+            wlen = shared + len;
+            p += len;
+            unsigned flags = *p++;
+            xl_varint(&p, end, &tshared);
+            xl_varint(&p, end, &tlen);
+            const unsigned char *t = p;
+            p += tlen;
+            size_t q = shared < m ? shared : m;
+            while (q < wlen && q < n && word[q] == w[q])
+                q++;
+            m = q;
+            int c = q < wlen && q < n ? (unsigned char)word[q] - (unsigned char)w[q]
+                                      : (wlen > n) - (wlen < n);
+            if (c < 0) continue;
+            if (c == 0) {
+                if (term) {
+                    memcpy(term, word, tshared);
+                    memcpy(term + tshared, t, tlen);
+                    term[tshared + tlen] = 0;
+                }
+                found = flags;
+                continue; /* the next word tells whether a longer one begins with w */
+            }
+            /* The words beginning with w follow it, so the first word past
+             * w is one of them if any is. */
+            if (longer) *longer = wlen > n && m == n;
+            return found;
+        }
+    }
+    return found;
 }
 
 unsigned xl_vocab_find(const pl_xling *x, int lang, const char *w, size_t n, char *term) {
@@ -167,14 +193,9 @@ static int nchars(const char *s, size_t n) {
     return c;
 }
 
-int pl_xling_decompound(const pl_xling *x, const char *lang, const char *word, size_t len,
-                        pl_xling_part *parts, int max_parts) {
-    if (!x || !word || !parts || max_parts <= 0) return PL_ERR_USAGE;
-    int li = xl_lang_find(x, lang);
-    if (li < 0 || x->langs[li].vblocks == 0) return 0;
-
-    char s[PL_TERM_MAX + 1];
-    int n = pl_xling_fold(word, len, s, sizeof s);
+/* The split of s[0..n), a word already folded, in language li. */
+static int decompound_folded(const pl_xling *x, int li, const char *s, int n,
+                             pl_xling_part *parts, int max_parts) {
     if (n < 2 * MIN_PART_CHARS) return 0;
 
     /* The language's linking elements; "-e" means a dropped final e. */
@@ -283,6 +304,16 @@ int pl_xling_decompound(const pl_xling *x, const char *lang, const char *word, s
     return best.parts;
 }
 
+int pl_xling_decompound(const pl_xling *x, const char *lang, const char *word, size_t len,
+                        pl_xling_part *parts, int max_parts) {
+    if (!x || !word || !parts || max_parts <= 0) return PL_ERR_USAGE;
+    int li = xl_lang_find(x, lang);
+    if (li < 0 || x->langs[li].vblocks == 0) return 0;
+    char s[PL_TERM_MAX + 1];
+    int n = pl_xling_fold(word, len, s, sizeof s);
+    return decompound_folded(x, li, s, n, parts, max_parts);
+}
+
 int pl_xling_can_split(const pl_xling *x, const char *lang) {
     int li = x && lang ? xl_lang_find(x, lang) : -1;
     return li >= 0 && x->langs[li].vblocks > 0;
@@ -300,5 +331,5 @@ int pl_xling_split_unknown(const pl_xling *x, const char *lang, const char *word
     if (xl_vocab_find(x, li, s, (size_t)n, NULL) ||
         xl_vocab_has_stem(x, li, term, term_len))
         return 0;
-    return pl_xling_decompound(x, lang, word, len, parts, max_parts);
+    return decompound_folded(x, li, s, n, parts, max_parts);
 }

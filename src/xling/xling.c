@@ -134,6 +134,31 @@ static int check_vocab(const pl_xling *x, const xl_lang *l) {
     return 0;
 }
 
+/* Sets l->vkey from the blocks' first words (see xling_internal.h); left
+ * NULL when out of memory or when a first word cannot be read (a lexicon
+ * not walked at open may be damaged: the search then reads as before). */
+static void vocab_keys(const pl_xling *x, xl_lang *l) {
+    if (l->vblocks == 0 || !(l->vkey = malloc((size_t)l->vblocks * sizeof *l->vkey)))
+        return;
+    const unsigned char *end = x->d + x->size;
+    for (uint32_t b = 0; b < l->vblocks; b++) {
+        const unsigned char *p = x->d + pl_get_u32le(l->vidx + 4 * (size_t)b);
+        uint32_t len;
+        if (xl_varint(&p, end, &len) != 0 || len > (size_t)(end - p)) {
+            free(l->vkey);
+            l->vkey = NULL;
+            return;
+        }
+        l->vkey[b] = xl_word_key((const char *)p, len);
+    }
+}
+
+static void xl_free(pl_xling *x) {
+    for (uint32_t i = 0; x && i < x->n_langs; i++)
+        free(x->langs[i].vkey);
+    free(x);
+}
+
 /* Opens the lexicon; `walk` 0 skips walking every entry and word, which
  * costs a tenth of a second on the shipped 36 MB and is owed only to bytes
  * not already known to be sound. */
@@ -211,6 +236,8 @@ static int xl_open(const void *data, size_t size, int walk, pl_xling **out, pl_e
         free(x);
         return corrupt(err, bad);
     }
+    for (uint32_t i = 0; i < x->n_langs; i++)
+        vocab_keys(x, &x->langs[i]);
     *out = x;
     return PL_OK;
 }
@@ -222,13 +249,13 @@ int pl_xling_open(const void *data, size_t size, pl_xling **out, pl_err *err) {
 int pl_xling_check(const void *data, size_t size, pl_err *err) {
     pl_xling *x = NULL;
     int rc = xl_open(data, size, 1, &x, err);
-    free(x);
+    xl_free(x);
     return rc;
 }
 
 void pl_xling_close(pl_xling *x) {
     if (x && x->map) munmap(x->map, x->size);
-    free(x);
+    xl_free(x);
 }
 
 /* ---- Translation ----------------------------------------------------- */
@@ -428,6 +455,18 @@ int pl_xling_variants(const pl_xling *x, const char *lang, const char *term, siz
 /* ---- Folding --------------------------------------------------------- */
 
 int pl_xling_fold(const char *s, size_t n, char *out, size_t cap) {
+    /* ASCII, most words: NFKC_Casefold is lowercasing (nothing in ASCII is
+     * ignorable, nor changed by compatibility mapping). */
+    size_t ascii = 0;
+    while (ascii < n && !((unsigned char)s[ascii] & 0x80))
+        ascii++;
+    if (ascii == n) {
+        if (n >= cap) return -1;
+        for (size_t i = 0; i < n; i++)
+            out[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + ('a' - 'A') : s[i]);
+        out[n] = 0;
+        return (int)n;
+    }
     utf8proc_uint8_t *folded = NULL;
     utf8proc_ssize_t r =
         utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &folded,
