@@ -9,7 +9,10 @@
  * Stemming is most of the cost of analysis, and word frequencies are so
  * skewed that a few thousand words make up most of any text. A direct-mapped
  * cache of recent (algorithm, word) -> stem pairs therefore saves most calls
- * into Snowball. The cache is only an optimization: when it cannot be
+ * into Snowball. A catalog in many languages has many such few thousands:
+ * importing 3,000 records of 32 languages misses 115,163 of 4,096 slots,
+ * 75,987 of 16,384 and 50,335 of 65,536 (a miss costs about 3,500
+ * instructions, a hit some 60). The cache is only an optimization: when it cannot be
  * allocated, words are simply stemmed every time.
  */
 #include <libstemmer.h>
@@ -19,8 +22,8 @@
 
 #include "text/text_internal.h"
 
-#define CACHE_SLOTS 4096 /* a power of two; 256 KiB */
-#define SLOT_KEY 30      /* longer words are not cached */
+#define CACHE_SLOTS 65536 /* a power of two; 4 MiB, touched as used */
+#define SLOT_KEY 30       /* longer words are not cached */
 #define SLOT_VAL 31
 
 struct pl_stem_slot {
