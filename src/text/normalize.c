@@ -5,8 +5,14 @@
  * memory so that a token costs no allocation once the buffers have grown to
  * the longest word seen. The caller takes the all-ASCII case elsewhere; this
  * file sees only tokens with other characters.
+ *
+ * Normalizing such a token through utf8proc costs some 2,000 instructions,
+ * and the same words come back all through a text (and a catalog): a
+ * direct-mapped cache of recent (casing rules, word) -> normalized pairs
+ * answers most of them, as the stem cache does for stems (stem.c).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "text/text_internal.h"
 
@@ -18,12 +24,47 @@
 #define NFD_OPTS (UTF8PROC_STABLE | UTF8PROC_DECOMPOSE)
 #define NFC_OPTS (UTF8PROC_STABLE | UTF8PROC_COMPOSE)
 
+#define NORM_SLOTS 16384 /* a power of two; 1.5 MiB, touched as used */
+#define NORM_KEY 30      /* longer words are not cached */
+#define NORM_VAL 62
+
+struct pl_norm_slot {
+    unsigned char rules; /* 1 + the language's rules that change the result */
+    unsigned char klen, vlen;
+    unsigned char key[NORM_KEY];
+    unsigned char val[NORM_VAL];
+};
+
 void pl_scratch_free(pl_scratch *sc) {
     free(sc->cps);
     free(sc->out);
+    free(sc->cache);
     sc->cps = NULL;
     sc->out = NULL;
+    sc->cache = NULL;
     sc->cps_cap = sc->out_cap = 0;
+    sc->cache_failed = 0;
+}
+
+/* What of a language's policy normalization depends on: its casing (case_map)
+ * and the spelling out of ligatures where accents fold. */
+static unsigned char norm_rules(const pl_lang_info *li) {
+    return (unsigned char)(1 + (li->turkic ? 1 : 0) + (li->folds ? 2 : 0));
+}
+
+/* The cache slot for s[0..n) under those rules, or NULL when uncached. */
+static pl_norm_slot *norm_slot(pl_scratch *sc, unsigned char rules, const unsigned char *s,
+                               size_t n) {
+    if (n > NORM_KEY) return NULL;
+    if (!sc->cache && !sc->cache_failed) {
+        sc->cache = calloc(NORM_SLOTS, sizeof *sc->cache);
+        sc->cache_failed = !sc->cache;
+    }
+    if (!sc->cache) return NULL;
+    uint32_t h = 2166136261u ^ rules; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ s[i]) * 16777619u;
+    return &sc->cache[(h ^ h >> 15) & (NORM_SLOTS - 1)];
 }
 
 static size_t grown(size_t cap, size_t need) {
@@ -91,8 +132,32 @@ static utf8proc_int32_t case_map(utf8proc_int32_t cp, void *data) {
     return cp;
 }
 
+static int normalize(pl_scratch *sc, const unsigned char *s, size_t n,
+                     const pl_lang_info *li, size_t *out_len);
+
 int pl_normalize(pl_scratch *sc, const unsigned char *s, size_t n, const pl_lang_info *li,
                  size_t *out_len) {
+    unsigned char rules = norm_rules(li);
+    pl_norm_slot *slot = norm_slot(sc, rules, s, n);
+    if (slot && slot->rules == rules && slot->klen == n && !memcmp(slot->key, s, n)) {
+        if (pl_scratch_reserve_out(sc, slot->vlen)) return PL_ERR_NOMEM;
+        memcpy(sc->out, slot->val, slot->vlen);
+        *out_len = slot->vlen;
+        return PL_OK;
+    }
+    int rc = normalize(sc, s, n, li, out_len);
+    if (!rc && slot && *out_len <= NORM_VAL) {
+        slot->rules = rules;
+        slot->klen = (unsigned char)n;
+        slot->vlen = (unsigned char)*out_len;
+        memcpy(slot->key, s, n);
+        memcpy(slot->val, sc->out, *out_len);
+    }
+    return rc;
+}
+
+static int normalize(pl_scratch *sc, const unsigned char *s, size_t n,
+                     const pl_lang_info *li, size_t *out_len) {
     size_t m;
     *out_len = 0;
     if (decompose(sc, s, n, NORM_OPTS, case_map, (void *)li, &m)) return PL_ERR_NOMEM;

@@ -100,12 +100,17 @@ void pl_lang_resolve(const char *lang, pl_lang_info *out);
 
 /* ---- normalize.c ------------------------------------------------------- */
 
-/* Scratch memory reused from token to token. */
+typedef struct pl_norm_slot pl_norm_slot;
+
+/* Scratch memory reused from token to token, and a cache of recent
+ * normalizations (NULL until first used, or if out of memory). */
 typedef struct pl_scratch {
     utf8proc_int32_t *cps; /* code points; also holds folded UTF-8 in place */
     size_t cps_cap;        /* in code points */
     unsigned char *out;    /* normalized UTF-8 */
     size_t out_cap;
+    pl_norm_slot *cache;
+    int cache_failed;
 } pl_scratch;
 
 void pl_scratch_free(pl_scratch *sc);
