@@ -122,8 +122,9 @@ size_t pl_varint_put(unsigned char *out, uint64_t v) {
 }
 
 void pl_buf_put_varint(pl_buf *b, uint64_t v) {
-    unsigned char p[10];
-    pl_buf_append(b, p, pl_varint_put(p, v));
+    /* Written in place: the index writer puts millions, mostly of one byte. */
+    if (pl_buf_reserve(b, 10)) return;
+    b->len += pl_varint_put(b->data + b->len, v);
 }
 
 char *pl_buf_cstr(pl_buf *b) {
