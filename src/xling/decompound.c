@@ -91,7 +91,6 @@ static unsigned vocab_probe(const pl_xling *x, int lang, const char *w, size_t n
     if (longer) *longer = 0;
     if (l->vblocks == 0 || n == 0 || n > PL_TERM_MAX) return 0;
     const unsigned char *end = x->d + x->size;
-    char word[PL_TERM_MAX + 1];
     unsigned found = 0;
     size_t b = block_of(x, l, w, n);
     /* w lies in block b or not at all; the word after it may open the next. */
@@ -100,34 +99,37 @@ static unsigned vocab_probe(const pl_xling *x, int lang, const char *w, size_t n
         const unsigned char *p = x->d + pl_get_u32le(l->vidx + 4 * b);
         uint32_t count = l->vwords - (uint32_t)b * PL_XLEX_VBLOCK;
         if (count > PL_XLEX_VBLOCK) count = PL_XLEX_VBLOCK;
-        /* m: how many first bytes the previous word has in common with w.
-         * A word has the first min(shared, m) of them too, so the two are
-         * compared from there: most words differ from w right there. */
+        /* m: how many first bytes the previous word has in common with w
+         * (it sorts before w). A word sharing more than m bytes with it
+         * differs from w where the previous one did, the same way, and is
+         * passed over unread; one sharing at most m has w's first `shared`
+         * bytes, and its own bytes are compared with w's from there. No
+         * word is spelled out: one equal to w is w. */
         size_t wlen = 0, m = 0;
         for (uint32_t i = 0; i < count; i++) {
             /* The layout the validator checked (xling.c). */
             uint32_t shared = 0, len = 0, tshared = 0, tlen = 0;
             if (i) xl_varint(&p, end, &shared);
             xl_varint(&p, end, &len);
-            for (uint32_t k = 0; k < len; k++)
-                word[shared + k] = (char)p[k];
-            wlen = shared + len;
+            const unsigned char *rest = p;
             p += len;
             unsigned flags = *p++;
             xl_varint(&p, end, &tshared);
             xl_varint(&p, end, &tlen);
             const unsigned char *t = p;
             p += tlen;
-            size_t q = shared < m ? shared : m;
-            while (q < wlen && q < n && word[q] == w[q])
+            if (shared > m) continue;
+            wlen = shared + len;
+            size_t q = shared;
+            while (q < wlen && q < n && rest[q - shared] == (unsigned char)w[q])
                 q++;
             m = q;
-            int c = q < wlen && q < n ? (unsigned char)word[q] - (unsigned char)w[q]
+            int c = q < wlen && q < n ? rest[q - shared] - (unsigned char)w[q]
                                       : (wlen > n) - (wlen < n);
             if (c < 0) continue;
             if (c == 0) {
                 if (term) {
-                    memcpy(term, word, tshared);
+                    memcpy(term, w, tshared);
                     memcpy(term + tshared, t, tlen);
                     term[tshared + tlen] = 0;
                 }
