@@ -3,10 +3,9 @@
  * bench/langid, built from the library's sources by run.sh.
  *
  * Usage: plotline_run SET.tsv PRED_OUT [CODE,CODE,...]
- * Writes one "code<TAB>confidence" line per text to PRED_OUT and "seconds bytes" to stdout. With a
- * list of codes the identifier is restricted to them (pl_langid_ex's
- * `only`), as franc is in the same run; without, it chooses among all the
- * languages of its model.
+ * Writes one "code<TAB>confidence" line per text to PRED_OUT and "seconds bytes" to stdout.
+ * With a list of codes the identifier is restricted to them (pl_langid_ex's `only`), as
+ * franc is in the same run; without, it chooses among all the languages of its model.
  */
 #include <string.h>
 

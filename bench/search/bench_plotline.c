@@ -31,7 +31,8 @@ typedef struct ictx {
 } ictx;
 
 static void die(pl_db *db, const char *what, int rc) {
-    fprintf(stderr, "bench_plotline: %s: %s: %s\n", what, pl_strerror(rc), pl_db_errmsg(db));
+    fprintf(stderr, "bench_plotline: %s: %s: %s\n", what, pl_strerror(rc),
+            pl_db_errmsg(db));
     exit(1);
 }
 
@@ -77,7 +78,8 @@ int main(int argc, char **argv) {
     snprintf(idx, sizeof idx, "%s.idx", path);
     if (!no_index) {
         char cmd[9000];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s' '%s-wal' '%s-shm'", idx, path, path, path);
+        snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s' '%s-wal' '%s-shm'", idx, path, path,
+                 path);
         if (system(cmd) != 0) return 1;
     }
     pl_db *db;

@@ -130,7 +130,8 @@ static inline int bs_cmp_double(const void *a, const void *b) {
 static inline void bs_report_latencies(const bs_query *q, const double *secs, size_t n,
                                        double wall, double first_cpu) {
     double total = 0;
-    for (size_t i = 0; i < n; i++) total += secs[i];
+    for (size_t i = 0; i < n; i++)
+        total += secs[i];
     printf("queries %zu\nquery_secs %.6f\nqps %.1f\n", n, total, total > 0 ? n / total : 0);
     if (wall > 0) printf("qps_wall %.1f\n", n / wall);
     printf("qps_first %.1f\n", first_cpu > 0 ? n / first_cpu : 0);
@@ -139,7 +140,8 @@ static inline void bs_report_latencies(const bs_query *q, const double *secs, si
     double *buf = (double *)malloc((n ? n : 1) * sizeof *buf);
     for (size_t i = 0; i < n; i++) {
         size_t k = 0;
-        while (k < n_seen && strcmp(seen[k], q[i].cls)) k++;
+        while (k < n_seen && strcmp(seen[k], q[i].cls))
+            k++;
         if (k < n_seen || n_seen == 32) continue;
         seen[n_seen++] = q[i].cls;
         size_t m = 0;

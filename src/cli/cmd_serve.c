@@ -73,7 +73,8 @@ int cmd_serve(const cli *c, int argc, char **argv) {
             o.timeout_seconds = (unsigned)v;
         } else if (strcmp(a, "--max-body") == 0) {
             if (cli_parse_int(val, 1024, 1LL << 30, &v))
-                return cli_usage_error("serve", "--max-body takes 1024 to 1073741824 bytes");
+                return cli_usage_error("serve",
+                                       "--max-body takes 1024 to 1073741824 bytes");
             o.max_body = (size_t)v;
         } else {
             return cli_usage_error("serve", "unknown option %s", a);

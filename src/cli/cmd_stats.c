@@ -16,7 +16,8 @@ static const char STATS_HELP[] =
 
 /* Parses only --help (and --json when json is not NULL). Returns -1 to go on,
  * or the exit status when done (after --help, or on a usage error). */
-static int simple_opts(const char *cmd, const char *help, int argc, char **argv, int *json) {
+static int simple_opts(const char *cmd, const char *help, int argc, char **argv,
+                       int *json) {
     static const struct option opts[] = {
         {"json", no_argument, 0, 'j'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int ch;
@@ -71,7 +72,8 @@ int cmd_stats(const cli *c, int argc, char **argv) {
                (unsigned long long)st->index_docs);
         printf("languages ");
         for (size_t i = 0; i < st->n_langs; i++)
-            printf(" %s %llu", st->langs[i].lang, (unsigned long long)st->langs[i].synopses);
+            printf(" %s %llu", st->langs[i].lang,
+                   (unsigned long long)st->langs[i].synopses);
         putchar('\n');
     }
     pl_stats_free(st);

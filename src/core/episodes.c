@@ -40,14 +40,16 @@ int pl_get_series(pl_db *db, int64_t id, pl_series **out) {
 /* ---- search collapsed by episode ---------------------------------------- */
 
 static void clear_episode_hit(pl_episode_hit *e) {
-    for (size_t i = 0; i < e->n_hits; i++) pl_hit_release(&e->hits[i]);
+    for (size_t i = 0; i < e->n_hits; i++)
+        pl_hit_release(&e->hits[i]);
     free(e->hits);
     pl_episode_free(e->episode);
 }
 
 void pl_episode_results_free(pl_episode_results *r) {
     if (!r) return;
-    for (size_t i = 0; i < r->n_episodes; i++) clear_episode_hit(&r->episodes[i]);
+    for (size_t i = 0; i < r->n_episodes; i++)
+        clear_episode_hit(&r->episodes[i]);
     free(r->episodes);
     free(r->query);
     free(r);
@@ -92,7 +94,8 @@ static pl_episode_hit *add_episode(collector *c, int64_t id) {
         free(c->slots);
         c->slots = slots;
         c->n_slots = n_slots;
-        for (size_t i = 0; i < c->n; i++) c->slots[slot_of(c, c->eps[i].episode_id)] = i + 1;
+        for (size_t i = 0; i < c->n; i++)
+            c->slots[slot_of(c, c->eps[i].episode_id)] = i + 1;
     }
     pl_episode_hit *e = &c->eps[c->n];
     memset(e, 0, sizeof *e);
@@ -205,7 +208,8 @@ static int search_episodes(pl_db *db, const char *query, const pl_search_opts *o
         }
         if (!rc) out->n_episodes = keep;
     }
-    for (size_t i = 0; i < c.n; i++) clear_episode_hit(&c.eps[i]);
+    for (size_t i = 0; i < c.n; i++)
+        clear_episode_hit(&c.eps[i]);
     free(c.eps);
     free(c.slots);
     return rc;

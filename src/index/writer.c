@@ -193,9 +193,11 @@ int pl_index_add(pl_index_writer *w, int64_t doc, const pl_index_token *toks, si
         for (uint32_t i = first + 1; i < end; i++)
             if (w->pairs[i].pos < w->pairs[i - 1].pos) sorted = 0;
         if (!sorted) { /* callers give positions in order; be safe anyway */
-            for (uint32_t i = first; i < end; i++) w->sortbuf[i - first] = w->pairs[i].pos;
+            for (uint32_t i = first; i < end; i++)
+                w->sortbuf[i - first] = w->pairs[i].pos;
             qsort(w->sortbuf, tf, sizeof *w->sortbuf, cmp_u32);
-            for (uint32_t i = first; i < end; i++) w->pairs[i].pos = w->sortbuf[i - first];
+            for (uint32_t i = first; i < end; i++)
+                w->pairs[i].pos = w->sortbuf[i - first];
         }
         pl_buf_put_varint(&t->post, (uint64_t)(ord - t->last));
         pl_buf_put_varint(&t->post, tf);

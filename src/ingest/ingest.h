@@ -17,14 +17,14 @@
 #include "util/err.h"
 
 typedef struct pl_line_reader {
-    FILE *fp;            /* stream to read, or NULL for memory */
-    const char *mem;     /* memory to read when fp is NULL */
+    FILE *fp;        /* stream to read, or NULL for memory */
+    const char *mem; /* memory to read when fp is NULL */
     size_t mem_len;
     size_t mem_pos;
-    pl_buf line;         /* the current line, without its end of line */
-    uint64_t line_no;    /* 1-based number of the current line */
-    uint64_t offset;     /* input bytes consumed so far */
-    const char *name;    /* input name for messages */
+    pl_buf line;      /* the current line, without its end of line */
+    uint64_t line_no; /* 1-based number of the current line */
+    uint64_t offset;  /* input bytes consumed so far */
+    const char *name; /* input name for messages */
 } pl_line_reader;
 
 /* Reads the next line into r->line (a UTF-8 BOM on line 1 and a trailing CR

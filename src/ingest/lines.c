@@ -40,7 +40,8 @@ int pl_line_next(pl_line_reader *r, pl_err *err) {
                           (unsigned long long)r->line_no);
     if (!any) return 0;
     if (r->line.len && r->line.data[r->line.len - 1] == '\r') r->line.len--;
-    if (r->line_no == 1 && r->line.len >= 3 && memcmp(r->line.data, "\xEF\xBB\xBF", 3) == 0) {
+    if (r->line_no == 1 && r->line.len >= 3 &&
+        memcmp(r->line.data, "\xEF\xBB\xBF", 3) == 0) {
         memmove(r->line.data, r->line.data + 3, r->line.len - 3);
         r->line.len -= 3;
     }
@@ -48,4 +49,6 @@ int pl_line_next(pl_line_reader *r, pl_err *err) {
     return 1;
 }
 
-void pl_line_reader_free(pl_line_reader *r) { pl_buf_free(&r->line); }
+void pl_line_reader_free(pl_line_reader *r) {
+    pl_buf_free(&r->line);
+}

@@ -41,7 +41,8 @@ static int add_alt(pl_qclause *c, const char *s, size_t n, int phrase) {
 
 void pl_query_free(pl_query *q) {
     for (size_t i = 0; i < q->n_clauses; i++) {
-        for (size_t j = 0; j < q->clauses[i].n_alts; j++) free(q->clauses[i].alts[j].text);
+        for (size_t j = 0; j < q->clauses[i].n_alts; j++)
+            free(q->clauses[i].alts[j].text);
         free(q->clauses[i].alts);
     }
     free(q->clauses);
@@ -49,7 +50,9 @@ void pl_query_free(pl_query *q) {
     q->n_clauses = 0;
 }
 
-static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+static int is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 /* One item of the query as written: a word or a quoted phrase. */
 typedef struct item {
@@ -59,7 +62,8 @@ typedef struct item {
 } item;
 
 static const char *next_item(const char *p, item *it) {
-    while (is_space(*p)) p++;
+    while (is_space(*p))
+        p++;
     if (!*p) return NULL;
     *it = (item){0};
     if (*p == '-' && (p[1] == '"' || (p[1] && !is_space(p[1]) && p[1] != '-'))) {
@@ -77,7 +81,8 @@ static const char *next_item(const char *p, item *it) {
         return end ? end + 1 : p + 1 + it->n;
     }
     it->s = p;
-    while (*p && !is_space(*p) && *p != '"') p++;
+    while (*p && !is_space(*p) && *p != '"')
+        p++;
     it->n = (size_t)(p - it->s);
     int plain = !it->excluded && !it->required;
     it->is_or = plain && it->n == 2 && memcmp(it->s, "OR", 2) == 0;
@@ -89,7 +94,8 @@ int pl_query_parse(pl_analyzer *an, const char *q, pl_query *out, pl_err *err) {
     memset(out, 0, sizeof *out);
     item items[256];
     size_t n = 0;
-    for (const char *p = q; n < 256 && (p = next_item(p, &items[n]));) n++;
+    for (const char *p = q; n < 256 && (p = next_item(p, &items[n]));)
+        n++;
 
     /* AND between two items requires both ("a AND b AND c": all three);
      * at either end of the query it is a word. */

@@ -33,7 +33,8 @@ static void make_etags(void) {
 int web_serve(req *r, const char *path, enum MHD_Result *result) {
     if (strcmp(path, "/") == 0) path = "/index.html";
     size_t i = 0;
-    while (i < pl_web_n_assets && strcmp(pl_web_assets[i].path, path) != 0) i++;
+    while (i < pl_web_n_assets && strcmp(pl_web_assets[i].path, path) != 0)
+        i++;
     if (i == pl_web_n_assets || i >= MAX_ASSETS) return 0;
     pthread_once(&etags_once, make_etags);
     const pl_web_asset *a = &pl_web_assets[i];

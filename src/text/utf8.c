@@ -49,7 +49,8 @@ size_t pl_utf8_prefix(const char *s, size_t len, int n) {
     size_t i = 0;
     while (i < len && n > 0) {
         i++;
-        while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80) i++;
+        while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
+            i++;
         n--;
     }
     return i;

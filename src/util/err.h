@@ -16,7 +16,12 @@ typedef struct pl_err {
     char msg[1024]; /* NUL-terminated message */
 } pl_err;
 
-#define PL_ERR_INIT {PL_OK, {0}}
+#define PL_ERR_INIT                                                                        \
+    {                                                                                      \
+        PL_OK, {                                                                           \
+            0                                                                              \
+        }                                                                                  \
+    }
 
 /* Records an error (unless one is recorded already) and returns `status`. */
 int pl_err_set(pl_err *e, int status, const char *fmt, ...)

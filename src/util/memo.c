@@ -31,7 +31,8 @@ pl_memo *pl_memo_new(size_t max_bytes) {
     /* One slot per 32 arena bytes, at most half of them filled: entries
      * are short words with a few bytes of answer. */
     size_t n = 1024;
-    while (n < max_bytes / 16) n *= 2;
+    while (n < max_bytes / 16)
+        n *= 2;
     m->arena = malloc(max_bytes);
     m->slot = calloc(n, sizeof *m->slot);
     m->hash = malloc(n * sizeof *m->hash);

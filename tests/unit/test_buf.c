@@ -7,10 +7,11 @@
 #include "util/buf.h"
 
 static void test_varint_roundtrip(void) {
-    static const uint64_t values[] = {0, 1, 127, 128, 300, 16383, 16384, 1u << 31,
-                                      UINT64_MAX / 3, UINT64_MAX};
+    static const uint64_t values[] = {
+        0, 1, 127, 128, 300, 16383, 16384, 1u << 31, UINT64_MAX / 3, UINT64_MAX};
     pl_buf b = PL_BUF_INIT;
-    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) pl_buf_put_varint(&b, values[i]);
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
+        pl_buf_put_varint(&b, values[i]);
     CHECK(!b.oom);
     const unsigned char *p = b.data, *end = b.data + b.len;
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
@@ -37,7 +38,8 @@ static void test_varint_corrupt(void) {
     CHECK_INT(pl_varint_get(&p, trunc + 2, &v), -1);
     /* Overflow: eleven continuation bytes. */
     unsigned char over[11];
-    for (int i = 0; i < 10; i++) over[i] = 0xff;
+    for (int i = 0; i < 10; i++)
+        over[i] = 0xff;
     over[10] = 0x01;
     p = over;
     CHECK_INT(pl_varint_get(&p, over + 11, &v), -1);
@@ -45,7 +47,8 @@ static void test_varint_corrupt(void) {
 
 static void test_json_escape(void) {
     pl_buf b = PL_BUF_INIT;
-    const char s[] = "a\"b\\c\nd\x01" "é";
+    const char s[] = "a\"b\\c\nd\x01"
+                     "é";
     pl_buf_json_str(&b, s, sizeof s - 1);
     CHECK_STR(pl_buf_cstr(&b), "a\\\"b\\\\c\\nd\\u0001é");
     pl_buf_free(&b);
@@ -53,7 +56,8 @@ static void test_json_escape(void) {
 
 static void test_printf_growth(void) {
     pl_buf b = PL_BUF_INIT;
-    for (int i = 0; i < 1000; i++) pl_buf_printf(&b, "%04d,", i);
+    for (int i = 0; i < 1000; i++)
+        pl_buf_printf(&b, "%04d,", i);
     CHECK_INT(b.len, 5000);
     char *s = pl_buf_cstr(&b);
     CHECK(s && strncmp(s + 4995, "0999,", 5) == 0);

@@ -111,7 +111,8 @@ static void test_required(void) {
     CHECK_INT(q.clauses[0].required, 0);
     CHECK_INT(q.clauses[1].required, 0);
     CHECK_STR(q.clauses[q.n_clauses - 1].alts[0].text, "AND");
-    for (size_t i = 0; i < q.n_clauses; i++) CHECK_INT(q.clauses[i].required, 0);
+    for (size_t i = 0; i < q.n_clauses; i++)
+        CHECK_INT(q.clauses[i].required, 0);
     pl_query_free(&q);
     /* AND beside an exclusion requires only the other side. */
     CHECK_INT(parse("Carrie AND -Big", &q), PL_OK);
