@@ -57,24 +57,28 @@ int main(int argc, char **argv) {
     unlink(path);
     sqlite3 *db;
     check(db, sqlite3_open(path, &db), "open");
-    check(db, sqlite3_exec(db,
-                           "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                           "CREATE VIRTUAL TABLE t USING fts5(body,"
-                           " tokenize='unicode61 remove_diacritics 2');",
-                           0, 0, 0),
+    check(db,
+          sqlite3_exec(db,
+                       "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                       "CREATE VIRTUAL TABLE t USING fts5(body,"
+                       " tokenize='unicode61 remove_diacritics 2');",
+                       0, 0, 0),
           "create");
     ictx c = {db, NULL, 0, 0};
-    check(db, sqlite3_prepare_v2(db, "INSERT INTO t(rowid, body) VALUES (?, ?)", -1, &c.ins, 0),
+    check(db,
+          sqlite3_prepare_v2(db, "INSERT INTO t(rowid, body) VALUES (?, ?)", -1, &c.ins, 0),
           "prepare");
     double t0 = bs_now();
     check(db, sqlite3_exec(db, "BEGIN", 0, 0, 0), "begin");
     bs_each_doc(argv[1], limit, add_doc, &c);
     check(db, sqlite3_exec(db, "COMMIT", 0, 0, 0), "commit");
-    check(db, sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, 0, 0), "ckpt");
+    check(db, sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, 0, 0),
+          "ckpt");
     double secs = bs_now() - t0;
     sqlite3_finalize(c.ins);
-    printf("docs %ld\ntext_bytes %lld\nindex_secs %.3f\ndocs_per_sec %.1f\nmb_per_sec %.2f\n",
-           c.n, c.bytes, secs, c.n / secs, c.bytes / secs / 1e6);
+    printf(
+        "docs %ld\ntext_bytes %lld\nindex_secs %.3f\ndocs_per_sec %.1f\nmb_per_sec %.2f\n",
+        c.n, c.bytes, secs, c.n / secs, c.bytes / secs / 1e6);
     long long ib = bs_path_bytes(path);
     printf("index_bytes %lld\nsize_ratio %.3f\n", ib, (double)ib / (double)c.bytes);
     struct rusage ru;
@@ -86,10 +90,11 @@ int main(int argc, char **argv) {
     bs_query *q = bs_read_queries(argv[2], &nq);
     double *lat = malloc((nq ? nq : 1) * sizeof *lat);
     sqlite3_stmt *st;
-    check(db, sqlite3_prepare_v2(db,
-                                 "SELECT rowid, bm25(t) FROM t WHERE t MATCH ?"
-                                 " ORDER BY rank LIMIT 10",
-                                 -1, &st, 0),
+    check(db,
+          sqlite3_prepare_v2(db,
+                             "SELECT rowid, bm25(t) FROM t WHERE t MATCH ?"
+                             " ORDER BY rank LIMIT 10",
+                             -1, &st, 0),
           "prepare query");
     unsigned long long hits = 0;
     double wall = 0, first_cpu = 0;

@@ -29,19 +29,25 @@ static const char HELP[] =
     "  --quiet          print nothing on success\n";
 
 static int parse_format(const char *s, pl_format *f) {
-    if (strcmp(s, "text") == 0 || strcmp(s, "txt") == 0) *f = PL_FORMAT_TEXT;
-    else if (strcmp(s, "tsv") == 0) *f = PL_FORMAT_TSV;
-    else if (strcmp(s, "jsonl") == 0 || strcmp(s, "ndjson") == 0) *f = PL_FORMAT_JSONL;
-    else return -1;
+    if (strcmp(s, "text") == 0 || strcmp(s, "txt") == 0)
+        *f = PL_FORMAT_TEXT;
+    else if (strcmp(s, "tsv") == 0)
+        *f = PL_FORMAT_TSV;
+    else if (strcmp(s, "jsonl") == 0 || strcmp(s, "ndjson") == 0)
+        *f = PL_FORMAT_JSONL;
+    else
+        return -1;
     return 0;
 }
 
 int cmd_import(const cli *c, int argc, char **argv) {
-    static const struct option opts[] = {
-        {"series", required_argument, 0, 's'}, {"season", required_argument, 0, 'n'},
-        {"lang", required_argument, 0, 'l'},   {"format", required_argument, 0, 'f'},
-        {"quiet", no_argument, 0, 'q'},        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+    static const struct option opts[] = {{"series", required_argument, 0, 's'},
+                                         {"season", required_argument, 0, 'n'},
+                                         {"lang", required_argument, 0, 'l'},
+                                         {"format", required_argument, 0, 'f'},
+                                         {"quiet", no_argument, 0, 'q'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     pl_import_opts io = {0};
     int quiet = 0, ch;
     long long n;
@@ -51,13 +57,15 @@ int cmd_import(const cli *c, int argc, char **argv) {
         case 's': io.series = optarg; break;
         case 'n':
             if (cli_parse_int(optarg, 0, 1000000, &n))
-                return cli_usage_error("import", "--season takes a whole number, not \"%s\"", optarg);
+                return cli_usage_error("import",
+                                       "--season takes a whole number, not \"%s\"", optarg);
             io.season = (int)n;
             break;
         case 'l': io.lang = optarg; break;
         case 'f':
             if (parse_format(optarg, &io.format))
-                return cli_usage_error("import", "unknown format \"%s\" (text, tsv, jsonl)", optarg);
+                return cli_usage_error("import", "unknown format \"%s\" (text, tsv, jsonl)",
+                                       optarg);
             break;
         case 'q': quiet = 1; break;
         case 'h': fputs(HELP, stdout); return EXIT_OK;

@@ -47,7 +47,8 @@ static int print_spans(const char *line, size_t len, const pl_langid_opts *o) {
     for (int i = 0; i < n; i++) {
         /* The run's text on one line: its trailing spaces dropped. */
         size_t l = sp[i].len;
-        while (l && (line[sp[i].start + l - 1] == ' ' || line[sp[i].start + l - 1] == '\t')) l--;
+        while (l && (line[sp[i].start + l - 1] == ' ' || line[sp[i].start + l - 1] == '\t'))
+            l--;
         printf("%s\t%.2f\t%zu\t%zu\t%.*s\n", sp[i].lang, sp[i].confidence, sp[i].start,
                sp[i].len, (int)l, line + sp[i].start);
     }
@@ -66,7 +67,8 @@ static int run(FILE *fp, const char *name, int top, int spans, const pl_langid_o
     while ((n = getline(&line, &cap, fp)) != -1) {
         line_no++;
         size_t len = (size_t)n;
-        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
+        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            len--;
         size_t bad;
         int u = pl_utf8_check(line, len, &bad);
         if (u) {
@@ -78,12 +80,14 @@ static int run(FILE *fp, const char *name, int top, int spans, const pl_langid_o
         if (len > MAX_LINE) len = MAX_LINE;
         int k = spans ? print_spans(line, len, o) : pl_langid_ex(line, len, o, g, top);
         if (k < 0) {
-            fprintf(stderr, "plotline langid: %s:%llu: %s\n", name, line_no, pl_strerror(k));
+            fprintf(stderr, "plotline langid: %s:%llu: %s\n", name, line_no,
+                    pl_strerror(k));
             status = EXIT_FAIL;
             break;
         }
         if (spans) continue;
-        for (int i = 0; i < k; i++) printf("%s%s\t%.2f", i ? "\t" : "", g[i].lang, g[i].confidence);
+        for (int i = 0; i < k; i++)
+            printf("%s%s\t%.2f", i ? "\t" : "", g[i].lang, g[i].confidence);
         putchar('\n');
     }
     free(line);
@@ -129,11 +133,13 @@ int cmd_langid(const cli *c, int argc, char **argv) {
             o.n_only = 0;
             for (char *tok = strtok(only_buf, ","); tok; tok = strtok(NULL, ",")) {
                 if (!pl_lang_tag_ok(tok) || o.n_only == MAX_ONLY)
-                    return cli_usage_error("langid", "--only takes language codes like de,en,fr");
+                    return cli_usage_error("langid",
+                                           "--only takes language codes like de,en,fr");
                 only[o.n_only++] = tok;
             }
             if (o.n_only == 0)
-                return cli_usage_error("langid", "--only takes language codes like de,en,fr");
+                return cli_usage_error("langid",
+                                       "--only takes language codes like de,en,fr");
             break;
         case 'p':
             if (!pl_lang_tag_ok(optarg))
@@ -143,7 +149,8 @@ int cmd_langid(const cli *c, int argc, char **argv) {
         case 'm':
             o.min_confidence = strtod(optarg, &end);
             if (end == optarg || *end || !(o.min_confidence >= 0 && o.min_confidence <= 1))
-                return cli_usage_error("langid", "--min-confidence takes a number from 0 to 1");
+                return cli_usage_error("langid",
+                                       "--min-confidence takes a number from 0 to 1");
             break;
         case 's': spans = 1; break;
         case 'h': fputs(HELP, stdout); return EXIT_OK;

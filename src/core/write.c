@@ -85,12 +85,15 @@ int pl_batch_begin(pl_db *db, pl_batch **out) {
 int pl_synopsis_text_check(const char *where, const char *text, size_t len, pl_err *err) {
     size_t bad;
     int u = pl_utf8_check(text, len, &bad);
-    if (u == -1) return pl_err_set(err, PL_ERR_INPUT, "%s: invalid UTF-8 at byte %zu", where, bad + 1);
-    if (u == -2) return pl_err_set(err, PL_ERR_INPUT, "%s: NUL byte at byte %zu", where, bad + 1);
+    if (u == -1)
+        return pl_err_set(err, PL_ERR_INPUT, "%s: invalid UTF-8 at byte %zu", where,
+                          bad + 1);
+    if (u == -2)
+        return pl_err_set(err, PL_ERR_INPUT, "%s: NUL byte at byte %zu", where, bad + 1);
     if (len == 0) return pl_err_set(err, PL_ERR_INPUT, "%s: the synopsis is empty", where);
     if (len > PL_MAX_RECORD)
-        return pl_err_set(err, PL_ERR_INPUT, "%s: the synopsis is longer than %u bytes", where,
-                          (unsigned)PL_MAX_RECORD);
+        return pl_err_set(err, PL_ERR_INPUT, "%s: the synopsis is longer than %u bytes",
+                          where, (unsigned)PL_MAX_RECORD);
     return PL_OK;
 }
 
@@ -103,7 +106,8 @@ static int batch_add(pl_batch *b, const pl_record *rec, int64_t *id, int *is_new
     int rc = pl_synopsis_text_check(where, rec->text, rec->text_len, err);
     if (rc) return rc;
     if (rec->lang && !pl_lang_tag_ok(rec->lang))
-        return pl_err_set(err, PL_ERR_INPUT, "%s: \"%s\" is not a language code", where, rec->lang);
+        return pl_err_set(err, PL_ERR_INPUT, "%s: \"%s\" is not a language code", where,
+                          rec->lang);
     pl_lang_guess g = {"und", 0};
     int given = rec->lang != NULL;
     if (given) {
@@ -112,8 +116,8 @@ static int batch_add(pl_batch *b, const pl_record *rec, int64_t *id, int *is_new
     } else {
         pl_langid_opts lo = {NULL, 0, batch_prior(b), 0};
         if (pl_langid_ex(rec->text, rec->text_len, &lo, &g, 1) < 0)
-            return pl_err_set(err, PL_ERR_NOMEM, "%s: identifying the language: out of memory",
-                              where);
+            return pl_err_set(err, PL_ERR_NOMEM,
+                              "%s: identifying the language: out of memory", where);
         batch_note(b, &g);
     }
     int64_t sid;
@@ -121,8 +125,8 @@ static int batch_add(pl_batch *b, const pl_record *rec, int64_t *id, int *is_new
     rc = pl_catalog_add(b->db->cat, rec, g.lang, g.confidence, given, &sid, &fresh, err);
     if (!rc && fresh) {
         int labeled = rec->series && *rec->series && rec->episode > 0;
-        rc = pl_grouper_add(b->db, &b->grouper, sid, g.lang, rec->text, rec->text_len, !labeled,
-                            err);
+        rc = pl_grouper_add(b->db, &b->grouper, sid, g.lang, rec->text, rec->text_len,
+                            !labeled, err);
     }
     if (rc) return rc;
     if (id) *id = sid;
@@ -210,7 +214,8 @@ static int import_reader(pl_db *db, pl_line_reader *r, uint64_t total,
     int rc = pl_batch_begin(db, &b);
     if (rc) return rc;
     import_ctx c = {b, report, opts, r, total};
-    rc = pl_ingest(r, opts ? opts->format : PL_FORMAT_AUTO, opts, import_record, &c, &b->err);
+    rc = pl_ingest(r, opts ? opts->format : PL_FORMAT_AUTO, opts, import_record, &c,
+                   &b->err);
     if (rc) {
         pl_db_fail(db, &b->err);
         pl_batch_abort(b);
@@ -240,7 +245,8 @@ int pl_import_file(pl_db *db, const char *path, const pl_import_opts *opts,
         return pl_db_fail(db, &err);
     }
     struct stat st;
-    uint64_t total = fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+    uint64_t total =
+        fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
     if (!use_stdin && S_ISDIR(st.st_mode)) {
         fclose(fp);
         pl_err err = PL_ERR_INIT;

@@ -19,9 +19,11 @@
 
 /* Strips surrounding white space (a token file usually ends in a newline). */
 static char *trimmed_dup(const char *s, size_t n) {
-    while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+    while (n &&
+           (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
         n--;
-    while (n && (*s == ' ' || *s == '\t')) s++, n--;
+    while (n && (*s == ' ' || *s == '\t'))
+        s++, n--;
     char *t = malloc(n + 1);
     if (t) {
         memcpy(t, s, n);
@@ -63,10 +65,11 @@ int pl_server_load_token(const char *file, char **token, char *err, size_t errle
     if (!(*token = trimmed_dup(buf, n))) goto oom;
     /* A token is sent in a header: it must be printable ASCII, no spaces. */
     int ok = **token != 0;
-    for (const char *p = *token; ok && *p; p++) ok = *p > ' ' && *p < 127;
+    for (const char *p = *token; ok && *p; p++)
+        ok = *p > ' ' && *p < 127;
     if (!ok) {
-        snprintf(err, errlen, "%s: the token must be one line of printable ASCII, not empty",
-                 file);
+        snprintf(err, errlen,
+                 "%s: the token must be one line of printable ASCII, not empty", file);
         free(*token);
         *token = NULL;
         return -1;
@@ -82,11 +85,13 @@ auth_result auth_check(const char *token, const char *authorization) {
     if (!authorization) return AUTH_MISSING;
     if (strncasecmp(authorization, "Bearer ", 7) != 0) return AUTH_MISSING;
     const char *given = authorization + 7;
-    while (*given == ' ') given++;
+    while (*given == ' ')
+        given++;
     size_t a = strlen(given), b = strlen(token);
     /* Compare every byte whatever the first difference, so that the time
      * taken tells nothing about how much of a guess was right. */
     unsigned diff = (unsigned)(a ^ b);
-    for (size_t i = 0; i < b; i++) diff |= (unsigned char)token[i] ^ (unsigned char)given[i < a ? i : 0];
+    for (size_t i = 0; i < b; i++)
+        diff |= (unsigned char)token[i] ^ (unsigned char)given[i < a ? i : 0];
     return diff == 0 ? AUTH_OK : AUTH_WRONG;
 }

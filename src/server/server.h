@@ -12,15 +12,15 @@
 #include <stddef.h>
 
 typedef struct pl_server_opts {
-    const char *db_path;          /* the database (created when absent) */
-    const char *listen;           /* "127.0.0.1:8080", "[::1]:0", "8080"; port 0 picks one */
-    const char *token;            /* bearer token for writes; NULL refuses every write */
-    unsigned threads;             /* worker threads (0: 4) */
-    unsigned max_connections;     /* above this, requests are answered 429 (0: 256) */
-    unsigned per_ip_connections;  /* connections from one address (0: 64) */
-    unsigned timeout_seconds;     /* idle time before a connection is closed (0: 15) */
-    size_t max_body;              /* bytes of a request body (0: 8 MiB) */
-    int access_log;               /* one line per request on standard error */
+    const char *db_path;         /* the database (created when absent) */
+    const char *listen;          /* "127.0.0.1:8080", "[::1]:0", "8080"; port 0 picks one */
+    const char *token;           /* bearer token for writes; NULL refuses every write */
+    unsigned threads;            /* worker threads (0: 4) */
+    unsigned max_connections;    /* above this, requests are answered 429 (0: 256) */
+    unsigned per_ip_connections; /* connections from one address (0: 64) */
+    unsigned timeout_seconds;    /* idle time before a connection is closed (0: 15) */
+    size_t max_body;             /* bytes of a request body (0: 8 MiB) */
+    int access_log;              /* one line per request on standard error */
 } pl_server_opts;
 
 typedef struct pl_server pl_server;

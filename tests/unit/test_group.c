@@ -60,9 +60,12 @@ static int shares(const char *a, const char *b) {
     pl_group_keys(an, NULL, NULL, NULL, a, strlen(a), &ka, &na);
     pl_group_keys(an, NULL, NULL, NULL, b, strlen(b), &kb, &nb);
     while (i < na && j < nb) {
-        if (ka[i] == kb[j]) shared++, i++, j++;
-        else if (ka[i] < kb[j]) i++;
-        else j++;
+        if (ka[i] == kb[j])
+            shared++, i++, j++;
+        else if (ka[i] < kb[j])
+            i++;
+        else
+            j++;
     }
     free(ka);
     free(kb);
@@ -82,8 +85,11 @@ static void test_keys(void) {
     CHECK_INT(n, 0);
     free(k);
     /* Keys come sorted and distinct. */
-    CHECK_INT(pl_group_keys(an, NULL, NULL, NULL, "Carrie Carrie Big Miranda Big", 29, &k, &n), PL_OK);
-    for (size_t i = 1; i < n; i++) CHECK(k[i - 1] < k[i]);
+    CHECK_INT(
+        pl_group_keys(an, NULL, NULL, NULL, "Carrie Carrie Big Miranda Big", 29, &k, &n),
+        PL_OK);
+    for (size_t i = 1; i < n; i++)
+        CHECK(k[i - 1] < k[i]);
     free(k);
 }
 
@@ -93,8 +99,10 @@ static void test_keys(void) {
 static void test_keys_memo(void) {
     const pl_xling *x = pl_xling_default(NULL);
     static const char *const texts[][2] = {
-        {"de", "Carrie zerschneidet ihre Kreditkarte, 1998 kauft sie Schuhe für 400 Dollar."},
-        {"de", "Die Kreditkarte von Carrie wird zerschnitten; sie kauft keine Schuhe mehr."},
+        {"de",
+         "Carrie zerschneidet ihre Kreditkarte, 1998 kauft sie Schuhe für 400 Dollar."},
+        {"de",
+         "Die Kreditkarte von Carrie wird zerschnitten; sie kauft keine Schuhe mehr."},
         {"fr", "Carrie retrouve Big à New York pour une opération du cœur en 1998."},
         {"en", "Carrie meets Big in New York before his heart surgery in 1998."},
     };

@@ -24,10 +24,8 @@ static int n_tallies;
 
 static tally *tally_for(const char *code) {
     for (int i = 0; i < n_tallies; i++)
-        if (strcmp(tallies[i].code, code) == 0)
-            return &tallies[i];
-    if (n_tallies == 512)
-        return &tallies[511];
+        if (strcmp(tallies[i].code, code) == 0) return &tallies[i];
+    if (n_tallies == 512) return &tallies[511];
     tally *t = &tallies[n_tallies++];
     snprintf(t->code, sizeof t->code, "%s", code);
     return t;
@@ -52,11 +50,9 @@ int main(int argc, char **argv) {
         }
         ssize_t n;
         while ((n = getline(&line, &cap, f)) > 0) {
-            if (line[n - 1] == '\n')
-                line[--n] = '\0';
+            if (line[n - 1] == '\n') line[--n] = '\0';
             char *tab = strchr(line, '\t');
-            if (!tab)
-                continue;
+            if (!tab) continue;
             *tab = '\0';
             const char *text = tab + 1;
             size_t len = strlen(text);
@@ -80,8 +76,9 @@ int main(int argc, char **argv) {
                 if (k > 0 && strcmp(g[0].lang, line) == 0)
                     t->ok_cut++;
                 else if (verbose)
-                    printf("MISS%d %s -> %s %.2f | %.*s\n", cut, line, k > 0 ? g[0].lang : "?",
-                           k > 0 ? g[0].confidence : 0, (int)cl, text);
+                    printf("MISS%d %s -> %s %.2f | %.*s\n", cut, line,
+                           k > 0 ? g[0].lang : "?", k > 0 ? g[0].confidence : 0, (int)cl,
+                           text);
             }
         }
         fclose(f);
@@ -91,14 +88,12 @@ int main(int argc, char **argv) {
     for (int i = 0; i < n_tallies; i++) {
         tally *t = &tallies[i];
         printf("%-8s %6ld  %6.2f%%", t->code, t->n, 100.0 * t->ok / t->n);
-        if (cut)
-            printf("  cut %6.2f%%", 100.0 * t->ok_cut / t->n);
+        if (cut) printf("  cut %6.2f%%", 100.0 * t->ok_cut / t->n);
         printf("\n");
         n += t->n, ok += t->ok, okc += t->ok_cut;
     }
     printf("ALL      %6ld  %6.2f%%", n, n ? 100.0 * ok / n : 0);
-    if (cut)
-        printf("  cut %6.2f%%", n ? 100.0 * okc / n : 0);
+    if (cut) printf("  cut %6.2f%%", n ? 100.0 * okc / n : 0);
     printf("  %.1f MB/s\n", secs > 0 ? bytes / secs / 1e6 : 0);
     return 0;
 }
