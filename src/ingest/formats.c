@@ -29,12 +29,14 @@ pl_format pl_format_for_name(const char *name) {
 int pl_lang_tag_ok(const char *s) {
     size_t n = strlen(s), i = 0;
     if (n >= PL_LANG_MAX) return 0;
-    while (i < n && islower((unsigned char)s[i])) i++;
+    while (i < n && islower((unsigned char)s[i]))
+        i++;
     if (i < 2 || i > 3) return 0;
     while (i < n) {
         if (s[i++] != '-') return 0;
         size_t start = i;
-        while (i < n && isalnum((unsigned char)s[i])) i++;
+        while (i < n && isalnum((unsigned char)s[i]))
+            i++;
         if (i == start) return 0;
     }
     return 1;
@@ -55,16 +57,20 @@ typedef struct ctx {
 
 /* Trims ASCII white space in place; returns the new length. */
 static size_t trim(char **s, size_t n) {
-    while (n && isspace((unsigned char)**s)) (*s)++, n--;
-    while (n && isspace((unsigned char)(*s)[n - 1])) n--;
+    while (n && isspace((unsigned char)**s))
+        (*s)++, n--;
+    while (n && isspace((unsigned char)(*s)[n - 1]))
+        n--;
     return n;
 }
 
 static int check_line(ctx *c) {
     size_t bad;
     int rc = pl_utf8_check((const char *)c->r->line.data, c->r->line.len, &bad);
-    if (rc == -1) return FAIL(c, "%s:%llu: invalid UTF-8 at byte %zu of the line", WHERE(c), bad + 1);
-    if (rc == -2) return FAIL(c, "%s:%llu: NUL byte at byte %zu of the line", WHERE(c), bad + 1);
+    if (rc == -1)
+        return FAIL(c, "%s:%llu: invalid UTF-8 at byte %zu of the line", WHERE(c), bad + 1);
+    if (rc == -2)
+        return FAIL(c, "%s:%llu: NUL byte at byte %zu of the line", WHERE(c), bad + 1);
     return PL_OK;
 }
 
@@ -72,8 +78,8 @@ static int check_line(ctx *c) {
 static int emit(ctx *c, pl_record *rec) {
     if (c->opts && c->opts->lang) rec->lang = c->opts->lang;
     if (rec->lang && !pl_lang_tag_ok(rec->lang))
-        return FAIL(c, "%s:%llu: \"%s\" is not a language code (like de or pt-br)", WHERE(c),
-                    rec->lang);
+        return FAIL(c, "%s:%llu: \"%s\" is not a language code (like de or pt-br)",
+                    WHERE(c), rec->lang);
     if (!rec->series && c->opts) rec->series = c->opts->series;
     if (!rec->season && c->opts) rec->season = c->opts->season;
     if (rec->text_len == 0) return FAIL(c, "%s:%llu: the synopsis is empty", WHERE(c));
@@ -99,7 +105,7 @@ static int text_line(ctx *c) {
 
 enum { COL_SERIES, COL_SEASON, COL_EPISODE, COL_LANG, COL_TITLE, COL_SYNOPSIS, N_COLS };
 static const char *const COLUMN_NAMES[N_COLS] = {"series", "season", "episode",
-                                                 "lang", "title", "synopsis"};
+                                                 "lang",   "title",  "synopsis"};
 
 static int column_of(const char *name) {
     for (int i = 0; i < N_COLS; i++)
@@ -113,8 +119,8 @@ static int parse_number(ctx *c, const char *what, const char *s, int *out) {
     char *end;
     long v = strtol(s, &end, 10);
     if (*end || v < 0 || v > MAX_NUMBER)
-        return FAIL(c, "%s:%llu: %s \"%s\" is not a whole number from 0 to %d", WHERE(c), what,
-                    s, MAX_NUMBER);
+        return FAIL(c, "%s:%llu: %s \"%s\" is not a whole number from 0 to %d", WHERE(c),
+                    what, s, MAX_NUMBER);
     *out = (int)v;
     return PL_OK;
 }
@@ -134,11 +140,15 @@ static int tsv_header(ctx *c, tsv_state *t) {
         char *name = p;
         size_t n = trim(&name, strlen(name));
         name[n] = 0;
-        for (char *q = name; *q; q++) *q = (char)tolower((unsigned char)*q);
+        for (char *q = name; *q; q++)
+            *q = (char)tolower((unsigned char)*q);
         int k = column_of(name);
         if (k < 0)
-            return FAIL(c, "%s:%llu: unknown column \"%s\" in the header (known: series season "
-                           "episode lang title synopsis)", WHERE(c), name);
+            return FAIL(
+                c,
+                "%s:%llu: unknown column \"%s\" in the header (known: series season "
+                "episode lang title synopsis)",
+                WHERE(c), name);
         if (have[k]) return FAIL(c, "%s:%llu: column \"%s\" named twice", WHERE(c), name);
         have[k] = 1;
         t->cols[t->n_cols++] = k;
@@ -173,7 +183,8 @@ static int tsv_row(ctx *c, tsv_state *t) {
         if (k == COL_SYNOPSIS) rec.text_len = len;
     }
     int rc;
-    if (field[COL_SEASON] && (rc = parse_number(c, "season", field[COL_SEASON], &rec.season)))
+    if (field[COL_SEASON] &&
+        (rc = parse_number(c, "season", field[COL_SEASON], &rec.season)))
         return rc;
     if (field[COL_EPISODE] &&
         (rc = parse_number(c, "episode", field[COL_EPISODE], &rec.episode)))
@@ -187,14 +198,16 @@ static int tsv_row(ctx *c, tsv_state *t) {
 
 static int get_string(ctx *c, json_t *v, const char *key, const char **out) {
     if (json_is_null(v)) return PL_OK;
-    if (!json_is_string(v)) return FAIL(c, "%s:%llu: \"%s\" must be a string", WHERE(c), key);
+    if (!json_is_string(v))
+        return FAIL(c, "%s:%llu: \"%s\" must be a string", WHERE(c), key);
     *out = json_string_value(v);
     return PL_OK;
 }
 
 static int get_number(ctx *c, json_t *v, const char *key, int *out) {
     if (json_is_null(v)) return PL_OK;
-    if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > MAX_NUMBER)
+    if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+        json_integer_value(v) > MAX_NUMBER)
         return FAIL(c, "%s:%llu: \"%s\" must be a whole number from 0 to %d", WHERE(c), key,
                     MAX_NUMBER);
     *out = (int)json_integer_value(v);
@@ -204,7 +217,8 @@ static int get_number(ctx *c, json_t *v, const char *key, int *out) {
 static int jsonl_line(ctx *c) {
     const char *line = (const char *)c->r->line.data;
     size_t n = c->r->line.len;
-    while (n && isspace((unsigned char)*line)) line++, n--;
+    while (n && isspace((unsigned char)*line))
+        line++, n--;
     if (n == 0) return PL_OK;
     json_error_t jerr;
     json_t *obj = json_loadb(line, n, JSON_REJECT_DUPLICATES, &jerr);
@@ -221,13 +235,20 @@ static int jsonl_line(ctx *c) {
     json_t *v;
     json_object_foreach(obj, key, v) {
         int k = column_of(key);
-        if (k == COL_SERIES) rc = get_string(c, v, key, &rec.series);
-        else if (k == COL_LANG) rc = get_string(c, v, key, &rec.lang);
-        else if (k == COL_TITLE) rc = get_string(c, v, key, &rec.title);
-        else if (k == COL_SYNOPSIS) rc = get_string(c, v, key, &rec.text);
-        else if (k == COL_SEASON) rc = get_number(c, v, key, &rec.season);
-        else if (k == COL_EPISODE) rc = get_number(c, v, key, &rec.episode);
-        else rc = FAIL(c, "%s:%llu: unknown key \"%s\"", WHERE(c), key);
+        if (k == COL_SERIES)
+            rc = get_string(c, v, key, &rec.series);
+        else if (k == COL_LANG)
+            rc = get_string(c, v, key, &rec.lang);
+        else if (k == COL_TITLE)
+            rc = get_string(c, v, key, &rec.title);
+        else if (k == COL_SYNOPSIS)
+            rc = get_string(c, v, key, &rec.text);
+        else if (k == COL_SEASON)
+            rc = get_number(c, v, key, &rec.season);
+        else if (k == COL_EPISODE)
+            rc = get_number(c, v, key, &rec.episode);
+        else
+            rc = FAIL(c, "%s:%llu: unknown key \"%s\"", WHERE(c), key);
         if (rc) goto done;
     }
     if (!rec.text) {
@@ -276,6 +297,7 @@ int pl_ingest(pl_line_reader *r, pl_format format, const pl_import_opts *opts,
     if (rc < 0) return rc;
     if (c.records == 0)
         return pl_err_set(err, PL_ERR_INPUT, "%s: %s", r->name,
-                          r->offset == 0 ? "the input is empty" : "the input holds no synopsis");
+                          r->offset == 0 ? "the input is empty"
+                                         : "the input holds no synopsis");
     return PL_OK;
 }

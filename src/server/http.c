@@ -181,7 +181,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (r->too_large)
         return reply_error(r, 413, "payload_too_large", "the body is larger than %zu bytes",
                            s->o.max_body);
-    if (r->body.oom) return reply_error(r, 503, "unavailable", "out of memory for the body");
+    if (r->body.oom)
+        return reply_error(r, 503, "unavailable", "out of memory for the body");
     return route_finish(r);
 }
 
@@ -206,8 +207,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
                           enum MHD_ConnectionNotificationCode code) {
     pl_server *s = cls;
-    if (code == MHD_CONNECTION_NOTIFY_STARTED) atomic_fetch_add(&s->connections, 1);
-    else atomic_fetch_sub(&s->connections, 1);
+    if (code == MHD_CONNECTION_NOTIFY_STARTED)
+        atomic_fetch_add(&s->connections, 1);
+    else
+        atomic_fetch_sub(&s->connections, 1);
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap) {
@@ -294,13 +297,14 @@ int pl_server_start(const pl_server_opts *opts, pl_server **out, char *err, size
     errno = 0;
     s->d = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-        MHD_OPTION_THREAD_POOL_SIZE, s->o.threads, MHD_OPTION_CONNECTION_LIMIT,
-        s->o.max_connections + OVERLOAD_MARGIN, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        s->o.per_ip_connections, MHD_OPTION_CONNECTION_TIMEOUT, s->o.timeout_seconds,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
+        s->o.threads, MHD_OPTION_CONNECTION_LIMIT, s->o.max_connections + OVERLOAD_MARGIN,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->o.per_ip_connections,
+        MHD_OPTION_CONNECTION_TIMEOUT, s->o.timeout_seconds,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_LISTEN_BACKLOG_SIZE, 512,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+        s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+        512,
         /* Strict parsing: no Host in HTTP/1.1, spaces in header names and
          * the like are answered 400 rather than guessed at. */
         MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
@@ -326,9 +330,13 @@ int pl_server_start(const pl_server_opts *opts, pl_server **out, char *err, size
     return 0;
 }
 
-unsigned pl_server_port(const pl_server *s) { return s->port; }
+unsigned pl_server_port(const pl_server *s) {
+    return s->port;
+}
 
-const char *pl_server_url(const pl_server *s) { return s->url; }
+const char *pl_server_url(const pl_server *s) {
+    return s->url;
+}
 
 void pl_server_stop(pl_server *s) {
     if (!s) return;

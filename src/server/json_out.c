@@ -17,8 +17,10 @@ void json_strn(pl_buf *b, const char *s, size_t n) {
 }
 
 void json_str(pl_buf *b, const char *s) {
-    if (!s) pl_buf_puts(b, "null");
-    else json_strn(b, s, strlen(s));
+    if (!s)
+        pl_buf_puts(b, "null");
+    else
+        json_strn(b, s, strlen(s));
 }
 
 void json_langs(pl_buf *b, const pl_episode *e) {
@@ -28,7 +30,8 @@ void json_langs(pl_buf *b, const pl_episode *e) {
         if (!lang_is_real(e, i)) continue;
         int seen = 0;
         for (size_t j = 0; j < i && !seen; j++)
-            seen = strcmp(e->synopses[j].lang, e->synopses[i].lang) == 0 && lang_is_real(e, j);
+            seen =
+                strcmp(e->synopses[j].lang, e->synopses[i].lang) == 0 && lang_is_real(e, j);
         if (seen) continue;
         if (any++) pl_buf_putc(b, ',');
         json_str(b, e->synopses[i].lang);
@@ -50,17 +53,25 @@ void json_synopsis(pl_buf *b, const pl_synopsis *s, int placeholder) {
 
 void json_episode_fields(pl_buf *b, const pl_episode *e) {
     pl_buf_printf(b, "\"id\":%lld,\"series\":", (long long)e->id);
-    if (*e->series) json_str(b, e->series);
-    else pl_buf_puts(b, "null");
+    if (*e->series)
+        json_str(b, e->series);
+    else
+        pl_buf_puts(b, "null");
     pl_buf_puts(b, ",\"season\":");
-    if (e->season) pl_buf_printf(b, "%d", e->season);
-    else pl_buf_puts(b, "null");
+    if (e->season)
+        pl_buf_printf(b, "%d", e->season);
+    else
+        pl_buf_puts(b, "null");
     pl_buf_puts(b, ",\"number\":");
-    if (e->number) pl_buf_printf(b, "%d", e->number);
-    else pl_buf_puts(b, "null");
+    if (e->number)
+        pl_buf_printf(b, "%d", e->number);
+    else
+        pl_buf_puts(b, "null");
     pl_buf_puts(b, ",\"title\":");
-    if (*e->title) json_str(b, e->title);
-    else pl_buf_puts(b, "null");
+    if (*e->title)
+        json_str(b, e->title);
+    else
+        pl_buf_puts(b, "null");
 }
 
 int utf8_valid(const char *str, size_t n) {
@@ -75,10 +86,14 @@ int utf8_valid(const char *str, size_t n) {
         }
         size_t len;
         unsigned cp;
-        if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F;
-        else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F;
-        else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07;
-        else return 0;
+        if (c >= 0xC2 && c <= 0xDF)
+            len = 2, cp = c & 0x1F;
+        else if (c >= 0xE0 && c <= 0xEF)
+            len = 3, cp = c & 0x0F;
+        else if (c >= 0xF0 && c <= 0xF4)
+            len = 4, cp = c & 0x07;
+        else
+            return 0;
         if (i + len > n) return 0;
         for (size_t k = 1; k < len; k++) {
             if ((s[i + k] & 0xC0) != 0x80) return 0;

@@ -20,12 +20,14 @@
 int lang_tag_valid(const char *s) {
     size_t n = strlen(s), i = 0;
     if (n == 0 || n >= PL_LANG_MAX) return 0;
-    while (i < n && isalpha((unsigned char)s[i])) i++;
+    while (i < n && isalpha((unsigned char)s[i]))
+        i++;
     if (i < 2 || i > 3) return 0;
     while (i < n) {
         if (s[i] != '-' && s[i] != '_') return 0;
         size_t start = ++i;
-        while (i < n && isalnum((unsigned char)s[i])) i++;
+        while (i < n && isalnum((unsigned char)s[i]))
+            i++;
         if (i == start || i - start > 8) return 0;
     }
     return 1;
@@ -49,8 +51,8 @@ static void add_pref(lang_prefs *p, const char *tag) {
 /* Adds each tag of a comma-separated list; -1 on a malformed one. With
  * `weights`, entries may carry ";q=0.8" and are sorted by it (stable), and
  * "*" and malformed entries are skipped: browsers send what they send. */
-static int add_list(lang_prefs *p, const char *list, int weights, const char *what, char *why,
-                    size_t whylen) {
+static int add_list(lang_prefs *p, const char *list, int weights, const char *what,
+                    char *why, size_t whylen) {
     struct {
         char tag[PL_LANG_MAX];
         double q;
@@ -62,17 +64,21 @@ static int add_list(lang_prefs *p, const char *list, int weights, const char *wh
         size_t len = comma ? (size_t)(comma - s) : strlen(s);
         char item[PL_LANG_MAX];
         size_t a = 0, b = len;
-        while (a < b && isspace((unsigned char)s[a])) a++;
-        while (b > a && isspace((unsigned char)s[b - 1])) b--;
+        while (a < b && isspace((unsigned char)s[a]))
+            a++;
+        while (b > a && isspace((unsigned char)s[b - 1]))
+            b--;
         double q = 1;
         if (weights) {
             const char *semi = memchr(s + a, ';', b - a);
             if (semi) {
                 const char *qs = semi + 1;
-                while (*qs == ' ') qs++;
+                while (*qs == ' ')
+                    qs++;
                 if (strncmp(qs, "q=", 2) == 0) q = atof(qs + 2);
                 b = (size_t)(semi - s);
-                while (b > a && isspace((unsigned char)s[b - 1])) b--;
+                while (b > a && isspace((unsigned char)s[b - 1]))
+                    b--;
             }
         }
         if (b > a) {
@@ -83,8 +89,9 @@ static int add_list(lang_prefs *p, const char *list, int weights, const char *wh
             }
             if (!fits || !lang_tag_valid(item)) {
                 if (!weights) {
-                    snprintf(why, whylen, "%s: \"%.*s\" is not a language tag (like en or pt-BR)",
-                             what, (int)(b - a > 40 ? 40 : b - a), s + a);
+                    snprintf(why, whylen,
+                             "%s: \"%.*s\" is not a language tag (like en or pt-BR)", what,
+                             (int)(b - a > 40 ? 40 : b - a), s + a);
                     return -1;
                 }
             } else if (q > 0 && n < LANG_PREFS_MAX) {
@@ -102,7 +109,8 @@ static int add_list(lang_prefs *p, const char *list, int weights, const char *wh
             items[j] = items[j - 1];
             items[j - 1] = t;
         }
-    for (size_t i = 0; i < n; i++) add_pref(p, items[i].tag);
+    for (size_t i = 0; i < n; i++)
+        add_pref(p, items[i].tag);
     return 0;
 }
 
@@ -111,8 +119,8 @@ int lang_prefs_parse(lang_prefs *p, const char *lang, const char *fallback,
     memset(p, 0, sizeof p[0]);
     if (lang && *lang) {
         if (!lang_tag_valid(lang)) {
-            snprintf(why, whylen, "lang: \"%.40s\" is not a language tag (like en or pt-BR)",
-                     lang);
+            snprintf(why, whylen,
+                     "lang: \"%.40s\" is not a language tag (like en or pt-BR)", lang);
             return -1;
         }
         snprintf(p->lang, sizeof p->lang, "%s", lang);
@@ -120,7 +128,8 @@ int lang_prefs_parse(lang_prefs *p, const char *lang, const char *fallback,
     } else if (accept_language && *accept_language) {
         add_list(p, accept_language, 1, "Accept-Language", why, whylen);
     }
-    if (fallback && *fallback && add_list(p, fallback, 0, "fallback", why, whylen)) return -1;
+    if (fallback && *fallback && add_list(p, fallback, 0, "fallback", why, whylen))
+        return -1;
     return 0;
 }
 
@@ -131,7 +140,8 @@ int lang_is_real(const pl_episode *e, size_t i) {
 
 static size_t base_len(const char *tag) {
     size_t n = 0;
-    while (tag[n] && tag[n] != '-' && tag[n] != '_') n++;
+    while (tag[n] && tag[n] != '-' && tag[n] != '_')
+        n++;
     return n;
 }
 

@@ -17,8 +17,8 @@ static const int STATUSES[] = {0,   200, 201, 204, 304, 400, 401, 403, 404,
                                405, 413, 414, 415, 429, 431, 500, 503};
 #define N_STATUSES (sizeof STATUSES / sizeof STATUSES[0])
 
-static const double BUCKETS[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                 0.05,   0.1,   0.25,   0.5,   1,    2.5, 5};
+static const double BUCKETS[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                 0.1,    0.25,  0.5,    1,     2.5,  5};
 #define N_BUCKETS (sizeof BUCKETS / sizeof BUCKETS[0])
 
 static atomic_ullong requests[R__COUNT][N_STATUSES + 1];
@@ -31,23 +31,28 @@ void metrics_record(route_id route, int status, double seconds) {
         if (STATUSES[i] == status) si = i;
     atomic_fetch_add(&requests[route][si], 1);
     size_t b = 0;
-    while (b < N_BUCKETS && seconds > BUCKETS[b]) b++;
+    while (b < N_BUCKETS && seconds > BUCKETS[b])
+        b++;
     atomic_fetch_add(&bucket_count[route][b], 1);
     atomic_fetch_add(&micros_sum[route], (unsigned long long)(seconds * 1e6));
 }
 
 void metrics_render(pl_buf *out, pl_server *s, pl_db *db) {
-    pl_buf_puts(out, "# HELP plotline_http_requests_total HTTP requests answered, by route and "
-                     "status (0: the client went away first).\n"
-                     "# TYPE plotline_http_requests_total counter\n");
+    pl_buf_puts(out,
+                "# HELP plotline_http_requests_total HTTP requests answered, by route and "
+                "status (0: the client went away first).\n"
+                "# TYPE plotline_http_requests_total counter\n");
     for (int r = 0; r < R__COUNT; r++)
         for (size_t i = 0; i <= N_STATUSES; i++) {
             unsigned long long n = atomic_load(&requests[r][i]);
             if (!n) continue;
             char status[16];
-            if (i < N_STATUSES) snprintf(status, sizeof status, "%d", STATUSES[i]);
-            else snprintf(status, sizeof status, "other");
-            pl_buf_printf(out, "plotline_http_requests_total{route=\"%s\",status=\"%s\"} %llu\n",
+            if (i < N_STATUSES)
+                snprintf(status, sizeof status, "%d", STATUSES[i]);
+            else
+                snprintf(status, sizeof status, "other");
+            pl_buf_printf(out,
+                          "plotline_http_requests_total{route=\"%s\",status=\"%s\"} %llu\n",
                           route_label((route_id)r), status, n);
         }
     pl_buf_puts(out, "# HELP plotline_http_request_duration_seconds Time from a request's "
@@ -55,7 +60,8 @@ void metrics_render(pl_buf *out, pl_server *s, pl_db *db) {
                      "# TYPE plotline_http_request_duration_seconds histogram\n");
     for (int r = 0; r < R__COUNT; r++) {
         unsigned long long cum = 0, total = 0;
-        for (size_t b = 0; b <= N_BUCKETS; b++) total += atomic_load(&bucket_count[r][b]);
+        for (size_t b = 0; b <= N_BUCKETS; b++)
+            total += atomic_load(&bucket_count[r][b]);
         if (!total) continue;
         const char *label = route_label((route_id)r);
         for (size_t b = 0; b <= N_BUCKETS; b++) {
@@ -71,9 +77,11 @@ void metrics_render(pl_buf *out, pl_server *s, pl_db *db) {
                               "le=\"+Inf\"} %llu\n",
                               label, cum);
         }
-        pl_buf_printf(out, "plotline_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n",
+        pl_buf_printf(out,
+                      "plotline_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n",
                       label, atomic_load(&micros_sum[r]) / 1e6);
-        pl_buf_printf(out, "plotline_http_request_duration_seconds_count{route=\"%s\"} %llu\n",
+        pl_buf_printf(out,
+                      "plotline_http_request_duration_seconds_count{route=\"%s\"} %llu\n",
                       label, cum);
     }
     pl_buf_printf(out,
@@ -110,7 +118,8 @@ void metrics_render(pl_buf *out, pl_server *s, pl_db *db) {
                   "plotline_index_documents %llu\n",
                   (unsigned long long)st->synopses, (unsigned long long)st->episodes,
                   (unsigned long long)st->series, (unsigned long long)st->catalog_bytes,
-                  (unsigned long long)st->index_bytes, (unsigned long long)st->index_segments,
+                  (unsigned long long)st->index_bytes,
+                  (unsigned long long)st->index_segments,
                   (unsigned long long)st->index_docs);
     pl_buf_puts(out, "# HELP plotline_synopses_by_language Synopses by language.\n"
                      "# TYPE plotline_synopses_by_language gauge\n");

@@ -34,8 +34,8 @@ static int keep(void *ctx, const pl_record *r, uint64_t line) {
 
 /* Parses `data` as `name`; returns the status, the records in g, the
  * message in err. */
-static int run(const char *name, const char *data, size_t n, const pl_import_opts *o, got *g,
-               pl_err *err) {
+static int run(const char *name, const char *data, size_t n, const pl_import_opts *o,
+               got *g, pl_err *err) {
     memset(g, 0, sizeof *g);
     pl_err_clear(err);
     pl_line_reader r = {.mem = data, .mem_len = n, .name = name};
@@ -49,7 +49,11 @@ static void test_text(void) {
     got g;
     pl_err err;
     pl_import_opts o = {.series = "Serie", .season = 2};
-    CHECK_INT(RUN("s.txt", "\xEF\xBB\xBF" "Erste Folge.\r\n\n  Dritte Folge.  \n", &o, &g, &err), 0);
+    CHECK_INT(RUN("s.txt",
+                  "\xEF\xBB\xBF"
+                  "Erste Folge.\r\n\n  Dritte Folge.  \n",
+                  &o, &g, &err),
+              0);
     CHECK_INT(g.n, 2);
     CHECK_STR(g.text[0], "Erste Folge.");
     CHECK_STR(g.source[0], "s.txt:1");
@@ -68,11 +72,13 @@ static void test_text(void) {
 static void test_tsv(void) {
     got g;
     pl_err err;
-    CHECK_INT(RUN("t.tsv", "Series\tseason\tepisode\tlang\ttitle\tsynopsis\n"
-                           "SATC\t1\t5\tde\tDie Kreditkarte\tCarrie kauft Schuhe.\n"
-                           "\n"
-                           "SATC\t\t\t\t\tOhne Nummer.\n",
-                  NULL, &g, &err), 0);
+    CHECK_INT(RUN("t.tsv",
+                  "Series\tseason\tepisode\tlang\ttitle\tsynopsis\n"
+                  "SATC\t1\t5\tde\tDie Kreditkarte\tCarrie kauft Schuhe.\n"
+                  "\n"
+                  "SATC\t\t\t\t\tOhne Nummer.\n",
+                  NULL, &g, &err),
+              0);
     CHECK_INT(g.n, 2);
     CHECK_STR(g.series[0], "SATC");
     CHECK_INT(g.season[0], 1);
@@ -98,18 +104,22 @@ static void test_tsv(void) {
 static void test_jsonl(void) {
     got g;
     pl_err err;
-    CHECK_INT(RUN("j.jsonl",
-                  "{\"synopsis\":\" Ein Text. \",\"lang\":\"pt-br\",\"season\":1,\"episode\":2}\n"
-                  "{\"text\":\"Zweiter\",\"series\":null}\n",
-                  NULL, &g, &err), 0);
+    CHECK_INT(
+        RUN("j.jsonl",
+            "{\"synopsis\":\" Ein Text. \",\"lang\":\"pt-br\",\"season\":1,\"episode\":2}\n"
+            "{\"text\":\"Zweiter\",\"series\":null}\n",
+            NULL, &g, &err),
+        0);
     CHECK_INT(g.n, 2);
     CHECK_STR(g.text[0], "Ein Text.");
     CHECK_STR(g.lang[0], "pt-br");
     CHECK_INT(g.episode[0], 2);
     CHECK_STR(g.text[1], "Zweiter");
-    CHECK(RUN("j.jsonl", "{\"synopsis\":\"a\",\"synopsis\":\"b\"}\n", NULL, &g, &err) == PL_ERR_INPUT);
+    CHECK(RUN("j.jsonl", "{\"synopsis\":\"a\",\"synopsis\":\"b\"}\n", NULL, &g, &err) ==
+          PL_ERR_INPUT);
     CHECK(strstr(err.msg, "j.jsonl:1: malformed JSON") != NULL);
-    CHECK(RUN("j.jsonl", "{\"synopsis\":\"a\",\"extra\":1}\n", NULL, &g, &err) == PL_ERR_INPUT);
+    CHECK(RUN("j.jsonl", "{\"synopsis\":\"a\",\"extra\":1}\n", NULL, &g, &err) ==
+          PL_ERR_INPUT);
     CHECK_STR(err.msg, "j.jsonl:1: unknown key \"extra\"");
     CHECK(RUN("j.jsonl", "{\"synopsis\":\"\"}\n", NULL, &g, &err) == PL_ERR_INPUT);
     CHECK_STR(err.msg, "j.jsonl:1: the synopsis is empty");

@@ -15,10 +15,10 @@
  * close to a common one (Galician beside Spanish and Portuguese), which
  * decides only the near ties of very short texts. `word_weight` scales the
  * log-probabilities of whole words against the n-grams' (1.0): a known word
- * says more than the n-grams it is made of, which overlap and repeat it. `dense_min`: features that at least this many languages share
- * get a dense row of bonuses (one per language) instead of postings, which
- * the runtime adds up a vector at a time. tools/langid/build-model.sh runs
- * it all.
+ * says more than the n-grams it is made of, which overlap and repeat it. `dense_min`:
+ * features that at least this many languages share get a dense row of bonuses (one per
+ * language) instead of postings, which the runtime adds up a vector at a time.
+ * tools/langid/build-model.sh runs it all.
  */
 #include <dirent.h>
 #include <math.h>
@@ -31,8 +31,8 @@
 #include "langid/features.h"
 #include "langid/model.h"
 
-#define SCALE 16.0 /* score units per nat: bonuses of common n-grams fit a byte */
-#define LOAD_PERCENT 75 /* keys per 100 home slots */
+#define SCALE 16.0        /* score units per nat: bonuses of common n-grams fit a byte */
+#define LOAD_PERCENT 75   /* keys per 100 home slots */
 #define SCRIPT_SHARE 0.02 /* a language "uses" a script holding 2% of its letters */
 
 static void die(const char *msg, const char *arg) {
@@ -42,8 +42,7 @@ static void die(const char *msg, const char *arg) {
 
 static void *xcalloc(size_t n, size_t size) {
     void *p = calloc(n ? n : 1, size);
-    if (!p)
-        die("out of memory", NULL);
+    if (!p) die("out of memory", NULL);
     return p;
 }
 
@@ -80,8 +79,7 @@ static void counter_put(counter *c, uint32_t key, uint32_t add) {
         counter big;
         counter_init(&big, c->cap * 2);
         for (size_t j = 0; j < c->cap; j++)
-            if (c->keys[j])
-                counter_put(&big, c->keys[j], c->counts[j]);
+            if (c->keys[j]) counter_put(&big, c->keys[j], c->counts[j]);
         counter_free(c);
         *c = big;
     }
@@ -106,19 +104,16 @@ static int cmp_str(const void *a, const void *b) {
 /* Sorted names of the entries of a folder (no dot files). */
 static char **list_dir(const char *path, size_t *n) {
     DIR *d = opendir(path);
-    if (!d)
-        die("cannot open folder", path);
+    if (!d) die("cannot open folder", path);
     size_t cap = 64, k = 0;
     char **names = xcalloc(cap, sizeof *names);
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
+        if (e->d_name[0] == '.') continue;
         if (k == cap) {
             cap *= 2;
             names = realloc(names, cap * sizeof *names);
-            if (!names)
-                die("out of memory", NULL);
+            if (!names) die("out of memory", NULL);
         }
         names[k++] = strdup(e->d_name);
     }
@@ -130,14 +125,12 @@ static char **list_dir(const char *path, size_t *n) {
 
 static char *read_file(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
-    if (!f)
-        die("cannot read", path);
+    if (!f) die("cannot read", path);
     fseek(f, 0, SEEK_END);
     long sz = ftell(f);
     fseek(f, 0, SEEK_SET);
     char *buf = xcalloc((size_t)sz + 1, 1);
-    if (sz > 0 && fread(buf, 1, (size_t)sz, f) != (size_t)sz)
-        die("short read", path);
+    if (sz > 0 && fread(buf, 1, (size_t)sz, f) != (size_t)sz) die("short read", path);
     fclose(f);
     *len = (size_t)sz;
     return buf;
@@ -180,8 +173,7 @@ typedef struct {
 
 static int cmp_posting(const void *a, const void *b) {
     const posting *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
+    if (x->key != y->key) return x->key < y->key ? -1 : 1;
     return (int)x->lang - (int)y->lang;
 }
 
@@ -227,7 +219,8 @@ int main(int argc, char **argv) {
             die("unknown option", argv[argi]);
         argi += 2;
     }
-    if (argc - argi != 2 || alpha <= 0 || word_weight <= 0 || word_weight > 4 || dense_min < 2) {
+    if (argc - argi != 2 || alpha <= 0 || word_weight <= 0 || word_weight > 4 ||
+        dense_min < 2) {
         fprintf(stderr,
                 "usage: langid_train [-a alpha] [-d dense_min] [-m min_count] [-o orders] "
                 "[-p priors] [-w word_weight] CORPUS_DIR OUT_FILE\n");
@@ -243,8 +236,7 @@ int main(int argc, char **argv) {
     char path[4096];
     for (size_t l = 0; l < n_langs; l++) {
         lang *L = &langs[l];
-        if (strlen(names[l]) >= sizeof L->code)
-            die("language code too long", names[l]);
+        if (strlen(names[l]) >= sizeof L->code) die("language code too long", names[l]);
         strcpy(L->code, names[l]);
         counter_init(&L->feats, 1 << 16);
         snprintf(path, sizeof path, "%s/%s", corpus, names[l]);
@@ -269,8 +261,7 @@ int main(int argc, char **argv) {
 
     if (priors) {
         FILE *pf = fopen(priors, "r");
-        if (!pf)
-            die("cannot read", priors);
+        if (!pf) die("cannot read", priors);
         char line[256], code[64];
         double nats;
         while (fgets(line, sizeof line, pf)) {
@@ -279,8 +270,7 @@ int main(int argc, char **argv) {
             size_t l = 0;
             while (l < n_langs && strcmp(langs[l].code, code) != 0)
                 l++;
-            if (l == n_langs || nats > 0 || nats < -20)
-                die("bad prior for", code);
+            if (l == n_langs || nats > 0 || nats < -20) die("bad prior for", code);
             langs[l].prior = (int16_t)lrint(nats * SCALE);
         }
         fclose(pf);
@@ -295,20 +285,17 @@ int main(int argc, char **argv) {
     size_t k = 0;
     for (size_t l = 0; l < n_langs; l++)
         for (size_t i = 0; i < langs[l].feats.cap; i++)
-            if (langs[l].feats.keys[i])
-                all[k++] = langs[l].feats.keys[i];
+            if (langs[l].feats.keys[i]) all[k++] = langs[l].feats.keys[i];
     qsort(all, n_all, sizeof *all, cmp_u32);
     double distinct[PL_LF_MAX_ORDER + 1] = {0};
     for (size_t i = 0; i < n_all; i++)
-        if (i == 0 || all[i] != all[i - 1])
-            distinct[pl_lf_order(all[i])] += 1;
+        if (i == 0 || all[i] != all[i - 1]) distinct[pl_lf_order(all[i])] += 1;
     free(all);
 
     for (size_t l = 0; l < n_langs; l++) {
         lang *L = &langs[l];
         for (int o = 1; o <= PL_LF_MAX_ORDER; o++) {
-            if (!(orders & (1u << o)))
-                continue;
+            if (!(orders & (1u << o))) continue;
             double w = o == PL_LF_WORD_ORDER ? word_weight : 1.0;
             double fl = w * SCALE * log(alpha / (L->total[o] + alpha * distinct[o]));
             L->floor[o] = (int16_t)lrint(fl < -32000 ? -32000 : fl);
@@ -327,8 +314,7 @@ int main(int argc, char **argv) {
             double w = pl_lf_order(c->keys[i]) == PL_LF_WORD_ORDER ? word_weight : 1.0;
             double b = w * SCALE * log((c->counts[i] + alpha) / alpha);
             long q = lrint(b);
-            if (q < 1)
-                continue;
+            if (q < 1) continue;
             posts[n_posts].key = c->keys[i];
             posts[n_posts].lang = (uint8_t)l;
             posts[n_posts].bonus = (uint8_t)(q > 255 ? 255 : q);
@@ -359,8 +345,7 @@ int main(int argc, char **argv) {
      * the tail after the home slots, which ends with PL_LM_PROBE empty
      * slots. */
     size_t n_home = n_keys * 100 / LOAD_PERCENT + 16;
-    if (n_home > 0xFFFFFFFFu)
-        die("too many features", NULL);
+    if (n_home > 0xFFFFFFFFu) die("too many features", NULL);
     size_t n_slots = 0;
     for (size_t i = 0; i < n_posts; i++)
         if (i == 0 || posts[i].key != posts[i - 1].key) {
@@ -428,15 +413,17 @@ int main(int argc, char **argv) {
     uint32_t sum = 2166136261u;
     for (size_t i = PL_LM_HEADER; i < size; i += 4)
         sum = (sum ^ ((uint32_t)m[i] | (uint32_t)m[i + 1] << 8 | (uint32_t)m[i + 2] << 16 |
-                      (uint32_t)m[i + 3] << 24)) * 16777619u;
+                      (uint32_t)m[i + 3] << 24)) *
+              16777619u;
     put_u32(m + PL_LM_OFF_CHECKSUM, sum);
 
     FILE *f = fopen(out_path, "wb");
     if (!f || fwrite(m, 1, size, f) != size || fclose(f) != 0)
         die("cannot write", out_path);
-    fprintf(stderr,
-            "langid_train: %zu languages, %zu features (%zu dense), %zu postings, %zu bytes\n",
-            n_langs, n_keys, n_dense, n_posts, size);
+    fprintf(
+        stderr,
+        "langid_train: %zu languages, %zu features (%zu dense), %zu postings, %zu bytes\n",
+        n_langs, n_keys, n_dense, n_posts, size);
     for (size_t l = 0; l < n_langs; l++) {
         free(names[l]);
         counter_free(&langs[l].feats);
