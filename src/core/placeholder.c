@@ -21,21 +21,22 @@
 /* Words that name an episode, a season or a part, case-folded and without
  * accents, in the languages the samples and common episode guides use. */
 static const char *const LABEL_WORDS[] = {
-    "episode", "episodes", "ep", "eps", "folge", "episodio", "episodi", "epizoda",
-    "epizod", "epizody", "jakso", "resz", "aflevering", "afl", "avsnitt", "afsnit",
-    "odcinek", "cast", "dil", "bolum", "серия", "эпизод", "епізод", "серія",
-    "επεισοδιο", "season", "staffel", "saison", "temporada", "stagione", "sezona",
-    "kausi", "evad", "seizoen", "sasong", "sezon", "part", "teil", "partie", "parte",
-    "osa", "no", "nr", "tba", "tbd", "tbc", "n", "a", "untitled", "unknown", "x",
-    "第", "话", "話", "集", "회", "화", "본"};
+    "episode",   "episodes", "ep",      "eps",       "folge",  "episodio",   "episodi",
+    "epizoda",   "epizod",   "epizody", "jakso",     "resz",   "aflevering", "afl",
+    "avsnitt",   "afsnit",   "odcinek", "cast",      "dil",    "bolum",      "серия",
+    "эпизод",    "епізод",   "серія",   "επεισοδιο", "season", "staffel",    "saison",
+    "temporada", "stagione", "sezona",  "kausi",     "evad",   "seizoen",    "sasong",
+    "sezon",     "part",     "teil",    "partie",    "parte",  "osa",        "no",
+    "nr",        "tba",      "tbd",     "tbc",       "n",      "a",          "untitled",
+    "unknown",   "x",        "第",      "话",        "話",     "集",         "회",
+    "화",        "본"};
 
 /* Case-folded, accents stripped, NFC; NULL when out of memory or invalid. */
 static char *fold(const char *text, size_t len) {
     utf8proc_uint8_t *out = NULL;
-    utf8proc_ssize_t n =
-        utf8proc_map((const utf8proc_uint8_t *)text, (utf8proc_ssize_t)len, &out,
-                     UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
-                         UTF8PROC_IGNORE);
+    utf8proc_ssize_t n = utf8proc_map(
+        (const utf8proc_uint8_t *)text, (utf8proc_ssize_t)len, &out,
+        UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
     if (n < 0) return NULL;
     return (char *)out;
 }
@@ -121,7 +122,8 @@ int pl_is_placeholder(const char *text, size_t len, const char *title) {
     size_t limit = title_len + 8 > LABEL_MAX_BYTES ? title_len + 8 : LABEL_MAX_BYTES;
     if (len > limit * 4) return 0;
     char *joined = words_joined(text, len);
-    if (!joined) return 0; /* invalid or out of memory: not ours to hide */
+    /* Invalid or out of memory: not ours to hide. */
+    if (!joined) return 0;
     int verdict = joined[0] == 0; /* only spaces and punctuation */
     if (!verdict && title_len) {
         char *t = words_joined(title, title_len);

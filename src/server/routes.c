@@ -15,8 +15,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "server/server_internal.h"
 #include "search/search.h"
+#include "server/server_internal.h"
 
 #define MAX_QUERY_BYTES 1024 /* a description of an episode, not a document */
 #define MAX_SEARCH_LIMIT 100
@@ -60,13 +60,16 @@ static int match(const char *pattern, const char *path, int64_t *id) {
     while (*pattern) {
         if (strncmp(pattern, "{id}", 4) == 0) {
             const char *end = path;
-            while (*end && *end != '/') end++;
+            while (*end && *end != '/')
+                end++;
             if (end == path) return 0;
             int64_t v = 0;
             int ok = 1;
             for (const char *p = path; p < end; p++) {
-                if (!isdigit((unsigned char)*p) || v > (INT64_MAX - 9) / 10) ok = 0;
-                else v = v * 10 + (*p - '0');
+                if (!isdigit((unsigned char)*p) || v > (INT64_MAX - 9) / 10)
+                    ok = 0;
+                else
+                    v = v * 10 + (*p - '0');
             }
             *id = ok && v > 0 ? v : -1;
             path = end;
@@ -111,7 +114,8 @@ static int media_type(const char *ct, char *out, size_t outlen) {
     out[0] = 0;
     if (!ct) return 0;
     size_t n = 0;
-    while (*ct == ' ') ct++;
+    while (*ct == ' ')
+        ct++;
     while (ct[n] && ct[n] != ';' && ct[n] != ' ' && n + 1 < outlen) {
         out[n] = (char)tolower((unsigned char)ct[n]);
         n++;
@@ -132,9 +136,11 @@ typedef enum body_kind { B_NONE, B_JSON, B_JSONL, B_TEXT, B_TSV } body_kind;
 
 static body_kind body_kind_of(const char *type) {
     if (strcmp(type, "application/json") == 0) return B_JSON;
-    if (strcmp(type, "application/x-ndjson") == 0 || strcmp(type, "application/jsonl") == 0 ||
+    if (strcmp(type, "application/x-ndjson") == 0 ||
+        strcmp(type, "application/jsonl") == 0 ||
         strcmp(type, "application/x-jsonlines") == 0 ||
-        strcmp(type, "application/jsonlines") == 0 || strcmp(type, "application/ndjson") == 0)
+        strcmp(type, "application/jsonlines") == 0 ||
+        strcmp(type, "application/ndjson") == 0)
         return B_JSONL;
     if (strcmp(type, "text/plain") == 0) return B_TEXT;
     if (strcmp(type, "text/tab-separated-values") == 0) return B_TSV;
@@ -189,15 +195,16 @@ int route_begin(req *r) {
         return 1;
     }
     if (r->id < 0) {
-        reply_error(r, 400, "bad_request", "the id in %.200s must be a positive whole number",
-                    path);
+        reply_error(r, 400, "bad_request",
+                    "the id in %.200s must be a positive whole number", path);
         return 1;
     }
     if (rt->write || mbit == M_DELETE) {
         switch (auth_check(r->s->token, req_header(r, MHD_HTTP_HEADER_AUTHORIZATION))) {
         case AUTH_OK: break;
         case AUTH_MISSING:
-            req_add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"plotline\"");
+            req_add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                           "Bearer realm=\"plotline\"");
             reply_error(r, 401, "unauthorized",
                         "writes need an Authorization: Bearer token header");
             return 1;
@@ -253,8 +260,8 @@ static int int_arg(req *r, const char *name, long lo, long hi, long dflt, long *
     char *end;
     long n = strtol(v, &end, 10);
     if (*end || n < lo || n > hi || !isdigit((unsigned char)*v)) {
-        reply_error(r, 400, "bad_request", "%s must be a whole number from %ld to %ld", name, lo,
-                    hi);
+        reply_error(r, 400, "bad_request", "%s must be a whole number from %ld to %ld",
+                    name, lo, hi);
         return -1;
     }
     *out = n;
@@ -314,7 +321,8 @@ static enum MHD_Result h_search(req *r) {
                            qlang);
     const char *tr = req_arg(r, "translate");
     if (tr && strcmp(tr, "0") != 0 && strcmp(tr, "1") != 0)
-        return reply_error(r, 400, "bad_request", "translate: give 0 or 1, not \"%.40s\"", tr);
+        return reply_error(r, 400, "bad_request", "translate: give 0 or 1, not \"%.40s\"",
+                           tr);
     enum MHD_Result res;
     pl_db *db = reader(r, &res);
     if (!db) return res;
@@ -328,8 +336,9 @@ static enum MHD_Result h_search(req *r) {
     json_str(&b, q);
     pl_buf_putc(&b, ',');
     json_prefs(&b, &p);
-    pl_buf_printf(&b, ",\"total_synopses\":%llu,\"offset\":%ld,\"limit\":%ld,\"more\":%s,"
-                      "\"results\":[",
+    pl_buf_printf(&b,
+                  ",\"total_synopses\":%llu,\"offset\":%ld,\"limit\":%ld,\"more\":%s,"
+                  "\"results\":[",
                   (unsigned long long)er->total_synopses, offset, limit,
                   er->more ? "true" : "false");
     for (size_t i = 0; i < er->n_episodes; i++) {
@@ -403,8 +412,10 @@ static enum MHD_Result h_episode(req *r) {
     pl_buf_puts(&b, "},\"lang\":");
     json_str(&b, shown >= 0 ? e->synopses[shown].lang : NULL);
     pl_buf_puts(&b, ",\"synopsis\":");
-    if (shown >= 0) json_synopsis(&b, &e->synopses[shown], 0);
-    else pl_buf_puts(&b, "null");
+    if (shown >= 0)
+        json_synopsis(&b, &e->synopses[shown], 0);
+    else
+        pl_buf_puts(&b, "null");
     pl_buf_puts(&b, ",\"languages\":");
     json_langs(&b, e);
     pl_buf_printf(&b, ",\"synopses\":%zu}", e->n_synopses);
@@ -474,8 +485,8 @@ static enum MHD_Result h_synopsis_delete(req *r) {
         res = reply_pl_error(r, rc, db);
     } else {
         pl_buf b = PL_BUF_INIT;
-        pl_buf_printf(&b, "{\"deleted\":{\"id\":%lld,\"episode_id\":%lld}}", (long long)r->id,
-                      (long long)episode);
+        pl_buf_printf(&b, "{\"deleted\":{\"id\":%lld,\"episode_id\":%lld}}",
+                      (long long)r->id, (long long)episode);
         res = reply_json(r, 200, &b);
     }
     handles_writer_done(r->s, rc == 0);
@@ -484,7 +495,7 @@ static enum MHD_Result h_synopsis_delete(req *r) {
 
 /* ---- POST /v1/synopses ---- */
 
-static const char *const RECORD_KEYS[] = {"series", "season", "episode", "lang",
+static const char *const RECORD_KEYS[] = {"series", "season",   "episode", "lang",
                                           "title",  "synopsis", "text"};
 
 /* Reads one object of a JSON array into rec; -1 with a message. */
@@ -497,7 +508,8 @@ static int json_record(json_t *o, pl_record *rec, char *why, size_t whylen) {
     json_t *v;
     json_object_foreach(o, key, v) {
         size_t k = 0;
-        while (k < sizeof RECORD_KEYS / sizeof RECORD_KEYS[0] && strcmp(key, RECORD_KEYS[k]))
+        while (k < sizeof RECORD_KEYS / sizeof RECORD_KEYS[0] &&
+               strcmp(key, RECORD_KEYS[k]))
             k++;
         if (k == sizeof RECORD_KEYS / sizeof RECORD_KEYS[0]) {
             snprintf(why, whylen, "unknown key \"%.40s\"", key);
@@ -510,8 +522,10 @@ static int json_record(json_t *o, pl_record *rec, char *why, size_t whylen) {
                 snprintf(why, whylen, "\"%s\" must be a whole number", key);
                 return -1;
             }
-            if (k == 1) rec->season = (int)n;
-            else rec->episode = (int)n;
+            if (k == 1)
+                rec->season = (int)n;
+            else
+                rec->episode = (int)n;
             continue;
         }
         if (!json_is_string(v)) {
@@ -519,9 +533,12 @@ static int json_record(json_t *o, pl_record *rec, char *why, size_t whylen) {
             return -1;
         }
         const char *s = json_string_value(v);
-        if (k == 0) rec->series = s;
-        else if (k == 3) rec->lang = s;
-        else if (k == 4) rec->title = s;
+        if (k == 0)
+            rec->series = s;
+        else if (k == 3)
+            rec->lang = s;
+        else if (k == 4)
+            rec->title = s;
         else {
             rec->text = s;
             rec->text_len = json_string_length(v);
@@ -543,8 +560,8 @@ typedef struct added {
 static int add_json_array(req *r, pl_db *db, const char *name, const pl_import_opts *io,
                           added *out, enum MHD_Result *res) {
     json_error_t jerr;
-    json_t *root = json_loadb((const char *)r->body.data, r->body.len, JSON_REJECT_DUPLICATES,
-                              &jerr);
+    json_t *root =
+        json_loadb((const char *)r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
         *res = reply_error(r, 400, "bad_request", "%s:%d:%d: malformed JSON: %s", name,
                            jerr.line, jerr.column, jerr.text);
@@ -562,8 +579,8 @@ static int add_json_array(req *r, pl_db *db, const char *name, const pl_import_o
     }
     if (!json_is_array(root) || json_array_size(root) == 0) {
         json_decref(root);
-        *res = reply_error(r, 400, "bad_request", "%s: expected a non-empty JSON array of "
-                                                  "objects", name);
+        *res = reply_error(r, 400, "bad_request",
+                           "%s: expected a non-empty JSON array of objects", name);
         return -1;
     }
     size_t n = json_array_size(root);
@@ -598,8 +615,10 @@ static int add_json_array(req *r, pl_db *db, const char *name, const pl_import_o
             *res = reply_pl_error(r, rc, db);
             return -1;
         }
-        if (is_new) out->n++, out->added++;
-        else out->duplicates++;
+        if (is_new)
+            out->n++, out->added++;
+        else
+            out->duplicates++;
     }
     json_decref(root);
     if ((rc = pl_batch_commit(b))) {
@@ -624,7 +643,8 @@ static enum MHD_Result h_synopses_post(req *r) {
     const char *name = req_arg(r, "source");
     if (!name || !*name) name = "upload";
     if (strlen(name) > 200) return reply_error(r, 400, "bad_request", "source is too long");
-    if (r->body.len == 0) return reply_error(r, 400, "bad_request", "%s: the body is empty", name);
+    if (r->body.len == 0)
+        return reply_error(r, 400, "bad_request", "%s: the body is empty", name);
     pl_db *db = handles_writer(r->s);
     if (!db) {
         req_add_header(r, "Retry-After", "1");
@@ -636,8 +656,9 @@ static enum MHD_Result h_synopses_post(req *r) {
     if (kind == B_JSON) {
         failed = add_json_array(r, db, name, &io, &a, &res);
     } else {
-        io.format = kind == B_JSONL ? PL_FORMAT_JSONL : kind == B_TSV ? PL_FORMAT_TSV
-                                                                      : PL_FORMAT_TEXT;
+        io.format = kind == B_JSONL ? PL_FORMAT_JSONL
+                    : kind == B_TSV ? PL_FORMAT_TSV
+                                    : PL_FORMAT_TEXT;
         pl_import_report rep;
         int rc = pl_import(db, name, (const char *)r->body.data, r->body.len, &io, &rep);
         failed = rc != 0;
@@ -648,7 +669,8 @@ static enum MHD_Result h_synopses_post(req *r) {
             a.added = rep.added;
             a.duplicates = rep.duplicates;
             if (rep.added && (a.ids = calloc(rep.added, sizeof *a.ids)))
-                for (int64_t id = rep.first_id; id <= rep.last_id; id++) a.ids[a.n++] = id;
+                for (int64_t id = rep.first_id; id <= rep.last_id; id++)
+                    a.ids[a.n++] = id;
         }
     }
     if (!failed) {
@@ -735,15 +757,19 @@ static enum MHD_Result h_series(req *r) {
         if (i == 0 || e->season != s->episodes[i - 1].season) {
             if (i) pl_buf_puts(&b, "]},");
             pl_buf_puts(&b, "{\"season\":");
-            if (e->season) pl_buf_printf(&b, "%d", e->season);
-            else pl_buf_puts(&b, "null");
+            if (e->season)
+                pl_buf_printf(&b, "%d", e->season);
+            else
+                pl_buf_puts(&b, "null");
             pl_buf_puts(&b, ",\"episodes\":[");
         } else {
             pl_buf_putc(&b, ',');
         }
         pl_buf_printf(&b, "{\"id\":%lld,\"number\":", (long long)e->id);
-        if (e->number) pl_buf_printf(&b, "%d", e->number);
-        else pl_buf_puts(&b, "null");
+        if (e->number)
+            pl_buf_printf(&b, "%d", e->number);
+        else
+            pl_buf_puts(&b, "null");
         pl_buf_puts(&b, ",\"title\":");
         json_str(&b, *e->title ? e->title : NULL);
         pl_buf_puts(&b, ",\"languages\":");

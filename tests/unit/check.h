@@ -15,37 +15,35 @@
 static int check_failures;
 static int check_count;
 
-#define CHECK(cond)                                                              \
-    do {                                                                         \
-        check_count++;                                                           \
-        if (!(cond)) {                                                           \
-            check_failures++;                                                    \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__,     \
-                    #cond);                                                      \
-        }                                                                        \
+#define CHECK(cond)                                                                        \
+    do {                                                                                   \
+        check_count++;                                                                     \
+        if (!(cond)) {                                                                     \
+            check_failures++;                                                              \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);       \
+        }                                                                                  \
     } while (0)
 
-#define CHECK_INT(a, b)                                                          \
-    do {                                                                         \
-        long long check_a_ = (long long)(a), check_b_ = (long long)(b);          \
-        check_count++;                                                           \
-        if (check_a_ != check_b_) {                                              \
-            check_failures++;                                                    \
-            fprintf(stderr, "%s:%d: %s == %lld, expected %s == %lld\n",          \
-                    __FILE__, __LINE__, #a, check_a_, #b, check_b_);             \
-        }                                                                        \
+#define CHECK_INT(a, b)                                                                    \
+    do {                                                                                   \
+        long long check_a_ = (long long)(a), check_b_ = (long long)(b);                    \
+        check_count++;                                                                     \
+        if (check_a_ != check_b_) {                                                        \
+            check_failures++;                                                              \
+            fprintf(stderr, "%s:%d: %s == %lld, expected %s == %lld\n", __FILE__,          \
+                    __LINE__, #a, check_a_, #b, check_b_);                                 \
+        }                                                                                  \
     } while (0)
 
-#define CHECK_STR(a, b)                                                          \
-    do {                                                                         \
-        const char *check_a_ = (a), *check_b_ = (b);                             \
-        check_count++;                                                           \
-        if (!check_a_ || !check_b_ || strcmp(check_a_, check_b_) != 0) {         \
-            check_failures++;                                                    \
-            fprintf(stderr, "%s:%d: %s is \"%s\", expected \"%s\"\n", __FILE__,  \
-                    __LINE__, #a, check_a_ ? check_a_ : "(null)",                \
-                    check_b_ ? check_b_ : "(null)");                             \
-        }                                                                        \
+#define CHECK_STR(a, b)                                                                    \
+    do {                                                                                   \
+        const char *check_a_ = (a), *check_b_ = (b);                                       \
+        check_count++;                                                                     \
+        if (!check_a_ || !check_b_ || strcmp(check_a_, check_b_) != 0) {                   \
+            check_failures++;                                                              \
+            fprintf(stderr, "%s:%d: %s is \"%s\", expected \"%s\"\n", __FILE__, __LINE__,  \
+                    #a, check_a_ ? check_a_ : "(null)", check_b_ ? check_b_ : "(null)");   \
+        }                                                                                  \
     } while (0)
 
 /* A seeded xorshift64 generator, so that randomized tests repeat exactly; a
@@ -65,8 +63,7 @@ static inline uint32_t rnd_below(uint32_t n) {
 }
 
 /* Ends main(): prints the tally and returns the exit status. */
-#define CHECK_DONE()                                                             \
-    (printf("%d checks, %d failed\n", check_count, check_failures),             \
-     check_failures ? 1 : 0)
+#define CHECK_DONE()                                                                       \
+    (printf("%d checks, %d failed\n", check_count, check_failures), check_failures ? 1 : 0)
 
 #endif
