@@ -17,6 +17,8 @@ typedef struct {
     uint8_t script;
 } sc_range;
 
+/* Laid out by hand, two ranges a line. */
+/* clang-format off */
 static const sc_range SCRIPT_RANGES[] = {
     {0x0041, 0x024F, PL_SC_LATN}, {0x0250, 0x02AF, PL_SC_LATN},
     {0x0300, 0x036F, PL_SC_NONE}, {0x0370, 0x03FF, PL_SC_GREK},
@@ -61,7 +63,10 @@ static const sc_range SCRIPT_RANGES[] = {
     {0xFF66, 0xFF9F, PL_SC_KANA}, {0xFFA0, 0xFFDC, PL_SC_HANG},
     {0x20000, 0x3FFFF, PL_SC_HANI},
 };
+/* clang-format on */
 
+/* Laid out by hand, ten names a line. */
+/* clang-format off */
 static const char SCRIPT_NAMES[PL_SC_COUNT][5] = {
     "Zyyy", "Latn", "Grek", "Cyrl", "Armn", "Hebr", "Arab", "Syrc", "Thaa", "Nkoo",
     "Deva", "Beng", "Guru", "Gujr", "Orya", "Taml", "Telu", "Knda", "Mlym", "Sinh",
@@ -69,10 +74,10 @@ static const char SCRIPT_NAMES[PL_SC_COUNT][5] = {
     "Runr", "Khmr", "Mong", "Hira", "Kana", "Bopo", "Hani", "Yiii", "Tfng", "Java",
     "Bali", "Glag", "Copt", "Vaii", "Zzzz",
 };
+/* clang-format on */
 
 const char *pl_lf_script_name(int script) {
-    if (script < 0 || script >= PL_SC_COUNT)
-        return "Zzzz";
+    if (script < 0 || script >= PL_SC_COUNT) return "Zzzz";
     return SCRIPT_NAMES[script];
 }
 
@@ -147,10 +152,8 @@ static inline uint32_t decode(const unsigned char *s, size_t n, size_t *i) {
 static uint32_t letter_of_slow(uint32_t cp, int *script) {
     if (cp < 0x80) {
         *script = PL_SC_LATN;
-        if (cp >= 'a' && cp <= 'z')
-            return cp;
-        if (cp >= 'A' && cp <= 'Z')
-            return cp + 32;
+        if (cp >= 'a' && cp <= 'z') return cp;
+        if (cp >= 'A' && cp <= 'Z') return cp + 32;
         return 0;
     }
     const utf8proc_property_t *p = utf8proc_get_property((utf8proc_int32_t)cp);
@@ -161,15 +164,10 @@ static uint32_t letter_of_slow(uint32_t cp, int *script) {
         return (uint32_t)utf8proc_tolower((utf8proc_int32_t)cp);
     case UTF8PROC_CATEGORY_LL:
     case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO:
-        *script = script_of(cp, 0);
-        return cp;
+    case UTF8PROC_CATEGORY_LO: *script = script_of(cp, 0); return cp;
     case UTF8PROC_CATEGORY_MN:
-    case UTF8PROC_CATEGORY_MC:
-        *script = script_of(cp, 1);
-        return cp;
-    default:
-        return 0;
+    case UTF8PROC_CATEGORY_MC: *script = script_of(cp, 1); return cp;
+    default: return 0;
     }
 }
 
@@ -230,13 +228,12 @@ static inline uint32_t finish(uint64_t h, uint32_t order) {
  * are computed and written, and kept only when the window holds them and
  * their order is wanted: where a word's first n-grams stop is different
  * for every word, and a branch on it is often mispredicted. */
-static inline size_t emit_grams(const pl_lf_state *restrict s, uint32_t cp, int with_unigram,
-                                uint32_t *restrict out) {
+static inline size_t emit_grams(const pl_lf_state *restrict s, uint32_t cp,
+                                int with_unigram, uint32_t *restrict out) {
     size_t n = 0;
     uint32_t want = s->orders ? s->orders : ~0u;
     uint64_t h = mix(NGRAM_SEED, cp);
-    if (with_unigram && (want & 2u))
-        out[n++] = finish(h, 1);
+    if (with_unigram && (want & 2u)) out[n++] = finish(h, 1);
 #pragma GCC unroll 4
     for (int k = 0; k < 4; k++) {
         h = mix(h, s->win[k]);
@@ -287,11 +284,9 @@ size_t pl_lf_extract(pl_lf_state *restrict state, const char *text, size_t len, 
             }
         }
         if (!lc) {
-            if (state->in_word && !state->skip)
-                n += close_word(state, keys + n);
+            if (state->in_word && !state->skip) n += close_word(state, keys + n);
             state->in_word = 0;
-            if (is_quote(cp))
-                state->quoted = !state->quoted;
+            if (is_quote(cp)) state->quoted = !state->quoted;
             continue;
         }
         if (st) {
@@ -310,8 +305,7 @@ size_t pl_lf_extract(pl_lf_state *restrict state, const char *text, size_t len, 
             state->wh = WORD_SEED;
             push_win(state, BOUNDARY);
         }
-        if (state->skip)
-            continue;
+        if (state->skip) continue;
         n += emit_grams(state, lc, 1, keys + n);
         push_win(state, lc);
         state->wh = mix(state->wh, lc);
@@ -343,8 +337,7 @@ int pl_lf_next_word(const char *text, size_t len, size_t *pos, size_t *start, si
         uint32_t lc = letter_of(cp, &sc);
         if (script < 0) {
             if (!lc) {
-                if (is_quote(cp))
-                    *quoted = !*quoted;
+                if (is_quote(cp)) *quoted = !*quoted;
                 continue;
             }
             *start = at;

@@ -14,12 +14,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PL_LF_MAX_ORDER 6   /* orders 1..5 are n-grams, 6 is the whole word */
+#define PL_LF_MAX_ORDER 6 /* orders 1..5 are n-grams, 6 is the whole word */
 #define PL_LF_WORD_ORDER 6
-#define PL_LF_MAX_WORD 24   /* longer letter runs (CJK, Thai) get no word key */
-#define PL_LF_PER_CP 6      /* at most this many keys per codepoint read */
+#define PL_LF_MAX_WORD 24 /* longer letter runs (CJK, Thai) get no word key */
+#define PL_LF_PER_CP 6    /* at most this many keys per codepoint read */
 
-/* Scripts (ISO 15924) that letters are sorted into. */
+/* Scripts (ISO 15924) that letters are sorted into (laid out by hand, six a
+ * line). */
+/* clang-format off */
 enum {
     PL_SC_NONE = 0, /* no letter, or a mark that inherits its base's script */
     PL_SC_LATN, PL_SC_GREK, PL_SC_CYRL, PL_SC_ARMN, PL_SC_HEBR, PL_SC_ARAB,
@@ -32,6 +34,7 @@ enum {
     PL_SC_VAII, PL_SC_OTHR, /* a letter of a script not listed here */
     PL_SC_COUNT
 };
+/* clang-format on */
 
 /* ISO 15924 name of a script id ("Latn"); "Zyyy" for PL_SC_NONE. */
 const char *pl_lf_script_name(int script);
@@ -43,33 +46,33 @@ typedef struct pl_lf_state {
     int wlen;        /* letters in the current word */
     uint64_t wh;     /* running hash of the current word */
     int in_word;
-    int skip;              /* the current word is outside `scripts` */
-    uint64_t scripts;      /* set by the caller: only words whose first letter
-                              is of these scripts (bit = PL_SC_* id) give
-                              keys; 0 means all words */
-    int skip_quoted;       /* set by the caller: words in quotation marks
-                              give no keys */
-    int quoted;            /* inside quotation marks */
-    int open_end;          /* set by the caller: the text may stop inside
-                              a word, so a last word of up to two letters
-                              not followed by a separator gives no
-                              word-final keys */
-    uint32_t orders;       /* set by the caller: bit o set = emit keys of
-                              order o; 0 means all orders */
+    int skip;         /* the current word is outside `scripts` */
+    uint64_t scripts; /* set by the caller: only words whose first letter
+                         is of these scripts (bit = PL_SC_* id) give
+                         keys; 0 means all words */
+    int skip_quoted;  /* set by the caller: words in quotation marks
+                         give no keys */
+    int quoted;       /* inside quotation marks */
+    int open_end;     /* set by the caller: the text may stop inside
+                         a word, so a last word of up to two letters
+                         not followed by a separator gives no
+                         word-final keys */
+    uint32_t orders;  /* set by the caller: bit o set = emit keys of
+                         order o; 0 means all orders */
 } pl_lf_state;
 
 /* What an extraction saw besides features. */
 typedef struct pl_lf_stats {
-    uint32_t letters;                 /* letters read */
-    uint32_t quoted;                  /* of which inside quotation marks */
-    uint32_t script[PL_SC_COUNT];     /* letters per script */
+    uint32_t letters;             /* letters read */
+    uint32_t quoted;              /* of which inside quotation marks */
+    uint32_t script[PL_SC_COUNT]; /* letters per script */
 } pl_lf_stats;
 
 /*
  * Reads text[*pos..len) and appends feature keys to keys[0..cap) (cap must be
  * at least 2 * PL_LF_PER_CP), stopping when fewer than that are left or the
- * text ends (then the last word is closed). Advances *pos, adds to *st and returns the number of keys
- * written. `st` may be NULL. Invalid UTF-8 bytes count as non-letters. Start
+ * text ends (then the last word is closed). Advances *pos, adds to *st and returns the
+ * number of keys written. `st` may be NULL. Invalid UTF-8 bytes count as non-letters. Start
  * with a zeroed state and *pos = 0; call until *pos == len.
  */
 size_t pl_lf_extract(pl_lf_state *state, const char *text, size_t len, size_t *pos,
@@ -90,6 +93,8 @@ int pl_lf_next_word(const char *text, size_t len, size_t *pos, size_t *start, si
                     int *quoted);
 
 /* The order (1..6) of a feature key. */
-static inline int pl_lf_order(uint32_t key) { return (int)(key & 7u); }
+static inline int pl_lf_order(uint32_t key) {
+    return (int)(key & 7u);
+}
 
 #endif

@@ -19,18 +19,19 @@
 static const char *top(const char *text, size_t len, double *conf) {
     static pl_lang_guess g[4];
     int n = pl_langid(text, len, g, 4);
-    if (n < 1)
-        return "?";
-    if (conf)
-        *conf = g[0].confidence;
+    if (n < 1) return "?";
+    if (conf) *conf = g[0].confidence;
     return g[0].lang;
 }
 
-static const char *top_s(const char *text) { return top(text, strlen(text), NULL); }
+static const char *top_s(const char *text) {
+    return top(text, strlen(text), NULL);
+}
 
 /* Checks each line of a sample file against the expected codes, in order:
  * whole lines and their first 40 characters. Returns the lines seen. */
-static int check_sample(const char *dir, const char *name, const char *const *langs, int n_langs) {
+static int check_sample(const char *dir, const char *name, const char *const *langs,
+                        int n_langs) {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *f = fopen(path, "r");
@@ -46,8 +47,7 @@ static int check_sample(const char *dir, const char *name, const char *const *la
     while ((n = getline(&line, &cap, f)) > 0) {
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
             line[--n] = '\0';
-        if (n == 0)
-            continue;
+        if (n == 0) continue;
         const char *want = k < n_langs ? langs[k] : "(none)";
         double conf = 0;
         const char *got = top(line, (size_t)n, &conf);
@@ -58,8 +58,8 @@ static int check_sample(const char *dir, const char *name, const char *const *la
         size_t cl = pl_utf8_prefix(line, (size_t)n, 40);
         got = top(line, cl, NULL);
         if (strcmp(got, want) != 0)
-            fprintf(stderr, "%s line %d: first 40 characters \"%.*s\"\n", name, k + 1, (int)cl,
-                    line);
+            fprintf(stderr, "%s line %d: first 40 characters \"%.*s\"\n", name, k + 1,
+                    (int)cl, line);
         CHECK_STR(got, want);
         k++;
     }
@@ -70,11 +70,11 @@ static int check_sample(const char *dir, const char *name, const char *const *la
 
 static void test_samples(void) {
     const char *dir = getenv("PLOTLINE_SAMPLES");
-    if (!dir || !*dir)
-        dir = "data/samples";
+    if (!dir || !*dir) dir = "data/samples";
     static const char *const de12[] = {"de", "de", "de", "de", "de", "de",
                                        "de", "de", "de", "de", "de", "de"};
-    static const char *const mixed[] = {"de", "en", "fi", "fr", "hu", "it", "es", "pt", "el"};
+    static const char *const mixed[] = {"de", "en", "fi", "fr", "hu",
+                                        "it", "es", "pt", "el"};
     CHECK_INT(check_sample(dir, "000_a745887c23e04ec9.txt", de12, 12), 12);
     CHECK_INT(check_sample(dir, "003_c8ee2d876f44739e.txt", mixed, 9), 9);
 }
@@ -122,7 +122,8 @@ static void test_short_phrases(void) {
 
 static void test_scripts(void) {
     CHECK_STR(top_s("今日は天気がいいので、海に行きましょう。"), "ja");
-    CHECK_STR(top_s("東京都の人口は約千四百万人である。"), "ja"); /* kanji-heavy, kana present */
+    /* Kanji-heavy, kana present. */
+    CHECK_STR(top_s("東京都の人口は約千四百万人である。"), "ja");
     CHECK_STR(top_s("ひらがなとカタカナだけのぶん"), "ja"); /* kana alone, no Han */
     CHECK_STR(top_s("カタカナ"), "ja");
     CHECK_STR(top_s("今天天气很好，我们去海边吧。"), "zh");
@@ -142,21 +143,22 @@ static void test_scripts(void) {
     CHECK_STR(top_s("ⴰⵣⵓⵍ ⴼⵍⵍⴰⴽ ⴰⵎⴰⵣⵉⵖ"), "und-Tfng");
     CHECK_STR(top_s("ᏣᎳᎩ ᎦᏬᏂᎯᏍᏗ"), "und-Cher");
     /* A Russian sentence with Latin names is still Russian. */
-    CHECK_STR(top_s("Кэрри встречает Big и Miranda в кафе на Манхэттене, где они обсуждают новую колонку."),
+    CHECK_STR(top_s("Кэрри встречает Big и Miranda в кафе на Манхэттене, где они обсуждают "
+                    "новую колонку."),
               "ru");
 }
 
 static void test_guesses_shape(void) {
     pl_lang_guess g[8];
-    const char *t = "Carrie wird von einem befreundeten Ehepaar nach Long Island eingeladen.";
+    const char *t =
+        "Carrie wird von einem befreundeten Ehepaar nach Long Island eingeladen.";
     int n = pl_langid(t, strlen(t), g, 8);
     CHECK(n >= 2 && n <= 8);
     CHECK_STR(g[0].lang, "de");
     double sum = 0;
     for (int i = 0; i < n; i++) {
         CHECK(g[i].confidence >= 0.0 && g[i].confidence <= 1.0);
-        if (i > 0)
-            CHECK(g[i].confidence <= g[i - 1].confidence);
+        if (i > 0) CHECK(g[i].confidence <= g[i - 1].confidence);
         sum += g[i].confidence;
     }
     CHECK(sum <= 1.0 + 1e-9);
@@ -168,7 +170,8 @@ static void test_guesses_shape(void) {
 
 static void test_only(void) {
     pl_lang_guess g[4];
-    const char *t = "Big ha vuelto a la ciudad, pero desafortunadamente lo hace para operarse.";
+    const char *t =
+        "Big ha vuelto a la ciudad, pero desafortunadamente lo hace para operarse.";
     const char *const es_pt[] = {"pt", "es"};
     pl_langid_opts o = {es_pt, 2, NULL, 0};
     int n = pl_langid_ex(t, strlen(t), &o, g, 4);
@@ -224,7 +227,8 @@ static void test_close_pairs(void) {
 static void test_edges(void) {
     CHECK_STR(top_s("Schwester"), "de");
     CHECK_STR(top_s("Staffel 3, Folge 12: Die Rückkehr 2019"), "de");
-    CHECK_STR(top_s("\xF0\x9F\x98\x80 Ils se retrouvent enfin à Paris \xF0\x9F\x8E\x89"), "fr");
+    CHECK_STR(top_s("\xF0\x9F\x98\x80 Ils se retrouvent enfin à Paris \xF0\x9F\x8E\x89"),
+              "fr");
     /* Mostly Greek with a Latin name: Greek; mostly Japanese with an English
      * title: Japanese. */
     CHECK_STR(top_s("Ο Walter White ανακαλύπτει ότι έχει καρκίνο."), "el");
@@ -263,7 +267,8 @@ static void test_prior(void) {
 
 static void test_invalid_utf8(void) {
     /* Garbage bytes are no letters and never crash the reader. */
-    const char bad[] = "Das ist \xFF\xFE ein Test \xC3 und noch mehr deutscher Text \xE2\x82";
+    const char bad[] =
+        "Das ist \xFF\xFE ein Test \xC3 und noch mehr deutscher Text \xE2\x82";
     CHECK_STR(top(bad, sizeof bad - 1, NULL), "de");
     CHECK_STR(top("\xFF\xFE\xFD", 3, NULL), "und");
 }
@@ -282,11 +287,9 @@ static int spans_of(const char *text, pl_lang_span *sp, int max) {
         CHECK(all[i].len > 0);
         CHECK(all[i].confidence >= 0 && all[i].confidence <= 1.0 + 1e-9);
         at = all[i].start + all[i].len;
-        if (i < max)
-            sp[i] = all[i];
+        if (i < max) sp[i] = all[i];
     }
-    if (n > 0)
-        CHECK(at == len);
+    if (n > 0) CHECK(at == len);
     pl_lang_spans_free(all);
     return n;
 }
@@ -294,8 +297,7 @@ static int spans_of(const char *text, pl_lang_span *sp, int max) {
 /* The span holding byte offset `at` of the text. */
 static const char *lang_at(const pl_lang_span *sp, int n, size_t at) {
     for (int i = 0; i < n; i++)
-        if (at >= sp[i].start && at < sp[i].start + sp[i].len)
-            return sp[i].lang;
+        if (at >= sp[i].start && at < sp[i].start + sp[i].len) return sp[i].lang;
     return "?";
 }
 
@@ -311,8 +313,9 @@ static void test_spans(void) {
     CHECK_STR(sp[2].lang, "ru");
     CHECK(strncmp(ru + sp[1].start, "«Breakfast", strlen("«Breakfast")) == 0);
     /* An unquoted English phrase in a German sentence. */
-    const char *de = "Die Mädels gehen ins Kino, und Samantha sagt nur: you only live once, "
-                     "meine Lieben!";
+    const char *de =
+        "Die Mädels gehen ins Kino, und Samantha sagt nur: you only live once, "
+        "meine Lieben!";
     n = spans_of(de, sp, 16);
     CHECK_INT(n, 3);
     CHECK_STR(lang_at(sp, n, 0), "de");
@@ -333,13 +336,15 @@ static void test_spans(void) {
     CHECK_STR(sp[1].lang, "fr");
     CHECK(strncmp(two + sp[1].start, "Samantha rencontre", 18) == 0);
     /* Names and loanwords stay in their sentence, in any script. */
-    CHECK_INT(spans_of("Carrie trifft Mr. Big in New York und sie gehen zusammen essen.", sp, 16),
-              1);
+    CHECK_INT(
+        spans_of("Carrie trifft Mr. Big in New York und sie gehen zusammen essen.", sp, 16),
+        1);
     CHECK_STR(sp[0].lang, "de");
     CHECK_INT(spans_of("Η Κάρι γνωρίζει τον Big στη Νέα Υόρκη.", sp, 16), 1);
     CHECK_STR(sp[0].lang, "el");
     /* One language: one span, as sure as the whole text's guess. */
-    CHECK_INT(spans_of("Das Wetter ist heute schön und wir gehen an den Strand.", sp, 16), 1);
+    CHECK_INT(spans_of("Das Wetter ist heute schön und wir gehen an den Strand.", sp, 16),
+              1);
     CHECK_STR(sp[0].lang, "de");
     CHECK(sp[0].confidence > 0.9);
     /* Nothing, or nothing to read. */
@@ -349,8 +354,9 @@ static void test_spans(void) {
     /* Many spans: more than the library's first guess of room. */
     char many[2048] = "";
     for (int i = 0; i < 12; i++)
-        strcat(many, "Die Mädels gehen heute Abend zusammen ins Kino. \"You only live once, "
-                     "darling.\" ");
+        strcat(many,
+               "Die Mädels gehen heute Abend zusammen ins Kino. \"You only live once, "
+               "darling.\" ");
     CHECK_INT(spans_of(many, sp, 16), 24);
     CHECK_STR(sp[0].lang, "de");
     CHECK_STR(sp[1].lang, "en");
@@ -374,9 +380,9 @@ static void test_spans(void) {
 /* Any bytes at all, valid UTF-8 or not (the library reads bad bytes as
  * separators), give spans that cover them in order, and a guess. */
 static void test_spans_any_bytes(void) {
-    static const char *const pieces[] = {"Carrie ", "trifft ", "«", "»", "\"", "Big ",
-                                         "the ", "Кэрри ", "Σάρλοτ ", "東京", "かな", ". ",
-                                         "\xff", "\xc3", "\x80", "123 ", "l'", "\n"};
+    static const char *const pieces[] = {
+        "Carrie ", "trifft ", "«",  "»",    "\"",   "Big ", "the ", "Кэрри ", "Σάρλοτ ",
+        "東京",    "かな",    ". ", "\xff", "\xc3", "\x80", "123 ", "l'",     "\n"};
     check_rng_state = 0x5eed5eedULL;
     char text[512];
     pl_lang_span sp[1];
@@ -407,7 +413,8 @@ static void test_second_look(void) {
     /* Names read as English in any language: the rest decides. */
     CHECK_STR(top_s("Carrie rencontre Big à New York."), "fr");
     CHECK_STR(top_s("Carrie meets Big in New York."), "en");
-    CHECK_STR(top_s("Samantha and Miranda meet Charlotte at the Plaza in New York City."), "en");
+    CHECK_STR(top_s("Samantha and Miranda meet Charlotte at the Plaza in New York City."),
+              "en");
     /* Options of a command, then their translated description. */
     CHECK_STR(top_s("--keep-directory-symlink Bevar eksisterende"), "da");
     CHECK_STR(top_s("-o, --only-matching Muestra sólo la"), "es");
