@@ -7,7 +7,7 @@ JOBS ?= 2
 DEMO_DB ?= $(BUILD)/demo.db
 PLOTLINE = $(BUILD)/plotline
 
-.PHONY: all deps build demo check test test-asan model clean
+.PHONY: all deps build demo check test test-asan format format-check model clean
 
 all: build
 
@@ -41,6 +41,14 @@ test-asan: deps
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+
+# Lays out every C file as .clang-format says (format), or lists those that
+# differ (format-check); needs clang-format (Debian's clang-format package).
+C_FILES = $(shell git ls-files '*.c' '*.h')
+format:
+	clang-format -i $(C_FILES)
+format-check:
+	clang-format --dry-run --Werror $(C_FILES)
 
 # Rebuilds data/langid/model.bin from the packaged training text.
 model:
