@@ -6,6 +6,7 @@
  * that lookups afterwards follow offsets without re-checking them: a lexicon
  * is opened once per process and then serves every query.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -154,8 +155,10 @@ static void vocab_keys(const pl_xling *x, xl_lang *l) {
 }
 
 static void xl_free(pl_xling *x) {
-    for (uint32_t i = 0; x && i < x->n_langs; i++)
+    for (uint32_t i = 0; x && i < x->n_langs; i++) {
         free(x->langs[i].vkey);
+        free(atomic_load(&x->langs[i].tkey));
+    }
     free(x);
 }
 
@@ -261,17 +264,52 @@ void pl_xling_close(pl_xling *x) {
 /* ---- Translation ----------------------------------------------------- */
 
 /* The entry of a key in a language, or NULL. */
+/* The language's entry keys as numbers (xl_lang.tkey), made on first use:
+ * a translated query looks up hundreds of keys, each a binary search of
+ * some 17 steps that would otherwise compare strings at every step. Two
+ * threads may both make them; one keeps its array, the other frees its
+ * own. NULL when out of memory (the search then compares strings). */
+static const uint64_t *entry_keys(const pl_xling *x, const xl_lang *l) {
+    xl_lang *ml = (xl_lang *)l; /* the cache is the only thing written */
+    uint64_t *k = atomic_load_explicit(&ml->tkey, memory_order_acquire);
+    if (k || l->tcount == 0) return k;
+    if (!(k = malloc((size_t)l->tcount * sizeof *k))) return NULL;
+    const unsigned char *end = x->d + x->size;
+    for (uint32_t i = 0; i < l->tcount; i++) {
+        const unsigned char *p = x->d + pl_get_u32le(l->tidx + 4 * (size_t)i);
+        uint32_t n = 0;
+        if (xl_varint(&p, end, &n) != 0 || n > (size_t)(end - p)) {
+            free(k); /* a lexicon not walked at open, damaged */
+            return NULL;
+        }
+        k[i] = xl_word_key((const char *)p, n);
+    }
+    uint64_t *none = NULL;
+    if (!atomic_compare_exchange_strong(&ml->tkey, &none, k)) {
+        free(k);
+        return none;
+    }
+    return k;
+}
+
 static const unsigned char *entry_find(const pl_xling *x, const xl_lang *l,
                                        const unsigned char *key, size_t klen) {
     const unsigned char *end = x->d + x->size;
+    const uint64_t *keys = entry_keys(x, l);
+    uint64_t want = xl_word_key((const char *)key, klen);
     size_t lo = 0, hi = l->tcount;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const unsigned char *p = x->d + pl_get_u32le(l->tidx + 4 * mid);
-        uint32_t n = 0;
-        xl_varint(&p, end, &n); /* validated at open */
-        int c = pl_bytes_cmp(p, n, key, klen);
-        if (c == 0) return p + n;
+        int c;
+        if (keys && keys[mid] != want) {
+            c = keys[mid] < want ? -1 : 1;
+        } else {
+            const unsigned char *p = x->d + pl_get_u32le(l->tidx + 4 * mid);
+            uint32_t n = 0;
+            xl_varint(&p, end, &n); /* validated at open */
+            c = pl_bytes_cmp(p, n, key, klen);
+            if (c == 0) return p + n;
+        }
         if (c < 0)
             lo = mid + 1;
         else

@@ -6,6 +6,7 @@
 #ifndef PL_XLING_INTERNAL_H
 #define PL_XLING_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +17,10 @@
 typedef struct xl_lang {
     char code[5];
     const unsigned char *tidx; /* tcount u32 entry offsets */
+    /* Each entry's key as a number that sorts as the key does (see
+     * xl_word_key), made on the language's first look-up (entry_find in
+     * xling.c) and shared by every thread; NULL until then. */
+    _Atomic(uint64_t *) tkey;
     uint32_t tcount;
     const unsigned char *vidx; /* vblocks u32 block offsets */
     /* Each block's first word as a number that sorts as the word does (its
@@ -55,6 +60,20 @@ int xl_lang_find(const pl_xling *x, const char *code);
  * lengths in the lexicon fit in 32 bits. */
 static inline int xl_varint(const unsigned char **p, const unsigned char *end,
                             uint32_t *v) {
+    /* Up to four bytes decoded here: the string pool's offsets, which
+     * translation records hold, take three or four. */
+    const unsigned char *q = *p;
+    if (end - q >= 4) {
+        uint32_t r = q[0] & 0x7fu;
+        for (int i = 0; i < 4; i++) {
+            if (i) r |= (uint32_t)(q[i] & 0x7fu) << (7 * i);
+            if (q[i] < 0x80) {
+                *v = r;
+                *p = q + i + 1;
+                return 0;
+            }
+        }
+    }
     uint64_t x;
     if (pl_varint_get(p, end, &x) != 0 || x > UINT32_MAX) return -1;
     *v = (uint32_t)x;
