@@ -18,11 +18,20 @@
 
 int xl_lang_find(const pl_xling *x, const char *code) {
     if (!code) return -1;
-    size_t n = strlen(code);
-    if (n == 0 || n > 4) return -1;
-    for (uint32_t i = 0; i < x->n_langs; i++)
-        if (strncmp(x->langs[i].code, code, 4) == 0 && x->langs[i].code[n] == 0)
-            return (int)i;
+    /* A code is at most 4 bytes: compared as one number, zero-padded as
+     * the table's codes are (a translated query asks hundreds of times). */
+    char c[4] = {0};
+    size_t n = 0;
+    while (n < 4 && code[n])
+        c[n] = code[n], n++;
+    if (n == 0 || code[n]) return -1;
+    uint32_t want;
+    memcpy(&want, c, 4);
+    for (uint32_t i = 0; i < x->n_langs; i++) {
+        uint32_t have;
+        memcpy(&have, x->langs[i].code, 4);
+        if (have == want) return (int)i;
+    }
     return -1;
 }
 
@@ -206,6 +215,8 @@ static int xl_open(const void *data, size_t size, int walk, pl_xling **out, pl_e
         xl_lang *l = &x->langs[i];
         memcpy(l->code, r, 4);
         l->code[4] = 0;
+        for (size_t k = strlen(l->code); k < 4; k++) /* zero-padded (xl_lang_find) */
+            l->code[k] = 0;
         if (!l->code[0] || (i && strcmp(x->langs[i - 1].code, l->code) >= 0)) {
             bad = "bad language code";
             break;
@@ -377,6 +388,31 @@ static int cand_cmp(const void *pa, const void *pb) {
     return a->ref < b->ref ? -1 : a->ref > b->ref;
 }
 
+/* The English entries of an entry's English translations (at most
+ * PL_XLEX_MAX_TRANS) into via, their weights into via_w; returns how many. */
+static int english_via(const pl_xling *x, const unsigned char *entry, int en,
+                       const unsigned char **via, double *via_w) {
+    const unsigned char *p = entry, *end = x->d + x->size;
+    uint32_t count = 0;
+    int n_via = 0;
+    xl_varint(&p, end, &count);
+    for (uint32_t j = 0; j < count && n_via < PL_XLEX_MAX_TRANS; j++) {
+        int lang = p[0], q = p[1];
+        uint32_t ref = 0, slen = 0;
+        const unsigned char *s = NULL;
+        p += 2;
+        xl_varint(&p, end, &ref);
+        if (lang != en) continue;
+        pool_item(x, ref, &s, &slen);
+        const unsigned char *e = entry_find(x, &x->langs[en], s, slen);
+        if (e) {
+            via[n_via] = e;
+            via_w[n_via++] = q / 255.0;
+        }
+    }
+    return n_via;
+}
+
 int pl_xling_translate(const pl_xling *x, const char *src_lang, const char *const *terms,
                        int n_terms, const char *const *target_langs, int n_targets,
                        pl_xling_fn fn, void *ctx) {
@@ -399,42 +435,33 @@ int pl_xling_translate(const pl_xling *x, const char *src_lang, const char *cons
     if (!entry) return 0;
     int en = xl_lang_find(x, "en");
 
-    /* The source's English translations, for the way through English. */
+    /* The source's English translations, for the way through English;
+     * found when a target other than English first needs them. */
     const unsigned char *via[PL_XLEX_MAX_TRANS];
     double via_w[PL_XLEX_MAX_TRANS];
-    int n_via = 0;
-    if (en >= 0 && en != src) {
-        const unsigned char *p = entry, *end = x->d + x->size;
-        uint32_t count = 0;
-        xl_varint(&p, end, &count);
-        for (uint32_t j = 0; j < count && n_via < PL_XLEX_MAX_TRANS; j++) {
-            int lang = p[0], q = p[1];
-            uint32_t ref = 0, slen = 0;
-            const unsigned char *s = NULL;
-            p += 2;
-            xl_varint(&p, end, &ref);
-            if (lang != en) continue;
-            pool_item(x, ref, &s, &slen);
-            const unsigned char *e = entry_find(x, &x->langs[en], s, slen);
-            if (e) {
-                via[n_via] = e;
-                via_w[n_via++] = q / 255.0;
-            }
-        }
-    }
+    int n_via = 0, via_found = en < 0 || en == src;
 
     int wanted = target_langs ? n_targets : (int)x->n_langs;
     int delivered = 0;
     for (int t = 0; t < wanted; t++) {
         int tl = target_langs ? xl_lang_find(x, target_langs[t]) : t;
         if (tl < 0 || tl == src) continue;
+        if (tl != en && !via_found) {
+            n_via = english_via(x, entry, en, via, via_w);
+            via_found = 1;
+        }
         cand c[MAX_CANDS];
         int n = 0;
         collect(x, entry, tl, 1.0, c, &n);
         if (tl != en)
             for (int v = 0; v < n_via; v++)
                 collect(x, via[v], tl, PIVOT * via_w[v], c, &n);
-        qsort(c, (size_t)n, sizeof *c, cand_cmp);
+        for (int i = 1; i < n; i++) /* a few: insertion sort */
+            for (int j = i; j > 0 && cand_cmp(&c[j - 1], &c[j]) > 0; j--) {
+                cand tmp = c[j];
+                c[j] = c[j - 1];
+                c[j - 1] = tmp;
+            }
         for (int k = 0; k < n && k < PL_XLING_MAX_PER_LANG; k++) {
             uint32_t slen = 0;
             const unsigned char *s = NULL;
