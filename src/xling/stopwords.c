@@ -8,6 +8,7 @@
  * word lists that are searched in place.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,11 +29,18 @@ typedef struct stoplist {
     char lang[8];
     word *w; /* sorted bytewise, as the file is */
     size_t n;
+    /* The words' index terms (pl_xling_stop_term), sorted bytewise, in one
+     * allocation; made on the first call for the language. */
+    word *terms;
+    size_t n_terms;
+    unsigned char *bytes; /* what terms point into */
+    _Atomic int made;     /* 1 once terms are made (or could not be) */
 } stoplist;
 
 static stoplist lists[MAX_LANGS];
 static size_t n_lists;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t making = PTHREAD_MUTEX_INITIALIZER;
 
 /* One line: "code word word ...". Words point into the embedded bytes. */
 static void parse_line(const char *p, const char *end) {
@@ -64,22 +72,98 @@ static void load(void) {
     }
 }
 
-int pl_xling_stopword(const char *lang, const char *w, size_t n) {
+static stoplist *list_of(const char *lang) {
     pthread_once(&once, load);
-    if (!lang) return 0;
-    for (size_t i = 0; i < n_lists; i++) {
-        if (strcmp(lists[i].lang, lang) != 0) continue;
-        size_t lo = 0, hi = lists[i].n;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            int c = pl_bytes_cmp(lists[i].w[mid].s, lists[i].w[mid].n, w, n);
-            if (c == 0) return 1;
-            if (c < 0)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        return 0;
+    for (size_t i = 0; lang && i < n_lists; i++)
+        if (strcmp(lists[i].lang, lang) == 0) return &lists[i];
+    return NULL;
+}
+
+static int in_words(const word *ws, size_t count, const char *w, size_t n) {
+    size_t lo = 0, hi = count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = pl_bytes_cmp(ws[mid].s, ws[mid].n, w, n);
+        if (c == 0) return 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return 0;
+}
+
+int pl_xling_stopword(const char *lang, const char *w, size_t n) {
+    const stoplist *l = list_of(lang);
+    return l && in_words(l->w, l->n, w, n);
+}
+
+/* ---- their index terms ---- */
+
+typedef struct term_buf {
+    pl_buf bytes; /* the terms, one after another */
+    size_t *off, *len, n, cap;
+    int oom;
+} term_buf;
+
+static int keep_term(void *ctx, const pl_token *t) {
+    term_buf *b = ctx;
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 256;
+        size_t *o = realloc(b->off, cap * sizeof *o),
+               *l = o ? realloc(b->len, cap * sizeof *l) : NULL;
+        if (o) b->off = o;
+        if (!o || !l) return b->oom = 1;
+        b->len = l;
+        b->cap = cap;
+    }
+    b->off[b->n] = b->bytes.len;
+    b->len[b->n++] = t->len;
+    pl_buf_append(&b->bytes, t->term, t->len);
+    return b->bytes.oom ? (b->oom = 1) : 0;
+}
+
+static int by_bytes(const void *a, const void *b) {
+    const word *x = a, *y = b;
+    return pl_bytes_cmp(x->s, x->n, y->s, y->n);
+}
+
+/* Analyzes every function word of l in its language; the terms, sorted and
+ * without repeats, become l->terms (left empty when out of memory). */
+static void make_terms(stoplist *l, pl_analyzer *an) {
+    term_buf b = {PL_BUF_INIT, NULL, NULL, 0, 0, 0};
+    for (size_t i = 0; i < l->n && !b.oom; i++)
+        if (pl_analyze(an, l->lang, l->w[i].s, l->w[i].n, keep_term, &b)) b.oom = 1;
+    word *ts = b.oom ? NULL : malloc((b.n ? b.n : 1) * sizeof *ts);
+    if (ts) {
+        /* The bytes stay for the process: the terms point into them. */
+        const char *base = (const char *)b.bytes.data;
+        for (size_t i = 0; i < b.n; i++)
+            ts[i] = (word){base + b.off[i], b.len[i]};
+        qsort(ts, b.n, sizeof *ts, by_bytes);
+        size_t u = 0;
+        for (size_t i = 0; i < b.n; i++)
+            if (!u || by_bytes(&ts[u - 1], &ts[i]) != 0) ts[u++] = ts[i];
+        l->terms = ts;
+        l->n_terms = u;
+        l->bytes = b.bytes.data;
+    } else {
+        pl_buf_free(&b.bytes);
+    }
+    free(b.off);
+    free(b.len);
+}
+
+int pl_xling_stop_term(pl_analyzer *an, const char *lang, const char *t, size_t n) {
+    stoplist *l = list_of(lang);
+    if (!l || !an) return 0;
+    if (!atomic_load_explicit(&l->made, memory_order_acquire)) {
+        pthread_mutex_lock(&making);
+        if (!atomic_load_explicit(&l->made, memory_order_relaxed)) {
+            make_terms(l, an);
+            atomic_store_explicit(&l->made, 1, memory_order_release);
+        }
+        pthread_mutex_unlock(&making);
+    }
+    return in_words(l->terms, l->n_terms, t, n);
 }

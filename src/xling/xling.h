@@ -116,6 +116,14 @@ int pl_xling_inflect(pl_analyzer *an, const char *lang, const char *term, pl_xli
  * data/xling/stopwords.txt, so it needs no open lexicon. */
 int pl_xling_stopword(const char *lang, const char *w, size_t n);
 
+/* 1 when the index term t[0..n) is what `an` makes of one of lang's
+ * function words ("wurd" in German, from "würde"): a translation that
+ * becomes such a term would match the function word everywhere (German
+ * "Würde", dignity, for "credit" meets every "wurde"). A language's terms
+ * are made on its first call, with `an`, and kept for the process; 0 when
+ * that fails. Safe from any thread, each with its own analyzer. */
+int pl_xling_stop_term(pl_analyzer *an, const char *lang, const char *t, size_t n);
+
 /* ---- Compounds ------------------------------------------------------- */
 
 #define PL_XLING_MAX_PARTS 6

@@ -56,6 +56,9 @@ expect_eq "operazione al cuore" "$(first_episode 'operazione al cuore')" "$ep003
 out=$("$PLOTLINE" search --json --limit 1 "credit card shoes")
 expect_contains "why names the translation" "$out" \
     '{"word":"shoes","term":"schuh","lang":"de","translated":true}'
+# "credit" is also "glaubwürdig" (credible), whose head würdig is "wurd" as
+# wurde ("was") is: no translation may become a function word's term.
+expect_lacks "no function word's term as a translation" "$out" '"term":"wurd"'
 # A compound matched through a part says so: French "test" in Schwangerschaftstest.
 expect_contains "why names a compound's part" \
     "$("$PLOTLINE" search --json --limit 1 'test de grossesse')" '{"word":"test","term":"test",'

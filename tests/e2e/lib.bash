@@ -27,6 +27,12 @@ expect_contains() {
     case "$2" in *"$3"*) ;; *) fail "$1: '$3' not in: $2" ;; esac
 }
 
+# expect_lacks WHAT HAYSTACK NEEDLE
+expect_lacks() {
+    CHECKS=$((CHECKS + 1))
+    case "$2" in *"$3"*) fail "$1: '$3' in: $2" ;; *) ;; esac
+}
+
 # expect_exit WHAT STATUS COMMAND...: the command exits with STATUS.
 expect_exit() {
     CHECKS=$((CHECKS + 1))

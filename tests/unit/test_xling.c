@@ -257,6 +257,16 @@ int main(void) {
     CHECK(inflects(a, "de", "bilden", "bildet", 1));
     CHECK(inflects(a, "de", "zeichnen", "zeichnet", 1));
     CHECK(inflects(a, "de", "berechnen", "berechnet", 1));
+
+    /* Terms that function words become: German würde and wurde are both
+     * "wurd", so a translation that becomes "wurd" is left out; "haus" is
+     * no function word's, "the" is English's, not German's. */
+    CHECK(pl_xling_stop_term(a, "de", "wurd", 4));
+    CHECK(pl_xling_stop_term(a, "de", "der", 3));
+    CHECK(!pl_xling_stop_term(a, "de", "haus", 4));
+    CHECK(pl_xling_stop_term(a, "en", "the", 3));
+    CHECK(!pl_xling_stop_term(a, "de", "the", 3));
+    CHECK(!pl_xling_stop_term(a, "xx", "der", 3));
     CHECK(inflects(a, "de", "berechnen", "geberechnet", 0)); /* no ge- after be- */
     CHECK(inflects(a, "de", "Sock", "Socket", 0));           /* no -et after k */
     CHECK(inflects(a, "de", "konvertieren", "konvertiert", 1));
