@@ -12,6 +12,7 @@
 #ifndef PL_INDEX_INTERNAL_H
 #define PL_INDEX_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -110,6 +111,10 @@ typedef struct ix_segment {
     uint64_t dict_len;
     const unsigned char *dindex;
     uint64_t n_dblocks;
+    /* Each dictionary block's first term as a number (pl_prefix_key), made
+     * on the first look-up (ix_segment_lookup); NULL until then, or when it
+     * could not be made (the look-up then reads the terms). */
+    _Atomic(uint64_t *) dkey;
     const unsigned char *post;
     uint64_t post_len;
     const unsigned char *pos;

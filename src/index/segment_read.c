@@ -12,6 +12,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,7 @@ int ix_term_cmp(const void *a, size_t alen, const void *b, size_t blen) {
 void ix_segment_release(ix_segment *s) {
     if (!s || --s->refs > 0) return;
     if (s->map) munmap((void *)s->map, s->size);
+    free(atomic_load(&s->dkey));
     free(s->path);
     free(s);
 }
@@ -262,19 +265,55 @@ static int block_first(const ix_segment *s, uint64_t b, const unsigned char **te
     return PL_OK;
 }
 
+/* The blocks' first terms as numbers (ix_segment.dkey), made on first use:
+ * a query looks up each of its terms, a translated one hundreds, and the
+ * binary search then compares numbers rather than reading a term at every
+ * step. NULL when out of memory or when a block is unreadable (the search
+ * reads the terms, and reports the damage). */
+static const uint64_t *block_keys(const ix_segment *s) {
+    ix_segment *ms = (ix_segment *)s; /* the cache is the only thing written */
+    uint64_t *k = atomic_load_explicit(&ms->dkey, memory_order_acquire);
+    if (k || s->n_dblocks == 0 || s->n_dblocks > SIZE_MAX / sizeof *k) return k;
+    if (!(k = malloc((size_t)s->n_dblocks * sizeof *k))) return NULL;
+    for (uint64_t b = 0; b < s->n_dblocks; b++) {
+        const unsigned char *t;
+        uint64_t tlen;
+        if (block_first(s, b, &t, &tlen)) {
+            free(k);
+            return NULL;
+        }
+        k[b] = pl_prefix_key(t, (size_t)tlen);
+    }
+    uint64_t *none = NULL;
+    if (!atomic_compare_exchange_strong(&ms->dkey, &none, k)) {
+        free(k);
+        return none;
+    }
+    return k;
+}
+
 int ix_segment_lookup(const ix_segment *s, const char *term, size_t len, ix_term_info *info,
                       pl_err *err) {
     if (len > PL_INDEX_MAX_TERM || s->n_dblocks == 0) return 0;
     /* The last block whose first term is <= term holds it, if anything does. */
+    const uint64_t *keys = block_keys(s);
+    uint64_t want = pl_prefix_key(term, len);
     uint64_t lo = 0, hi = s->n_dblocks;
     while (lo < hi) {
         uint64_t mid = lo + (hi - lo) / 2;
-        const unsigned char *t;
-        uint64_t tlen;
-        if (block_first(s, mid, &t, &tlen))
-            return pl_err_set(err, PL_ERR_CORRUPT, "%s: dictionary block %llu is corrupt",
-                              s->path, (unsigned long long)mid);
-        if (ix_term_cmp(t, tlen, term, len) <= 0)
+        int le;
+        if (keys && keys[mid] != want) {
+            le = keys[mid] < want;
+        } else {
+            const unsigned char *t;
+            uint64_t tlen;
+            if (block_first(s, mid, &t, &tlen))
+                return pl_err_set(err, PL_ERR_CORRUPT,
+                                  "%s: dictionary block %llu is corrupt", s->path,
+                                  (unsigned long long)mid);
+            le = ix_term_cmp(t, tlen, term, len) <= 0;
+        }
+        if (le)
             lo = mid + 1;
         else
             hi = mid;

@@ -64,6 +64,18 @@ static inline int pl_varint_get(const unsigned char **p, const unsigned char *en
     return pl_varint_get_long(p, end, v);
 }
 
+/* A byte string's first 8 bytes as a number, big-endian and zero-padded:
+ * numbers compare as pl_bytes_cmp orders their strings, but for ties (equal
+ * numbers, which only the strings can settle). Sorted key lists are
+ * searched on these, the strings read only on a tie. */
+static inline uint64_t pl_prefix_key(const void *s, size_t n) {
+    const unsigned char *b = s;
+    uint64_t k = 0;
+    for (size_t i = 0; i < 8; i++)
+        k = k << 8 | (i < n ? b[i] : 0);
+    return k;
+}
+
 /* Orders byte strings as memcmp does, a prefix first: the order of every
  * sorted key list in the index and the lexicon. */
 static inline int pl_bytes_cmp(const void *a, size_t an, const void *b, size_t bn) {

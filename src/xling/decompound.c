@@ -33,7 +33,7 @@ static int first_at_or_before(const pl_xling *x, const xl_lang *l, size_t b, con
  * sorts before every word). The blocks' keys decide but on a tie. */
 static size_t block_of(const pl_xling *x, const xl_lang *l, const char *w, size_t n) {
     size_t lo = 0, hi = l->vblocks;
-    uint64_t wk = xl_word_key(w, n);
+    uint64_t wk = pl_prefix_key(w, n);
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         int le = l->vkey ? (l->vkey[mid] != wk ? l->vkey[mid] < wk

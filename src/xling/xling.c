@@ -159,7 +159,7 @@ static void vocab_keys(const pl_xling *x, xl_lang *l) {
             l->vkey = NULL;
             return;
         }
-        l->vkey[b] = xl_word_key((const char *)p, len);
+        l->vkey[b] = pl_prefix_key(p, len);
     }
 }
 
@@ -293,7 +293,7 @@ static const uint64_t *entry_keys(const pl_xling *x, const xl_lang *l) {
             free(k); /* a lexicon not walked at open, damaged */
             return NULL;
         }
-        k[i] = xl_word_key((const char *)p, n);
+        k[i] = pl_prefix_key(p, n);
     }
     uint64_t *none = NULL;
     if (!atomic_compare_exchange_strong(&ml->tkey, &none, k)) {
@@ -307,7 +307,7 @@ static const unsigned char *entry_find(const pl_xling *x, const xl_lang *l,
                                        const unsigned char *key, size_t klen) {
     const unsigned char *end = x->d + x->size;
     const uint64_t *keys = entry_keys(x, l);
-    uint64_t want = xl_word_key((const char *)key, klen);
+    uint64_t want = pl_prefix_key(key, klen);
     size_t lo = 0, hi = l->tcount;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;

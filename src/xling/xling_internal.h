@@ -17,16 +17,15 @@
 typedef struct xl_lang {
     char code[5];
     const unsigned char *tidx; /* tcount u32 entry offsets */
-    /* Each entry's key as a number that sorts as the key does (see
-     * xl_word_key), made on the language's first look-up (entry_find in
-     * xling.c) and shared by every thread; NULL until then. */
+    /* Each entry's key as a number (pl_prefix_key), made on the language's
+     * first look-up (entry_find in xling.c) and shared by every thread;
+     * NULL until then. */
     _Atomic(uint64_t *) tkey;
     uint32_t tcount;
     const unsigned char *vidx; /* vblocks u32 block offsets */
-    /* Each block's first word as a number that sorts as the word does (its
-     * first 8 bytes, big-endian, zero-padded): a block is found by
-     * comparing numbers, the words read only on a tie. NULL when it could
-     * not be had (the search then reads the words). */
+    /* Each block's first word as a number (pl_prefix_key): a block is
+     * found by comparing numbers, the words read only on a tie. NULL when
+     * it could not be had (the search then reads the words). */
     uint64_t *vkey;
     uint32_t vblocks;
     uint32_t vwords;
@@ -43,15 +42,6 @@ struct pl_xling {
     uint32_t n_langs;
     xl_lang langs[PL_XLEX_MAX_LANGS];
 };
-
-/* A word's first 8 bytes as a number that sorts as the word does (words
- * hold no zero bytes, so the padding sorts first, as an end does). */
-static inline uint64_t xl_word_key(const char *w, size_t n) {
-    uint64_t k = 0;
-    for (size_t i = 0; i < 8; i++)
-        k = k << 8 | (i < n ? (unsigned char)w[i] : 0);
-    return k;
-}
 
 /* The table index of a language code, or -1. */
 int xl_lang_find(const pl_xling *x, const char *code);
