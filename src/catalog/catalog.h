@@ -85,6 +85,9 @@ int pl_catalog_get_series(pl_catalog *c, int64_t id, pl_series **out, pl_err *er
 /* The languages of the catalog's synopses with their counts, most first;
  * *langs is the caller's to free(). */
 int pl_catalog_langs(pl_catalog *c, pl_lang_count **langs, size_t *n, pl_err *err);
+/* Checks the synopses counted per language (kept by triggers) against the
+ * synopses: PL_OK or PL_ERR_CORRUPT naming the language. A scan. */
+int pl_catalog_check_langs(pl_catalog *c, pl_err *err);
 
 /* Calls fn for every synopsis id, ascending (for integrity checks). */
 int pl_catalog_each_id(pl_catalog *c, int (*fn)(void *ctx, int64_t id), void *ctx,

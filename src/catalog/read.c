@@ -227,9 +227,7 @@ int pl_catalog_langs(pl_catalog *c, pl_lang_count **langs, size_t *n, pl_err *er
     *langs = NULL;
     *n = 0;
     sqlite3_stmt *s;
-    int rc = prepare(c,
-                     "SELECT lang, count(*) AS k FROM synopses GROUP BY lang"
-                     " ORDER BY k DESC, lang",
+    int rc = prepare(c, "SELECT lang, n FROM lang_counts WHERE n > 0 ORDER BY n DESC, lang",
                      &s, err);
     if (rc) return rc;
     size_t cap = 0;
@@ -253,6 +251,32 @@ int pl_catalog_langs(pl_catalog *c, pl_lang_count **langs, size_t *n, pl_err *er
     }
     sqlite3_finalize(s);
     return rc == SQLITE_DONE ? PL_OK : pl_catalog_fail(c, "listing languages", err);
+}
+
+int pl_catalog_check_langs(pl_catalog *c, pl_err *err) {
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(
+            c->db,
+            "SELECT g.lang, g.k, l.n FROM"
+            " (SELECT lang, count(*) AS k FROM synopses GROUP BY lang) g"
+            " LEFT JOIN lang_counts l USING (lang) WHERE l.n IS NOT g.k"
+            " UNION ALL SELECT lang, 0, n FROM lang_counts l WHERE n != 0"
+            " AND NOT EXISTS (SELECT 1 FROM synopses s WHERE s.lang = l.lang)"
+            " LIMIT 1",
+            -1, &s, NULL) != SQLITE_OK)
+        return pl_catalog_fail(c, "checking the counts per language", err);
+    int step = sqlite3_step(s), rc = PL_OK;
+    if (step == SQLITE_ROW) {
+        const unsigned char *lang = sqlite3_column_text(s, 0);
+        rc = pl_err_set(
+            err, PL_ERR_CORRUPT, "%s: %lld synopses in \"%s\", but %lld counted for it",
+            c->path, (long long)sqlite3_column_int64(s, 1), lang ? (const char *)lang : "",
+            (long long)sqlite3_column_int64(s, 2));
+    } else if (step != SQLITE_DONE) {
+        rc = pl_catalog_fail(c, "checking the counts per language", err);
+    }
+    sqlite3_finalize(s);
+    return rc;
 }
 
 static uint64_t file_size(const char *path) {

@@ -93,6 +93,7 @@ int pl_integrity_check(pl_db *db) {
     int rc;
     if ((rc = pl_index_verify(db->ix, &err)) ||
         (rc = pl_catalog_check_keys(db->cat, &err)) ||
+        (rc = pl_catalog_check_langs(db->cat, &err)) ||
         (rc = pl_catalog_last_seq(db->cat, &seq, &err)))
         return pl_db_fail(db, &err);
     if (pl_index_seq(db->ix) != seq) {

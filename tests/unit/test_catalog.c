@@ -1,8 +1,9 @@
 /*
  * test_catalog.c - the catalog's match-key storage over a real SQLite file:
  * counts and first synopses per key across transactions, what a rollback
- * and a delete leave, the upgrade from the one-row-per-pair schema, and
- * a read scope for search hits, alone and inside a write.
+ * and a delete leave, the upgrade from the one-row-per-pair schema, a read
+ * scope for search hits, alone and inside a write, and the synopses counted
+ * per language through adds, deletes and a rollback.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -169,6 +170,8 @@ static void test_upgrade(void) {
     sqlite3 *db;
     CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
     const char *v2 = "DROP TABLE synopsis_keys; DROP TABLE key_index;"
+                     "DROP TABLE lang_counts; DROP TRIGGER lang_counts_add;"
+                     "DROP TRIGGER lang_counts_drop; DROP TRIGGER lang_counts_move;"
                      "CREATE TABLE group_keys(key INTEGER NOT NULL,"
                      " synopsis_id INTEGER NOT NULL,"
                      " PRIMARY KEY(key, synopsis_id)) WITHOUT ROWID;"
@@ -213,7 +216,93 @@ static void test_upgrade(void) {
     CHECK_INT(sqlite3_step(s), SQLITE_ROW);
     CHECK_INT(sqlite3_column_int(s, 0), 0); /* the old table is gone */
     sqlite3_finalize(s);
+    /* Version 4 counted the synopses per language that were there. */
+    pl_lang_count *langs;
+    size_t nl;
+    CHECK_INT(pl_catalog_langs(c, &langs, &nl, &err), PL_OK);
+    CHECK(nl >= 1);
+    uint64_t total = 0;
+    for (size_t i = 0; i < nl; i++)
+        total += langs[i].synopses;
+    free(langs);
+    CHECK_INT(sqlite3_prepare_v2(raw, "SELECT count(*) FROM synopses", -1, &s, NULL),
+              SQLITE_OK);
+    CHECK_INT(sqlite3_step(s), SQLITE_ROW);
+    CHECK_INT(total, (uint64_t)sqlite3_column_int64(s, 0));
+    sqlite3_finalize(s);
     pl_catalog_close(c);
+}
+
+/* The count of lang in pl_catalog_langs (0 when not listed); checks the
+ * list is most synopses first. */
+static uint64_t lang_count(pl_catalog *c, const char *lang) {
+    pl_lang_count *langs;
+    size_t n;
+    pl_err err = {0};
+    CHECK_INT(pl_catalog_langs(c, &langs, &n, &err), PL_OK);
+    uint64_t got = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(langs[i].lang, lang) == 0) got = langs[i].synopses;
+        if (i) CHECK(langs[i - 1].synopses >= langs[i].synopses);
+    }
+    free(langs);
+    return got;
+}
+
+static int64_t add_in(pl_catalog *c, const char *lang, int i) {
+    char text[64];
+    snprintf(text, sizeof text, "%s synopsis %d", lang, i);
+    pl_record r = {.text = text, .text_len = strlen(text), .lang = lang};
+    int64_t id = 0;
+    int is_new;
+    pl_err err = {0};
+    CHECK_INT(pl_catalog_add(c, &r, lang, 1.0, 1, &id, &is_new, &err), PL_OK);
+    return id;
+}
+
+/* Synopses per language follow adds, deletes and rollbacks. */
+static void test_langs(pl_catalog *c) {
+    pl_err err = {0};
+    uint64_t en = lang_count(c, "en");
+    int64_t de1 = add_in(c, "de", 1), de2 = add_in(c, "de", 2);
+    int64_t fr = add_in(c, "fr", 1);
+    CHECK_INT(lang_count(c, "de"), 2);
+    CHECK_INT(lang_count(c, "fr"), 1);
+    CHECK_INT(lang_count(c, "en"), en);
+    CHECK_INT(pl_catalog_delete(c, de1, &err), PL_OK);
+    CHECK_INT(lang_count(c, "de"), 1);
+    CHECK_INT(pl_catalog_delete(c, fr, &err), PL_OK);
+    CHECK_INT(lang_count(c, "fr"), 0); /* no longer listed */
+    CHECK_INT(pl_catalog_begin(c, &err), PL_OK);
+    add_in(c, "it", 1);
+    CHECK_INT(pl_catalog_delete(c, de2, &err), PL_OK);
+    CHECK_INT(lang_count(c, "it"), 1);
+    CHECK_INT(lang_count(c, "de"), 0);
+    pl_catalog_rollback(c);
+    CHECK_INT(lang_count(c, "it"), 0);
+    CHECK_INT(lang_count(c, "de"), 1);
+    CHECK_INT(pl_catalog_check_langs(c, &err), PL_OK);
+    /* A count that the synopses do not bear out is found. */
+    sqlite3 *raw = pl_catalog_sqlite(c);
+    CHECK_INT(sqlite3_exec(raw, "UPDATE lang_counts SET n = n + 1 WHERE lang = 'de'", NULL,
+                           NULL, NULL),
+              SQLITE_OK);
+    pl_err_clear(&err);
+    CHECK_INT(pl_catalog_check_langs(c, &err), PL_ERR_CORRUPT);
+    CHECK(strstr(err.msg, "\"de\"") != NULL);
+    CHECK_INT(sqlite3_exec(raw,
+                           "UPDATE lang_counts SET n = n - 1 WHERE lang = 'de';"
+                           "INSERT INTO lang_counts VALUES('xx', 3)",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
+    pl_err_clear(&err);
+    CHECK_INT(pl_catalog_check_langs(c, &err), PL_ERR_CORRUPT);
+    CHECK(strstr(err.msg, "\"xx\"") != NULL);
+    CHECK_INT(
+        sqlite3_exec(raw, "DELETE FROM lang_counts WHERE lang = 'xx'", NULL, NULL, NULL),
+        SQLITE_OK);
+    pl_err_clear(&err);
+    CHECK_INT(pl_catalog_check_langs(c, &err), PL_OK);
 }
 
 /* Whether the catalog has a synopsis with the id (its row read as a search
@@ -270,6 +359,7 @@ int main(void) {
         test_keys(c);
         test_check(c);
         test_read_scope(c);
+        test_langs(c);
         pl_catalog_close(c);
     }
     test_upgrade();
