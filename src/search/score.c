@@ -167,6 +167,26 @@ static double term_score(const term *t, const stats *st) {
 
 /* ---- moving iterators ---- */
 
+/* Words of the language bitmap scanned for the next document in a
+ * translation's language before its postings list is sought instead. */
+#define SCOPE_SCAN_WORDS 16
+
+/* The first id >= from in t's language by its bitmap (DOC_END when none),
+ * or -1 when none is within SCOPE_SCAN_WORDS words (then the list, whose
+ * skips pass a long gap, is the cheaper way). */
+static int64_t next_in_scope(const term *t, int64_t from) {
+    if (from >= t->scope_n) return DOC_END;
+    size_t w = (size_t)(from / 64), n_words = (size_t)((t->scope_n + 63) / 64);
+    uint64_t word = t->scope_bits[w] & (~0ull << (from % 64));
+    for (size_t scanned = 0; !word; scanned++) {
+        if (++w >= n_words) return DOC_END;
+        if (scanned == SCOPE_SCAN_WORDS) return -1;
+        word = t->scope_bits[w];
+    }
+    int64_t id = (int64_t)(w * 64) + __builtin_ctzll(word);
+    return id < t->scope_n ? id : DOC_END;
+}
+
 static void term_seek(ctx *x, term *t, int64_t target) {
     if (t->doc >= target) return;
     for (;;) {
@@ -181,10 +201,14 @@ static void term_seek(ctx *x, term *t, int64_t target) {
         if (t->scope_bits && t->doc < t->scope_n &&
             (t->scope_bits[t->doc / 64] >> (t->doc % 64) & 1))
             return;
-        /* Leapfrog with the language's documents until both agree. */
-        rc = pl_postings_seek(t->scope, t->doc);
-        if (rc < 0 && !x->status) x->status = rc;
-        int64_t in = rc == 1 ? pl_postings_doc(t->scope) : DOC_END;
+        /* Leapfrog with the language's documents until both agree: its next
+         * one from the bitmap when it is near, else from its list. */
+        int64_t in = t->scope_bits ? next_in_scope(t, t->doc + 1) : -1;
+        if (in < 0) {
+            rc = pl_postings_seek(t->scope, t->doc);
+            if (rc < 0 && !x->status) x->status = rc;
+            in = rc == 1 ? pl_postings_doc(t->scope) : DOC_END;
+        }
         if (in == t->doc) return;
         if (in == DOC_END) {
             t->doc = DOC_END;
