@@ -2,9 +2,11 @@
  * test_search.c - the ranked evaluator against references.
  *
  * A random corpus (fixed seed, skewed term frequencies so that common terms
- * span many postings blocks) is indexed in several commits with deletes and
- * merges. Then random plans - words with weighted variants, phrases, OR,
- * exclusions, AND - are ranked by pl_score at several depths and compared
+ * span many postings blocks; each document in one of three languages, named
+ * by its language term) is indexed in several commits with deletes and
+ * merges. Then random plans - words with weighted variants, some scoped to a
+ * language as translations are, phrases, OR, exclusions, AND - are ranked
+ * by pl_score at several depths and compared
  * with a brute-force evaluation of the same formula over every document: the
  * same documents in the same order with the same scores, and the same total
  * whenever pl_score says its total is exact. AND and phrase queries are also
@@ -31,7 +33,11 @@ typedef struct mdoc {
     int live;
     uint32_t n;
     uint16_t tok[MAX_LEN]; /* term numbers by position */
+    const char *lang;      /* one of LANGS, named by the document's language term */
 } mdoc;
+
+/* Documents' languages; a scoped variant may also name "es", which none is. */
+static const char *const LANGS[] = {"de", "fr", "it"};
 
 static mdoc docs[N_DOCS];
 static size_t n_docs;
@@ -59,8 +65,10 @@ static void build_index(pl_index *ix) {
             d->id = id;
             d->live = 1;
             d->n = rnd_below(4) == 0 ? rnd_below(6) : 5 + rnd_below(MAX_LEN - 5);
-            pl_index_token toks[MAX_LEN];
-            char names[MAX_LEN][16];
+            /* Most documents in one language, as a catalog's often are. */
+            d->lang = LANGS[rnd_below(4) ? 0 : 1 + rnd_below(2)];
+            pl_index_token toks[MAX_LEN + 1];
+            char names[MAX_LEN][16], mark[PL_INDEX_LANG_TERM_MAX];
             for (uint32_t p = 0; p < d->n; p++) {
                 d->tok[p] = (uint16_t)pick_term();
                 /* Repeats make tf > 1 common, like a text's key words. */
@@ -68,7 +76,10 @@ static void build_index(pl_index *ix) {
                 term_name(d->tok[p], names[p]);
                 toks[p] = (pl_index_token){names[p], (uint32_t)strlen(names[p]), p};
             }
-            CHECK_INT(pl_index_add(w, d->id, toks, d->n, &err), PL_OK);
+            /* The language term, as the indexer adds it (core/db.c). */
+            toks[d->n] =
+                (pl_index_token){mark, (uint32_t)pl_index_lang_term(d->lang, mark), 0};
+            CHECK_INT(pl_index_add(w, d->id, toks, d->n + 1, &err), PL_OK);
         }
         /* Delete a few earlier documents (some of this writer's too). */
         for (int k = 0; k < 40 && n_docs; k++) {
@@ -87,6 +98,12 @@ static void build_index(pl_index *ix) {
 /* The term number of "t<n>"; -1 for the absent terms. */
 static long term_num(const char *term) {
     return term[0] == 't' ? strtol(term + 1, NULL, 10) : -1;
+}
+
+/* A document's length as the index counts it: its words and its language
+ * term. */
+static uint32_t doc_len(const mdoc *d) {
+    return d->n + 1;
 }
 
 static uint32_t tf_of(const mdoc *d, const char *term) {
@@ -153,9 +170,11 @@ static double ref_slot(pl_index *ix, const ref_stats *st, const mdoc *d, const p
     *w = 0;
     for (size_t v = 0; v < s->n; v++) {
         uint32_t tf = tf_of(d, s->v[v].term);
-        if (!tf) continue;
+        /* A scoped variant matches only documents in its language. */
+        if (!tf || (s->v[v].scoped && strcmp(s->v[v].lang, d->lang) != 0)) continue;
         *hit = 1;
-        double sc = s->v[v].weight * ref_bm25(ref_idf(ix, st, s->v[v].term), tf, d->n, st);
+        double sc =
+            s->v[v].weight * ref_bm25(ref_idf(ix, st, s->v[v].term), tf, doc_len(d), st);
         double x = ref_concept_idf(ix, st, s) * s->v[v].weight;
         double key = single ? sc * x * x : sc;
         if (key > best_key || (key == best_key && x > *w))
@@ -299,6 +318,13 @@ static void random_slot(pl_slot *s) {
     for (size_t v = 0; v < s->n; v++) {
         s->v[v].term = random_term();
         s->v[v].weight = weights[rnd_below(4)];
+        /* Some are translations, found only in their language's documents;
+         * "es" is no document's. */
+        if (rnd_below(3) == 0) {
+            static const char *const scopes[] = {"de", "fr", "it", "es"};
+            s->v[v].scoped = 1;
+            snprintf(s->v[v].lang, sizeof s->v[v].lang, "%s", scopes[rnd_below(4)]);
+        }
     }
 }
 
