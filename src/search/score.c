@@ -825,7 +825,22 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
         }
 
         int64_t next = d + 1; /* where the next candidate can be, at the earliest */
-        if (!e.n_neg || !excluded(&e, d)) {
+        /* Until the results are full nothing is hopeless, so a required
+         * clause is sought at once: a candidate it lacks costs no score
+         * (two common words ANDed meet at few of their documents). */
+        int absent = 0;
+        for (size_t i = e.n_ne; any_req && i-- > 0 && !absent;) {
+            clause *rc_ = &e.pos[e.ord[i]];
+            if (!rc_->req) break; /* required clauses come last in ord */
+            for (size_t j = 0; j < rc_->n; j++)
+                unit_seek(&x, &rc_->u[j], d);
+            clause_heapify(rc_);
+            if (clause_top(rc_) != d) {
+                absent = 1;
+                if (clause_top(rc_) > next) next = clause_top(rc_);
+            }
+        }
+        if (!absent && (!e.n_neg || !excluded(&e, d))) {
             seen++;
             double s = 0, w = 0;
             for (size_t i = e.n_ne; i < e.n_pos; i++) {
