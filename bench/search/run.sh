@@ -6,6 +6,10 @@
 #   bench/search/run.sh --growth        10k, 100k and 1M records of the
 #                                       replicated corpus (takes a while)
 #   ENGINES="plotline fts5" run.sh ...  a subset of the engines
+#   BENCH_WORK=DIR run.sh ...           build and run in DIR (default
+#                                       bench/search/work): two runs at
+#                                       once need one each, as they
+#                                       share the databases' folders
 #
 # Installs the Debian packages it needs (as root, or through sudo), builds
 # the corpus and queries once into bench/search/data/, builds the library
