@@ -25,7 +25,8 @@
  * clauses whose bounds together cannot lift a document above the current
  * k-th score are "non-essential": they never propose candidates, and are
  * only looked up (by seeking) for documents the others propose, and not even
- * that once the rest of a document's bound falls short. And a word whose
+ * that once the rest of a document's bound falls short (but for required
+ * ones, which are sought first: a document must have them). And a word whose
  * postings block (128 documents) cannot reach the k-th score even with every
  * other clause at its bound is passed over without being decoded, using the
  * block's bounds stored in the index (max tf, min length / tf). Positions are
@@ -825,19 +826,21 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
         }
 
         int64_t next = d + 1; /* where the next candidate can be, at the earliest */
-        /* Until the results are full nothing is hopeless, so a required
-         * clause is sought at once: a candidate it lacks costs no score
-         * (two common words ANDed meet at few of their documents). */
+        /* The required clauses that propose no candidates are sought to
+         * this one first, before any score or bound is computed: two common
+         * words ANDed meet at few of their documents, and a candidate one
+         * of them lacks then costs nothing more (the scoring below finds
+         * them already there). */
         int absent = 0;
         for (size_t i = e.n_ne; any_req && i-- > 0 && !absent;) {
-            clause *rc_ = &e.pos[e.ord[i]];
-            if (!rc_->req) break; /* required clauses come last in ord */
-            for (size_t j = 0; j < rc_->n; j++)
-                unit_seek(&x, &rc_->u[j], d);
-            clause_heapify(rc_);
-            if (clause_top(rc_) != d) {
+            clause *req = &e.pos[e.ord[i]];
+            if (!req->req) break; /* required clauses come last in ord */
+            for (size_t j = 0; j < req->n; j++)
+                unit_seek(&x, &req->u[j], d);
+            clause_heapify(req);
+            if (clause_top(req) != d) {
                 absent = 1;
-                if (clause_top(rc_) > next) next = clause_top(rc_);
+                if (clause_top(req) > next) next = clause_top(req);
             }
         }
         if (!absent && (!e.n_neg || !excluded(&e, d))) {
