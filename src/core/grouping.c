@@ -306,8 +306,10 @@ int pl_grouper_run(pl_db *db, pl_grouper *g, pl_err *err) {
     /* The chunk's keys reach the catalog first: they count in the weights,
      * as every stored synopsis's do (the chunk's synopses are stored). */
     int rc = pl_catalog_count_synopses(db->cat, &n_docs, err);
-    g->n_docs = n_docs;
-    if (!rc) rc = pl_catalog_flush_keys_df(db->cat, note_df, g, err);
+    if (!rc) {
+        g->n_docs = n_docs;
+        rc = pl_catalog_flush_keys_df(db->cat, note_df, g, err);
+    }
     pl_group_item *items = calloc(g->n, sizeof *items);
     double **w = calloc(g->n, sizeof *w);
     size_t *group = malloc(g->n * sizeof *group), *members = malloc(g->n * sizeof *members);
@@ -421,9 +423,9 @@ int pl_group_match(pl_db *db, const char *text, size_t len, const char *lang, si
             rc = pl_err_set(&err, PL_ERR_NOMEM, "out of memory");
     }
     /* The text counts as one more synopsis, as it would once imported. */
-    if (!rc && !(rc = pl_catalog_count_synopses(db->cat, &n_docs, &err)) &&
-        (g->n_docs = n_docs + 1) &&
-        !(rc = weigh(db, g, keys, n_keys, r->lang, &it, &w, &err)) &&
+    if (!rc) rc = pl_catalog_count_synopses(db->cat, &n_docs, &err);
+    if (!rc) g->n_docs = n_docs + 1;
+    if (!rc && !(rc = weigh(db, g, keys, n_keys, r->lang, &it, &w, &err)) &&
         !(rc = candidates(db, g, &it, n_docs + 1, NULL, 0, found, max, &nf, &err)))
         rc = to_episodes(db, found, nf, r->lang, r, &err);
     free(w);
