@@ -116,7 +116,7 @@ static void clause_retop(clause *c) {
 }
 
 /* Moves heap entry i down to its place (its unit's document grew). */
-static void clause_sift(clause *c, size_t i) {
+static inline __attribute__((always_inline)) void clause_sift(clause *c, size_t i) {
     size_t x = c->heap[i];
     int64_t dx = c->u[x].doc;
     for (;;) {
@@ -422,6 +422,17 @@ static double unit_score(const ctx *x, const unit *u) {
 }
 
 /* ---- building the evaluation from the plan ---- */
+
+/* Moves every unit of c that is before d to d or past it, through the
+ * heap: only those are touched (a translated word has dozens of units, of
+ * which a few move per candidate), each sinking to its place. */
+static void clause_seek(ctx *x, clause *c, int64_t d) {
+    while (clause_top(c) < d) {
+        unit_seek(x, &c->u[c->heap[0]], d);
+        if (c->n > 1) clause_sift(c, 0);
+        clause_retop(c);
+    }
+}
 
 static void unit_free(unit *u) {
     for (size_t s = 0; s < u->n_slots; s++) {
@@ -835,9 +846,7 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
         for (size_t i = e.n_ne; any_req && i-- > 0 && !absent;) {
             clause *req = &e.pos[e.ord[i]];
             if (!req->req) break; /* required clauses come last in ord */
-            for (size_t j = 0; j < req->n; j++)
-                unit_seek(&x, &req->u[j], d);
-            clause_heapify(req);
+            clause_seek(&x, req, d);
             if (clause_top(req) != d) {
                 absent = 1;
                 if (clause_top(req) > next) next = clause_top(req);
@@ -861,9 +870,7 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
                     break;
                 }
                 size_t c = e.ord[i];
-                for (size_t j = 0; j < e.pos[c].n; j++)
-                    unit_seek(&x, &e.pos[c].u[j], d);
-                clause_heapify(&e.pos[c]);
+                clause_seek(&x, &e.pos[c], d);
                 cs[c] = clause_at(&e, &e.pos[c], d, &hit[c], &cm[c]);
                 if (hit[c]) s += cs[c], w += cm[c];
                 if (e.pos[c].req && !hit[c]) {
