@@ -178,8 +178,10 @@ static int migrate(pl_catalog *c, int readonly, pl_err *err) {
                           c->path, v, (int)N_MIGRATIONS);
     if (v == (int)N_MIGRATIONS) return PL_OK;
     if (readonly)
-        return pl_err_set(err, PL_ERR_USAGE, "%s: schema version %d needs an upgrade",
-                          c->path, v);
+        return pl_err_set(err, PL_ERR_USAGE,
+                          "%s: schema version %d needs an upgrade to %d, which opening it "
+                          "read-only cannot make: open it once for writing first",
+                          c->path, v, (int)N_MIGRATIONS);
     for (; v < (int)N_MIGRATIONS; v++) {
         char setv[64];
         snprintf(setv, sizeof setv, "PRAGMA user_version=%d", v + 1);

@@ -190,6 +190,11 @@ static void test_upgrade(void) {
 
     pl_catalog *c;
     pl_err err = {0};
+    /* Read-only, an old file cannot be upgraded, and the error says so. */
+    CHECK_INT(pl_catalog_open(path, PL_OPEN_READONLY, &c, &err), PL_ERR_USAGE);
+    CHECK(strstr(err.msg, "schema version 2 needs an upgrade") != NULL);
+    CHECK(strstr(err.msg, "read-only") != NULL);
+    pl_err_clear(&err);
     CHECK_INT(pl_catalog_open(path, 0, &c, &err), PL_OK);
     if (!c) return;
     CHECK_INT(df(c, 7), 50);
