@@ -131,8 +131,8 @@ static int by_hits(const void *a, const void *b) {
 
 /* The stored synopses most like `it` (ids outside `skip`, a sorted list),
  * with their similarities: its rarest keys are looked up, the synopses met
- * most often are compared in full. */
-static int candidates(pl_db *db, pl_grouper *g, const pl_group_item *it, uint64_t n_docs,
+ * most often are compared in full. Weights are among g->n_docs synopses. */
+static int candidates(pl_db *db, pl_grouper *g, const pl_group_item *it,
                       const int64_t *skip, size_t n_skip, cand *out, size_t max_out,
                       size_t *n_out, pl_err *err) {
     *n_out = 0;
@@ -144,7 +144,7 @@ static int candidates(pl_db *db, pl_grouper *g, const pl_group_item *it, uint64_
     if (!ord) return pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
     /* The rarest keys that some other synopsis has too (a key only this one
      * has, df 1, finds nothing), heaviest first. */
-    double solo = pl_group_weight(1, n_docs) - 1e-9;
+    double solo = pl_group_weight(1, g->n_docs) - 1e-9;
     size_t shared = 0;
     for (size_t i = 0; i < it->n; i++)
         if (it->w[i] < solo) ord[shared++] = i;
@@ -261,16 +261,16 @@ int pl_grouper_add(pl_db *db, pl_grouper **gp, int64_t id, const char *lang,
 /* Places group members[0..n) (indexes into g->p): into the best stored
  * episode that takes them, else together in the first one's episode. */
 static int place(pl_db *db, pl_grouper *g, const pl_group_item *items,
-                 const size_t *members, size_t n, uint64_t n_docs, const int64_t *skip,
-                 size_t n_skip, pl_err *err) {
+                 const size_t *members, size_t n, const int64_t *skip, size_t n_skip,
+                 pl_err *err) {
     cand best = {0, 0};
     int64_t best_ep = 0;
     int rc = PL_OK;
     for (size_t m = 0; m < n && !rc; m++) {
         cand found[CANDIDATES];
         size_t nf;
-        if ((rc = candidates(db, g, &items[members[m]], n_docs, skip, n_skip, found,
-                             CANDIDATES, &nf, err)))
+        if ((rc = candidates(db, g, &items[members[m]], skip, n_skip, found, CANDIDATES,
+                             &nf, err)))
             break;
         for (size_t i = 0; i < nf && !rc; i++) {
             if (found[i].hits < PL_GROUP_THRESHOLD || found[i].hits <= best.hits) continue;
@@ -331,7 +331,7 @@ int pl_grouper_run(pl_db *db, pl_grouper *g, pl_err *err) {
         size_t n = 0;
         for (size_t j = i; j < g->n; j++)
             if (group[j] == i) members[n++] = j;
-        rc = place(db, g, items, members, n, n_docs, ids, g->n, err);
+        rc = place(db, g, items, members, n, ids, g->n, err);
     }
     for (size_t i = 0; i < g->n; i++) {
         if (w) free(w[i]);
@@ -426,7 +426,7 @@ int pl_group_match(pl_db *db, const char *text, size_t len, const char *lang, si
     if (!rc) rc = pl_catalog_count_synopses(db->cat, &n_docs, &err);
     if (!rc) g->n_docs = n_docs + 1;
     if (!rc && !(rc = weigh(db, g, keys, n_keys, r->lang, &it, &w, &err)) &&
-        !(rc = candidates(db, g, &it, n_docs + 1, NULL, 0, found, max, &nf, &err)))
+        !(rc = candidates(db, g, &it, NULL, 0, found, max, &nf, &err)))
         rc = to_episodes(db, found, nf, r->lang, r, &err);
     free(w);
     free(keys);

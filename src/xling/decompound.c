@@ -36,9 +36,8 @@ static size_t block_of(const pl_xling *x, const xl_lang *l, const char *w, size_
     uint64_t wk = pl_prefix_key(w, n);
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int le = l->vkey ? (l->vkey[mid] != wk ? l->vkey[mid] < wk
-                                               : first_at_or_before(x, l, mid, w, n))
-                         : first_at_or_before(x, l, mid, w, n);
+        int le = l->vkey && l->vkey[mid] != wk ? l->vkey[mid] < wk
+                                               : first_at_or_before(x, l, mid, w, n);
         if (le)
             lo = mid + 1;
         else

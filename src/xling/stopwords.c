@@ -100,9 +100,14 @@ int pl_xling_stopword(const char *lang, const char *w, size_t n) {
 
 /* ---- their index terms ---- */
 
+/* The terms as they come: their bytes one after another (which may move
+ * as they grow), and where each lies in them. */
 typedef struct term_buf {
-    pl_buf bytes; /* the terms, one after another */
-    size_t *off, *len, n, cap;
+    pl_buf bytes;
+    struct span {
+        size_t off, len;
+    } * at;
+    size_t n, cap;
     int oom;
 } term_buf;
 
@@ -110,15 +115,12 @@ static int keep_term(void *ctx, const pl_token *t) {
     term_buf *b = ctx;
     if (b->n == b->cap) {
         size_t cap = b->cap ? 2 * b->cap : 256;
-        size_t *o = realloc(b->off, cap * sizeof *o),
-               *l = o ? realloc(b->len, cap * sizeof *l) : NULL;
-        if (o) b->off = o;
-        if (!o || !l) return b->oom = 1;
-        b->len = l;
+        struct span *grown = realloc(b->at, cap * sizeof *grown);
+        if (!grown) return b->oom = 1;
+        b->at = grown;
         b->cap = cap;
     }
-    b->off[b->n] = b->bytes.len;
-    b->len[b->n++] = t->len;
+    b->at[b->n++] = (struct span){b->bytes.len, t->len};
     pl_buf_append(&b->bytes, t->term, t->len);
     return b->bytes.oom ? (b->oom = 1) : 0;
 }
@@ -131,7 +133,7 @@ static int by_bytes(const void *a, const void *b) {
 /* Analyzes every function word of l in its language; the terms, sorted and
  * without repeats, become l->terms (left empty when out of memory). */
 static void make_terms(stoplist *l, pl_analyzer *an) {
-    term_buf b = {PL_BUF_INIT, NULL, NULL, 0, 0, 0};
+    term_buf b = {PL_BUF_INIT, NULL, 0, 0, 0};
     for (size_t i = 0; i < l->n && !b.oom; i++)
         if (pl_analyze(an, l->lang, l->w[i].s, l->w[i].n, keep_term, &b)) b.oom = 1;
     word *ts = b.oom ? NULL : malloc((b.n ? b.n : 1) * sizeof *ts);
@@ -139,7 +141,7 @@ static void make_terms(stoplist *l, pl_analyzer *an) {
         /* The bytes stay for the process: the terms point into them. */
         const char *base = (const char *)b.bytes.data;
         for (size_t i = 0; i < b.n; i++)
-            ts[i] = (word){base + b.off[i], b.len[i]};
+            ts[i] = (word){base + b.at[i].off, b.at[i].len};
         qsort(ts, b.n, sizeof *ts, by_bytes);
         size_t u = 0;
         for (size_t i = 0; i < b.n; i++)
@@ -150,8 +152,7 @@ static void make_terms(stoplist *l, pl_analyzer *an) {
     } else {
         pl_buf_free(&b.bytes);
     }
-    free(b.off);
-    free(b.len);
+    free(b.at);
 }
 
 int pl_xling_stop_term(pl_analyzer *an, const char *lang, const char *t, size_t n) {
