@@ -12,8 +12,8 @@
  * into Snowball. A catalog in many languages has many such few thousands:
  * importing 3,000 records of 32 languages misses 115,163 of 4,096 slots,
  * 75,987 of 16,384 and 50,335 of 65,536 (a miss costs about 3,500
- * instructions, a hit some 60). The cache is only an optimization: when it cannot be
- * allocated, words are simply stemmed every time.
+ * instructions, a hit some 60). The cache is only an optimization: when it
+ * cannot be allocated, words are simply stemmed every time.
  */
 #include <libstemmer.h>
 #include <limits.h>

@@ -16,12 +16,10 @@ typedef struct pl_err {
     char msg[1024]; /* NUL-terminated message */
 } pl_err;
 
-#define PL_ERR_INIT                                                                        \
-    {                                                                                      \
-        PL_OK, {                                                                           \
-            0                                                                              \
-        }                                                                                  \
-    }
+/* Braces as written, which clang-format would spread over six lines. */
+/* clang-format off */
+#define PL_ERR_INIT {PL_OK, {0}}
+/* clang-format on */
 
 /* Records an error (unless one is recorded already) and returns `status`. */
 int pl_err_set(pl_err *e, int status, const char *fmt, ...)

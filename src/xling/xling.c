@@ -274,7 +274,6 @@ void pl_xling_close(pl_xling *x) {
 
 /* ---- Translation ----------------------------------------------------- */
 
-/* The entry of a key in a language, or NULL. */
 /* The language's entry keys as numbers (xl_lang.tkey), made on first use:
  * a translated query looks up hundreds of keys, each a binary search of
  * some 17 steps that would otherwise compare strings at every step. Two
@@ -303,6 +302,7 @@ static const uint64_t *entry_keys(const pl_xling *x, const xl_lang *l) {
     return k;
 }
 
+/* The entry of a key in a language, or NULL. */
 static const unsigned char *entry_find(const pl_xling *x, const xl_lang *l,
                                        const unsigned char *key, size_t klen) {
     const unsigned char *end = x->d + x->size;
