@@ -183,18 +183,17 @@ int pl_analyze_langs(pl_analyzer *a, const char *const *langs, size_t n_langs,
     uint32_t pos[PL_ANALYZE_LANGS_MAX] = {0};
     pl_tokenizer_init(&tk, text, len);
     while (pl_tokenizer_next(&tk, &sp)) {
-        /* The normalized form serves every language that normalizes alike:
-         * it is redone only when the Turkic casing rule or the spelling out
-         * of ligatures (where accents fold) changes. */
-        int rule = -1;
+        /* The normalized form serves every language that normalizes alike
+         * (pl_norm_rules): it is redone only when that changes. */
+        unsigned char rule = 0; /* none yet: pl_norm_rules is at least 1 */
         size_t norm = 0;
         for (size_t k = 0; k < n_langs; k++) {
             int rc;
-            if ((li[k].turkic | li[k].folds << 1) != rule) {
+            if (pl_norm_rules(&li[k]) != rule) {
                 if ((rc = normalize_span(a, (const unsigned char *)text, &sp, &li[k],
                                          &norm)))
                     return rc;
-                rule = li[k].turkic | li[k].folds << 1;
+                rule = pl_norm_rules(&li[k]);
             }
             const unsigned char *term;
             size_t tn;

@@ -46,9 +46,7 @@ void pl_scratch_free(pl_scratch *sc) {
     sc->cache_failed = 0;
 }
 
-/* What of a language's policy normalization depends on: its casing (case_map)
- * and the spelling out of ligatures where accents fold. */
-static unsigned char norm_rules(const pl_lang_info *li) {
+unsigned char pl_norm_rules(const pl_lang_info *li) {
     return (unsigned char)(1 + (li->turkic ? 1 : 0) + (li->folds ? 2 : 0));
 }
 
@@ -137,7 +135,7 @@ static int normalize(pl_scratch *sc, const unsigned char *s, size_t n,
 
 int pl_normalize(pl_scratch *sc, const unsigned char *s, size_t n, const pl_lang_info *li,
                  size_t *out_len) {
-    unsigned char rules = norm_rules(li);
+    unsigned char rules = pl_norm_rules(li);
     pl_norm_slot *slot = norm_slot(sc, rules, s, n);
     if (slot && slot->rules == rules && slot->klen == n && !memcmp(slot->key, s, n)) {
         if (pl_scratch_reserve_out(sc, slot->vlen)) return PL_ERR_NOMEM;

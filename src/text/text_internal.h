@@ -117,6 +117,11 @@ void pl_scratch_free(pl_scratch *sc);
 /* Makes sc->out hold at least `need` bytes. PL_OK or PL_ERR_NOMEM. */
 int pl_scratch_reserve_out(pl_scratch *sc, size_t need);
 
+/* What of a language's policy normalization depends on, as a number from 1:
+ * its casing (the Turkic I) and the spelling out of ligatures where accents
+ * fold. Languages with the same number normalize a word alike. */
+unsigned char pl_norm_rules(const pl_lang_info *li);
+
 /*
  * NFKC + case folds s[0..n) (well-formed UTF-8) into sc->out, following the
  * language's casing rules, and spells out ligatures (œ -> oe) when it folds
