@@ -33,6 +33,7 @@ void ix_view_release(ix_view *v) {
     }
     free(v->segs);
     pl_memo_free(v->terms);
+    pl_memo_free(v->dfs);
     for (size_t i = 0; i < v->n_bitmaps; i++) {
         free(v->bitmaps[i].term);
         free(v->bitmaps[i].bits);
@@ -42,6 +43,18 @@ void ix_view_release(ix_view *v) {
 }
 
 #define TERM_MEMO_BYTES (4u << 20) /* some 20,000 terms of a few segments */
+#define DF_MEMO_BYTES (4u << 20)   /* some 100,000 terms */
+
+/* A term's entries in each of v's segments (zeroed where it is absent). */
+static int ix_segments_lookup(ix_view *v, const char *term, size_t len, ix_term_info *ti,
+                              pl_err *err) {
+    for (size_t i = 0; i < v->n; i++) {
+        int rc = ix_segment_lookup(v->segs[i].seg, term, len, &ti[i], err);
+        if (rc < 0) return rc;
+        if (rc == 0) memset(&ti[i], 0, sizeof ti[i]);
+    }
+    return PL_OK;
+}
 
 int ix_view_lookup(ix_view *v, const char *term, size_t len, ix_term_info *ti,
                    pl_err *err) {
@@ -52,11 +65,8 @@ int ix_view_lookup(ix_view *v, const char *term, size_t len, ix_term_info *ti,
         memcpy(ti, hit, hit_len);
         return PL_OK;
     }
-    for (size_t i = 0; i < v->n; i++) {
-        int rc = ix_segment_lookup(v->segs[i].seg, term, len, &ti[i], err);
-        if (rc < 0) return rc;
-        if (rc == 0) memset(&ti[i], 0, sizeof ti[i]);
-    }
+    int rc = ix_segments_lookup(v, term, len, ti, err);
+    if (rc) return rc;
     /* A memo that cannot be had only costs time. */
     if (!v->terms) v->terms = pl_memo_new(TERM_MEMO_BYTES);
     if (v->terms) pl_memo_put(v->terms, term, len, ti, v->n * sizeof *ti);
@@ -493,15 +503,25 @@ int pl_index_term_bits(pl_index *ix, const char *term, size_t len, const uint64_
 
 uint64_t pl_index_df(pl_index *ix, const char *term, size_t len) {
     ix_view *v = ix->view;
+    const void *hit;
+    size_t hit_len;
+    uint64_t df = 0;
+    if (v->dfs && pl_memo_get(v->dfs, term, len, &hit, &hit_len) && hit_len == sizeof df) {
+        memcpy(&df, hit, sizeof df);
+        return df;
+    }
     /* Asked hundreds of times a query: no allocation for a view of the
      * segment counts merging keeps. */
     ix_term_info few[2 * IX_MAX_SEGMENTS],
         *ti = v->n <= 2 * IX_MAX_SEGMENTS ? few : malloc(v->n * sizeof *ti);
-    uint64_t df = 0;
-    if (ti && ix_view_lookup(v, term, len, ti, NULL) == PL_OK)
+    int ok = ti && ix_segments_lookup(v, term, len, ti, NULL) == PL_OK;
+    if (ok)
         for (size_t i = 0; i < v->n; i++)
             df += ti[i].df;
     if (ti != few) free(ti);
+    if (!ok) return 0;
+    if (!v->dfs) v->dfs = pl_memo_new(DF_MEMO_BYTES);
+    if (v->dfs) pl_memo_put(v->dfs, term, len, &df, sizeof df);
     return df;
 }
 

@@ -217,6 +217,11 @@ typedef struct ix_view {
      * queries. Made on first use; the view never changes, so it never goes
      * stale. */
     struct pl_memo *terms;
+    /* The same for document frequencies alone (pl_index_df): a query's
+     * translations are looked up by the hundred, mostly only to learn
+     * whether the index has them, and a frequency takes a twentieth of the
+     * room of a term's entries in every segment. */
+    struct pl_memo *dfs;
     /* Bitmaps of long lists by document id (pl_index_term_bits). */
     struct ix_bitmap *bitmaps;
     size_t n_bitmaps;
