@@ -278,6 +278,60 @@ static int compound_head(const sink *s, const char *lang, const char *term, char
     return head[0] != 0;
 }
 
+/* Memo keys: a back_share key starts with a language code's letter,
+ * compound_head's with 1; these with their own bytes. */
+#define KEY_WORD_TERMS 2
+#define KEY_INFLECTIONS 3
+
+/* A memo key: the kind's byte, lang and its NUL, then s; 0 when it does
+ * not fit in cap. */
+static size_t kind_key(char *key, size_t cap, char kind, const char *lang, const char *s) {
+    key[0] = kind;
+    size_t at = key_str(key, 1, cap, lang), n = strlen(s);
+    if (at >= cap || n > cap - at) return 0;
+    memcpy(key + at, s, n);
+    return at + n;
+}
+
+/* A word's terms in lang, as pl_analyze gives them (keep_term), through the
+ * handle's memo: a query's words are analyzed in each language they are
+ * read in and each they might be written alike in (cognates), and the same
+ * words come back query after query. The value: the count, `more`, then
+ * each term's length and bytes. */
+static void word_terms(pl_memo *memo, pl_analyzer *an, const char *lang, const char *text,
+                       terms *ts) {
+    memset(ts, 0, sizeof *ts);
+    char key[512];
+    size_t klen = memo ? kind_key(key, sizeof key, KEY_WORD_TERMS, lang, text) : 0;
+    const void *val;
+    size_t vlen;
+    if (klen && pl_memo_get(memo, key, klen, &val, &vlen) && vlen >= 2) {
+        const unsigned char *v = val, *end = v + vlen;
+        ts->n = v[0];
+        ts->more = v[1];
+        v += 2;
+        for (size_t i = 0; i < ts->n && v < end && *v <= PL_TERM_MAX; i++) {
+            memcpy(ts->t[i], v + 1, *v);
+            ts->t[i][*v] = 0;
+            v += 1 + *v;
+        }
+        return;
+    }
+    pl_analyze(an, lang, text, strlen(text), keep_term, ts);
+    if (!klen) return;
+    unsigned char v[2 + MAX_TERMS * (PL_TERM_MAX + 1)];
+    size_t at = 2;
+    v[0] = (unsigned char)ts->n;
+    v[1] = (unsigned char)ts->more;
+    for (size_t i = 0; i < ts->n; i++) {
+        size_t n = strlen(ts->t[i]);
+        v[at++] = (unsigned char)n;
+        memcpy(v + at, ts->t[i], n);
+        at += n;
+    }
+    pl_memo_put(memo, key, klen, v, at);
+}
+
 /* Adds a translation to each of the sink's clauses; non-zero (and the sink
  * marked failed) when out of memory. */
 static int add_to_clauses(sink *s, const char *lang, const char *const *t, int n,
@@ -309,6 +363,46 @@ static int on_variant(void *ctx, const char *lang, const char *const *t, int n, 
     (void)w;
     if (stop_term(v->s, lang, t, n)) return 0;
     return indexed(v->s, t, n) ? add_to_clauses(v->s, lang, t, n, v->w) : 0;
+}
+
+typedef struct forms {
+    char s[16 * (PL_TERM_MAX + 1)]; /* the forms, each ended by its NUL */
+    size_t len;
+} forms;
+
+static int keep_form(void *ctx, const char *lang, const char *const *t, int n, double w) {
+    forms *f = ctx;
+    size_t k = strlen(t[0]) + 1;
+    (void)lang, (void)n, (void)w;
+    if (k > sizeof f->s - f->len) return 1;
+    memcpy(f->s + f->len, t[0], k);
+    f->len += k;
+    return 0;
+}
+
+/* pl_xling_inflect through the handle's memo (its forms depend on the term
+ * alone, and each costs an analysis): every form to on_variant, in order,
+ * until it answers non-zero. */
+static void inflections(sink *s, const char *lang, const char *term, variant_sink *v) {
+    char key[PL_LANG_MAX + PL_TERM_MAX + 4];
+    size_t klen =
+        s->lexicon_memo ? kind_key(key, sizeof key, KEY_INFLECTIONS, lang, term) : 0;
+    const void *val;
+    size_t vlen;
+    forms f = {.len = 0};
+    if (klen && pl_memo_get(s->lexicon_memo, key, klen, &val, &vlen) &&
+        vlen <= sizeof f.s) {
+        memcpy(f.s, val, vlen);
+        f.len = vlen;
+    } else {
+        pl_xling_inflect(s->an, lang, term, keep_form, &f);
+        if (klen) pl_memo_put(s->lexicon_memo, key, klen, f.s, f.len);
+    }
+    for (size_t at = 0; at < f.len;) {
+        const char *t[1] = {f.s + at};
+        if (on_variant(v, lang, t, 1, 1.0)) return;
+        at += strlen(t[0]) + 1;
+    }
 }
 
 static int on_translation(void *ctx, const char *lang, const char *const *t, int n,
@@ -347,7 +441,7 @@ static int on_translation(void *ctx, const char *lang, const char *const *t, int
         if (s->failed) return 1;
         /* Where the stemmer leaves a regular form apart (German erzeug:
          * erzeugt, gespeichert), the same. */
-        if (s->an) pl_xling_inflect(s->an, lang, t[0], on_variant, &v);
+        if (s->an) inflections(s, lang, t[0], &v);
         if (s->failed) return 1;
     }
     return 0;
@@ -448,8 +542,8 @@ static int cognates(const langs *l, const char *src_lang, const terms *src,
     for (size_t i = 0; i < l->n_tgt; i++) {
         const char *lang = l->tgt[i];
         if (strcmp(lang, src_lang) == 0 || pl_plan_stopword_folded(lang, folded)) continue;
-        terms ts = {0};
-        pl_analyze(an, lang, s->word, strlen(s->word), keep_term, &ts);
+        terms ts;
+        word_terms(s->lexicon_memo, an, lang, s->word, &ts);
         if (ts.n != 1 || ts.more || strcmp(ts.t[0], src->t[0]) == 0) continue;
         const char *t[1] = {ts.t[0]};
         if (!indexed(s, t, 1)) continue;
@@ -485,8 +579,8 @@ static int word(pl_db *db, const pl_xling *x, const langs *l, size_t si, pl_clau
                 long alt, const char *text, const pl_folded *folded) {
     if (pl_plan_stopword_folded(l->src[si], folded) || sure_stopword(l, folded))
         return PL_OK;
-    terms ts = {0};
-    pl_analyze(db->an, l->src[si], text, strlen(text), keep_term, &ts);
+    terms ts;
+    word_terms(lexicon_memo(db), db->an, l->src[si], text, &ts);
     sink s = {.c = {c, NULL},
               .alt = {ts.n == 1 ? alt : -1, -1},
               .base = l->src_w[si] * DISCOUNT,
@@ -537,9 +631,9 @@ static int pair(pl_db *db, const pl_xling *x, const langs *l, size_t si, const p
     const char *a = plain_word(q, p, i), *b = plain_word(q, p, i + 1);
     if (!a || !b || pl_plan_stopword(l->src[si], a) || pl_plan_stopword(l->src[si], b))
         return PL_OK;
-    terms ts = {0}, tb = {0};
-    pl_analyze(db->an, l->src[si], a, strlen(a), keep_term, &ts);
-    pl_analyze(db->an, l->src[si], b, strlen(b), keep_term, &tb);
+    terms ts, tb;
+    word_terms(lexicon_memo(db), db->an, l->src[si], a, &ts);
+    word_terms(lexicon_memo(db), db->an, l->src[si], b, &tb);
     if (ts.n != 1 || tb.n != 1) return PL_OK;
     memcpy(ts.t[1], tb.t[0], sizeof ts.t[1]);
     ts.n = 2;
