@@ -27,7 +27,8 @@ typedef struct word {
 
 typedef struct stoplist {
     char lang[8];
-    word *w; /* sorted bytewise, as the file is */
+    uint64_t code; /* lang's bytes as a number (pl_prefix_key), compared first */
+    word *w;       /* sorted bytewise, as the file is */
     size_t n;
     /* The words' index terms (pl_xling_stop_term), sorted bytewise, in one
      * allocation; made on the first call for the language. */
@@ -53,6 +54,7 @@ static void parse_line(const char *p, const char *end) {
     stoplist *l = &lists[n_lists];
     if (!(l->w = calloc(count, sizeof *l->w))) return;
     memcpy(l->lang, p, (size_t)(sp - p));
+    l->code = pl_prefix_key(l->lang, (size_t)(sp - p));
     for (const char *q = sp + 1; q < end;) {
         const char *e = memchr(q, ' ', (size_t)(end - q));
         if (!e) e = end;
@@ -72,10 +74,16 @@ static void load(void) {
     }
 }
 
+/* Asked for every word of a query in each of its languages, and for each
+ * translation: the code is compared as a number (codes fit in 8 bytes). */
 static stoplist *list_of(const char *lang) {
     pthread_once(&once, load);
-    for (size_t i = 0; lang && i < n_lists; i++)
-        if (strcmp(lists[i].lang, lang) == 0) return &lists[i];
+    if (!lang) return NULL;
+    size_t n = strnlen(lang, sizeof lists[0].lang);
+    if (n == sizeof lists[0].lang) return NULL;
+    uint64_t code = pl_prefix_key(lang, n);
+    for (size_t i = 0; i < n_lists; i++)
+        if (lists[i].code == code) return &lists[i];
     return NULL;
 }
 
