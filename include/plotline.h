@@ -210,7 +210,13 @@ PL_EXPORT int pl_import_file(pl_db *db, const char *path, const pl_import_opts *
 typedef struct pl_batch pl_batch;
 PL_EXPORT int pl_batch_begin(pl_db *db, pl_batch **out);
 /* Validates and adds one record. *id receives the synopsis id (an existing one
- * when the same text is stored already, with *is_new 0); both may be NULL. */
+ * when the same text is stored already, with *is_new 0); both may be NULL.
+ * With both NULL the record (copied) may be stored later, after a helper
+ * thread has identified its language: a failure to store it (out of memory,
+ * a disk error) is then returned by a later pl_batch_add or by
+ * pl_batch_commit, and the batch can only be aborted. A record that is not
+ * valid is refused at once, and the batch stays usable. Records are stored
+ * in the order they were added, whichever way. */
 PL_EXPORT int pl_batch_add(pl_batch *b, const pl_record *rec, int64_t *id, int *is_new);
 /* Commits and frees the batch; on failure it is rolled back and freed. */
 PL_EXPORT int pl_batch_commit(pl_batch *b);

@@ -26,7 +26,10 @@ static const char HELP[] =
     "  --season N       its season; with --series, line N of a text file is episode N\n"
     "  --lang CODE      the language of every synopsis (default: identified per text)\n"
     "  --format F       text, tsv or jsonl (default: by the file's extension)\n"
-    "  --quiet          print nothing on success\n";
+    "  --quiet          print nothing on success\n"
+    "\n"
+    "Languages are identified on a second thread when the machine has more than\n"
+    "one processor (PLOTLINE_THREADS=1: on one thread); the result is the same.\n";
 
 static int parse_format(const char *s, pl_format *f) {
     if (strcmp(s, "text") == 0 || strcmp(s, "txt") == 0)

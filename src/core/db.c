@@ -70,6 +70,8 @@ void pl_db_close(pl_db *db) {
     pl_memo_free(db->lexicon_memo);
     pl_memo_free(db->splits);
     pl_memo_free(db->word_keys);
+    pl_memo_free(db->ahead_keys);
+    pl_analyzer_free(db->ahead_an);
     pl_analyzer_free(db->an);
     pl_catalog_close(db->cat);
     free(db->path);

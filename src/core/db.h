@@ -6,6 +6,7 @@
 #define PL_CORE_DB_H
 
 #include "catalog/catalog.h"
+#include "group/group.h"
 #include "index/index.h"
 #include "plotline.h"
 #include "text/text.h"
@@ -42,6 +43,10 @@ struct pl_db {
      * the first batch; NULL until then. */
     pl_memo *splits;
     pl_memo *word_keys;
+    /* The helper thread's own analyzer and memo of words' keys (ahead.c),
+     * kept from batch to batch; NULL until a batch first starts one. */
+    pl_analyzer *ahead_an;
+    pl_memo *ahead_keys;
 };
 
 /* The parts pl_xling_split_unknown finds in a word of lang (its index term
@@ -77,8 +82,49 @@ int pl_synopsis_text_check(const char *where, const char *text, size_t len, pl_e
 typedef struct pl_grouper pl_grouper;
 int pl_grouper_add(pl_db *db, pl_grouper **g, int64_t id, const char *lang,
                    const char *text, size_t len, int place, pl_err *err);
+/* The same with the synopsis's match keys worked out already (taken: freed
+ * by the grouper, also on failure). */
+int pl_grouper_add_keyed(pl_db *db, pl_grouper **g, int64_t id, const char *lang,
+                         const char *text, size_t len, int place, pl_group_key *keys,
+                         size_t n_keys, pl_err *err);
 int pl_grouper_run(pl_db *db, pl_grouper *g, pl_err *err);
 void pl_grouper_free(pl_grouper *g);
+
+/* Identification and match keys ahead of the batch, on a helper thread
+ * (ahead.c). A record is queued (copied) with the prior its identification
+ * is to use; the helper identifies it (unless its language is given) and
+ * works out its match keys in that language; the batch takes the oldest
+ * once the helper is done with it, and pops it. */
+typedef struct pl_ahead pl_ahead;
+typedef void (*pl_ahead_done_fn)(void *ctx, int64_t id, int is_new);
+typedef struct pl_ahead_item {
+    pl_record rec; /* the copy */
+    char prior[PL_LANG_MAX];
+    int has_prior;
+    pl_ahead_done_fn fn; /* told the record's id once stored, or NULL */
+    void *ctx;
+    /* The helper's results, valid when ok (0: it ran out of memory). */
+    int ok;
+    pl_lang_guess guess; /* when rec.lang is NULL */
+    pl_group_key *keys;  /* the match keys (set to NULL to take them) */
+    size_t n_keys;
+    char *copy; /* what rec points into */
+} pl_ahead_item;
+
+/* A helper for db's batch; NULL when the machine has one processor, when
+ * PLOTLINE_THREADS is 1, or when a thread cannot be had (the batch then
+ * does it all itself). */
+pl_ahead *pl_ahead_start(pl_db *db);
+int pl_ahead_full(const pl_ahead *a); /* make room (take the oldest) first */
+int pl_ahead_empty(const pl_ahead *a);
+int pl_ahead_push(pl_ahead *a, const pl_record *rec, const char *prior, pl_ahead_done_fn fn,
+                  void *ctx); /* PL_OK or PL_ERR_NOMEM */
+/* The oldest queued record, prepared (NULL when none): by the helper, or
+ * by the calling thread when the helper has not reached it; while the
+ * helper is at it, the caller prepares later ones rather than wait. */
+pl_ahead_item *pl_ahead_oldest(pl_ahead *a);
+void pl_ahead_pop(pl_ahead *a);
+void pl_ahead_stop(pl_ahead *a); /* joins the helper, drops what is queued */
 
 /* The base language of a tag for analysis ("pt-br" -> "pt"), in out[PL_LANG_MAX]. */
 void pl_base_lang(const char *tag, char *out);

@@ -222,18 +222,26 @@ int pl_grouper_add(pl_db *db, pl_grouper **gp, int64_t id, const char *lang,
                    const char *text, size_t len, int place, pl_err *err) {
     pl_group_key *keys;
     size_t n;
-    const pl_xling *x = pl_xling_default(NULL);
     char base[PL_LANG_MAX];
     pl_base_lang(lang, base);
-    if (!*gp && !(*gp = calloc(1, sizeof **gp)))
-        return pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
-    pl_grouper *g = *gp;
     /* Words come back synopsis after synopsis and batch after batch: their
      * keys are remembered by the handle (a memo that cannot be had only
      * costs time). */
     if (!db->word_keys) db->word_keys = pl_memo_new(WORD_MEMO_BYTES);
-    if (pl_group_keys(db->an, x, db->word_keys, base, text, len, &keys, &n))
+    if (pl_group_keys(db->an, pl_xling_default(NULL), db->word_keys, base, text, len, &keys,
+                      &n))
         return pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
+    return pl_grouper_add_keyed(db, gp, id, lang, text, len, place, keys, n, err);
+}
+
+int pl_grouper_add_keyed(pl_db *db, pl_grouper **gp, int64_t id, const char *lang,
+                         const char *text, size_t len, int place, pl_group_key *keys,
+                         size_t n, pl_err *err) {
+    if (!*gp && !(*gp = calloc(1, sizeof **gp))) {
+        free(keys);
+        return pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
+    }
+    pl_grouper *g = *gp;
     int rc = pl_catalog_put_keys(db->cat, id, keys, n, err);
     if (rc || !place || pl_is_placeholder(text, len, NULL)) {
         free(keys);

@@ -26,6 +26,11 @@ struct pl_batch {
     } seen[BATCH_LANGS];
     uint32_t n_seen; /* records identified with some confidence */
     pl_grouper *grouper;
+    /* Records added without asking for their ids wait here while a helper
+     * identifies and keys them (ahead.c); NULL when there is no helper. */
+    pl_ahead *ahead;
+    int ahead_tried;
+    int failed; /* a queued record could not be stored: the batch only aborts */
 };
 
 /* The batch's language once at least 3 confident identifications agree on
@@ -97,9 +102,8 @@ int pl_synopsis_text_check(const char *where, const char *text, size_t len, pl_e
     return PL_OK;
 }
 
-/* Adds a record, leaving any error in b->err (and not on the handle, so that
- * the importer can still add the input's name and line). */
-static int batch_add(pl_batch *b, const pl_record *rec, int64_t *id, int *is_new) {
+/* What every record must be before it is queued or stored. */
+static int batch_check(pl_batch *b, const pl_record *rec) {
     pl_err *err = &b->err;
     const char *where = rec->source ? rec->source : "synopsis";
     if (!rec->text) return pl_err_set(err, PL_ERR_USAGE, "%s: no text", where);
@@ -108,25 +112,47 @@ static int batch_add(pl_batch *b, const pl_record *rec, int64_t *id, int *is_new
     if (rec->lang && !pl_lang_tag_ok(rec->lang))
         return pl_err_set(err, PL_ERR_INPUT, "%s: \"%s\" is not a language code", where,
                           rec->lang);
+    return PL_OK;
+}
+
+/* Stores a checked record, leaving any error in b->err. `ready`, when not
+ * NULL, is the helper's work on it: its language (identified with the
+ * batch's current prior) and its match keys, taken from it. */
+static int batch_store(pl_batch *b, const pl_record *rec, pl_ahead_item *ready, int64_t *id,
+                       int *is_new) {
+    pl_err *err = &b->err;
+    const char *where = rec->source ? rec->source : "synopsis";
     pl_lang_guess g = {"und", 0};
     int given = rec->lang != NULL;
     if (given) {
         snprintf(g.lang, sizeof g.lang, "%s", rec->lang);
         g.confidence = 1;
     } else {
-        pl_langid_opts lo = {NULL, 0, batch_prior(b), 0};
-        if (pl_langid_ex(rec->text, rec->text_len, &lo, &g, 1) < 0)
-            return pl_err_set(err, PL_ERR_NOMEM,
-                              "%s: identifying the language: out of memory", where);
+        if (ready)
+            g = ready->guess;
+        else {
+            pl_langid_opts lo = {NULL, 0, batch_prior(b), 0};
+            if (pl_langid_ex(rec->text, rec->text_len, &lo, &g, 1) < 0)
+                return pl_err_set(err, PL_ERR_NOMEM,
+                                  "%s: identifying the language: out of memory", where);
+        }
         batch_note(b, &g);
     }
     int64_t sid;
     int fresh;
-    rc = pl_catalog_add(b->db->cat, rec, g.lang, g.confidence, given, &sid, &fresh, err);
+    int rc =
+        pl_catalog_add(b->db->cat, rec, g.lang, g.confidence, given, &sid, &fresh, err);
     if (!rc && fresh) {
         int labeled = rec->series && *rec->series && rec->episode > 0;
-        rc = pl_grouper_add(b->db, &b->grouper, sid, g.lang, rec->text, rec->text_len,
-                            !labeled, err);
+        if (ready) {
+            rc = pl_grouper_add_keyed(b->db, &b->grouper, sid, g.lang, rec->text,
+                                      rec->text_len, !labeled, ready->keys, ready->n_keys,
+                                      err);
+            ready->keys = NULL;
+        } else {
+            rc = pl_grouper_add(b->db, &b->grouper, sid, g.lang, rec->text, rec->text_len,
+                                !labeled, err);
+        }
     }
     if (rc) return rc;
     if (id) *id = sid;
@@ -134,13 +160,73 @@ static int batch_add(pl_batch *b, const pl_record *rec, int64_t *id, int *is_new
     return PL_OK;
 }
 
+/* Stores the oldest queued record with the helper's work on it, unless the
+ * prior it was identified with is no longer the batch's (a batch's first
+ * few records settle its language), or the helper failed: then it is done
+ * again here, so the outcome is the same as without a helper. */
+static int take_oldest(pl_batch *b) {
+    pl_ahead_item *it = pl_ahead_oldest(b->ahead);
+    const char *prior = batch_prior(b);
+    int same = it->has_prior ? prior && strcmp(prior, it->prior) == 0 : !prior;
+    int64_t id = 0;
+    int fresh = 0;
+    int rc =
+        batch_store(b, &it->rec, it->ok && (same || it->rec.lang) ? it : NULL, &id, &fresh);
+    if (!rc && it->fn) it->fn(it->ctx, id, fresh);
+    pl_ahead_pop(b->ahead);
+    if (rc) b->failed = rc;
+    return rc;
+}
+
+/* Stores every queued record. */
+static int drain(pl_batch *b) {
+    if (b->failed) return b->failed;
+    while (b->ahead && !pl_ahead_empty(b->ahead)) {
+        int rc = take_oldest(b);
+        if (rc) return rc;
+    }
+    return PL_OK;
+}
+
+/* Adds a checked record now, or queues it for the helper when there is
+ * one; `fn` is told its id once it is stored. */
+static int batch_add_later(pl_batch *b, const pl_record *rec, pl_ahead_done_fn fn,
+                           void *ctx) {
+    if (b->failed) return b->failed;
+    if (!b->ahead && !b->ahead_tried) {
+        b->ahead_tried = 1;
+        b->ahead = pl_ahead_start(b->db);
+    }
+    if (!b->ahead) {
+        int64_t id = 0;
+        int fresh = 0;
+        int rc = batch_store(b, rec, NULL, &id, &fresh);
+        if (!rc && fn) fn(ctx, id, fresh);
+        return rc;
+    }
+    while (pl_ahead_full(b->ahead)) {
+        int rc = take_oldest(b);
+        if (rc) return rc;
+    }
+    if (pl_ahead_push(b->ahead, rec, batch_prior(b), fn, ctx))
+        return pl_err_set(&b->err, PL_ERR_NOMEM, "%s: out of memory",
+                          rec->source ? rec->source : "synopsis");
+    return PL_OK;
+}
+
 int pl_batch_add(pl_batch *b, const pl_record *rec, int64_t *id, int *is_new) {
-    int rc = batch_add(b, rec, id, is_new);
+    int rc = batch_check(b, rec);
+    /* Asked for its id, the record is stored now, after those queued. */
+    if (!rc) rc = id || is_new ? drain(b) : PL_OK;
+    if (!rc)
+        rc = id || is_new ? batch_store(b, rec, NULL, id, is_new)
+                          : batch_add_later(b, rec, NULL, NULL);
     if (rc) pl_db_fail(b->db, &b->err);
     return rc;
 }
 
 static void batch_free(pl_batch *b) {
+    pl_ahead_stop(b->ahead);
     b->db->batch = NULL;
     pl_grouper_free(b->grouper);
     free(b);
@@ -155,7 +241,9 @@ void pl_batch_abort(pl_batch *b) {
 int pl_batch_commit(pl_batch *b) {
     pl_db *db = b->db;
     pl_err err = PL_ERR_INIT;
-    int rc = pl_grouper_run(db, b->grouper, &err);
+    int rc = drain(b);
+    if (rc) err = b->err;
+    if (!rc) rc = pl_grouper_run(db, b->grouper, &err);
     if (rc)
         pl_catalog_rollback(db->cat);
     else
@@ -176,14 +264,12 @@ typedef struct import_ctx {
     const pl_import_opts *opts;
     pl_line_reader *r;
     uint64_t total;
+    uint64_t seen; /* records read, for progress (the report counts those stored) */
 } import_ctx;
 
-static int import_record(void *vctx, const pl_record *rec, uint64_t line_no) {
+/* A record of the import stored: counted in the report. */
+static void import_counted(void *vctx, int64_t id, int fresh) {
     import_ctx *c = vctx;
-    int64_t id = 0;
-    int fresh = 0;
-    int rc = batch_add(c->b, rec, &id, &fresh);
-    if (rc) return rc;
     c->rep->records++;
     if (fresh) {
         c->rep->added++;
@@ -192,7 +278,14 @@ static int import_record(void *vctx, const pl_record *rec, uint64_t line_no) {
     } else {
         c->rep->duplicates++;
     }
-    if (c->opts && c->opts->progress && (c->rep->records & 63) == 0 &&
+}
+
+static int import_record(void *vctx, const pl_record *rec, uint64_t line_no) {
+    import_ctx *c = vctx;
+    int rc = batch_check(c->b, rec);
+    if (!rc) rc = batch_add_later(c->b, rec, import_counted, c);
+    if (rc) return rc;
+    if (c->opts && c->opts->progress && (++c->seen & 63) == 0 &&
         c->opts->progress(c->opts->progress_ctx, c->r->offset, c->total))
         return pl_err_set(&c->b->err, PL_ERR_USAGE, "%s:%llu: import cancelled", c->r->name,
                           (unsigned long long)line_no);
@@ -213,7 +306,7 @@ static int import_reader(pl_db *db, pl_line_reader *r, uint64_t total,
     pl_batch *b;
     int rc = pl_batch_begin(db, &b);
     if (rc) return rc;
-    import_ctx c = {b, report, opts, r, total};
+    import_ctx c = {b, report, opts, r, total, 0};
     rc = pl_ingest(r, opts ? opts->format : PL_FORMAT_AUTO, opts, import_record, &c,
                    &b->err);
     if (rc) {
@@ -223,7 +316,9 @@ static int import_reader(pl_db *db, pl_line_reader *r, uint64_t total,
         return rc;
     }
     if (opts && opts->progress) opts->progress(opts->progress_ctx, total, total);
-    return pl_batch_commit(b);
+    rc = pl_batch_commit(b);
+    if (rc) memset(report, 0, sizeof *report); /* rolled back: nothing stored */
+    return rc;
 }
 
 int pl_import(pl_db *db, const char *name, const char *data, size_t nbytes,

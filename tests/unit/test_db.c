@@ -115,6 +115,93 @@ static void test_import_all_or_nothing(pl_db *db) {
     pl_synopsis_free(s);
 }
 
+/* Texts for the helper's test: runs of one language (which settle a
+ * batch's prior), short texts whose language the prior decides, and mixed
+ * ones, with a number each so that none repeats. */
+static const char *const helper_texts[] = {
+    "Carrie schreibt über Beziehungen und trifft Mr. Big auf einer Party.",
+    "Miranda findet heraus, dass sie schwanger ist, und sagt es Steve.",
+    "Carrie writes about relationships and meets Mr. Big at a party.",
+    "Charlotte se casa con Trey en una boda llena de problemas.",
+    "Samantha découvre que son nouveau voisin est un ancien amant.",
+    "Ja.",
+    "Hallo Welt",
+    "Miranda e Steve litigano per il bambino e per la casa nuova.",
+};
+
+/* The same synopses, ids, languages, confidences and episodes with the
+ * helper thread (ahead.c) as without it, through pl_import and through
+ * pl_batch_add; more records than the helper's queue holds. */
+static void import_for_helper(const char *file, int threads) {
+    setenv("PLOTLINE_THREADS", threads == 1 ? "1" : "2", 1);
+    pl_db *db;
+    CHECK_INT(pl_db_open(file, PL_OPEN_CREATE, &db), PL_OK);
+    size_t n = 0, cap = 1 << 20;
+    char *lines = malloc(cap);
+    CHECK(lines != NULL);
+    for (int i = 0; i < 2600; i++) {
+        /* 300 German ones first, then the languages in turn. */
+        const char *t = i < 300 ? helper_texts[i % 2] : helper_texts[i % 8];
+        n += (size_t)snprintf(lines + n, cap - n, "%d. %s\n", i, t);
+    }
+    pl_import_report rep;
+    CHECK_INT(pl_import(db, "h.txt", lines, n, NULL, &rep), PL_OK);
+    CHECK_INT(rep.records, 2600);
+    CHECK_INT(rep.added, 2600);
+    CHECK_INT(rep.first_id, 1);
+    CHECK_INT(rep.last_id, 2600);
+    /* Queued adds, then one asking its id: stored after the queued ones. */
+    pl_batch *b;
+    CHECK_INT(pl_batch_begin(db, &b), PL_OK);
+    char text[128];
+    for (int i = 0; i < 40; i++) {
+        int len = snprintf(text, sizeof text, "Nachtrag %d: %s", i, helper_texts[i % 8]);
+        pl_record r = {.text = text, .text_len = (size_t)len};
+        CHECK_INT(pl_batch_add(b, &r, NULL, NULL), PL_OK);
+    }
+    pl_record last = {.text = "Zuletzt: Carrie zieht nach Paris.", .text_len = 33};
+    int64_t id;
+    int fresh;
+    CHECK_INT(pl_batch_add(b, &last, &id, &fresh), PL_OK);
+    CHECK_INT(id, 2641);
+    CHECK_INT(fresh, 1);
+    CHECK_INT(pl_batch_commit(b), PL_OK);
+    pl_db_close(db);
+    unsetenv("PLOTLINE_THREADS");
+}
+
+static void test_helper_thread(void) {
+    char one[300], two[300];
+    snprintf(one, sizeof one, "%s/one.db", dir);
+    snprintf(two, sizeof two, "%s/two.db", dir);
+    import_for_helper(one, 1);
+    import_for_helper(two, 2);
+    pl_db *a, *b;
+    CHECK_INT(pl_db_open(one, 0, &a), PL_OK);
+    CHECK_INT(pl_db_open(two, 0, &b), PL_OK);
+    int same = 1, langs_seen = 0;
+    char first_lang[PL_LANG_MAX] = "";
+    for (int64_t id = 1; id <= 2641; id++) {
+        pl_synopsis *x, *y;
+        CHECK_INT(pl_get_synopsis(a, id, &x), PL_OK);
+        CHECK_INT(pl_get_synopsis(b, id, &y), PL_OK);
+        if (!x || !y) break;
+        same &= strcmp(x->lang, y->lang) == 0 && x->lang_confidence == y->lang_confidence &&
+                x->episode_id == y->episode_id && strcmp(x->text, y->text) == 0;
+        if (!*first_lang) snprintf(first_lang, sizeof first_lang, "%s", x->lang);
+        langs_seen |= strcmp(x->lang, first_lang) != 0;
+        pl_synopsis_free(x);
+        pl_synopsis_free(y);
+    }
+    CHECK(same);
+    CHECK(langs_seen); /* the texts are in several languages */
+    CHECK_INT(n_synopses(a), 2641);
+    CHECK_INT(n_synopses(b), 2641);
+    CHECK_INT(hits(a, "Schwanger"), hits(b, "Schwanger"));
+    pl_db_close(a);
+    pl_db_close(b);
+}
+
 /* A German word finds the English synopsis through its translation, and
  * says so; without translation only the German one. */
 static void test_translation(pl_db *db) {
@@ -246,6 +333,7 @@ int main(void) {
     test_delete_and_reopen(&db);
     test_search_results(db);
     pl_db_close(db);
+    test_helper_thread();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK_INT(system(cmd), 0);
