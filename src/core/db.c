@@ -10,6 +10,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "util/memo.h"
@@ -70,8 +71,9 @@ void pl_db_close(pl_db *db) {
     pl_memo_free(db->lexicon_memo);
     pl_memo_free(db->splits);
     pl_memo_free(db->word_keys);
-    pl_memo_free(db->ahead_keys);
-    pl_analyzer_free(db->ahead_an);
+    pl_memo_free(db->helper.word_keys);
+    pl_memo_free(db->helper.splits);
+    pl_analyzer_free(db->helper.an);
     pl_analyzer_free(db->an);
     pl_catalog_close(db->cat);
     free(db->path);
@@ -89,7 +91,6 @@ void pl_db_close(pl_db *db) {
  * many changes or more, of this size (about 100,000 words with their
  * parts). */
 #define SPLIT_MEMO_MIN_CHANGES 64
-#define SPLIT_MEMO_BYTES (4u << 20)
 
 typedef struct term_ref {
     size_t off; /* into the arena */
@@ -137,7 +138,28 @@ typedef struct split_ctx {
 } split_ctx;
 
 void pl_db_keep_splits(pl_db *db) {
-    if (!db->splits) db->splits = pl_memo_new(SPLIT_MEMO_BYTES);
+    if (!db->splits) db->splits = pl_memo_new(PL_SPLIT_MEMO_BYTES);
+}
+
+pl_worker pl_db_worker(pl_db *db) {
+    if (!db->word_keys) db->word_keys = pl_memo_new(PL_WORD_MEMO_BYTES);
+    return (pl_worker){db, db->an, db->word_keys, db->splits};
+}
+
+pl_worker *pl_db_helper(pl_db *db) {
+    if (db->helper.an) return &db->helper;
+    if (db->helper_tried) return NULL;
+    db->helper_tried = 1;
+    /* One processor: a helper would only take turns with the handle's
+     * thread. */
+    const char *threads = getenv("PLOTLINE_THREADS");
+    if ((threads && atoi(threads) == 1) || sysconf(_SC_NPROCESSORS_ONLN) < 2) return NULL;
+    pl_worker *h = &db->helper;
+    h->db = db;
+    h->word_keys = pl_memo_new(PL_WORD_MEMO_BYTES);
+    h->splits = pl_memo_new(PL_SPLIT_MEMO_BYTES);
+    if (pl_analyzer_new(&h->an)) h->an = NULL;
+    return h->an ? h : NULL;
 }
 
 int pl_db_split_word(pl_db *db, const pl_xling *x, const char *lang, const char *word,

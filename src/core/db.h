@@ -15,6 +15,17 @@
 #include "util/memo.h"
 #include "xling/xling.h"
 
+/* What a thread needs to prepare records (write.c) and synopses for the
+ * index (db.c) on its own: an analyzer and memos of words' keys and
+ * splits. The handle's thread uses the handle's; a helper thread
+ * (util/ahead.h) the handle's `helper`, made by pl_db_helper. */
+typedef struct pl_worker {
+    pl_db *db;
+    pl_analyzer *an;
+    pl_memo *word_keys;
+    pl_memo *splits;
+} pl_worker;
+
 struct pl_db {
     pl_catalog *cat;  /* the source of truth */
     pl_index *ix;     /* derived; caught up on open and after each write */
@@ -43,10 +54,10 @@ struct pl_db {
      * the first batch; NULL until then. */
     pl_memo *splits;
     pl_memo *word_keys;
-    /* The helper thread's own analyzer and memo of words' keys (ahead.c),
-     * kept from batch to batch; NULL until a batch first starts one. */
-    pl_analyzer *ahead_an;
-    pl_memo *ahead_keys;
+    /* The helper thread's analyzer and memos (pl_db_helper), kept from
+     * batch to batch; helper.an is NULL until first made. */
+    pl_worker helper;
+    int helper_tried;
 };
 
 /* The parts pl_xling_split_unknown finds in a word of lang (its index term
@@ -90,41 +101,25 @@ int pl_grouper_add_keyed(pl_db *db, pl_grouper **g, int64_t id, const char *lang
 int pl_grouper_run(pl_db *db, pl_grouper *g, pl_err *err);
 void pl_grouper_free(pl_grouper *g);
 
-/* Identification and match keys ahead of the batch, on a helper thread
- * (ahead.c). A record is queued (copied) with the prior its identification
- * is to use; the helper identifies it (unless its language is given) and
- * works out its match keys in that language; the batch takes the oldest
- * once the helper is done with it, and pops it. */
-typedef struct pl_ahead pl_ahead;
-typedef void (*pl_ahead_done_fn)(void *ctx, int64_t id, int is_new);
-typedef struct pl_ahead_item {
-    pl_record rec; /* the copy */
-    char prior[PL_LANG_MAX];
-    int has_prior;
-    pl_ahead_done_fn fn; /* told the record's id once stored, or NULL */
-    void *ctx;
-    /* The helper's results, valid when ok (0: it ran out of memory). */
-    int ok;
-    pl_lang_guess guess; /* when rec.lang is NULL */
-    pl_group_key *keys;  /* the match keys (set to NULL to take them) */
-    size_t n_keys;
-    char *copy; /* what rec points into */
-} pl_ahead_item;
+/* The memos' sizes: some 150,000 words with their keys, 100,000 with
+ * their parts. */
+#define PL_WORD_MEMO_BYTES (8u << 20)
+#define PL_SPLIT_MEMO_BYTES (4u << 20)
 
-/* A helper for db's batch; NULL when the machine has one processor, when
- * PLOTLINE_THREADS is 1, or when a thread cannot be had (the batch then
- * does it all itself). */
-pl_ahead *pl_ahead_start(pl_db *db);
-int pl_ahead_full(const pl_ahead *a); /* make room (take the oldest) first */
-int pl_ahead_empty(const pl_ahead *a);
-int pl_ahead_push(pl_ahead *a, const pl_record *rec, const char *prior, pl_ahead_done_fn fn,
-                  void *ctx); /* PL_OK or PL_ERR_NOMEM */
-/* The oldest queued record, prepared (NULL when none): by the helper, or
- * by the calling thread when the helper has not reached it; while the
- * helper is at it, the caller prepares later ones rather than wait. */
-pl_ahead_item *pl_ahead_oldest(pl_ahead *a);
-void pl_ahead_pop(pl_ahead *a);
-void pl_ahead_stop(pl_ahead *a); /* joins the helper, drops what is queued */
+/* The handle's own worker (its memos made if missing: a memo that cannot
+ * be had only costs time). */
+pl_worker pl_db_worker(pl_db *db);
+
+/* The helper thread's worker, made on first use and kept with the handle;
+ * NULL when the machine has one processor, when PLOTLINE_THREADS is 1, or
+ * when out of memory: then there is no helper, and the handle's thread
+ * does everything. */
+pl_worker *pl_db_helper(pl_db *db);
+
+/* The match keys of a text in lang (its base language), as grouping
+ * computes them, with the worker's analyzer and memo. */
+int pl_worker_keys(pl_worker *w, const char *lang, const char *text, size_t len,
+                   pl_group_key **keys, size_t *n);
 
 /* The base language of a tag for analysis ("pt-br" -> "pt"), in out[PL_LANG_MAX]. */
 void pl_base_lang(const char *tag, char *out);

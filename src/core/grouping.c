@@ -23,11 +23,10 @@
 #include "util/u32map.h"
 #include "xling/xling.h"
 
-#define CHUNK 2048                 /* synopses grouped at a time: bounds memory */
-#define PROBE_KEYS 12              /* a synopsis's rarest keys looked up */
-#define PROBE_HITS 32              /* synopses read per key looked up */
-#define CANDIDATES 6               /* synopses compared in full per synopsis */
-#define WORD_MEMO_BYTES (8u << 20) /* about 150,000 words with their keys */
+#define CHUNK 2048    /* synopses grouped at a time: bounds memory */
+#define PROBE_KEYS 12 /* a synopsis's rarest keys looked up */
+#define PROBE_HITS 32 /* synopses read per key looked up */
+#define CANDIDATES 6  /* synopses compared in full per synopsis */
 
 typedef struct pending {
     int64_t id;
@@ -222,16 +221,21 @@ int pl_grouper_add(pl_db *db, pl_grouper **gp, int64_t id, const char *lang,
                    const char *text, size_t len, int place, pl_err *err) {
     pl_group_key *keys;
     size_t n;
-    char base[PL_LANG_MAX];
-    pl_base_lang(lang, base);
     /* Words come back synopsis after synopsis and batch after batch: their
      * keys are remembered by the handle (a memo that cannot be had only
      * costs time). */
-    if (!db->word_keys) db->word_keys = pl_memo_new(WORD_MEMO_BYTES);
-    if (pl_group_keys(db->an, pl_xling_default(NULL), db->word_keys, base, text, len, &keys,
-                      &n))
+    pl_worker w = pl_db_worker(db);
+    if (pl_worker_keys(&w, lang, text, len, &keys, &n))
         return pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
     return pl_grouper_add_keyed(db, gp, id, lang, text, len, place, keys, n, err);
+}
+
+int pl_worker_keys(pl_worker *w, const char *lang, const char *text, size_t len,
+                   pl_group_key **keys, size_t *n) {
+    char base[PL_LANG_MAX];
+    pl_base_lang(lang, base);
+    return pl_group_keys(w->an, pl_xling_default(NULL), w->word_keys, base, text, len, keys,
+                         n);
 }
 
 int pl_grouper_add_keyed(pl_db *db, pl_grouper **gp, int64_t id, const char *lang,

@@ -11,6 +11,7 @@
 
 #include "db.h"
 #include "ingest/ingest.h"
+#include "util/ahead.h"
 
 /* Languages identified so far in a batch (the first BATCH_LANGS distinct
  * ones): one file is usually in one language, so its majority is the prior
@@ -27,7 +28,8 @@ struct pl_batch {
     uint32_t n_seen; /* records identified with some confidence */
     pl_grouper *grouper;
     /* Records added without asking for their ids wait here while a helper
-     * identifies and keys them (ahead.c); NULL when there is no helper. */
+     * thread identifies and keys them (util/ahead.h); NULL when there is no
+     * helper. */
     pl_ahead *ahead;
     int ahead_tried;
     int failed; /* a queued record could not be stored: the batch only aborts */
@@ -102,6 +104,92 @@ int pl_synopsis_text_check(const char *where, const char *text, size_t len, pl_e
     return PL_OK;
 }
 
+/* Of what a batch does with a record, telling its language and working
+ * out its match keys (two fifths of an import) depend on the record alone:
+ * a helper thread does them for the records queued behind the one being
+ * stored. A result is taken only if the batch's prior language is still the
+ * one the record was identified with (it is, but for a batch's first
+ * records), so the catalog is the same as without the helper. */
+#define QUEUE_DEPTH 1024       /* records queued at most */
+#define QUEUE_BYTES (8u << 20) /* their text at most */
+
+typedef void (*stored_fn)(void *ctx, int64_t id, int is_new);
+
+typedef struct queued {
+    pl_record rec; /* a copy, in `copy` */
+    char *copy;
+    size_t copy_cap;
+    char prior[PL_LANG_MAX]; /* the prior to identify it with */
+    int has_prior;
+    stored_fn fn; /* told its id once stored, or NULL */
+    void *ctx;
+    /* Prepared: */
+    int ok; /* 0: out of memory; the batch then does it again */
+    pl_lang_guess guess;
+    pl_group_key *keys; /* set to NULL when taken */
+    size_t n_keys;
+} queued;
+
+static void prepare_record(void *item, void *worker) {
+    queued *q = item;
+    q->ok = 0;
+    if (!q->rec.lang) {
+        pl_langid_opts lo = {NULL, 0, q->has_prior ? q->prior : NULL, 0};
+        if (pl_langid_ex(q->rec.text, q->rec.text_len, &lo, &q->guess, 1) < 0) return;
+    }
+    q->ok = !pl_worker_keys(worker, q->rec.lang ? q->rec.lang : q->guess.lang, q->rec.text,
+                            q->rec.text_len, &q->keys, &q->n_keys);
+}
+
+static void release_record(void *item) {
+    queued *q = item;
+    free(q->copy);
+    free(q->keys);
+}
+
+/* A copy of s (NULL stays NULL) at *p, which moves past it. */
+static const char *copy_str(char **p, const char *s) {
+    if (!s) return NULL;
+    size_t n = strlen(s) + 1;
+    memcpy(*p, s, n);
+    const char *at = *p;
+    *p += n;
+    return at;
+}
+
+/* Fills slot q with a copy of rec; PL_ERR_NOMEM or PL_OK. */
+static int queue_fill(queued *q, const pl_record *rec, const char *prior, stored_fn fn,
+                      void *ctx) {
+    size_t need = rec->text_len + 1;
+    const char *strs[] = {rec->lang, rec->series, rec->title, rec->source};
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+        if (strs[i]) need += strlen(strs[i]) + 1;
+    if (need > q->copy_cap) {
+        char *grown = realloc(q->copy, need);
+        if (!grown) return PL_ERR_NOMEM;
+        q->copy = grown;
+        q->copy_cap = need;
+    }
+    char *p = q->copy;
+    q->rec = *rec;
+    memcpy(p, rec->text, rec->text_len);
+    p[rec->text_len] = 0;
+    q->rec.text = p;
+    p += rec->text_len + 1;
+    q->rec.lang = copy_str(&p, rec->lang);
+    q->rec.series = copy_str(&p, rec->series);
+    q->rec.title = copy_str(&p, rec->title);
+    q->rec.source = copy_str(&p, rec->source);
+    q->has_prior = prior != NULL;
+    pl_str_copy(q->prior, sizeof q->prior, prior ? prior : "");
+    q->fn = fn;
+    q->ctx = ctx;
+    free(q->keys);
+    q->keys = NULL;
+    q->n_keys = 0;
+    return PL_OK;
+}
+
 /* What every record must be before it is queued or stored. */
 static int batch_check(pl_batch *b, const pl_record *rec) {
     pl_err *err = &b->err;
@@ -118,7 +206,7 @@ static int batch_check(pl_batch *b, const pl_record *rec) {
 /* Stores a checked record, leaving any error in b->err. `ready`, when not
  * NULL, is the helper's work on it: its language (identified with the
  * batch's current prior) and its match keys, taken from it. */
-static int batch_store(pl_batch *b, const pl_record *rec, pl_ahead_item *ready, int64_t *id,
+static int batch_store(pl_batch *b, const pl_record *rec, queued *ready, int64_t *id,
                        int *is_new) {
     pl_err *err = &b->err;
     const char *where = rec->source ? rec->source : "synopsis";
@@ -165,14 +253,17 @@ static int batch_store(pl_batch *b, const pl_record *rec, pl_ahead_item *ready, 
  * few records settle its language), or the helper failed: then it is done
  * again here, so the outcome is the same as without a helper. */
 static int take_oldest(pl_batch *b) {
-    pl_ahead_item *it = pl_ahead_oldest(b->ahead);
+    pl_worker own = pl_db_worker(b->db);
+    queued *q = pl_ahead_oldest(b->ahead, &own);
     const char *prior = batch_prior(b);
-    int same = it->has_prior ? prior && strcmp(prior, it->prior) == 0 : !prior;
+    int same = q->has_prior ? prior && strcmp(prior, q->prior) == 0 : !prior;
     int64_t id = 0;
     int fresh = 0;
     int rc =
-        batch_store(b, &it->rec, it->ok && (same || it->rec.lang) ? it : NULL, &id, &fresh);
-    if (!rc && it->fn) it->fn(it->ctx, id, fresh);
+        batch_store(b, &q->rec, q->ok && (same || q->rec.lang) ? q : NULL, &id, &fresh);
+    if (!rc && q->fn) q->fn(q->ctx, id, fresh);
+    free(q->keys); /* unless taken */
+    q->keys = NULL;
     pl_ahead_pop(b->ahead);
     if (rc) b->failed = rc;
     return rc;
@@ -190,12 +281,14 @@ static int drain(pl_batch *b) {
 
 /* Adds a checked record now, or queues it for the helper when there is
  * one; `fn` is told its id once it is stored. */
-static int batch_add_later(pl_batch *b, const pl_record *rec, pl_ahead_done_fn fn,
-                           void *ctx) {
+static int batch_add_later(pl_batch *b, const pl_record *rec, stored_fn fn, void *ctx) {
     if (b->failed) return b->failed;
     if (!b->ahead && !b->ahead_tried) {
         b->ahead_tried = 1;
-        b->ahead = pl_ahead_start(b->db);
+        pl_worker *helper = pl_db_helper(b->db);
+        if (helper)
+            b->ahead = pl_ahead_start(sizeof(queued), QUEUE_DEPTH, QUEUE_BYTES,
+                                      prepare_record, helper);
     }
     if (!b->ahead) {
         int64_t id = 0;
@@ -208,9 +301,10 @@ static int batch_add_later(pl_batch *b, const pl_record *rec, pl_ahead_done_fn f
         int rc = take_oldest(b);
         if (rc) return rc;
     }
-    if (pl_ahead_push(b->ahead, rec, batch_prior(b), fn, ctx))
+    if (queue_fill(pl_ahead_slot(b->ahead), rec, batch_prior(b), fn, ctx))
         return pl_err_set(&b->err, PL_ERR_NOMEM, "%s: out of memory",
                           rec->source ? rec->source : "synopsis");
+    pl_ahead_push(b->ahead, rec->text_len);
     return PL_OK;
 }
 
@@ -226,7 +320,7 @@ int pl_batch_add(pl_batch *b, const pl_record *rec, int64_t *id, int *is_new) {
 }
 
 static void batch_free(pl_batch *b) {
-    pl_ahead_stop(b->ahead);
+    pl_ahead_stop(b->ahead, release_record);
     b->db->batch = NULL;
     pl_grouper_free(b->grouper);
     free(b);
