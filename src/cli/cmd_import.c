@@ -28,8 +28,9 @@ static const char HELP[] =
     "  --format F       text, tsv or jsonl (default: by the file's extension)\n"
     "  --quiet          print nothing on success\n"
     "\n"
-    "Languages are identified on a second thread when the machine has more than\n"
-    "one processor (PLOTLINE_THREADS=1: on one thread); the result is the same.\n";
+    "With more than one processor, languages are identified and texts analyzed\n"
+    "on a second thread as well (PLOTLINE_THREADS=1: one thread); the result is\n"
+    "the same.\n";
 
 static int parse_format(const char *s, pl_format *f) {
     if (strcmp(s, "text") == 0 || strcmp(s, "txt") == 0)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "util/ahead.h"
 #include "util/memo.h"
 #include "xling/xling.h"
 
@@ -98,32 +99,31 @@ typedef struct term_ref {
     uint32_t pos;
 } term_ref;
 
-typedef struct sync_ctx {
-    pl_db *db;
-    pl_index_writer *w;
-    pl_err *err;
-    pl_buf arena; /* term bytes of the current document */
+/* A synopsis's terms as analysis gives them: their bytes one after another
+ * (which may move as they grow) and where each lies. */
+typedef struct doc_terms {
+    pl_buf arena;
     term_ref *refs;
     size_t n_refs, cap_refs;
-    pl_index_token *toks;
-    size_t cap_toks;
-    uint64_t chunk_bytes, last_seq, done, total;
-    pl_progress_fn progress;
-    void *progress_ctx;
-} sync_ctx;
+} doc_terms;
+
+static void doc_terms_free(doc_terms *d) {
+    pl_buf_free(&d->arena);
+    free(d->refs);
+}
 
 static int collect_token(void *vctx, const pl_token *t) {
-    sync_ctx *s = vctx;
-    if (s->n_refs == s->cap_refs) {
-        size_t cap = s->cap_refs ? s->cap_refs * 2 : 256;
-        term_ref *grown = realloc(s->refs, cap * sizeof *grown);
+    doc_terms *d = vctx;
+    if (d->n_refs == d->cap_refs) {
+        size_t cap = d->cap_refs ? d->cap_refs * 2 : 256;
+        term_ref *grown = realloc(d->refs, cap * sizeof *grown);
         if (!grown) return PL_ERR_NOMEM;
-        s->refs = grown;
-        s->cap_refs = cap;
+        d->refs = grown;
+        d->cap_refs = cap;
     }
-    s->refs[s->n_refs++] = (term_ref){s->arena.len, (uint32_t)t->len, t->pos};
-    pl_buf_append(&s->arena, t->term, t->len);
-    return s->arena.oom ? PL_ERR_NOMEM : 0;
+    d->refs[d->n_refs++] = (term_ref){d->arena.len, (uint32_t)t->len, t->pos};
+    pl_buf_append(&d->arena, t->term, t->len);
+    return d->arena.oom ? PL_ERR_NOMEM : 0;
 }
 
 /* A word of a compounding language (German, Dutch, the Scandinavian
@@ -132,7 +132,8 @@ static int collect_token(void *vctx, const pl_token *t) {
  * "test" or a translated "Test" then meets "Schwangerschaftstest". The query
  * side splits the same way (src/search/translate.c). */
 typedef struct split_ctx {
-    sync_ctx *s;
+    doc_terms *d;
+    pl_memo *splits;
     const pl_xling *x;
     const char *lang, *text;
 } split_ctx;
@@ -162,18 +163,19 @@ pl_worker *pl_db_helper(pl_db *db) {
     return h->an ? h : NULL;
 }
 
-int pl_db_split_word(pl_db *db, const pl_xling *x, const char *lang, const char *word,
-                     size_t wlen, const char *term, size_t term_len, char *out, size_t cap,
-                     size_t *used) {
+/* pl_db_split_word through the memo `splits` (NULL: none). */
+static int split_word(pl_memo *splits, const pl_xling *x, const char *lang,
+                      const char *word, size_t wlen, const char *term, size_t term_len,
+                      char *out, size_t cap, size_t *used) {
     char key[PL_LANG_MAX + 4 * PL_TERM_MAX + 2];
     size_t lang_len = strlen(lang), klen = lang_len + 1 + wlen;
-    int memo = db->splits && klen <= sizeof key;
+    int memo = splits && klen <= sizeof key;
     if (memo) {
         memcpy(key, lang, lang_len + 1);
         memcpy(key + lang_len + 1, word, wlen);
         const void *val;
         size_t vlen;
-        if (pl_memo_get(db->splits, key, klen, &val, &vlen) && vlen <= cap) {
+        if (pl_memo_get(splits, key, klen, &val, &vlen) && vlen <= cap) {
             memcpy(out, val, vlen);
             *used = vlen;
             int n = 0;
@@ -192,73 +194,132 @@ int pl_db_split_word(pl_db *db, const pl_xling *x, const char *lang, const char 
         memcpy(out + *used, parts[i].term, l);
         *used += l;
     }
-    if (memo && n >= 0) pl_memo_put(db->splits, key, klen, out, *used);
+    if (memo && n >= 0) pl_memo_put(splits, key, klen, out, *used);
     return n;
+}
+
+int pl_db_split_word(pl_db *db, const pl_xling *x, const char *lang, const char *word,
+                     size_t wlen, const char *term, size_t term_len, char *out, size_t cap,
+                     size_t *used) {
+    return split_word(db->splits, x, lang, word, wlen, term, term_len, out, cap, used);
 }
 
 static int collect_with_parts(void *vctx, const pl_token *t) {
     split_ctx *c = vctx;
-    int rc = collect_token(c->s, t);
+    int rc = collect_token(c->d, t);
     if (rc) return rc;
     char parts[PL_XLING_MAX_PARTS * (PL_TERM_MAX + 1)];
     size_t used;
-    int n = pl_db_split_word(c->s->db, c->x, c->lang, c->text + t->start, t->end - t->start,
-                             t->term, t->len, parts, sizeof parts, &used);
+    int n = split_word(c->splits, c->x, c->lang, c->text + t->start, t->end - t->start,
+                       t->term, t->len, parts, sizeof parts, &used);
     const char *p = parts;
     for (int i = 0; i < n && !rc; i++) {
         size_t l = strlen(p);
-        rc = collect_token(c->s, &(pl_token){.term = p, .len = l, .pos = t->pos});
+        rc = collect_token(c->d, &(pl_token){.term = p, .len = l, .pos = t->pos});
         p += l + 1;
     }
     return rc;
 }
 
-/* Analyzes one synopsis and adds it to the writer. */
-static int index_text(sync_ctx *s, int64_t id, const char *lang, const char *text,
-                      size_t len) {
+/* A synopsis's terms for the index, with the worker's analyzer and memo of
+ * splits: PL_OK or PL_ERR_NOMEM. */
+static int analyze_doc(const pl_worker *w, const char *lang, const char *text, size_t len,
+                       doc_terms *d) {
     char base[PL_LANG_MAX];
     pl_base_lang(lang, base);
-    pl_buf_reset(&s->arena);
-    s->n_refs = 0;
+    pl_buf_reset(&d->arena);
+    d->n_refs = 0;
     const pl_xling *x = pl_xling_default(NULL);
-    split_ctx split = {s, x, base, text};
+    split_ctx split = {d, w->splits, x, base, text};
     int rc = pl_xling_can_split(x, base)
-                 ? pl_analyze(s->db->an, base, text, len, collect_with_parts, &split)
-                 : pl_analyze(s->db->an, base, text, len, collect_token, s);
+                 ? pl_analyze(w->an, base, text, len, collect_with_parts, &split)
+                 : pl_analyze(w->an, base, text, len, collect_token, d);
     if (!rc && base[0]) { /* the language term (see PL_INDEX_LANG_PREFIX) */
         char mark[PL_INDEX_LANG_TERM_MAX];
         size_t n = pl_index_lang_term(base, mark);
-        rc = collect_token(s, &(pl_token){.term = mark, .len = n, .pos = 0});
+        rc = collect_token(d, &(pl_token){.term = mark, .len = n, .pos = 0});
     }
+    return rc ? PL_ERR_NOMEM : PL_OK;
+}
+
+/* Of a catch-up, analyzing the synopses (three quarters of it) depends on
+ * each alone; adding them to the writer must follow the change log. A
+ * large catch-up (an import's) has a helper thread (util/ahead.h) analyze
+ * the changes queued behind the one being added. */
+#define SYNC_AHEAD_MIN_CHANGES 64
+#define SYNC_QUEUE_DEPTH 1024
+#define SYNC_QUEUE_BYTES (8u << 20)
+
+/* A change, copied, and its synopsis's terms once prepared. */
+typedef struct queued_change {
+    uint64_t seq;
+    int op;
+    int64_t id;
+    char lang[PL_LANG_MAX];
+    char *text; /* NULL when the change has none */
+    size_t text_len, text_cap;
+    doc_terms terms;
+    int rc; /* of the analysis */
+} queued_change;
+
+static void prepare_change(void *item, void *worker) {
+    queued_change *q = item;
+    q->rc = q->op == PL_CHANGE_ADD && q->text
+                ? analyze_doc(worker, q->lang, q->text, q->text_len, &q->terms)
+                : PL_OK;
+}
+
+static void release_change(void *item) {
+    queued_change *q = item;
+    free(q->text);
+    doc_terms_free(&q->terms);
+}
+
+typedef struct sync_ctx {
+    pl_db *db;
+    pl_index_writer *w;
+    pl_err *err;
+    doc_terms terms; /* of the current synopsis, when analyzed here */
+    pl_index_token *toks;
+    size_t cap_toks;
+    uint64_t chunk_bytes, last_seq, done, total;
+    pl_progress_fn progress;
+    void *progress_ctx;
+    pl_ahead *ahead; /* NULL: each change analyzed as it comes */
+} sync_ctx;
+
+/* Adds one synopsis's terms to the writer. */
+static int add_terms(sync_ctx *s, int64_t id, const doc_terms *d) {
+    if (d->n_refs > s->cap_toks) {
+        pl_index_token *grown = realloc(s->toks, d->n_refs * sizeof *grown);
+        if (!grown) return pl_err_set(s->err, PL_ERR_NOMEM, "out of memory");
+        s->toks = grown;
+        s->cap_toks = d->n_refs;
+    }
+    for (size_t i = 0; i < d->n_refs; i++)
+        s->toks[i] = (pl_index_token){(const char *)d->arena.data + d->refs[i].off,
+                                      d->refs[i].len, d->refs[i].pos};
+    return pl_index_add(s->w, id, s->toks, d->n_refs, s->err);
+}
+
+/* Applies one change in log order; `d`: its synopsis's terms (for an add
+ * with text), `rc` the analysis's status. */
+static int apply_change(sync_ctx *s, uint64_t seq, int op, int64_t id, int has_text,
+                        size_t text_len, const doc_terms *d, int rc) {
     if (rc)
         return pl_err_set(s->err, PL_ERR_NOMEM, "indexing synopsis %lld: out of memory",
                           (long long)id);
-    if (s->n_refs > s->cap_toks) {
-        pl_index_token *grown = realloc(s->toks, s->n_refs * sizeof *grown);
-        if (!grown) return pl_err_set(s->err, PL_ERR_NOMEM, "out of memory");
-        s->toks = grown;
-        s->cap_toks = s->n_refs;
-    }
-    for (size_t i = 0; i < s->n_refs; i++)
-        s->toks[i] = (pl_index_token){(const char *)s->arena.data + s->refs[i].off,
-                                      s->refs[i].len, s->refs[i].pos};
-    return pl_index_add(s->w, id, s->toks, s->n_refs, s->err);
-}
-
-static int sync_change(void *vctx, const pl_change *ch) {
-    sync_ctx *s = vctx;
-    int rc;
     if (!s->w && (rc = pl_index_begin(s->db->ix, &s->w, s->err))) return rc;
-    if (ch->op == PL_CHANGE_ADD && ch->text) {
-        rc = index_text(s, ch->synopsis_id, ch->lang, ch->text, ch->text_len);
-        s->chunk_bytes += ch->text_len;
-    } else if (ch->op == PL_CHANGE_DELETE) {
-        rc = pl_index_delete(s->w, ch->synopsis_id, s->err);
+    if (op == PL_CHANGE_ADD && has_text) {
+        rc = add_terms(s, id, d);
+        s->chunk_bytes += text_len;
+    } else if (op == PL_CHANGE_DELETE) {
+        rc = pl_index_delete(s->w, id, s->err);
     } else {
         rc = PL_OK; /* added, then deleted later in the log: nothing to index */
     }
     if (rc) return rc;
-    s->last_seq = ch->seq;
+    s->last_seq = seq;
     s->done++;
     if (s->chunk_bytes >= SYNC_CHUNK_BYTES) {
         rc = pl_index_commit(s->w, s->last_seq, s->err);
@@ -270,6 +331,62 @@ static int sync_change(void *vctx, const pl_change *ch) {
         s->progress(s->progress_ctx, s->done, s->total))
         return pl_err_set(s->err, PL_ERR_USAGE, "indexing cancelled");
     return 0;
+}
+
+/* Applies the oldest queued change. */
+static int apply_oldest(sync_ctx *s) {
+    pl_worker own = pl_db_worker(s->db);
+    queued_change *q = pl_ahead_oldest(s->ahead, &own);
+    int rc = apply_change(s, q->seq, q->op, q->id, q->text != NULL, q->text_len, &q->terms,
+                          q->rc);
+    pl_ahead_pop(s->ahead);
+    return rc;
+}
+
+/* Fills a queue slot with a copy of ch: PL_OK or PL_ERR_NOMEM. */
+static int queue_change(queued_change *q, const pl_change *ch) {
+    q->seq = ch->seq;
+    q->op = ch->op;
+    q->id = ch->synopsis_id;
+    pl_str_copy(q->lang, sizeof q->lang, ch->lang ? ch->lang : "");
+    if (!ch->text) {
+        free(q->text);
+        q->text = NULL;
+        q->text_cap = 0;
+        return PL_OK;
+    }
+    if (ch->text_len + 1 > q->text_cap) {
+        char *grown = realloc(q->text, ch->text_len + 1);
+        if (!grown) return PL_ERR_NOMEM;
+        q->text = grown;
+        q->text_cap = ch->text_len + 1;
+    }
+    memcpy(q->text, ch->text, ch->text_len);
+    q->text[ch->text_len] = 0;
+    q->text_len = ch->text_len;
+    return PL_OK;
+}
+
+static int sync_change(void *vctx, const pl_change *ch) {
+    sync_ctx *s = vctx;
+    if (s->ahead) {
+        while (pl_ahead_full(s->ahead)) {
+            int rc = apply_oldest(s);
+            if (rc) return rc;
+        }
+        if (queue_change(pl_ahead_slot(s->ahead), ch))
+            return pl_err_set(s->err, PL_ERR_NOMEM, "indexing: out of memory");
+        pl_ahead_push(s->ahead, ch->text ? ch->text_len : 0);
+        return 0;
+    }
+    int has_text = ch->op == PL_CHANGE_ADD && ch->text;
+    int rc = PL_OK;
+    if (has_text) {
+        pl_worker own = pl_db_worker(s->db);
+        rc = analyze_doc(&own, ch->lang, ch->text, ch->text_len, &s->terms);
+    }
+    return apply_change(s, ch->seq, ch->op, ch->synopsis_id, ch->text != NULL, ch->text_len,
+                        &s->terms, rc);
 }
 
 int pl_db_sync_index(pl_db *db, pl_progress_fn progress, void *pctx, pl_err *err) {
@@ -285,15 +402,21 @@ int pl_db_sync_index(pl_db *db, pl_progress_fn progress, void *pctx, pl_err *err
     /* Splits are remembered from the first sync of many synopses (an
      * import) on; a memo that cannot be had only costs time. */
     if (s.total >= SPLIT_MEMO_MIN_CHANGES) pl_db_keep_splits(db);
+    pl_worker *helper = s.total >= SYNC_AHEAD_MIN_CHANGES ? pl_db_helper(db) : NULL;
+    if (helper)
+        s.ahead = pl_ahead_start(sizeof(queued_change), SYNC_QUEUE_DEPTH, SYNC_QUEUE_BYTES,
+                                 prepare_change, helper);
     rc = pl_catalog_changes(db->cat, have, sync_change, &s, err);
+    while (!rc && s.ahead && !pl_ahead_empty(s.ahead))
+        rc = apply_oldest(&s);
+    pl_ahead_stop(s.ahead, release_change);
     if (!rc && s.w) {
         rc = pl_index_commit(s.w, s.last_seq, err);
         s.w = NULL;
     }
     if (s.w) pl_index_abort(s.w);
     if (!rc && progress) progress(pctx, s.total, s.total);
-    pl_buf_free(&s.arena);
-    free(s.refs);
+    doc_terms_free(&s.terms);
     free(s.toks);
     return rc;
 }
