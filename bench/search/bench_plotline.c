@@ -88,12 +88,13 @@ int main(int argc, char **argv) {
 
     if (!no_index) {
         ictx c = {db, NULL, 0, 0, bs_now()};
+        double c0 = bs_process_cpu_now();
         bs_each_doc(argv[1], limit, add_doc, &c);
         if (c.b && (rc = pl_batch_commit(c.b))) die(db, "commit", rc);
-        double secs = bs_now() - c.t0;
+        double secs = bs_now() - c.t0, cpu = bs_process_cpu_now() - c0;
         printf("docs %ld\ntext_bytes %lld\nindex_secs %.3f\ndocs_per_sec %.1f\n"
-               "mb_per_sec %.2f\n",
-               c.n, c.bytes, secs, c.n / secs, c.bytes / secs / 1e6);
+               "mb_per_sec %.2f\ndocs_per_cpu_sec %.1f\n",
+               c.n, c.bytes, secs, c.n / secs, c.bytes / secs / 1e6, c.n / cpu);
         long long ib = bs_path_bytes(idx);
         printf("index_bytes %lld\nsize_ratio %.3f\n", ib, (double)ib / (double)c.bytes);
         printf("catalog_bytes %lld\n", bs_path_bytes(path));

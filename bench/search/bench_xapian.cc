@@ -71,13 +71,13 @@ int main(int argc, char **argv) {
         ictx c;
         c.db = &db;
         c.tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
-        double t0 = bs_now();
+        double t0 = bs_now(), c0 = bs_process_cpu_now();
         bs_each_doc(argv[1], limit, add_doc, &c);
         db.commit();
-        double secs = bs_now() - t0;
+        double secs = bs_now() - t0, cpu = bs_process_cpu_now() - c0;
         printf("docs %ld\ntext_bytes %lld\nindex_secs %.3f\ndocs_per_sec %.1f\n"
-               "mb_per_sec %.2f\n",
-               c.n, c.bytes, secs, c.n / secs, c.bytes / secs / 1e6);
+               "mb_per_sec %.2f\ndocs_per_cpu_sec %.1f\n",
+               c.n, c.bytes, secs, c.n / secs, c.bytes / secs / 1e6, c.n / cpu);
         long long ib = bs_path_bytes(path.c_str());
         printf("index_bytes %lld\nsize_ratio %.3f\n", ib, (double)ib / (double)c.bytes);
         struct rusage ru;

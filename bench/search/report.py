@@ -9,6 +9,7 @@ import os, sys
 # metric: (label, higher is better, format)
 METRICS = [
     ("docs_per_sec", "index docs/s", True, "{:,.0f}"),
+    ("docs_per_cpu_sec", "index docs/s (CPU time, all threads)", True, "{:,.0f}"),
     ("mb_per_sec", "index MB/s", True, "{:.1f}"),
     ("size_ratio", "index size ÷ text", False, "{:.2f}"),
     ("peak_rss_kb", "peak memory MiB", False, "{:,.0f}"),
