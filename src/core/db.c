@@ -249,6 +249,7 @@ static int analyze_doc(const pl_worker *w, const char *lang, const char *text, s
 #define SYNC_AHEAD_MIN_CHANGES 64
 #define SYNC_QUEUE_DEPTH 1024
 #define SYNC_QUEUE_BYTES (8u << 20)
+#define SYNC_SLOT_KEEP_BYTES (64u << 10)
 
 /* A change, copied, and its synopsis's terms once prepared. */
 typedef struct queued_change {
@@ -339,6 +340,14 @@ static int apply_oldest(sync_ctx *s) {
     queued_change *q = pl_ahead_oldest(s->ahead, &own);
     int rc = apply_change(s, q->seq, q->op, q->id, q->text != NULL, q->text_len, &q->terms,
                           q->rc);
+    /* A long synopsis's room is not kept in its slot (as write.c). */
+    if (q->text_cap > SYNC_SLOT_KEEP_BYTES || q->terms.arena.cap > SYNC_SLOT_KEEP_BYTES) {
+        free(q->text);
+        q->text = NULL;
+        q->text_cap = 0;
+        doc_terms_free(&q->terms);
+        memset(&q->terms, 0, sizeof q->terms);
+    }
     pl_ahead_pop(s->ahead);
     return rc;
 }

@@ -112,6 +112,9 @@ int pl_synopsis_text_check(const char *where, const char *text, size_t len, pl_e
  * records), so the catalog is the same as without the helper. */
 #define QUEUE_DEPTH 1024       /* records queued at most */
 #define QUEUE_BYTES (8u << 20) /* their text at most */
+/* A slot keeps its copy's room for the next record, up to this much: every
+ * slot holding a record of PL_MAX_RECORD would be a gigabyte. */
+#define SLOT_KEEP_BYTES (64u << 10)
 
 typedef void (*stored_fn)(void *ctx, int64_t id, int is_new);
 
@@ -264,6 +267,11 @@ static int take_oldest(pl_batch *b) {
     if (!rc && q->fn) q->fn(q->ctx, id, fresh);
     free(q->keys); /* unless taken */
     q->keys = NULL;
+    if (q->copy_cap > SLOT_KEEP_BYTES) { /* a long record's room is not kept */
+        free(q->copy);
+        q->copy = NULL;
+        q->copy_cap = 0;
+    }
     pl_ahead_pop(b->ahead);
     if (rc) b->failed = rc;
     return rc;
