@@ -34,10 +34,24 @@ struct pl_ahead {
     size_t bytes;  /* of the queued items, the consumer's */
     size_t filled; /* slots ever filled, for pl_ahead_stop */
     int stop;
+    int threaded; /* the mutex and conditions are made (destroyed with the queue) */
 };
 
 static void *item(const pl_ahead *a, size_t counter) {
     return a->items + counter % a->depth * a->item_size;
+}
+
+/* Frees the queue, and its mutex and conditions once made. */
+static void queue_free(pl_ahead *a) {
+    if (a->threaded) {
+        pthread_cond_destroy(&a->done);
+        pthread_cond_destroy(&a->work);
+        pthread_mutex_destroy(&a->mu);
+    }
+    free(a->items);
+    free(a->state);
+    free(a->bytes_of);
+    free(a);
 }
 
 static void *helper(void *arg) {
@@ -74,18 +88,13 @@ pl_ahead *pl_ahead_start(size_t item_size, size_t depth, size_t max_bytes,
     a->prepare = prepare;
     a->helper_worker = helper_worker;
     if (a->items && a->state && a->bytes_of) {
+        a->threaded = 1;
         pthread_mutex_init(&a->mu, NULL);
         pthread_cond_init(&a->work, NULL);
         pthread_cond_init(&a->done, NULL);
         if (pthread_create(&a->thread, NULL, helper, a) == 0) return a;
-        pthread_cond_destroy(&a->done);
-        pthread_cond_destroy(&a->work);
-        pthread_mutex_destroy(&a->mu);
     }
-    free(a->items);
-    free(a->state);
-    free(a->bytes_of);
-    free(a);
+    queue_free(a);
     return NULL;
 }
 
@@ -161,11 +170,5 @@ void pl_ahead_stop(pl_ahead *a, void (*release)(void *item)) {
     pthread_join(a->thread, NULL);
     for (size_t c = 0; release && c < a->filled; c++)
         release(item(a, c));
-    pthread_cond_destroy(&a->done);
-    pthread_cond_destroy(&a->work);
-    pthread_mutex_destroy(&a->mu);
-    free(a->items);
-    free(a->state);
-    free(a->bytes_of);
-    free(a);
+    queue_free(a);
 }
