@@ -146,6 +146,7 @@ static void import_for_helper(const char *file, int threads) {
     }
     pl_import_report rep;
     CHECK_INT(pl_import(db, "h.txt", lines, n, NULL, &rep), PL_OK);
+    free(lines);
     CHECK_INT(rep.records, 2600);
     CHECK_INT(rep.added, 2600);
     CHECK_INT(rep.first_id, 1);
