@@ -56,9 +56,17 @@ void pl_buf_free(pl_buf *b);
 int pl_varint_get_long(const unsigned char **p, const unsigned char *end, uint64_t *v);
 static inline int pl_varint_get(const unsigned char **p, const unsigned char *end,
                                 uint64_t *v) {
-    /* Most varints in postings and the lexicon are one byte: no call. */
-    if (*p < end && **p < 0x80) {
-        *v = *(*p)++;
+    /* Most varints in postings and the lexicon are one byte, and most of
+     * the rest two (a common word's gaps, a rarer one's): no call. */
+    const unsigned char *q = *p;
+    if (q < end && q[0] < 0x80) {
+        *v = q[0];
+        *p = q + 1;
+        return 0;
+    }
+    if (end - q >= 2 && q[1] < 0x80) {
+        *v = (uint64_t)(q[0] & 0x7f) | (uint64_t)q[1] << 7;
+        *p = q + 2;
         return 0;
     }
     return pl_varint_get_long(p, end, v);
