@@ -27,9 +27,9 @@ struct pl_ahead {
     int *state;
     size_t item_size, depth, max_bytes;
     size_t *bytes_of; /* each slot's size as pushed */
-    /* The oldest slot and one past the newest (the consumer's; tail is
-     * moved under the mutex, as the helper reads it), and the helper's
-     * next (the helper's, under the mutex). Counters; the slot is % depth. */
+    /* The oldest slot and one past the newest (the consumer's, moved under
+     * the mutex, as the helper reads them), and the helper's next (the
+     * helper's, under the mutex). Counters; the slot is % depth. */
     size_t head, tail, next;
     size_t bytes;  /* of the queued items, the consumer's */
     size_t filled; /* slots ever filled, for pl_ahead_stop */
@@ -58,9 +58,15 @@ static void *helper(void *arg) {
     pl_ahead *a = arg;
     pthread_mutex_lock(&a->mu);
     for (;;) {
-        while (!a->stop && a->next == a->tail)
-            pthread_cond_wait(&a->work, &a->mu);
+        /* Counters below head are taken and gone (their slots may hold
+         * newer items, which have counters of their own); next never
+         * passes tail. */
+        if (a->next < a->head) a->next = a->head;
         if (a->stop) break;
+        if (a->next == a->tail) {
+            pthread_cond_wait(&a->work, &a->mu);
+            continue;
+        }
         size_t c = a->next++;
         if (a->state[c % a->depth] != QUEUED) continue; /* the consumer took it */
         a->state[c % a->depth] = BUSY;
@@ -143,7 +149,7 @@ void *pl_ahead_oldest(pl_ahead *a, void *worker) {
         }
         /* The helper is at it: prepare a later one it has not reached, or
          * wait when there is none. */
-        size_t c = a->next;
+        size_t c = a->next > a->head ? a->next : a->head;
         while (c != a->tail && a->state[c % a->depth] != QUEUED)
             c++;
         if (c != a->tail)
@@ -158,7 +164,9 @@ void *pl_ahead_oldest(pl_ahead *a, void *worker) {
 void pl_ahead_pop(pl_ahead *a) {
     if (a->tail == a->head) return;
     a->bytes -= a->bytes_of[a->head % a->depth];
+    pthread_mutex_lock(&a->mu); /* the helper reads head */
     a->head++;
+    pthread_mutex_unlock(&a->mu);
 }
 
 void pl_ahead_stop(pl_ahead *a, void (*release)(void *item)) {

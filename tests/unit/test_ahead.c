@@ -5,7 +5,9 @@
  * slot ever filled, also with items still queued.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "check.h"
 #include "util/ahead.h"
@@ -20,7 +22,7 @@ typedef struct item {
 
 typedef struct worker {
     int id;
-    long prepared;
+    _Atomic long prepared; /* read by the other thread while it waits */
 } worker;
 
 static void prepare(void *p, void *w) {
@@ -84,7 +86,62 @@ static int run(int n, size_t depth, size_t max_bytes, worker *helper, worker *se
     return wrong;
 }
 
+/* Waits up to two seconds for the helper to have prepared `want` items. */
+static int helper_reaches(worker *helper, long want) {
+    for (int i = 0; i < 2000 && atomic_load(&helper->prepared) < want; i++)
+        nanosleep(&(struct timespec){0, 1000000}, NULL);
+    return atomic_load(&helper->prepared) >= want;
+}
+
+/* The helper slow on item 0 (it says when it has begun): meanwhile the
+ * consumer prepares 1-3. */
+static atomic_int helper_began;
+
+static void prepare_slow_first(void *p, void *w) {
+    item *it = p;
+    if (it->value == 0 && ((worker *)w)->id == 1) {
+        atomic_store(&helper_began, 1);
+        nanosleep(&(struct timespec){0, 100000000}, NULL);
+    }
+    prepare(p, w);
+}
+
+/* Items the consumer prepared and took while the helper was busy are gone
+ * for the helper too: it goes on with the next ones pushed (neither skipping
+ * them nor running ahead of the newest). */
+static void test_helper_behind(void) {
+    worker helper = {1, 0}, self = {2, 0};
+    pl_ahead *a = pl_ahead_start(sizeof(item), 8, 1 << 20, prepare_slow_first, &helper);
+    CHECK(a != NULL);
+    if (!a) return;
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < 4; i++) {
+            item *it = pl_ahead_slot(a);
+            it->value = round * 4 + i;
+            it->times = 0;
+            pl_ahead_push(a, 1);
+        }
+        /* Round 0 is taken once the helper is at item 0; later ones once
+         * the helper has them all. */
+        if (!round)
+            for (int i = 0; i < 2000 && !atomic_load(&helper_began); i++)
+                nanosleep(&(struct timespec){0, 1000000}, NULL);
+        else
+            CHECK(helper_reaches(&helper, 1 + round * 4));
+        for (int i = 0; i < 4; i++) {
+            item *it = pl_ahead_oldest(a, &self);
+            CHECK_INT(it->value, round * 4 + i);
+            CHECK_INT(it->times, 1);
+            pl_ahead_pop(a);
+        }
+        if (!round) CHECK_INT(atomic_load(&self.prepared), 3);
+    }
+    CHECK_INT(atomic_load(&helper.prepared), 9);
+    pl_ahead_stop(a, NULL);
+}
+
 int main(void) {
+    test_helper_behind();
     worker helper = {1, 0}, self = {2, 0};
     CHECK_INT(run(5000, 64, 1 << 20, &helper, &self), 0);
     /* Both threads prepared some: the consumer does not only wait. */
