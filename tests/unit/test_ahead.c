@@ -86,9 +86,9 @@ static int run(int n, size_t depth, size_t max_bytes, worker *helper, worker *se
     return wrong;
 }
 
-/* Waits up to two seconds for the helper to have prepared `want` items. */
+/* Waits up to ten seconds for the helper to have prepared `want` items. */
 static int helper_reaches(worker *helper, long want) {
-    for (int i = 0; i < 2000 && atomic_load(&helper->prepared) < want; i++)
+    for (int i = 0; i < 10000 && atomic_load(&helper->prepared) < want; i++)
         nanosleep(&(struct timespec){0, 1000000}, NULL);
     return atomic_load(&helper->prepared) >= want;
 }
@@ -124,7 +124,7 @@ static void test_helper_behind(void) {
         /* Round 0 is taken once the helper is at item 0; later ones once
          * the helper has them all. */
         if (!round)
-            for (int i = 0; i < 2000 && !atomic_load(&helper_began); i++)
+            for (int i = 0; i < 10000 && !atomic_load(&helper_began); i++)
                 nanosleep(&(struct timespec){0, 1000000}, NULL);
         else
             CHECK(helper_reaches(&helper, 1 + round * 4));
