@@ -252,16 +252,31 @@ static int indexed(const sink *s, const char *const *t, int n) {
     return 1;
 }
 
+/* Memo keys: a back_share key starts with a language code's letter; the
+ * others with a byte of their own kind. */
+#define KEY_COMPOUND_HEAD 1
+#define KEY_WORD_TERMS 2
+#define KEY_INFLECTIONS 3
+
+/* A memo key: the kind's byte, lang and its NUL, then s; 0 when it does
+ * not fit in cap. */
+static size_t kind_key(char *key, size_t cap, char kind, const char *lang, const char *s) {
+    key[0] = kind;
+    size_t at = key_str(key, 1, cap, lang), n = strlen(s);
+    if (at >= cap || n > cap - at) return 0;
+    memcpy(key + at, s, n);
+    return at + n;
+}
+
 /* The last part of compound `term` of `lang` into head (PL_TERM_MAX + 1
  * bytes); 0 when it is no compound. Splitting tries every cut against the
  * vocabulary, and the same translations come back query after query: the
- * answer is kept in the handle's memo (under a key no back_share entry has). */
+ * answer is kept in the handle's memo. */
 static int compound_head(const sink *s, const char *lang, const char *term, char *head) {
     char key[PL_LANG_MAX + PL_TERM_MAX + 4];
-    key[0] = 1;
-    size_t klen = key_str(key, 1, sizeof key, lang), tlen = strlen(term);
-    int memo = s->lexicon_memo && klen < sizeof key && tlen < sizeof key - klen;
-    if (memo) memcpy(key + klen, term, tlen), klen += tlen;
+    size_t klen =
+        s->lexicon_memo ? kind_key(key, sizeof key, KEY_COMPOUND_HEAD, lang, term) : 0;
+    int memo = klen > 0;
     const void *val;
     size_t vlen;
     if (memo && pl_memo_get(s->lexicon_memo, key, klen, &val, &vlen) &&
@@ -276,21 +291,6 @@ static int compound_head(const sink *s, const char *lang, const char *term, char
     if (np >= 2) pl_str_copy(head, PL_TERM_MAX + 1, parts[np - 1].term);
     if (memo) pl_memo_put(s->lexicon_memo, key, klen, head, strlen(head));
     return head[0] != 0;
-}
-
-/* Memo keys: a back_share key starts with a language code's letter,
- * compound_head's with 1; these with their own bytes. */
-#define KEY_WORD_TERMS 2
-#define KEY_INFLECTIONS 3
-
-/* A memo key: the kind's byte, lang and its NUL, then s; 0 when it does
- * not fit in cap. */
-static size_t kind_key(char *key, size_t cap, char kind, const char *lang, const char *s) {
-    key[0] = kind;
-    size_t at = key_str(key, 1, cap, lang), n = strlen(s);
-    if (at >= cap || n > cap - at) return 0;
-    memcpy(key + at, s, n);
-    return at + n;
 }
 
 /* A word's terms in lang, as pl_analyze gives them (keep_term), through the
