@@ -88,10 +88,11 @@ void pl_db_close(pl_db *db) {
  * which bounds the writer's memory during a large catch-up. */
 #define SYNC_CHUNK_BYTES (64u << 20)
 
-/* The handle's memo of compound splits is made by the first sync of this
- * many changes or more, of this size (about 100,000 words with their
- * parts). */
-#define SPLIT_MEMO_MIN_CHANGES 64
+/* A catch-up of this many changes or more (an import's) makes the handle's
+ * memo of compound splits, if it has none, and has the helper thread
+ * analyze ahead (below); a smaller one is a few writes, for which neither
+ * pays. */
+#define LARGE_SYNC 64
 
 typedef struct term_ref {
     size_t off; /* into the arena */
@@ -144,7 +145,7 @@ void pl_db_keep_splits(pl_db *db) {
 
 pl_worker pl_db_worker(pl_db *db) {
     if (!db->word_keys) db->word_keys = pl_memo_new(PL_WORD_MEMO_BYTES);
-    return (pl_worker){db, db->an, db->word_keys, db->splits};
+    return (pl_worker){db->an, db->word_keys, db->splits};
 }
 
 pl_worker *pl_db_helper(pl_db *db) {
@@ -156,7 +157,6 @@ pl_worker *pl_db_helper(pl_db *db) {
     const char *threads = getenv("PLOTLINE_THREADS");
     if ((threads && atoi(threads) == 1) || sysconf(_SC_NPROCESSORS_ONLN) < 2) return NULL;
     pl_worker *h = &db->helper;
-    h->db = db;
     h->word_keys = pl_memo_new(PL_WORD_MEMO_BYTES);
     h->splits = pl_memo_new(PL_SPLIT_MEMO_BYTES);
     if (pl_analyzer_new(&h->an)) h->an = NULL;
@@ -244,12 +244,8 @@ static int analyze_doc(const pl_worker *w, const char *lang, const char *text, s
 
 /* Of a catch-up, analyzing the synopses (three quarters of it) depends on
  * each alone; adding them to the writer must follow the change log. A
- * large catch-up (an import's) has a helper thread (util/ahead.h) analyze
+ * large catch-up (LARGE_SYNC) has a helper thread (util/ahead.h) analyze
  * the changes queued behind the one being added. */
-#define SYNC_AHEAD_MIN_CHANGES 64
-#define SYNC_QUEUE_DEPTH 1024
-#define SYNC_QUEUE_BYTES (8u << 20)
-#define SYNC_SLOT_KEEP_BYTES (64u << 10)
 
 /* A change, copied, and its synopsis's terms once prepared. */
 typedef struct queued_change {
@@ -341,7 +337,7 @@ static int apply_oldest(sync_ctx *s) {
     int rc = apply_change(s, q->seq, q->op, q->id, q->text != NULL, q->text_len, &q->terms,
                           q->rc);
     /* A long synopsis's room is not kept in its slot (as write.c). */
-    if (q->text_cap > SYNC_SLOT_KEEP_BYTES || q->terms.arena.cap > SYNC_SLOT_KEEP_BYTES) {
+    if (q->text_cap > PL_AHEAD_KEEP_BYTES || q->terms.arena.cap > PL_AHEAD_KEEP_BYTES) {
         free(q->text);
         q->text = NULL;
         q->text_cap = 0;
@@ -410,10 +406,10 @@ int pl_db_sync_index(pl_db *db, pl_progress_fn progress, void *pctx, pl_err *err
                   .progress_ctx = pctx};
     /* Splits are remembered from the first sync of many synopses (an
      * import) on; a memo that cannot be had only costs time. */
-    if (s.total >= SPLIT_MEMO_MIN_CHANGES) pl_db_keep_splits(db);
-    pl_worker *helper = s.total >= SYNC_AHEAD_MIN_CHANGES ? pl_db_helper(db) : NULL;
+    if (s.total >= LARGE_SYNC) pl_db_keep_splits(db);
+    pl_worker *helper = s.total >= LARGE_SYNC ? pl_db_helper(db) : NULL;
     if (helper)
-        s.ahead = pl_ahead_start(sizeof(queued_change), SYNC_QUEUE_DEPTH, SYNC_QUEUE_BYTES,
+        s.ahead = pl_ahead_start(sizeof(queued_change), PL_AHEAD_DEPTH, PL_AHEAD_BYTES,
                                  prepare_change, helper);
     rc = pl_catalog_changes(db->cat, have, sync_change, &s, err);
     while (!rc && s.ahead && !pl_ahead_empty(s.ahead))

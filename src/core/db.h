@@ -20,7 +20,6 @@
  * splits. The handle's thread uses the handle's; a helper thread
  * (util/ahead.h) the handle's `helper`, made by pl_db_helper. */
 typedef struct pl_worker {
-    pl_db *db;
     pl_analyzer *an;
     pl_memo *word_keys;
     pl_memo *splits;
@@ -100,6 +99,14 @@ int pl_grouper_add_keyed(pl_db *db, pl_grouper **g, int64_t id, const char *lang
                          size_t n_keys, pl_err *err);
 int pl_grouper_run(pl_db *db, pl_grouper *g, pl_err *err);
 void pl_grouper_free(pl_grouper *g);
+
+/* The queues of work done ahead (write.c's records, db.c's changes): so
+ * many items at most, so many bytes of their text at most, and a slot
+ * keeps its item's room for the next one up to PL_AHEAD_KEEP_BYTES (a
+ * slot each holding a record of PL_MAX_RECORD would be a gigabyte). */
+#define PL_AHEAD_DEPTH 1024
+#define PL_AHEAD_BYTES (8u << 20)
+#define PL_AHEAD_KEEP_BYTES (64u << 10)
 
 /* The memos' sizes: some 150,000 words with their keys, 100,000 with
  * their parts. */

@@ -110,11 +110,6 @@ int pl_synopsis_text_check(const char *where, const char *text, size_t len, pl_e
  * stored. A result is taken only if the batch's prior language is still the
  * one the record was identified with (it is, but for a batch's first
  * records), so the catalog is the same as without the helper. */
-#define QUEUE_DEPTH 1024       /* records queued at most */
-#define QUEUE_BYTES (8u << 20) /* their text at most */
-/* A slot keeps its copy's room for the next record, up to this much: every
- * slot holding a record of PL_MAX_RECORD would be a gigabyte. */
-#define SLOT_KEEP_BYTES (64u << 10)
 
 typedef void (*stored_fn)(void *ctx, int64_t id, int is_new);
 
@@ -267,7 +262,7 @@ static int take_oldest(pl_batch *b) {
     if (!rc && q->fn) q->fn(q->ctx, id, fresh);
     free(q->keys); /* unless taken */
     q->keys = NULL;
-    if (q->copy_cap > SLOT_KEEP_BYTES) { /* a long record's room is not kept */
+    if (q->copy_cap > PL_AHEAD_KEEP_BYTES) { /* a long record's room is not kept */
         free(q->copy);
         q->copy = NULL;
         q->copy_cap = 0;
@@ -295,7 +290,7 @@ static int batch_add_later(pl_batch *b, const pl_record *rec, stored_fn fn, void
         b->ahead_tried = 1;
         pl_worker *helper = pl_db_helper(b->db);
         if (helper)
-            b->ahead = pl_ahead_start(sizeof(queued), QUEUE_DEPTH, QUEUE_BYTES,
+            b->ahead = pl_ahead_start(sizeof(queued), PL_AHEAD_DEPTH, PL_AHEAD_BYTES,
                                       prepare_record, helper);
     }
     if (!b->ahead) {
