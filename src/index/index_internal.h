@@ -25,7 +25,9 @@
 #define IX_MAN_MAGIC 0x464d4c50u /* "PLMF" */
 #define IX_DEL_MAGIC 0x4c444c50u /* "PLDL" */
 #define IX_VERSION 1u            /* of the manifest and delete files */
-#define IX_SEG_VERSION 2u        /* of segment files: 2 added pruning bounds */
+#define IX_SEG_VERSION                                                                     \
+    3u /* of segment files: 2 added pruning bounds, 3                                      \
+          bit-packed blocks */
 
 #define IX_SEG_HEADER 128  /* bytes of a segment header */
 #define IX_MAN_HEADER 40   /* bytes of the manifest before its entries */
@@ -34,6 +36,7 @@
 #define IX_DINDEX_ENTRY 24 /* bytes per dictionary block index entry */
 
 #define IX_BLOCK_DOCS 128 /* documents per postings block (one skip entry) */
+#define IX_PACK_MIN 16    /* blocks of this many docs or more are bit-packed */
 #define IX_DICT_BLOCK 16  /* terms per front-coded dictionary block */
 
 #define IX_MAX_SEGMENTS 8 /* more than this after a commit triggers a merge */
@@ -275,6 +278,7 @@ typedef struct ix_seg_builder {
     uint64_t df;
     int64_t last_doc, skip_last;
     uint32_t blk_docs;
+    uint32_t blk_gap[IX_BLOCK_DOCS], blk_tf[IX_BLOCK_DOCS]; /* the block's docs */
     uint32_t blk_max_tf, blk_min_ratio, term_max_tf, term_min_ratio;
     uint64_t n_blocks;
     uint64_t term_pos_start;
@@ -293,6 +297,18 @@ int ix_builder_term_end(ix_seg_builder *b);
 /* Writes the segment file "<id>.seg" in dir and fsyncs it; *bytes gets its size. */
 int ix_builder_finish(ix_seg_builder *b, const char *dir, uint64_t id, uint64_t *bytes,
                       pl_err *err);
+
+/* ---- packed.c: blocks of IX_PACK_MIN docs or more ---- */
+
+/* Appends a block of n docs: gaps[k] is doc k's distance to the doc before
+ * minus one, tfs[k] its term frequency (>= 1). */
+void ix_pack_block(pl_buf *out, const uint32_t *gaps, const uint32_t *tfs, uint32_t n);
+/* Decodes the block [p, end) of n docs following doc `base` (-1 for none)
+ * into docs and tfs; the bytes up to readable_end may be read. Every byte
+ * must be used and every doc lie below n_docs: else PL_ERR_CORRUPT. */
+int ix_unpack_block(const unsigned char *p, const unsigned char *end,
+                    const unsigned char *readable_end, uint32_t n, int64_t base,
+                    uint64_t n_docs, uint32_t *docs, uint32_t *tfs);
 
 /* ---- postings.c: one segment's postings for one term ---- */
 

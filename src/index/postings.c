@@ -2,8 +2,9 @@
  * postings.c - iterating postings: per segment, then across the index.
  *
  * ix_seg_cursor decodes one term's postings in one segment: blocks of up to
- * IX_BLOCK_DOCS docs, each doc a delta varint (low bit: tf == 1) and maybe a
- * tf, with the positions in a separate section read only when asked for. A
+ * IX_BLOCK_DOCS docs, bit-packed (packed.c) or, in blocks of few docs, each
+ * doc a delta varint (low bit: tf == 1) and maybe a tf, with the positions
+ * in a separate section read only when asked for. A
  * block the cursor lands in is decoded whole into arrays (docs, tfs), so
  * that stepping and short seeks are array reads rather than a varint
  * decoder's call and checks per doc. The
@@ -122,6 +123,16 @@ static int load_header(ix_seg_cursor *c) {
  * scan of an array. Every byte must be used, and the last doc must be the
  * one the skip entry names. */
 static int decode_block(ix_seg_cursor *c) {
+    if (c->n_blk >= IX_PACK_MIN) {
+        const ix_segment *s = c->seg;
+        if (ix_unpack_block(c->blk, c->blk_end, s->map + s->size, c->n_blk, c->doc,
+                            s->n_docs, c->docs, c->tfs) ||
+            (c->blk_last >= 0 && c->docs[c->n_blk - 1] != (uint64_t)c->blk_last))
+            return PL_ERR_CORRUPT;
+        c->blk = c->blk_end;
+        c->i = 0;
+        return PL_OK;
+    }
     const unsigned char *p = c->blk, *end = c->blk_end;
     /* room: how far the next doc may lie past the previous one */
     uint64_t room = c->seg->n_docs - (uint64_t)(c->doc + 1) + 1;

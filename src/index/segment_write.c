@@ -65,9 +65,21 @@ int ix_builder_term_begin(ix_seg_builder *b, const void *term, uint32_t len) {
     return PL_OK;
 }
 
-/* Closes the current block: its skip entry says where it ends (last doc) and
- * how long its doc and position bytes are, so readers can jump over it. */
+/* Closes the current block: its docs are written (bit-packed, or a varint
+ * each when few), and its skip entry says where it ends (last doc) and how
+ * long its doc and position bytes are, so readers can jump over it. */
 static void flush_block(ix_seg_builder *b) {
+    if (b->blk_docs >= IX_PACK_MIN) {
+        ix_pack_block(&b->blk, b->blk_gap, b->blk_tf, b->blk_docs);
+    } else {
+        for (uint32_t k = 0; k < b->blk_docs; k++) {
+            /* The low bit flags tf == 1, the common case, so it costs no
+             * byte. */
+            uint32_t tf = b->blk_tf[k];
+            pl_buf_put_varint(&b->blk, ((uint64_t)b->blk_gap[k] + 1) << 1 | (tf == 1));
+            if (tf != 1) pl_buf_put_varint(&b->blk, tf);
+        }
+    }
     pl_buf_put_varint(&b->skip, (uint64_t)(b->last_doc - b->skip_last));
     pl_buf_put_varint(&b->skip, b->blk.len);
     pl_buf_put_varint(&b->skip, b->blk_pos.len);
@@ -88,10 +100,8 @@ int ix_builder_term_doc(ix_seg_builder *b, uint32_t local, const uint32_t *pos,
                         uint32_t tf) {
     if ((int64_t)local <= b->last_doc || local >= b->n_docs || tf == 0)
         return PL_ERR_INTERNAL;
-    uint64_t delta = (uint64_t)((int64_t)local - b->last_doc);
-    /* The low bit flags tf == 1, the common case, so it costs no byte. */
-    pl_buf_put_varint(&b->blk, delta << 1 | (tf == 1));
-    if (tf != 1) pl_buf_put_varint(&b->blk, tf);
+    b->blk_gap[b->blk_docs] = (uint32_t)((int64_t)local - b->last_doc - 1);
+    b->blk_tf[b->blk_docs] = tf;
     uint32_t prev = 0;
     for (uint32_t i = 0; i < tf; i++) {
         if (pos[i] < prev) return PL_ERR_INTERNAL;
