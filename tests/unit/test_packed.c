@@ -1,7 +1,8 @@
 /*
  * test_packed.c - bit-packed postings blocks (src/index/packed.c): every
  * width round-trips, blocks at the very end of readable memory decode from
- * their copy, and damaged blocks are refused rather than misread.
+ * their copy, values too wide for a block's fields come back from its
+ * exceptions, and damaged blocks are refused rather than misread.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +38,8 @@ static void round_trip(uint32_t n, unsigned gap_bits, unsigned tf_bits) {
     pl_buf b = {0};
     ix_pack_block(&b, gaps, tfs, n);
     CHECK(!b.oom);
-    CHECK_INT(b.data[0], gap_bits);
-    CHECK_INT(b.data[1], tf_bits);
+    /* Never larger than both arrays at their widest. */
+    CHECK(b.len <= 4 + ((size_t)n * gap_bits + 7) / 8 + ((size_t)n * tf_bits + 7) / 8);
     unsigned char *exact = malloc(b.len);
     memcpy(exact, b.data, b.len);
     uint32_t docs[IX_BLOCK_DOCS], got_tfs[IX_BLOCK_DOCS];
@@ -116,16 +117,64 @@ static void test_damage(void) {
 
     /* A tf field of all ones would wrap to 0. */
     for (uint32_t k = 0; k < IX_PACK_MIN; k++)
-        gaps[k] = 0, tfs[k] = k ? 1 : UINT32_MAX;
+        gaps[k] = 0, tfs[k] = UINT32_MAX;
     ix_pack_block(&b, gaps, tfs, IX_PACK_MIN);
-    CHECK_INT(b.data[1], 32);
+    CHECK(b.data[0] == 0 && b.data[1] == 32 && b.data[2] == 0 && b.data[3] == 0);
     CHECK_INT(ix_unpack_block(b.data, b.data + b.len, b.data + b.len, IX_PACK_MIN, -1, 100,
                               docs, out_tfs),
               PL_OK);
-    CHECK(out_tfs[0] == UINT32_MAX);
-    memset(b.data + 2, 0xFF, 4); /* no gap bytes: the first tf field is 2 .. 5 */
+    CHECK(out_tfs[0] == UINT32_MAX && docs[IX_PACK_MIN - 1] == IX_PACK_MIN - 1);
+    memset(b.data + 4, 0xFF, 4); /* no gap bytes: the first tf field is 4 .. 7 */
     CHECK_INT(ix_unpack_block(b.data, b.data + b.len, b.data + b.len, IX_PACK_MIN, -1, 100,
                               docs, out_tfs),
+              PL_ERR_CORRUPT);
+    pl_buf_free(&b);
+}
+
+/* One long gap and one frequent word among many small values: narrow
+ * fields and an exception each, decoded back exactly; damaged exceptions
+ * are refused. */
+static void test_exceptions(void) {
+    uint32_t gaps[IX_BLOCK_DOCS], tfs[IX_BLOCK_DOCS], docs[IX_BLOCK_DOCS],
+        out_tfs[IX_BLOCK_DOCS];
+    for (uint32_t k = 0; k < IX_BLOCK_DOCS; k++) {
+        gaps[k] = k % 3;
+        tfs[k] = 1;
+    }
+    gaps[77] = 1000000;
+    tfs[5] = 300;
+    pl_buf b = {0};
+    ix_pack_block(&b, gaps, tfs, IX_BLOCK_DOCS);
+    CHECK(b.data[0] == 2 && b.data[1] == 0 && b.data[2] == 1 && b.data[3] == 1);
+    CHECK(b.len < 4 + 32 + 32); /* narrower than 20 and 9 bits a field */
+    uint64_t n_docs = 2000000;
+    const unsigned char *e = b.data + b.len;
+    CHECK_INT(ix_unpack_block(b.data, e, e, IX_BLOCK_DOCS, 9, n_docs, docs, out_tfs),
+              PL_OK);
+    int64_t doc = 9;
+    int same = 1;
+    for (uint32_t k = 0; k < IX_BLOCK_DOCS; k++) {
+        doc += gaps[k] + 1;
+        same &= docs[k] == (uint32_t)doc && out_tfs[k] == tfs[k];
+    }
+    CHECK(same);
+    /* The exceptions: gap (index 77, high bits), then tf (index 5, ...). */
+    size_t at = 4 + IX_BLOCK_DOCS * 2 / 8;
+    CHECK_INT(b.data[at], 77);
+    b.data[at] = IX_BLOCK_DOCS; /* an index past the block */
+    CHECK_INT(ix_unpack_block(b.data, e, e, IX_BLOCK_DOCS, 9, n_docs, docs, out_tfs),
+              PL_ERR_CORRUPT);
+    b.data[at] = 77;
+    b.data[2] = 2; /* one exception more than written */
+    CHECK_INT(ix_unpack_block(b.data, e, e, IX_BLOCK_DOCS, 9, n_docs, docs, out_tfs),
+              PL_ERR_CORRUPT);
+    b.data[2] = 0; /* one fewer: bytes left over */
+    CHECK_INT(ix_unpack_block(b.data, e, e, IX_BLOCK_DOCS, 9, n_docs, docs, out_tfs),
+              PL_ERR_CORRUPT);
+    b.data[2] = 1;
+    CHECK_INT(ix_unpack_block(b.data, e - 1, e, IX_BLOCK_DOCS, 9, n_docs, docs, out_tfs),
+              PL_ERR_CORRUPT);
+    CHECK_INT(ix_unpack_block(b.data, e, e, IX_BLOCK_DOCS, 9, 1000, docs, out_tfs),
               PL_ERR_CORRUPT);
     pl_buf_free(&b);
 }
@@ -133,5 +182,6 @@ static void test_damage(void) {
 int main(void) {
     test_widths();
     test_damage();
+    test_exceptions();
     return CHECK_DONE();
 }
