@@ -114,7 +114,8 @@ int pl_postings_next(pl_postings *p);
 /* Moves to the first document with id >= target: 1, 0 or <0 as above. */
 int pl_postings_seek(pl_postings *p, int64_t target);
 int64_t pl_postings_doc(const pl_postings *p);
-uint32_t pl_postings_tf(const pl_postings *p);
+/* The current document's tf; a damaged block gives 1 and sets the status. */
+uint32_t pl_postings_tf(pl_postings *p);
 uint32_t pl_postings_doclen(const pl_postings *p); /* the document's length in tokens */
 /* The current document's positions, ascending; valid until the next move.
  * Only when opened with positions; they are decoded on this call, so that

@@ -309,6 +309,13 @@ void ix_pack_block(pl_buf *out, const uint32_t *gaps, const uint32_t *tfs, uint3
 int ix_unpack_block(const unsigned char *p, const unsigned char *end,
                     const unsigned char *readable_end, uint32_t n, int64_t base,
                     uint64_t n_docs, uint32_t *docs, uint32_t *tfs);
+/* The same in two halves, so that a query that needs few tfs decodes few:
+ * the docs (the bytes of the tfs unchecked), then the tfs. */
+int ix_unpack_docs(const unsigned char *p, const unsigned char *end,
+                   const unsigned char *readable_end, uint32_t n, int64_t base,
+                   uint64_t n_docs, uint32_t *docs);
+int ix_unpack_tfs(const unsigned char *p, const unsigned char *end,
+                  const unsigned char *readable_end, uint32_t n, uint32_t *tfs);
 
 /* ---- postings.c: one segment's postings for one term ---- */
 
@@ -332,6 +339,10 @@ typedef struct ix_seg_cursor {
      * doc to hand out, i == n_blk when none is left (a block passed over
      * by a seek is never decoded). */
     uint32_t n_blk, i;
+    /* A packed block's tfs are decoded when first asked for, when the
+     * cursor reads no positions (ix_cursor_tf): the block's bytes, or NULL
+     * when tfs[] holds them. */
+    const unsigned char *tfs_from;
     /* Lazy positions: pos is at the first position of docs[pos_doc]; a
      * doc's are decoded only when asked for. */
     uint32_t pos_doc;
@@ -353,6 +364,12 @@ void ix_cursor_init(ix_seg_cursor *c, const ix_segment *s, const ix_term_info *t
 void ix_cursor_free(ix_seg_cursor *c);
 /* 1 on a doc, 0 at the end, <0 a status (corrupt data, out of memory). */
 int ix_cursor_next(ix_seg_cursor *c);
+/* The current doc's tf, decoding the block's tfs when they were left for
+ * later; 0 when they are damaged (the cursor is then bad). */
+uint32_t ix_cursor_tf(ix_seg_cursor *c);
+/* Decodes the current block's tfs into tfs[] if they were left for later:
+ * PL_OK or PL_ERR_CORRUPT (the cursor is then bad). */
+int ix_cursor_tfs(ix_seg_cursor *c);
 /* Moves to the first doc >= target (staying when already there). */
 int ix_cursor_seek(ix_seg_cursor *c, int64_t target);
 /* Decodes the current doc's positions in lazy mode (a no-op when eager). */

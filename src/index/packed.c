@@ -131,6 +131,27 @@ get_fields_w(const unsigned char *p, uint32_t n, unsigned width, uint32_t *out) 
                 (uint32_t)((pl_get_u64le(p + j * width / 8) >> (j * width % 8)) & mask);
 }
 
+/* The same for gaps, turned into docs on the way: each doc is the one
+ * before plus its gap plus one, from *doc, which ends at the last. */
+static inline __attribute__((always_inline)) void gaps_to_docs_w(const unsigned char *p,
+                                                                 uint32_t n, unsigned width,
+                                                                 int64_t *doc,
+                                                                 uint32_t *out) {
+    const uint64_t mask = (1ull << width) - 1;
+    int64_t d = *doc;
+    uint32_t g = 0;
+    for (; g + 8 <= n; g += 8, p += width, out += 8)
+        for (unsigned j = 0; j < 8; j++) {
+            d += (int64_t)((pl_get_u64le(p + j * width / 8) >> (j * width % 8)) & mask) + 1;
+            out[j] = (uint32_t)d;
+        }
+    for (unsigned j = 0; j < n - g; j++) { /* a last group of fewer than 8 */
+        d += (int64_t)((pl_get_u64le(p + j * width / 8) >> (j * width % 8)) & mask) + 1;
+        out[j] = (uint32_t)d;
+    }
+    *doc = d;
+}
+
 static void get_fields(const unsigned char *p, uint32_t n, unsigned width, uint32_t *out) {
     if (width == 0 || width > 32) {
         memset(out, 0, (size_t)n * sizeof *out);
@@ -139,6 +160,26 @@ static void get_fields(const unsigned char *p, uint32_t n, unsigned width, uint3
     /* One case per width, each with its own constant-width loop. */
 #define W(x)                                                                               \
     case x: get_fields_w(p, n, x, out); return;
+    switch (width) {
+        // clang-format off
+    W(1) W(2) W(3) W(4) W(5) W(6) W(7) W(8)
+    W(9) W(10) W(11) W(12) W(13) W(14) W(15) W(16)
+    W(17) W(18) W(19) W(20) W(21) W(22) W(23) W(24)
+    W(25) W(26) W(27) W(28) W(29) W(30) W(31) W(32)
+        // clang-format on
+    }
+#undef W
+}
+
+static void gaps_to_docs(const unsigned char *p, uint32_t n, unsigned width, int64_t *doc,
+                         uint32_t *out) {
+    if (width == 0 || width > 32) { /* consecutive docs */
+        for (uint32_t k = 0; k < n; k++)
+            out[k] = (uint32_t)++ * doc;
+        return;
+    }
+#define W(x)                                                                               \
+    case x: gaps_to_docs_w(p, n, x, doc, out); return;
     switch (width) {
         // clang-format off
     W(1) W(2) W(3) W(4) W(5) W(6) W(7) W(8)
@@ -165,47 +206,92 @@ static int patch(const unsigned char **p, const unsigned char *end, uint32_t n_e
     return PL_OK;
 }
 
-int ix_unpack_block(const unsigned char *p, const unsigned char *end,
-                    const unsigned char *readable_end, uint32_t n, int64_t base,
-                    uint64_t n_docs, uint32_t *docs, uint32_t *tfs) {
-    if (n == 0 || n > IX_BLOCK_DOCS || end - p < 4) return PL_ERR_CORRUPT;
-    unsigned wg = p[0], wt = p[1];
-    uint32_t eg = p[2], et = p[3];
-    if (wg > 32 || wt > 32 || eg > n || et > n) return PL_ERR_CORRUPT;
-    size_t gap_bytes = field_bytes(n, wg), tf_bytes = field_bytes(n, wt);
-    if ((size_t)(end - p) < 4 + gap_bytes + tf_bytes) return PL_ERR_CORRUPT;
-    /* A block near the end of the mapping is read from a padded copy, so
-     * that the 8-byte loads never leave the file. Exceptions only ever make
-     * a block smaller than its widest fields would. */
+/* A packed block's header, checked against its length: the widths, the
+ * exception counts and where the arrays start. */
+typedef struct packed_head {
+    unsigned wg, wt;
+    uint32_t eg, et;
+    size_t gap_bytes, tf_bytes;
+} packed_head;
+
+static int read_head(const unsigned char *p, const unsigned char *end, uint32_t n,
+                     packed_head *h) {
+    if (n == 0 || n > IX_BLOCK_DOCS || end - p < 4 || end - p > IX_PACK_MAX_BYTES)
+        return PL_ERR_CORRUPT;
+    h->wg = p[0], h->wt = p[1], h->eg = p[2], h->et = p[3];
+    if (h->wg > 32 || h->wt > 32 || h->eg > n || h->et > n) return PL_ERR_CORRUPT;
+    h->gap_bytes = field_bytes(n, h->wg);
+    h->tf_bytes = field_bytes(n, h->wt);
+    return (size_t)(end - p) < 4 + h->gap_bytes + h->tf_bytes ? PL_ERR_CORRUPT : PL_OK;
+}
+
+/* A block near the end of the mapping is read from a padded copy, so that
+ * the 8-byte loads never leave the file. */
+static void pad_if_near_end(const unsigned char **p, const unsigned char **end,
+                            const unsigned char *readable_end, unsigned char *copy) {
+    if (readable_end - *end >= IX_PACK_SLACK) return;
+    memset(copy, 0, IX_PACK_MAX_BYTES + IX_PACK_SLACK);
+    memcpy(copy, *p, (size_t)(*end - *p));
+    *end = copy + (*end - *p);
+    *p = copy;
+}
+
+int ix_unpack_docs(const unsigned char *p, const unsigned char *end,
+                   const unsigned char *readable_end, uint32_t n, int64_t base,
+                   uint64_t n_docs, uint32_t *docs) {
+    packed_head h;
+    if (read_head(p, end, n, &h)) return PL_ERR_CORRUPT;
     unsigned char copy[IX_PACK_MAX_BYTES + IX_PACK_SLACK];
-    if (readable_end - end < IX_PACK_SLACK) {
-        if ((size_t)(end - p) > IX_PACK_MAX_BYTES) return PL_ERR_CORRUPT;
-        memset(copy, 0, sizeof copy);
-        memcpy(copy, p, (size_t)(end - p));
-        end = copy + (end - p);
-        p = copy;
-    }
-    const unsigned char *exc = p + 4 + gap_bytes + tf_bytes;
-    get_fields(p + 4, n, wg, docs);
-    if (eg && patch(&exc, end, eg, wg, n, docs)) return PL_ERR_CORRUPT;
-    int64_t doc = base;
-    for (uint32_t k = 0; k < n; k++) {
-        doc += (int64_t)docs[k] + 1; /* gaps < 2^32: no overflow in 128 of them */
-        docs[k] = (uint32_t)doc;
+    pad_if_near_end(&p, &end, readable_end, copy);
+    const unsigned char *exc = p + 4 + h.gap_bytes + h.tf_bytes;
+    int64_t doc = base; /* gaps < 2^32: no overflow in 128 of them */
+    if (h.eg == 0) {
+        gaps_to_docs(p + 4, n, h.wg, &doc, docs);
+    } else { /* the gaps whole first, so that the exceptions are patched in */
+        get_fields(p + 4, n, h.wg, docs);
+        if (patch(&exc, end, h.eg, h.wg, n, docs)) return PL_ERR_CORRUPT;
+#pragma GCC unroll 8
+        for (uint32_t k = 0; k < n; k++) {
+            doc += (int64_t)docs[k] + 1;
+            docs[k] = (uint32_t)doc;
+        }
     }
     /* Every doc lies above the last, so the last alone needs checking. */
-    if (doc < 0 || (uint64_t)doc >= n_docs) return PL_ERR_CORRUPT;
-    if (wt == 0 && et == 0) {
+    return doc < 0 || (uint64_t)doc >= n_docs ? PL_ERR_CORRUPT : PL_OK;
+}
+
+int ix_unpack_tfs(const unsigned char *p, const unsigned char *end,
+                  const unsigned char *readable_end, uint32_t n, uint32_t *tfs) {
+    packed_head h;
+    if (read_head(p, end, n, &h)) return PL_ERR_CORRUPT;
+    unsigned char copy[IX_PACK_MAX_BYTES + IX_PACK_SLACK];
+    pad_if_near_end(&p, &end, readable_end, copy);
+    /* The tf exceptions follow the gaps': stepped over. */
+    const unsigned char *exc = p + 4 + h.gap_bytes + h.tf_bytes;
+    for (uint32_t e = 0; e < h.eg; e++) {
+        uint64_t high;
+        if (exc == end) return PL_ERR_CORRUPT;
+        exc++;
+        if (pl_varint_get(&exc, end, &high)) return PL_ERR_CORRUPT;
+    }
+    if (h.wt == 0 && h.et == 0) {
         for (uint32_t k = 0; k < n; k++)
             tfs[k] = 1;
         return exc == end ? PL_OK : PL_ERR_CORRUPT;
     }
-    get_fields(p + 4 + gap_bytes, n, wt, tfs);
-    if (et && patch(&exc, end, et, wt, n, tfs)) return PL_ERR_CORRUPT;
+    get_fields(p + 4 + h.gap_bytes, n, h.wt, tfs);
+    if (h.et && patch(&exc, end, h.et, h.wt, n, tfs)) return PL_ERR_CORRUPT;
     uint32_t wrapped = 0;
     for (uint32_t k = 0; k < n; k++) {
         tfs[k] += 1;
         wrapped |= tfs[k] == 0;
     }
     return wrapped || exc != end ? PL_ERR_CORRUPT : PL_OK;
+}
+
+int ix_unpack_block(const unsigned char *p, const unsigned char *end,
+                    const unsigned char *readable_end, uint32_t n, int64_t base,
+                    uint64_t n_docs, uint32_t *docs, uint32_t *tfs) {
+    int rc = ix_unpack_docs(p, end, readable_end, n, base, n_docs, docs);
+    return rc ? rc : ix_unpack_tfs(p, end, readable_end, n, tfs);
 }

@@ -40,6 +40,7 @@ void ix_cursor_init(ix_seg_cursor *c, const ix_segment *s, const ix_term_info *t
     c->blk_last = -1;
     c->skip_prev = -1;
     c->n_blk = c->i = c->pos_doc = 0;
+    c->tfs_from = NULL;
     c->pos_ready = 0;
     c->npos = 0;
     c->blk = c->blk_end = c->pos = c->pos_end = NULL;
@@ -73,6 +74,7 @@ void ix_cursor_free(ix_seg_cursor *c) {
 static int load_header(ix_seg_cursor *c) {
     c->pos_doc = 0;
     c->pos_ready = 0;
+    c->tfs_from = NULL; /* the lazy tfs were the block left behind's */
     if (c->skip) {
         uint64_t d, nb, np, mtf, mratio;
         if (pl_varint_get(&c->skip, c->skip_end, &d) ||
@@ -118,6 +120,21 @@ static int load_header(ix_seg_cursor *c) {
     return PL_OK;
 }
 
+int ix_cursor_tfs(ix_seg_cursor *c) {
+    if (!c->tfs_from) return PL_OK;
+    const ix_segment *s = c->seg;
+    if (ix_unpack_tfs(c->tfs_from, c->blk_end, s->map + s->size, c->n_blk, c->tfs))
+        return c->bad = 1, PL_ERR_CORRUPT;
+    c->tfs_from = NULL;
+    return PL_OK;
+}
+
+uint32_t ix_cursor_tf(ix_seg_cursor *c) {
+    if (c->tf) return c->tf;
+    if (c->bad || c->i == 0 || ix_cursor_tfs(c)) return 0;
+    return c->tf = c->tfs[c->i - 1];
+}
+
 /* Decodes the reached block's docs and tfs at once: a tight loop over its
  * bytes instead of a call per doc, and a seek inside the block is then a
  * scan of an array. Every byte must be used, and the last doc must be the
@@ -125,14 +142,19 @@ static int load_header(ix_seg_cursor *c) {
 static int decode_block(ix_seg_cursor *c) {
     if (c->n_blk >= IX_PACK_MIN) {
         const ix_segment *s = c->seg;
-        if (ix_unpack_block(c->blk, c->blk_end, s->map + s->size, c->n_blk, c->doc,
-                            s->n_docs, c->docs, c->tfs) ||
+        if (ix_unpack_docs(c->blk, c->blk_end, s->map + s->size, c->n_blk, c->doc,
+                           s->n_docs, c->docs) ||
             (c->blk_last >= 0 && c->docs[c->n_blk - 1] != (uint64_t)c->blk_last))
             return PL_ERR_CORRUPT;
+        /* Without positions, most docs a seek lands on are never scored:
+         * their tfs wait (ix_cursor_tf). */
+        c->tfs_from = c->blk;
+        if (c->want_pos && ix_cursor_tfs(c)) return PL_ERR_CORRUPT;
         c->blk = c->blk_end;
         c->i = 0;
         return PL_OK;
     }
+    c->tfs_from = NULL;
     const unsigned char *p = c->blk, *end = c->blk_end;
     /* room: how far the next doc may lie past the previous one */
     uint64_t room = c->seg->n_docs - (uint64_t)(c->doc + 1) + 1;
@@ -211,7 +233,7 @@ int ix_cursor_positions(ix_seg_cursor *c) {
  * position bytes must be used exactly by its last doc. */
 static inline int take_doc(ix_seg_cursor *c) {
     c->doc = c->docs[c->i];
-    c->tf = c->tfs[c->i];
+    c->tf = c->tfs_from ? 0 : c->tfs[c->i]; /* 0: not decoded yet */
     c->i++;
     c->npos = 0;
     c->pos_ready = 0;
@@ -282,7 +304,6 @@ struct pl_postings {
     ix_term_info *ti; /* the term in each view segment; df 0 when absent */
     ix_seg_cursor c;
     int64_t doc;
-    uint32_t tf, doclen;
 };
 
 int pl_postings_open(pl_index *ix, const char *term, size_t len, int positions,
@@ -334,8 +355,6 @@ static int take(pl_postings *p) {
     const ix_view_seg *vs = &p->view->segs[p->cur];
     if (ix_is_deleted(vs->del, (uint64_t)p->c.doc)) return 0;
     p->doc = ix_seg_doc_id(vs->seg, (uint64_t)p->c.doc);
-    p->doclen = ix_seg_doc_len(vs->seg, (uint64_t)p->c.doc);
-    p->tf = p->c.tf;
     return 1;
 }
 
@@ -416,12 +435,19 @@ int64_t pl_postings_doc(const pl_postings *p) {
     return p->doc;
 }
 
-uint32_t pl_postings_tf(const pl_postings *p) {
-    return p->tf;
+/* The tf and the length are read for the docs that are scored, which
+ * are few of those a seek lands on. */
+uint32_t pl_postings_tf(pl_postings *p) {
+    if (!p->active || p->status) return 1;
+    uint32_t tf = ix_cursor_tf(&p->c);
+    if (tf) return tf;
+    p->status = PL_ERR_CORRUPT;
+    return 1;
 }
 
 uint32_t pl_postings_doclen(const pl_postings *p) {
-    return p->doclen;
+    if (!p->active) return 0;
+    return ix_seg_doc_len(p->view->segs[p->cur].seg, (uint64_t)p->c.doc);
 }
 
 const uint32_t *pl_postings_positions(pl_postings *p, uint32_t *n) {
