@@ -408,9 +408,14 @@ int pl_postings_seek(pl_postings *p, int64_t target) {
          * block, found by scanning it, not by searching the id table. */
         int64_t reach = block_reach(&p->c);
         if (reach >= 0 && ix_seg_doc_id(s, (uint64_t)reach) >= target) {
+            /* The docs below the target are passed by their ids alone, not
+             * taken one by one; the reach's id ends the scan. */
+            uint32_t i = p->c.i;
+            while (ix_seg_doc_id(s, p->c.docs[i]) < target)
+                i++;
+            p->c.i = i;
             int rc;
-            while ((rc = ix_cursor_next(&p->c)) == 1 &&
-                   (ix_seg_doc_id(s, (uint64_t)p->c.doc) < target || !take(p))) {
+            while ((rc = ix_cursor_next(&p->c)) == 1 && !take(p)) {
             }
             if (rc < 0) return p->status = rc;
             if (rc == 1) return 1;
