@@ -734,7 +734,9 @@ static int read_everything(pl_index *ix) {
                 uint32_t n;
                 pl_postings_positions(p, &n);
                 (void)pl_postings_doclen(p);
+                (void)pl_postings_tf(p); /* a packed block's tfs, read late */
             }
+            if (rc >= 0 && pl_postings_status(p)) rc = pl_postings_status(p);
             pl_postings_close(p);
             if (rc < 0) return rc;
         }
