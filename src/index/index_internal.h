@@ -349,6 +349,8 @@ typedef struct ix_seg_cursor {
     int pos_ready;
     uint32_t *positions;
     uint32_t npos, cap;
+    /* Last, so that a cursor's fields can be zeroed without them (they are
+     * written before they are read). */
     uint32_t docs[IX_BLOCK_DOCS], tfs[IX_BLOCK_DOCS];
 } ix_seg_cursor;
 

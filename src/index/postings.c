@@ -20,6 +20,7 @@
  */
 #include "index/index_internal.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -302,25 +303,26 @@ struct pl_postings {
     int started;
     int status;       /* sticky: a corrupt segment stops the iterator */
     ix_term_info *ti; /* the term in each view segment; df 0 when absent */
-    ix_seg_cursor c;
     int64_t doc;
+    ix_seg_cursor c; /* last: its block arrays end the struct */
 };
 
 int pl_postings_open(pl_index *ix, const char *term, size_t len, int positions,
                      pl_postings **out, pl_err *err) {
     *out = NULL;
     ix_view *v = ix->view;
-    pl_postings *p = calloc(1, sizeof *p);
-    ix_term_info *ti = calloc(v->n ? v->n : 1, sizeof *ti);
-    if (!p || !ti) {
-        free(p);
-        free(ti);
-        return pl_err_set(err, PL_ERR_NOMEM, "out of memory opening postings");
-    }
+    /* One allocation with the per-segment entries after the struct; a
+     * translated query opens hundreds, so the cursor's block arrays (a
+     * kilobyte) are left unzeroed: a block is decoded before it is read. */
+    size_t n = v->n ? v->n : 1;
+    pl_postings *p = malloc(sizeof *p + n * sizeof *p->ti);
+    if (!p) return pl_err_set(err, PL_ERR_NOMEM, "out of memory opening postings");
+    memset(p, 0, offsetof(pl_postings, c) + offsetof(ix_seg_cursor, docs));
+    ix_term_info *ti = (ix_term_info *)(p + 1);
+    memset(ti, 0, n * sizeof *ti);
     int rc = ix_view_lookup(v, term, len, ti, err);
     if (rc) {
         free(p);
-        free(ti);
         return rc;
     }
     p->view = v;
@@ -334,7 +336,6 @@ int pl_postings_open(pl_index *ix, const char *term, size_t len, int positions,
 void pl_postings_close(pl_postings *p) {
     if (!p) return;
     ix_cursor_free(&p->c);
-    free(p->ti);
     ix_view_release(p->view);
     free(p);
 }
