@@ -152,43 +152,34 @@ static inline __attribute__((always_inline)) void gaps_to_docs_w(const unsigned 
     *doc = d;
 }
 
+/* Each width, 1 to 32, as a case of a switch: one loop per width, with the
+ * width a constant in it. */
+// clang-format off
+#define EVERY_WIDTH(CASE)                                                                  \
+    CASE(1) CASE(2) CASE(3) CASE(4) CASE(5) CASE(6) CASE(7) CASE(8)                        \
+    CASE(9) CASE(10) CASE(11) CASE(12) CASE(13) CASE(14) CASE(15) CASE(16)                 \
+    CASE(17) CASE(18) CASE(19) CASE(20) CASE(21) CASE(22) CASE(23) CASE(24)                \
+    CASE(25) CASE(26) CASE(27) CASE(28) CASE(29) CASE(30) CASE(31) CASE(32)
+// clang-format on
+
 static void get_fields(const unsigned char *p, uint32_t n, unsigned width, uint32_t *out) {
-    if (width == 0 || width > 32) {
-        memset(out, 0, (size_t)n * sizeof *out);
-        return;
-    }
-    /* One case per width, each with its own constant-width loop. */
-#define W(x)                                                                               \
+#define GET(x)                                                                             \
     case x: get_fields_w(p, n, x, out); return;
-    switch (width) {
-        // clang-format off
-    W(1) W(2) W(3) W(4) W(5) W(6) W(7) W(8)
-    W(9) W(10) W(11) W(12) W(13) W(14) W(15) W(16)
-    W(17) W(18) W(19) W(20) W(21) W(22) W(23) W(24)
-    W(25) W(26) W(27) W(28) W(29) W(30) W(31) W(32)
-        // clang-format on
-    }
-#undef W
+    switch (width) { EVERY_WIDTH(GET) }
+#undef GET
+    memset(out, 0, (size_t)n * sizeof *out); /* width 0: every field 0 */
 }
 
 static void gaps_to_docs(const unsigned char *p, uint32_t n, unsigned width, int64_t *doc,
                          uint32_t *out) {
-    if (width == 0 || width > 32) { /* consecutive docs */
-        for (uint32_t k = 0; k < n; k++)
-            out[k] = (uint32_t)++ * doc;
-        return;
-    }
-#define W(x)                                                                               \
+#define GAPS(x)                                                                            \
     case x: gaps_to_docs_w(p, n, x, doc, out); return;
-    switch (width) {
-        // clang-format off
-    W(1) W(2) W(3) W(4) W(5) W(6) W(7) W(8)
-    W(9) W(10) W(11) W(12) W(13) W(14) W(15) W(16)
-    W(17) W(18) W(19) W(20) W(21) W(22) W(23) W(24)
-    W(25) W(26) W(27) W(28) W(29) W(30) W(31) W(32)
-        // clang-format on
+    switch (width) { EVERY_WIDTH(GAPS) }
+#undef GAPS
+    for (uint32_t k = 0; k < n; k++) { /* width 0: consecutive docs */
+        *doc += 1;
+        out[k] = (uint32_t)*doc;
     }
-#undef W
 }
 
 /* Adds the high bits of n_exc exceptions at *p to fields of `width` bits. */
