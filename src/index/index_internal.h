@@ -25,9 +25,8 @@
 #define IX_MAN_MAGIC 0x464d4c50u /* "PLMF" */
 #define IX_DEL_MAGIC 0x4c444c50u /* "PLDL" */
 #define IX_VERSION 1u            /* of the manifest and delete files */
-#define IX_SEG_VERSION                                                                     \
-    3u /* of segment files: 2 added pruning bounds, 3                                      \
-          bit-packed blocks */
+/* of segment files: 2 added pruning bounds, 3 bit-packed blocks */
+#define IX_SEG_VERSION 3u
 
 #define IX_SEG_HEADER 128  /* bytes of a segment header */
 #define IX_MAN_HEADER 40   /* bytes of the manifest before its entries */
