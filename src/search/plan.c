@@ -128,7 +128,7 @@ int pl_slot_add(pl_slot *s, const char *term, size_t len, double weight, const c
                 const char *lang, unsigned origin) {
     for (size_t i = 0; i < s->n; i++) {
         pl_variant *v = &s->v[i];
-        if (strlen(v->term) != len || memcmp(v->term, term, len) != 0) continue;
+        if (v->len != len || memcmp(v->term, term, len) != 0) continue;
         /* The same term twice (stemmed alike in two languages, or a
          * translation that is the word itself): the stronger reading names
          * it, and it matches wherever either does: scoped only when both
@@ -140,12 +140,17 @@ int pl_slot_add(pl_slot *s, const char *term, size_t len, double weight, const c
         v->scoped = scoped;
         return rc;
     }
-    pl_variant *grown = realloc(s->v, (s->n + 1) * sizeof *grown);
-    if (!grown) return PL_ERR_NOMEM;
-    s->v = grown;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 4;
+        pl_variant *grown = realloc(s->v, cap * sizeof *grown);
+        if (!grown) return PL_ERR_NOMEM;
+        s->v = grown;
+        s->cap = cap;
+    }
     pl_variant *v = &s->v[s->n];
     memset(v, 0, sizeof *v);
     if (!(v->term = strndup(term, len))) return PL_ERR_NOMEM;
+    v->len = len;
     if (set_origin(v, weight, word, lang, origin)) {
         free(v->term);
         return PL_ERR_NOMEM;
@@ -187,7 +192,7 @@ static int add_variant(void *ctx, size_t k, const pl_token *t) {
             c->slots = grown;
             c->cap = cap;
         }
-        c->slots[c->n_slots++] = (pl_slot){NULL, 0};
+        c->slots[c->n_slots++] = (pl_slot){NULL, 0, 0};
     }
     pl_slot *s = &c->slots[t->pos];
     if (pl_slot_add(s, t->term, t->len, c->weight[k], c->word, c->lang[k], c->origin[k]))

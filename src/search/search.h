@@ -47,6 +47,7 @@ void pl_query_free(pl_query *q);
 
 typedef struct pl_variant {
     char *term;             /* NUL-terminated index term (owned) */
+    size_t len;             /* its length */
     double weight;          /* how likely it is what the query means: (0, 1]; the
                                likelihood of the language that produced it, and for a
                                translation also the lexicon's weight, times a discount */
@@ -63,7 +64,7 @@ typedef struct pl_variant {
 
 typedef struct pl_slot {
     pl_variant *v; /* the term variants for one token position (owned) */
-    size_t n;
+    size_t n, cap; /* a translated word has dozens: room grows by doubling */
 } pl_slot;
 
 typedef struct pl_alt {
