@@ -92,10 +92,10 @@ typedef struct unit {
 
 typedef struct clause {
     unit *u;
-    size_t n;
-    double ub; /* bound of s_c */
-    double cw; /* IDF weight: its best alternative's, a bound of what a
-                  match brings (a match brings its own unit's w) */
+    size_t n, cap; /* units, and room for them (grown by doubling) */
+    double ub;     /* bound of s_c */
+    double cw;     /* IDF weight: its best alternative's, a bound of what a
+                      match brings (a match brings its own unit's w) */
     uint64_t df_sum;
     int req;      /* a document without it is no result */
     size_t *heap; /* u's indexes as a min-heap by doc, then n more for a stack */
@@ -501,9 +501,13 @@ static int open_term(ctx *x, const pl_variant *v, int positions, term *t, double
 }
 
 static int add_unit(clause *c, unit *u) {
-    unit *grown = realloc(c->u, (c->n + 1) * sizeof *grown);
-    if (!grown) return PL_ERR_NOMEM;
-    c->u = grown;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 8;
+        unit *grown = realloc(c->u, cap * sizeof *grown);
+        if (!grown) return PL_ERR_NOMEM;
+        c->u = grown;
+        c->cap = cap;
+    }
     c->u[c->n++] = *u;
     return PL_OK;
 }
