@@ -60,7 +60,7 @@ static inline size_t field_bytes(uint32_t n, unsigned width) {
  * it in costs decoding. 30,000 records of the benchmark's real corpus, its
  * 1,824 queries: a toll of 0 gave a 16.44 MB index whose blocks decoded in
  * 54.5 M instructions, 2 16.62 MB and 49.8 M, 6 16.95 MB and 47.8 M; no
- * exceptions, 17.99 MB and 45.7 M (varints: 17.41 MB and 85.8 M). */
+ * exceptions, 17.99 MB and 45.7 M (varints: 17.74 MB and 85.8 M). */
 #define EXCEPTION_TOLL 6
 
 /* The width that writes values[k] - minus in the fewest bytes, fields and
