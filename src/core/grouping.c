@@ -20,6 +20,7 @@
 
 #include "db.h"
 #include "group/group.h"
+#include "util/memo.h"
 #include "util/u32map.h"
 #include "xling/xling.h"
 
@@ -42,7 +43,16 @@ struct pl_grouper {
      * is never 0, which marks an empty slot), for the chunk being grouped */
     pl_u32map weights;
     uint64_t n_docs;
+    /* for the chunk being grouped, NULL until first used: stored synopses
+     * weighed as candidates (weighed_candidate), and the synopses each
+     * probed key finds (key_synopses) */
+    pl_memo *cands, *key_ids;
 };
+
+/* Bounds of those memos: a weighed candidate takes some 12 bytes a key, a
+ * key's synopses 8 bytes each. */
+#define CAND_MEMO_BYTES (16u << 20)
+#define KEY_IDS_MEMO_BYTES (8u << 20)
 
 void pl_grouper_free(pl_grouper *g) {
     if (!g) return;
@@ -50,6 +60,8 @@ void pl_grouper_free(pl_grouper *g) {
         free(g->p[i].keys);
     free(g->p);
     pl_u32map_free(&g->weights);
+    pl_memo_free(g->cands);
+    pl_memo_free(g->key_ids);
     free(g);
 }
 
@@ -131,6 +143,79 @@ static int by_hits(const void *a, const void *b) {
 /* The stored synopses most like `it` (ids outside `skip`, a sorted list),
  * with their similarities: its rarest keys are looked up, the synopses met
  * most often are compared in full. Weights are among g->n_docs synopses. */
+/* The similarity of `it` to the stored synopsis `id`, weighed as weigh()
+ * does. The same older synopses are candidates for many new ones (a
+ * series' names are in all its episodes), and their keys and weights do
+ * not change while a chunk is grouped (the chunk's counts are in before the
+ * first is weighed): they are kept, as the key count, the keys and the
+ * weights, for the rest of the chunk. */
+static int weighed_candidate(pl_db *db, pl_grouper *g, int64_t id, const pl_group_item *it,
+                             double *sim, pl_err *err) {
+    if (!g->cands) g->cands = pl_memo_new(CAND_MEMO_BYTES); /* none: only slower */
+    const void *val;
+    size_t vlen;
+    uint32_t *keys = NULL;
+    double *w = NULL;
+    size_t n;
+    int rc = PL_OK;
+    pl_group_item other;
+    if (g->cands && pl_memo_get(g->cands, &id, sizeof id, &val, &vlen) &&
+        vlen >= sizeof(uint64_t)) {
+        uint64_t n64;
+        memcpy(&n64, val, sizeof n64);
+        n = (size_t)n64;
+        keys = malloc((n ? n : 1) * sizeof *keys);
+        w = malloc((n ? n : 1) * sizeof *w);
+        if (!keys || !w) {
+            rc = pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
+        } else {
+            const unsigned char *v = val;
+            memcpy(keys, v + sizeof n64, n * sizeof *keys);
+            memcpy(w, v + sizeof n64 + n * sizeof *keys, n * sizeof *w);
+            other = (pl_group_item){.keys = keys, .w = w, .n = n};
+            pl_group_norm(&other);
+        }
+    } else {
+        rc = pl_catalog_synopsis_keys(db->cat, id, &keys, &n, err);
+        if (!rc) rc = weigh(db, g, keys, n, "", &other, &w, err);
+        size_t bytes = sizeof(uint64_t) + n * (sizeof *keys + sizeof *w);
+        unsigned char *v = !rc && g->cands ? malloc(bytes) : NULL;
+        if (v) {
+            uint64_t n64 = n;
+            memcpy(v, &n64, sizeof n64);
+            memcpy(v + sizeof n64, keys, n * sizeof *keys);
+            memcpy(v + sizeof n64 + n * sizeof *keys, w, n * sizeof *w);
+            pl_memo_put(g->cands, &id, sizeof id, v, bytes);
+            free(v);
+        }
+    }
+    if (!rc) *sim = pl_group_similarity(it, &other);
+    free(w);
+    free(keys);
+    return rc;
+}
+
+/* pl_catalog_key_synopses for PROBE_HITS, through the chunk's memo: the
+ * key index does not change while a chunk is grouped (its keys are written
+ * before), and common keys are probed for many of its synopses. */
+static int key_synopses(pl_db *db, pl_grouper *g, uint32_t key, int64_t **ids, size_t *n,
+                        pl_err *err) {
+    if (!g->key_ids) g->key_ids = pl_memo_new(KEY_IDS_MEMO_BYTES); /* none: only slower */
+    const void *val;
+    size_t vlen;
+    if (g->key_ids && pl_memo_get(g->key_ids, &key, sizeof key, &val, &vlen)) {
+        *n = vlen / sizeof **ids;
+        if (!(*ids = malloc(vlen ? vlen : 1)))
+            return pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
+        memcpy(*ids, val, vlen);
+        return PL_OK;
+    }
+    int rc = pl_catalog_key_synopses(db->cat, key, PROBE_HITS, ids, n, err);
+    if (!rc && g->key_ids)
+        pl_memo_put(g->key_ids, &key, sizeof key, *ids, *n * sizeof **ids);
+    return rc;
+}
+
 static int candidates(pl_db *db, pl_grouper *g, const pl_group_item *it,
                       const int64_t *skip, size_t n_skip, cand *out, size_t max_out,
                       size_t *n_out, pl_err *err) {
@@ -160,9 +245,7 @@ static int candidates(pl_db *db, pl_grouper *g, const pl_group_item *it,
     for (size_t i = 0; i < probe && !rc; i++) {
         int64_t *ids;
         size_t n;
-        if ((rc = pl_catalog_key_synopses(db->cat, it->keys[ord[i]], PROBE_HITS, &ids, &n,
-                                          err)))
-            break;
+        if ((rc = key_synopses(db, g, it->keys[ord[i]], &ids, &n, err))) break;
         if (nc + n > cap) {
             cap = cap ? cap * 2 : PROBE_KEYS * PROBE_HITS;
             while (cap < nc + n)
@@ -198,15 +281,9 @@ static int candidates(pl_db *db, pl_grouper *g, const pl_group_item *it,
     if (!rc && nc) {
         qsort(c, nc, sizeof *c, by_hits);
         for (size_t i = 0; i < nc && i < max_out && !rc; i++) {
-            uint32_t *keys;
-            size_t n;
-            if ((rc = pl_catalog_synopsis_keys(db->cat, c[i].id, &keys, &n, err))) break;
-            double *w;
-            pl_group_item other;
-            rc = weigh(db, g, keys, n, "", &other, &w, err);
-            if (!rc) out[(*n_out)++] = (cand){c[i].id, pl_group_similarity(it, &other)};
-            free(w);
-            free(keys);
+            double sim;
+            rc = weighed_candidate(db, g, c[i].id, it, &sim, err);
+            if (!rc) out[(*n_out)++] = (cand){c[i].id, sim};
         }
     }
     free(c);
@@ -351,6 +428,10 @@ int pl_grouper_run(pl_db *db, pl_grouper *g, pl_err *err) {
     }
     g->n = 0;
     pl_u32map_clear(&g->weights);
+    /* The next chunk's weights and keys' synopses differ. */
+    pl_memo_free(g->cands);
+    pl_memo_free(g->key_ids);
+    g->cands = g->key_ids = NULL;
     free(items);
     free(w);
     free(group);
