@@ -51,7 +51,7 @@ struct pl_grouper {
 
 /* Bounds of those memos: a weighed candidate takes some 12 bytes a key, a
  * key's synopses 8 bytes each. */
-#define CAND_MEMO_BYTES (16u << 20)
+#define CAND_MEMO_BYTES (8u << 20)
 #define KEY_IDS_MEMO_BYTES (8u << 20)
 
 void pl_grouper_free(pl_grouper *g) {
@@ -429,9 +429,8 @@ int pl_grouper_run(pl_db *db, pl_grouper *g, pl_err *err) {
     g->n = 0;
     pl_u32map_clear(&g->weights);
     /* The next chunk's weights and keys' synopses differ. */
-    pl_memo_free(g->cands);
-    pl_memo_free(g->key_ids);
-    g->cands = g->key_ids = NULL;
+    pl_memo_clear(g->cands);
+    pl_memo_clear(g->key_ids);
     free(items);
     free(w);
     free(group);

@@ -82,14 +82,17 @@ int pl_memo_get(const pl_memo *m, const void *key, size_t klen, const void **val
     return 1;
 }
 
+void pl_memo_clear(pl_memo *m) {
+    if (!m || !m->n_used) return;
+    memset(m->slot, 0, m->n_slots * sizeof *m->slot);
+    m->used = m->n_used = 0;
+}
+
 void pl_memo_put(pl_memo *m, const void *key, size_t klen, const void *val, size_t vlen) {
     size_t need = HEAD + klen + vlen;
     if (need > m->cap / 16) return;
-    if (m->used + need > m->cap || 2 * (m->n_used + 1) > m->n_slots) {
-        /* Full: start again. What is asked for often comes back first. */
-        memset(m->slot, 0, m->n_slots * sizeof *m->slot);
-        m->used = m->n_used = 0;
-    }
+    /* Full: start again. What is asked for often comes back first. */
+    if (m->used + need > m->cap || 2 * (m->n_used + 1) > m->n_slots) pl_memo_clear(m);
     uint32_t h = (uint32_t)XXH3_64bits(key, klen);
     size_t i = find(m, key, klen, h);
     if (m->slot[i]) return;

@@ -24,6 +24,10 @@ void pl_memo_free(pl_memo *m);
 int pl_memo_get(const pl_memo *m, const void *key, size_t klen, const void **val,
                 size_t *vlen);
 
+/* Forgets every entry, keeping the memory: for results valid only for a
+ * while (a chunk of records), asked for again the next. */
+void pl_memo_clear(pl_memo *m);
+
 /* Stores a copy of key and val (replacing nothing: put a key once). A pair
  * larger than a sixteenth of the memo is not kept. Never fails. */
 void pl_memo_put(pl_memo *m, const void *key, size_t klen, const void *val, size_t vlen);

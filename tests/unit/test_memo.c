@@ -1,7 +1,7 @@
 /*
  * test_memo.c - the bounded memo: what is put is got back, what was never
- * put is not found, a full memo starts again, and an oversized pair is not
- * kept.
+ * put is not found, a full memo starts again, an oversized pair is not
+ * kept, and a cleared memo forgets everything.
  */
 #include <stdio.h>
 #include <string.h>
@@ -52,6 +52,14 @@ int main(void) {
     memset(big, 'x', sizeof big);
     pl_memo_put(m, "big", 3, big, sizeof big);
     CHECK(!pl_memo_get(m, "big", 3, &v, &n));
+    /* Cleared: nothing is found, and what is put after is. */
+    CHECK(got(m, "word4999", "value34993"));
+    pl_memo_clear(m);
+    CHECK(got(m, "word4999", NULL));
+    CHECK(got(m, "Herz", NULL));
+    pl_memo_put(m, "Herz", 4, "herz", 4);
+    CHECK(got(m, "Herz", "herz"));
+    pl_memo_clear(NULL);
     pl_memo_free(m);
     pl_memo_free(NULL);
     return CHECK_DONE();
