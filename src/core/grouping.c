@@ -21,6 +21,7 @@
 #include "db.h"
 #include "group/group.h"
 #include "util/memo.h"
+#include "util/sort.h"
 #include "util/u32map.h"
 #include "xling/xling.h"
 
@@ -268,7 +269,9 @@ static int candidates(pl_db *db, pl_grouper *g, const pl_group_item *it,
         free(ids);
     }
     if (!rc && nc) {
-        qsort(f, nc, sizeof *f, by_id_then_order);
+        /* By id, then in the order found: the radix sort is stable, and
+         * ids are positive, so their bits sort as unsigned. */
+        if (pl_sort_by_u64(f, nc, sizeof *f)) qsort(f, nc, sizeof *f, by_id_then_order);
         if (!(c = malloc(nc * sizeof *c)))
             rc = pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
     }
