@@ -71,6 +71,21 @@ enum {
  * still set when memory allowed, so that pl_db_errmsg(*out) explains; close it.
  */
 PL_EXPORT int pl_db_open(const char *path, int flags, pl_db **out);
+/* Called now and then during long work (an import, a reindex, an open that
+ * rebuilds the index) with how much of it is done; return non-zero to
+ * cancel it. */
+typedef int (*pl_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+
+/*
+ * As pl_db_open, telling `progress` (when not NULL; ctx is passed back) how
+ * far bringing the index up to date has gone, in catalog changes: done of
+ * total, now and then and once at the end. That is long only when the index
+ * is rebuilt whole (after an upgrade of its format, or when it was lost) or
+ * another process wrote much; cancelling fails the open (PL_ERR_USAGE), and
+ * what was indexed so far is kept.
+ */
+PL_EXPORT int pl_db_open_progress(const char *path, int flags, pl_progress_fn progress,
+                                  void *ctx, pl_db **out);
 PL_EXPORT void pl_db_close(pl_db *db);
 
 /* The message of the last failure on `db`, or "" when there was none. Owned
@@ -162,17 +177,14 @@ typedef enum pl_format {
     PL_FORMAT_JSONL /* one JSON object per line with the same keys */
 } pl_format;
 
-/* Called now and then during an import; return non-zero to cancel it (the
- * batch is then rolled back). `done` and `total` count input bytes. */
-typedef int (*pl_progress_fn)(void *ctx, uint64_t done, uint64_t total);
-
 typedef struct pl_import_opts {
     pl_format format;
-    const char *lang;   /* force this language on every record, or NULL */
-    const char *series; /* default series for records without one */
-    int season;         /* default season; with `series`, a text file's line
-                           N becomes episode N of this season */
-    pl_progress_fn progress;
+    const char *lang;        /* force this language on every record, or NULL */
+    const char *series;      /* default series for records without one */
+    int season;              /* default season; with `series`, a text file's line
+                                N becomes episode N of this season */
+    pl_progress_fn progress; /* `done` and `total` count input bytes; a
+                                cancelled import's batch is rolled back */
     void *progress_ctx;
 } pl_import_opts;
 

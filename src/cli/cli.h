@@ -28,6 +28,9 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 int cli_parse_int(const char *s, long long min, long long max, long long *out);
 /* A progress callback drawing "label: 42% (12.0 of 28.6 MB)" on stderr. */
 int cli_progress(void *label, uint64_t done, uint64_t total);
+/* The same for work counted in items: "label: 42% (1200 of 2800)". */
+int cli_progress_count(void *label, uint64_t done, uint64_t total);
+/* Clears the progress line (when progress is shown). */
 void cli_progress_end(const cli *c);
 /* Prints s (NUL-terminated UTF-8) as a quoted JSON string on stdout. */
 void cli_json_str(const char *s);

@@ -111,7 +111,7 @@ int cmd_reindex(const cli *c, int argc, char **argv) {
     if (r >= 0) return r; /* --help or a usage error */
     pl_db *db = cli_open(c, 0);
     if (!db) return EXIT_FAIL;
-    int rc = pl_reindex(db, c->progress ? cli_progress : NULL, (void *)"reindex");
+    int rc = pl_reindex(db, c->progress ? cli_progress_count : NULL, (void *)"reindex");
     cli_progress_end(c);
     int status = rc ? cli_fail("reindex", db, rc) : EXIT_OK;
     if (!rc) printf("reindexed\n");

@@ -58,7 +58,11 @@ static const struct {
 
 pl_db *cli_open(const cli *c, int flags) {
     pl_db *db;
-    int rc = pl_db_open(c->db_path, flags, &db);
+    /* Opening brings the index up to date: after an upgrade of its format
+     * that is a rebuild, minutes for a large catalog, so it shows. */
+    int rc = pl_db_open_progress(c->db_path, flags, c->progress ? cli_progress_count : NULL,
+                                 (void *)"bringing the index up to date", &db);
+    cli_progress_end(c);
     if (rc == PL_OK) return db;
     const char *msg = pl_db_errmsg(db);
     fprintf(stderr, "plotline: %s\n", msg && *msg ? msg : pl_strerror(rc));
@@ -99,6 +103,14 @@ int cli_progress(void *label, uint64_t done, uint64_t total) {
                 (int)(done * 100 / total), done / 1e6, total / 1e6);
     else
         fprintf(stderr, "\r%s: %.1f MB", (const char *)label, done / 1e6);
+    return 0;
+}
+
+int cli_progress_count(void *label, uint64_t done, uint64_t total) {
+    if (total)
+        fprintf(stderr, "\r%s: %3d%% (%llu of %llu)", (const char *)label,
+                (int)(done * 100 / total), (unsigned long long)done,
+                (unsigned long long)total);
     return 0;
 }
 

@@ -36,6 +36,11 @@ void pl_base_lang(const char *tag, char *out) {
 }
 
 int pl_db_open(const char *path, int flags, pl_db **out) {
+    return pl_db_open_progress(path, flags, NULL, NULL, out);
+}
+
+int pl_db_open_progress(const char *path, int flags, pl_progress_fn progress, void *ctx,
+                        pl_db **out) {
     *out = NULL;
     pl_db *db = calloc(1, sizeof *db);
     if (!db) return PL_ERR_NOMEM;
@@ -59,7 +64,7 @@ int pl_db_open(const char *path, int flags, pl_db **out) {
                             (flags & PL_OPEN_READONLY) ? PL_INDEX_READONLY : 0, &db->ix,
                             &err)))
         return pl_db_fail(db, &err);
-    if (!(flags & PL_OPEN_READONLY) && (rc = pl_db_sync_index(db, NULL, NULL, &err)))
+    if (!(flags & PL_OPEN_READONLY) && (rc = pl_db_sync_index(db, progress, ctx, &err)))
         return pl_db_fail(db, &err);
     return PL_OK;
 }

@@ -367,20 +367,52 @@ static int segments_v2(int mark) {
     return n;
 }
 
+typedef struct progress_seen {
+    int calls, cancel;
+    uint64_t done, total;
+} progress_seen;
+
+static int on_progress(void *ctx, uint64_t done, uint64_t total) {
+    progress_seen *p = ctx;
+    p->calls++;
+    p->done = done;
+    p->total = total;
+    return p->cancel;
+}
+
 /* An index of an older segment format is rebuilt from the catalog when a
- * writable handle opens it: the same answers after as before. */
+ * writable handle opens it, reporting its progress (and cancelled when the
+ * callback asks): the same answers after as before. */
 static void test_older_segments(void) {
     static const char *const queries[] = {"Charlotte", "Carrie", "shoes", "heiratet"};
     uint64_t before[4], n;
     pl_db *db;
     CHECK_INT(pl_db_open(path, 0, &db), PL_OK);
+    /* Enough synopses that the rebuild reports its progress before its end
+     * (every 256 changes), so that it can be cancelled. */
+    pl_batch *b;
+    CHECK_INT(pl_batch_begin(db, &b), PL_OK);
+    char text[128];
+    for (int i = 0; i < 600; i++) {
+        int len = snprintf(text, sizeof text, "Folge %d: %s", i, helper_texts[i % 8]);
+        pl_record r = {.text = text, .text_len = (size_t)len};
+        CHECK_INT(pl_batch_add(b, &r, NULL, NULL), PL_OK);
+    }
+    CHECK_INT(pl_batch_commit(b), PL_OK);
     for (int i = 0; i < 4; i++)
         before[i] = hits(db, queries[i]);
     n = n_synopses(db);
     pl_db_close(db);
     CHECK(before[0] > 0 && before[1] > 0);
     CHECK(segments_v2(1) > 0);
-    CHECK_INT(pl_db_open(path, 0, &db), PL_OK);
+    progress_seen seen = {.cancel = 1};
+    CHECK_INT(pl_db_open_progress(path, 0, on_progress, &seen, &db), PL_ERR_USAGE);
+    CHECK(strstr(pl_db_errmsg(db), "cancelled") != NULL);
+    CHECK(seen.calls == 1 && seen.done > 0 && seen.done < seen.total);
+    pl_db_close(db);
+    seen = (progress_seen){0};
+    CHECK_INT(pl_db_open_progress(path, 0, on_progress, &seen, &db), PL_OK);
+    CHECK(seen.calls >= 1 && seen.total > 0 && seen.done == seen.total);
     CHECK_INT(n_synopses(db), n);
     for (int i = 0; i < 4; i++)
         CHECK_INT(hits(db, queries[i]), before[i]);
