@@ -63,6 +63,17 @@ pl_db *cli_open(const cli *c, int flags) {
     int rc = pl_db_open_progress(c->db_path, flags, c->progress ? cli_progress_count : NULL,
                                  (void *)"bringing the index up to date", &db);
     cli_progress_end(c);
+    /* Without the lexicon an index is built differently and searches stay
+     * within a language: said, unless PLOTLINE_LEXICON is set empty, which
+     * asks for none. */
+    char why[512];
+    const char *lexicon = getenv("PLOTLINE_LEXICON");
+    if (rc == PL_OK && !(lexicon && !*lexicon) &&
+        pl_lexicon_check(why, sizeof why) != PL_OK)
+        fprintf(stderr,
+                "plotline: warning: %s: no translation across languages, no compounds "
+                "split (set PLOTLINE_LEXICON to the lexicon's file)\n",
+                why);
     if (rc == PL_OK) return db;
     const char *msg = pl_db_errmsg(db);
     fprintf(stderr, "plotline: %s\n", msg && *msg ? msg : pl_strerror(rc));

@@ -35,6 +35,13 @@ void pl_base_lang(const char *tag, char *out) {
     out[n] = 0;
 }
 
+int pl_lexicon_check(char *why, size_t n) {
+    pl_err err = PL_ERR_INIT;
+    if (pl_xling_default(&err)) return PL_OK;
+    if (why && n) pl_str_copy(why, n, err.msg[0] ? err.msg : pl_strerror(err.status));
+    return err.status ? err.status : PL_ERR_NOTFOUND;
+}
+
 int pl_db_open(const char *path, int flags, pl_db **out) {
     return pl_db_open_progress(path, flags, NULL, NULL, out);
 }

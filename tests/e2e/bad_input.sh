@@ -67,6 +67,14 @@ echo "not a database at all" > "$WORK/junk.db"
 err=$("$PLOTLINE" --db "$WORK/junk.db" stats 2>&1); rc=$?
 expect_eq "a file that is no database: exit 1" "$rc" 1
 expect_contains "a file that is no database" "$err" "junk.db"
+# A lexicon that cannot be found is said (the index would be built without
+# compound splits, searches stay within a language); none asked for is not.
+err=$(PLOTLINE_LEXICON="$WORK/no-lexicon.bin" "$PLOTLINE" search Herz 2>&1 >/dev/null)
+expect_contains "a missing lexicon is warned of" "$err" "warning: $WORK/no-lexicon.bin"
+err=$(PLOTLINE_LEXICON= "$PLOTLINE" search Herz 2>&1 >/dev/null)
+expect_lacks "no lexicon asked for: no warning" "$err" "warning"
+err=$("$PLOTLINE" search Herz 2>&1 >/dev/null)
+expect_lacks "the lexicon found: no warning" "$err" "warning"
 out=$("$PLOTLINE" integrity-check)
 expect_eq "integrity after the failures" "$out" "ok"
 finish
