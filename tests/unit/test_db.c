@@ -132,6 +132,16 @@ static const char *const helper_texts[] = {
     "Miranda e Steve litigano per il bambino e per la casa nuova.",
 };
 
+/* Queues n synopses "PREFIX i: <a helper text>" into b (ids not asked). */
+static void add_numbered(pl_batch *b, const char *prefix, int n) {
+    char text[128];
+    for (int i = 0; i < n; i++) {
+        int len = snprintf(text, sizeof text, "%s %d: %s", prefix, i, helper_texts[i % 8]);
+        pl_record r = {.text = text, .text_len = (size_t)len};
+        CHECK_INT(pl_batch_add(b, &r, NULL, NULL), PL_OK);
+    }
+}
+
 /* The same synopses, ids, languages, confidences and episodes, and the same
  * index, with the helper thread (util/ahead.h) as without it, through
  * pl_import and through pl_batch_add; more records than a queue holds. */
@@ -157,12 +167,7 @@ static void import_for_helper(const char *file, int threads) {
     /* Queued adds, then one asking its id: stored after the queued ones. */
     pl_batch *b;
     CHECK_INT(pl_batch_begin(db, &b), PL_OK);
-    char text[128];
-    for (int i = 0; i < 40; i++) {
-        int len = snprintf(text, sizeof text, "Nachtrag %d: %s", i, helper_texts[i % 8]);
-        pl_record r = {.text = text, .text_len = (size_t)len};
-        CHECK_INT(pl_batch_add(b, &r, NULL, NULL), PL_OK);
-    }
+    add_numbered(b, "Nachtrag", 40);
     pl_record last = {.text = "Zuletzt: Carrie zieht nach Paris.", .text_len = 33};
     int64_t id;
     int fresh;
@@ -392,12 +397,7 @@ static void test_older_segments(void) {
      * (every 256 changes), so that it can be cancelled. */
     pl_batch *b;
     CHECK_INT(pl_batch_begin(db, &b), PL_OK);
-    char text[128];
-    for (int i = 0; i < 600; i++) {
-        int len = snprintf(text, sizeof text, "Folge %d: %s", i, helper_texts[i % 8]);
-        pl_record r = {.text = text, .text_len = (size_t)len};
-        CHECK_INT(pl_batch_add(b, &r, NULL, NULL), PL_OK);
-    }
+    add_numbered(b, "Folge", 600);
     CHECK_INT(pl_batch_commit(b), PL_OK);
     for (int i = 0; i < 4; i++)
         before[i] = hits(db, queries[i]);
