@@ -141,9 +141,6 @@ static int by_hits(const void *a, const void *b) {
     return (x->id > y->id) - (x->id < y->id);
 }
 
-/* The stored synopses most like `it` (ids outside `skip`, a sorted list),
- * with their similarities: its rarest keys are looked up, the synopses met
- * most often are compared in full. Weights are among g->n_docs synopses. */
 /* The similarity of `it` to the stored synopsis `id`, weighed as weigh()
  * does. The same older synopses are candidates for many new ones (a
  * series' names are in all its episodes), and their keys and weights do
@@ -217,6 +214,9 @@ static int key_synopses(pl_db *db, pl_grouper *g, uint32_t key, int64_t **ids, s
     return rc;
 }
 
+/* The stored synopses most like `it` (ids outside `skip`, a sorted list),
+ * with their similarities: its rarest keys are looked up, the synopses met
+ * most often are compared in full. Weights are among g->n_docs synopses. */
 static int candidates(pl_db *db, pl_grouper *g, const pl_group_item *it,
                       const int64_t *skip, size_t n_skip, cand *out, size_t max_out,
                       size_t *n_out, pl_err *err) {
