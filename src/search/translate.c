@@ -459,16 +459,6 @@ typedef struct langs {
  * its likelihood: a one-word query ("fart") is often a word of several
  * languages, and the identifier cannot tell which one the reader meant.
  * Targets: the catalog's languages the lexicon knows. */
-/* The lexicon's own copy of a base code, or NULL when it lacks the language. */
-static const char *known(const pl_xling *x, const char *code) {
-    /* Asked for each of the catalog's languages by every query: the first
-     * letter tells most codes apart without a call. */
-    const char *c;
-    for (int j = 0; (c = pl_xling_lang(x, j)) != NULL; j++)
-        if (c[0] == code[0] && strcmp(c, code) == 0) return c;
-    return NULL;
-}
-
 static void choose(const pl_xling *x, const pl_db *db, const pl_plan *p, langs *l) {
     memset(l, 0, sizeof *l);
     /* Translated from: the identifier's languages (or the hint), and
@@ -480,12 +470,12 @@ static void choose(const pl_xling *x, const pl_db *db, const pl_plan *p, langs *
     for (size_t i = 0; i < p->n_langs && l->n_src < MAX_SOURCES; i++)
         if ((l->n_src == 0 || p->lang_weight[i] >= PL_PLAN_SURE_LANG ||
              !strcmp(p->langs[i], "en")) &&
-            (l->src[l->n_src] = known(x, p->langs[i])))
+            (l->src[l->n_src] = pl_xling_lang_of(x, p->langs[i])))
             l->src_w[l->n_src++] = p->lang_weight[i];
     for (size_t i = 0; i < db->n_plan_langs && l->n_tgt < MAX_TARGETS; i++) {
         char base[PL_LANG_MAX];
         pl_base_lang(db->plan_langs[i].lang, base);
-        const char *code = known(x, base);
+        const char *code = pl_xling_lang_of(x, base);
         /* Tags of one language ("pt", "pt-br") share its base code. */
         for (size_t k = 0; code && k < l->n_tgt; k++)
             if (l->tgt[k] == code) code = NULL;

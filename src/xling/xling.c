@@ -40,6 +40,10 @@ const char *pl_xling_lang(const pl_xling *x, int i) {
     return x->langs[i].code;
 }
 
+const char *pl_xling_lang_of(const pl_xling *x, const char *code) {
+    return x ? pl_xling_lang(x, xl_lang_find(x, code)) : NULL;
+}
+
 /* ---- Validation ------------------------------------------------------ */
 
 static int corrupt(pl_err *err, const char *what) {

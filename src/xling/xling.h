@@ -57,6 +57,11 @@ void pl_xling_close(pl_xling *x);
 /* The languages the lexicon knows, in code order: i = 0 .. n-1, NULL past. */
 const char *pl_xling_lang(const pl_xling *x, int i);
 
+/* The lexicon's own copy of language `code` (the string pl_xling_lang
+ * gives), or NULL when it lacks the language. Codes are compared as
+ * numbers: a query asks for each of the catalog's languages. */
+const char *pl_xling_lang_of(const pl_xling *x, const char *code);
+
 /* At most this many translations per source and target language. */
 #define PL_XLING_MAX_PER_LANG 8
 
