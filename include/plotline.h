@@ -57,8 +57,9 @@ PL_EXPORT const char *pl_strerror(int status);
 /*
  * Whether the cross-lingual lexicon (data/xling/lexicon.bin, found through
  * $PLOTLINE_LEXICON, the installed copy or the source tree) could be opened:
- * PL_OK, or its status with what is missing written to why[0..n) (may be
- * NULL). Without it searches stay within the query's own languages,
+ * PL_OK when it is, or when none was asked for ($PLOTLINE_LEXICON set
+ * empty); else its status with what is missing written to why[0..n) (may
+ * be NULL). Without it searches stay within the query's own languages,
  * grouping uses spelling keys only and indexing splits no compounds, so an
  * index built without it differs from one built with it.
  */

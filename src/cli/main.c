@@ -64,12 +64,9 @@ pl_db *cli_open(const cli *c, int flags) {
                                  (void *)"bringing the index up to date", &db);
     cli_progress_end(c);
     /* Without the lexicon an index is built differently and searches stay
-     * within a language: said, unless PLOTLINE_LEXICON is set empty, which
-     * asks for none. */
+     * within a language: said (unless none was asked for). */
     char why[512];
-    const char *lexicon = getenv("PLOTLINE_LEXICON");
-    if (rc == PL_OK && !(lexicon && !*lexicon) &&
-        pl_lexicon_check(why, sizeof why) != PL_OK)
+    if (rc == PL_OK && pl_lexicon_check(why, sizeof why) != PL_OK)
         fprintf(stderr,
                 "plotline: warning: %s: no translation across languages, no compounds "
                 "split (set PLOTLINE_LEXICON to the lexicon's file)\n",

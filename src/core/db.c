@@ -37,9 +37,9 @@ void pl_base_lang(const char *tag, char *out) {
 
 int pl_lexicon_check(char *why, size_t n) {
     pl_err err = PL_ERR_INIT;
-    if (pl_xling_default(&err)) return PL_OK;
+    if (pl_xling_default(&err) || err.status == PL_OK) return PL_OK; /* or none asked for */
     if (why && n) pl_str_copy(why, n, err.msg[0] ? err.msg : pl_strerror(err.status));
-    return err.status ? err.status : PL_ERR_NOTFOUND;
+    return err.status;
 }
 
 int pl_db_open(const char *path, int flags, pl_db **out) {

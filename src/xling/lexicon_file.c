@@ -67,10 +67,7 @@ static pthread_once_t shared_once = PTHREAD_ONCE_INIT;
 static void open_shared(void) {
     const char *env = getenv("PLOTLINE_LEXICON");
     if (env) {
-        if (!*env)
-            pl_err_set(&shared_err, PL_ERR_NOTFOUND,
-                       "no lexicon: PLOTLINE_LEXICON is empty");
-        else
+        if (*env) /* empty: none asked for, and no error */
             pl_xling_open_file(env, &shared, &shared_err);
         return;
     }

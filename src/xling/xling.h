@@ -48,7 +48,8 @@ int pl_xling_open_file(const char *path, pl_xling **out, pl_err *err);
  * every database handle and thread: the file named by $PLOTLINE_LEXICON when
  * set (empty: none), else the first that exists of the installed copy and
  * the source tree's data/xling/lexicon.bin. NULL when there is none or it
- * fails to open; *err (may be NULL) then says why, on every call.
+ * fails to open; *err (may be NULL) then says why, on every call, with the
+ * status PL_OK when none was asked for ($PLOTLINE_LEXICON set empty).
  */
 const pl_xling *pl_xling_default(pl_err *err);
 
