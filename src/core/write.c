@@ -246,6 +246,16 @@ static int batch_store(pl_batch *b, const pl_record *rec, queued *ready, int64_t
     return PL_OK;
 }
 
+/* batch_store, then `fn` (when not NULL) told the record's id. */
+static int store_and_tell(pl_batch *b, const pl_record *rec, queued *ready, stored_fn fn,
+                          void *ctx) {
+    int64_t id = 0;
+    int fresh = 0;
+    int rc = batch_store(b, rec, ready, &id, &fresh);
+    if (!rc && fn) fn(ctx, id, fresh);
+    return rc;
+}
+
 /* Stores the oldest queued record with the helper's work on it, unless the
  * prior it was identified with is no longer the batch's (a batch's first
  * few records settle its language), or the helper failed: then it is done
@@ -255,11 +265,8 @@ static int take_oldest(pl_batch *b) {
     queued *q = pl_ahead_oldest(b->ahead, &own);
     const char *prior = batch_prior(b);
     int same = q->has_prior ? prior && strcmp(prior, q->prior) == 0 : !prior;
-    int64_t id = 0;
-    int fresh = 0;
-    int rc =
-        batch_store(b, &q->rec, q->ok && (same || q->rec.lang) ? q : NULL, &id, &fresh);
-    if (!rc && q->fn) q->fn(q->ctx, id, fresh);
+    int rc = store_and_tell(b, &q->rec, q->ok && (same || q->rec.lang) ? q : NULL, q->fn,
+                            q->ctx);
     free(q->keys); /* unless taken */
     q->keys = NULL;
     if (q->copy_cap > PL_AHEAD_KEEP_BYTES) { /* a long record's room is not kept */
@@ -293,13 +300,7 @@ static int batch_add_later(pl_batch *b, const pl_record *rec, stored_fn fn, void
             b->ahead = pl_ahead_start(sizeof(queued), PL_AHEAD_DEPTH, PL_AHEAD_BYTES,
                                       prepare_record, helper);
     }
-    if (!b->ahead) {
-        int64_t id = 0;
-        int fresh = 0;
-        int rc = batch_store(b, rec, NULL, &id, &fresh);
-        if (!rc && fn) fn(ctx, id, fresh);
-        return rc;
-    }
+    if (!b->ahead) return store_and_tell(b, rec, NULL, fn, ctx);
     while (pl_ahead_full(b->ahead)) {
         int rc = take_oldest(b);
         if (rc) return rc;
@@ -313,11 +314,12 @@ static int batch_add_later(pl_batch *b, const pl_record *rec, stored_fn fn, void
 
 int pl_batch_add(pl_batch *b, const pl_record *rec, int64_t *id, int *is_new) {
     int rc = batch_check(b, rec);
-    /* Asked for its id, the record is stored now, after those queued. */
-    if (!rc) rc = id || is_new ? drain(b) : PL_OK;
-    if (!rc)
-        rc = id || is_new ? batch_store(b, rec, NULL, id, is_new)
-                          : batch_add_later(b, rec, NULL, NULL);
+    if (!rc && !id && !is_new) {
+        rc = batch_add_later(b, rec, NULL, NULL);
+    } else if (!rc) { /* asked for its id: stored now, after those queued */
+        rc = drain(b);
+        if (!rc) rc = batch_store(b, rec, NULL, id, is_new);
+    }
     if (rc) pl_db_fail(b->db, &b->err);
     return rc;
 }
