@@ -27,10 +27,15 @@ typedef struct bs_query {
     char *plotline, *fts5, *xapian;
 } bs_query;
 
-static inline double bs_now(void) {
+/* Seconds on clock `id`. */
+static inline double bs_clock(clockid_t id) {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(id, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static inline double bs_now(void) {
+    return bs_clock(CLOCK_MONOTONIC);
 }
 
 /* CPU time of the calling thread. Query latencies are taken with it: the
@@ -38,18 +43,14 @@ static inline double bs_now(void) {
  * otherwise show the neighbours' load as its own p99. Everything a query
  * reads is in the page cache after the warm-up pass, so no I/O is hidden. */
 static inline double bs_cpu_now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+    return bs_clock(CLOCK_THREAD_CPUTIME_ID);
 }
 
 /* CPU time of the whole process, all its threads: indexing is rated by it
  * too, since plotline's import has a helper thread where the machine has a
  * second processor (the peers index on one thread). */
 static inline double bs_process_cpu_now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+    return bs_clock(CLOCK_PROCESS_CPUTIME_ID);
 }
 
 /* Splits line at tabs into at most max fields (in place); returns how many. */
