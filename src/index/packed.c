@@ -118,6 +118,13 @@ void ix_pack_block(pl_buf *out, const uint32_t *gaps, const uint32_t *tfs, uint3
     put_exceptions(out, tfs, n, wt, 1);
 }
 
+/* Field j of a group of eight fields of `width` bits starting at p. */
+static inline __attribute__((always_inline)) uint32_t field(const unsigned char *p,
+                                                            unsigned j, unsigned width) {
+    return (uint32_t)((pl_get_u64le(p + j * width / 8) >> (j * width % 8)) &
+                      ((1ull << width) - 1));
+}
+
 /* Reads n fields of a constant width, eight at a time: eight fields take
  * `width` bytes, so within a group every field's byte and shift are
  * constants and each costs a load, a shift and a mask. The last group may
@@ -125,11 +132,9 @@ void ix_pack_block(pl_buf *out, const uint32_t *gaps, const uint32_t *tfs, uint3
  * past the fields: the caller sees that they are readable. */
 static inline __attribute__((always_inline)) void
 get_fields_w(const unsigned char *p, uint32_t n, unsigned width, uint32_t *out) {
-    const uint64_t mask = (1ull << width) - 1;
     for (uint32_t g = 0; g < n; g += 8, p += width, out += 8)
         for (unsigned j = 0; j < 8; j++)
-            out[j] =
-                (uint32_t)((pl_get_u64le(p + j * width / 8) >> (j * width % 8)) & mask);
+            out[j] = field(p, j, width);
 }
 
 /* The same for gaps, turned into docs on the way: each doc is the one
@@ -138,16 +143,15 @@ static inline __attribute__((always_inline)) void gaps_to_docs_w(const unsigned 
                                                                  uint32_t n, unsigned width,
                                                                  int64_t *doc,
                                                                  uint32_t *out) {
-    const uint64_t mask = (1ull << width) - 1;
     int64_t d = *doc;
     uint32_t g = 0;
     for (; g + 8 <= n; g += 8, p += width, out += 8)
         for (unsigned j = 0; j < 8; j++) {
-            d += (int64_t)((pl_get_u64le(p + j * width / 8) >> (j * width % 8)) & mask) + 1;
+            d += (int64_t)field(p, j, width) + 1;
             out[j] = (uint32_t)d;
         }
     for (unsigned j = 0; j < n - g; j++) { /* a last group of fewer than 8 */
-        d += (int64_t)((pl_get_u64le(p + j * width / 8) >> (j * width % 8)) & mask) + 1;
+        d += (int64_t)field(p, j, width) + 1;
         out[j] = (uint32_t)d;
     }
     *doc = d;
