@@ -18,6 +18,14 @@
  * of the next records' identification. */
 #define BATCH_LANGS 8
 
+/* A record's prior comes from the records some way before it: those up to
+ * half its place in the batch, at most PRIOR_LAG back. The records in
+ * between may then be identified on the helper thread, ahead of their turn
+ * and with the very prior the batch gives them, whatever the threads do: a
+ * prior read when a record is stored would change while it waits (it did
+ * for a fifth of 10,000 records, whose work was then done again). */
+#define PRIOR_LAG PL_AHEAD_DEPTH
+
 struct pl_batch {
     pl_db *db;
     pl_err err;
@@ -25,7 +33,12 @@ struct pl_batch {
         char lang[PL_LANG_MAX];
         uint32_t n;
     } seen[BATCH_LANGS];
-    uint32_t n_seen; /* records identified with some confidence */
+    uint32_t n_seen; /* records counted in seen[]: identified with some confidence */
+    /* Records added (in order), stored, and counted toward the prior; the
+     * stored ones not counted yet wait in `noted` (their seen[] slot, or -1
+     * for none), at their place modulo 2 * PRIOR_LAG. */
+    uint64_t n_added, n_stored, n_counted;
+    int8_t noted[2 * PRIOR_LAG];
     pl_grouper *grouper;
     /* Records added without asking for their ids wait here while a helper
      * thread identifies and keys them (util/ahead.h); NULL when there is no
@@ -45,21 +58,45 @@ static const char *batch_prior(const pl_batch *b) {
     return b->seen[best].n * 3 >= b->n_seen * 2 ? b->seen[best].lang : NULL;
 }
 
-static void batch_note(pl_batch *b, const pl_lang_guess *g) {
-    if (g->confidence < 0.5 || strncmp(g->lang, "und", 3) == 0) return;
-    int free_slot = -1;
-    for (int i = 0; i < BATCH_LANGS; i++) {
-        if (b->seen[i].n && strcmp(b->seen[i].lang, g->lang) == 0) {
-            b->seen[i].n++;
+/* The records before this one whose languages make the next record's
+ * prior: all of them up to half its place, at most PRIOR_LAG back. */
+static uint64_t prior_window(uint64_t place) {
+    uint64_t lag = place / 2 < PRIOR_LAG ? place / 2 : PRIOR_LAG;
+    return place - lag;
+}
+
+/* The prior of the next record added, once every record of its window is
+ * stored: their languages counted. */
+static const char *next_prior(pl_batch *b) {
+    uint64_t upto = prior_window(b->n_added);
+    if (upto > b->n_stored) upto = b->n_stored; /* only after a record failed */
+    for (; b->n_counted < upto; b->n_counted++) {
+        int slot = b->noted[b->n_counted % (2 * PRIOR_LAG)];
+        if (slot >= 0) {
+            b->seen[slot].n++;
             b->n_seen++;
-            return;
         }
-        if (!b->seen[i].n && free_slot < 0) free_slot = i;
     }
-    if (free_slot < 0) return;
-    snprintf(b->seen[free_slot].lang, PL_LANG_MAX, "%s", g->lang);
-    b->seen[free_slot].n = 1;
-    b->n_seen++;
+    return batch_prior(b);
+}
+
+/* A stored record's language, kept to count toward the prior later: its
+ * seen[] slot (taken now, so slots go to languages in the records' order),
+ * or none when it was given or not identified with some confidence. */
+static void batch_note(pl_batch *b, const pl_lang_guess *g) {
+    int slot = -1;
+    if (g && g->confidence >= 0.5 && strncmp(g->lang, "und", 3) != 0) {
+        for (int i = 0; i < BATCH_LANGS && slot < 0; i++) {
+            if (!b->seen[i].lang[0]) {
+                snprintf(b->seen[i].lang, PL_LANG_MAX, "%s", g->lang);
+                slot = i;
+            } else if (strcmp(b->seen[i].lang, g->lang) == 0) {
+                slot = i;
+            }
+        }
+    }
+    b->noted[b->n_stored % (2 * PRIOR_LAG)] = (int8_t)slot;
+    b->n_stored++;
 }
 
 int pl_batch_begin(pl_db *db, pl_batch **out) {
@@ -201,11 +238,12 @@ static int batch_check(pl_batch *b, const pl_record *rec) {
     return PL_OK;
 }
 
-/* Stores a checked record, leaving any error in b->err. `ready`, when not
- * NULL, is the helper's work on it: its language (identified with the
- * batch's current prior) and its match keys, taken from it. */
-static int batch_store(pl_batch *b, const pl_record *rec, queued *ready, int64_t *id,
-                       int *is_new) {
+/* Stores a checked record, the next in the batch's order, leaving any
+ * error in b->err. `prior` is the one next_prior gave it; `ready`, when not
+ * NULL, is the helper's work on it: its language (identified with that
+ * prior) and its match keys, taken from it. */
+static int batch_store(pl_batch *b, const pl_record *rec, const char *prior, queued *ready,
+                       int64_t *id, int *is_new) {
     pl_err *err = &b->err;
     const char *where = rec->source ? rec->source : "synopsis";
     pl_lang_guess g = {"und", 0};
@@ -217,13 +255,13 @@ static int batch_store(pl_batch *b, const pl_record *rec, queued *ready, int64_t
         if (ready)
             g = ready->guess;
         else {
-            pl_langid_opts lo = {NULL, 0, batch_prior(b), 0};
+            pl_langid_opts lo = {NULL, 0, prior, 0};
             if (pl_langid_ex(rec->text, rec->text_len, &lo, &g, 1) < 0)
                 return pl_err_set(err, PL_ERR_NOMEM,
                                   "%s: identifying the language: out of memory", where);
         }
-        batch_note(b, &g);
     }
+    batch_note(b, given ? NULL : &g);
     int64_t sid;
     int fresh;
     int rc =
@@ -247,26 +285,23 @@ static int batch_store(pl_batch *b, const pl_record *rec, queued *ready, int64_t
 }
 
 /* batch_store, then `fn` (when not NULL) told the record's id. */
-static int store_and_tell(pl_batch *b, const pl_record *rec, queued *ready, stored_fn fn,
-                          void *ctx) {
+static int store_and_tell(pl_batch *b, const pl_record *rec, const char *prior,
+                          queued *ready, stored_fn fn, void *ctx) {
     int64_t id = 0;
     int fresh = 0;
-    int rc = batch_store(b, rec, ready, &id, &fresh);
+    int rc = batch_store(b, rec, prior, ready, &id, &fresh);
     if (!rc && fn) fn(ctx, id, fresh);
     return rc;
 }
 
 /* Stores the oldest queued record with the helper's work on it, unless the
- * prior it was identified with is no longer the batch's (a batch's first
- * few records settle its language), or the helper failed: then it is done
- * again here, so the outcome is the same as without a helper. */
+ * helper failed (out of memory): then it is done again here, so the outcome
+ * is the same as without a helper. */
 static int take_oldest(pl_batch *b) {
     pl_worker own = pl_db_worker(b->db);
     queued *q = pl_ahead_oldest(b->ahead, &own);
-    const char *prior = batch_prior(b);
-    int same = q->has_prior ? prior && strcmp(prior, q->prior) == 0 : !prior;
-    int rc = store_and_tell(b, &q->rec, q->ok && (same || q->rec.lang) ? q : NULL, q->fn,
-                            q->ctx);
+    int rc = store_and_tell(b, &q->rec, q->has_prior ? q->prior : NULL, q->ok ? q : NULL,
+                            q->fn, q->ctx);
     free(q->keys); /* unless taken */
     q->keys = NULL;
     if (q->copy_cap > PL_AHEAD_KEEP_BYTES) { /* a long record's room is not kept */
@@ -300,15 +335,22 @@ static int batch_add_later(pl_batch *b, const pl_record *rec, stored_fn fn, void
             b->ahead = pl_ahead_start(sizeof(queued), PL_AHEAD_DEPTH, PL_AHEAD_BYTES,
                                       prepare_record, helper);
     }
-    if (!b->ahead) return store_and_tell(b, rec, NULL, fn, ctx);
-    while (pl_ahead_full(b->ahead)) {
+    if (!b->ahead) {
+        const char *prior = next_prior(b);
+        b->n_added++;
+        return store_and_tell(b, rec, prior, NULL, fn, ctx);
+    }
+    /* The queue holds no record of the next one's prior window. */
+    while (!pl_ahead_empty(b->ahead) &&
+           (pl_ahead_full(b->ahead) || b->n_stored < prior_window(b->n_added))) {
         int rc = take_oldest(b);
         if (rc) return rc;
     }
-    if (queue_fill(pl_ahead_slot(b->ahead), rec, batch_prior(b), fn, ctx))
+    if (queue_fill(pl_ahead_slot(b->ahead), rec, next_prior(b), fn, ctx))
         return pl_err_set(&b->err, PL_ERR_NOMEM, "%s: out of memory",
                           rec->source ? rec->source : "synopsis");
     pl_ahead_push(b->ahead, rec->text_len);
+    b->n_added++;
     return PL_OK;
 }
 
@@ -318,7 +360,11 @@ int pl_batch_add(pl_batch *b, const pl_record *rec, int64_t *id, int *is_new) {
         rc = batch_add_later(b, rec, NULL, NULL);
     } else if (!rc) { /* asked for its id: stored now, after those queued */
         rc = drain(b);
-        if (!rc) rc = batch_store(b, rec, NULL, id, is_new);
+        if (!rc) {
+            const char *prior = next_prior(b);
+            b->n_added++;
+            rc = batch_store(b, rec, prior, NULL, id, is_new);
+        }
     }
     if (rc) pl_db_fail(b->db, &b->err);
     return rc;
