@@ -91,6 +91,13 @@ int pl_index_delete(pl_index_writer *w, int64_t doc, pl_err *err);
 /* Marks every document already in the index deleted (the writer's own
  * additions stay): for rebuilding the index from scratch. */
 int pl_index_delete_all(pl_index_writer *w, pl_err *err);
+/* Writes the documents added so far into a segment file, not yet published,
+ * and frees their memory: a long write stays bounded. The commit publishes
+ * the flushed segments with the rest; an abort (or a crash) leaves their
+ * files to be removed as orphans. A flushed document cannot be deleted by
+ * the same writer (PL_ERR_USAGE). A failure leaves the writer unusable:
+ * abort it. */
+int pl_index_flush(pl_index_writer *w, pl_err *err);
 /* Publishes the writer's changes atomically together with `seq`, then frees
  * the writer (also on failure, when nothing is published). May merge
  * segments to keep their number low. */

@@ -10,7 +10,9 @@
  * Commit writes the new segment and delete files, fsyncs them, then
  * publishes one manifest naming them: until that rename nothing is visible,
  * and a failure leaves the old manifest in charge (the files written for
- * the failed commit are removed as orphans).
+ * the failed commit are removed as orphans). A long write may flush its
+ * documents into segment files before that (pl_index_flush), which bounds
+ * its memory; they too are named only by the commit's manifest.
  */
 #include "index/index_internal.h"
 
@@ -58,6 +60,13 @@ struct pl_index_writer {
 
     unsigned char **newbits; /* per base segment: its updated delete bitmap */
     uint64_t *new_deleted;   /* per base segment: its updated delete count */
+
+    /* Segments flushed by this writer, to be published by its commit, and
+     * the id the next one takes; their documents are first_flushed and up. */
+    ix_manifest_entry *flushed;
+    size_t n_flushed, cap_flushed;
+    uint64_t next_seg_id;
+    int64_t first_flushed, last_flushed;
 };
 
 /* ---- in-memory inverted index ---- */
@@ -255,6 +264,11 @@ static int delete_in_segment(pl_index_writer *w, int64_t doc) {
 
 int pl_index_delete(pl_index_writer *w, int64_t doc, pl_err *err) {
     if (w->status) return pl_err_set(err, w->status, "the index writer failed earlier");
+    if (w->n_flushed && doc >= w->first_flushed && doc <= w->last_flushed)
+        return pl_err_set(err, PL_ERR_USAGE,
+                          "index: document %lld was flushed by this write: it cannot be "
+                          "deleted before the commit",
+                          (long long)doc);
     if (w->n_docs > 0 && doc >= w->ids[0]) {
         size_t lo = 0, hi = w->n_docs;
         while (lo < hi) {
@@ -320,6 +334,7 @@ int pl_index_begin(pl_index *ix, pl_index_writer **out, pl_err *err) {
     w->base->refs++;
     const ix_view *v = w->base;
     w->max_id = v->n ? v->segs[v->n - 1].seg->last_id : INT64_MIN;
+    w->next_seg_id = v->next_seg_id;
     ix->writer = w;
     *out = w;
     return PL_OK;
@@ -341,6 +356,7 @@ static void writer_free(pl_index_writer *w) {
         free(w->newbits[i]);
     free(w->newbits);
     free(w->new_deleted);
+    free(w->flushed);
     ix_view_release(w->base);
     w->ix->writer = NULL;
     ix_unlock(w->ix);
@@ -348,7 +364,11 @@ static void writer_free(pl_index_writer *w) {
 }
 
 void pl_index_abort(pl_index_writer *w) {
-    if (w) writer_free(w);
+    if (!w) return;
+    /* Flushed segments are named by no manifest: remove them now (the lock
+     * is still held) rather than at the next open. */
+    if (w->n_flushed) ix_remove_orphans(w->ix);
+    writer_free(w);
 }
 
 /* ---- commit ---- */
@@ -432,6 +452,66 @@ static void clean_after_failure(pl_index *ix) {
     if (ix_reload(ix, &ignored) == PL_OK) ix_remove_orphans(ix);
 }
 
+/* Writes the writer's live documents as segment `id` (fsynced); its entry
+ * for a manifest in *e. */
+static int write_segment(pl_index_writer *w, uint64_t id, ix_manifest_entry *e,
+                         pl_err *err) {
+    pl_index *ix = w->ix;
+    ix_seg_builder *b = malloc(sizeof *b);
+    if (!b) return pl_err_set(err, PL_ERR_NOMEM, "%s: out of memory", ix->dir);
+    ix_builder_init(b);
+    uint64_t bytes = 0;
+    int rc = fill_builder(w, b);
+    if (rc)
+        pl_err_set(err, rc, "%s: cannot build a segment: %s", ix->dir, pl_strerror(rc));
+    else
+        rc = ix_builder_finish(b, ix->dir, id, &bytes, err);
+    ix_builder_free(b);
+    free(b);
+    *e = (ix_manifest_entry){id, w->n_docs - w->n_gone, bytes, 0, 0};
+    return rc;
+}
+
+/* Forgets the added documents (written out): the writer holds none. */
+static void clear_added(pl_index_writer *w) {
+    for (size_t i = 0; i < w->n_terms; i++)
+        pl_buf_free(&w->terms[i].post);
+    free(w->terms);
+    free(w->table);
+    pl_buf_free(&w->arena);
+    w->terms = NULL;
+    w->table = NULL;
+    w->n_terms = w->cap_terms = w->table_cap = 0;
+    w->n_docs = w->n_gone = 0;
+}
+
+int pl_index_flush(pl_index_writer *w, pl_err *err) {
+    pl_index *ix = w->ix;
+    if (w->status) return pl_err_set(err, w->status, "the index writer failed earlier");
+    if (w->n_docs == w->n_gone) return PL_OK;
+    if (w->n_flushed == w->cap_flushed) {
+        size_t cap = w->cap_flushed ? w->cap_flushed * 2 : 8;
+        ix_manifest_entry *grown = realloc(w->flushed, cap * sizeof *grown);
+        if (!grown) return pl_err_set(err, PL_ERR_NOMEM, "%s: out of memory", ix->dir);
+        w->flushed = grown;
+        w->cap_flushed = cap;
+    }
+    int64_t first = w->ids[0];
+    int rc = write_segment(w, w->next_seg_id, &w->flushed[w->n_flushed], err);
+    if (rc) {
+        /* The file, if any, is an orphan; the documents are lost to this
+         * write, which can only be aborted now. */
+        w->status = rc;
+        return rc;
+    }
+    if (!w->n_flushed) w->first_flushed = first;
+    w->last_flushed = w->max_id;
+    w->n_flushed++;
+    w->next_seg_id++;
+    clear_added(w);
+    return PL_OK;
+}
+
 int pl_index_commit(pl_index_writer *w, uint64_t seq, pl_err *err) {
     pl_index *ix = w->ix;
     const ix_view *v = w->base;
@@ -448,6 +528,16 @@ int pl_index_commit(pl_index_writer *w, uint64_t seq, pl_err *err) {
     }
     m.gen = v->gen + 1;
     m.seq = seq;
+    if (w->next_seg_id > m.next_seg_id) m.next_seg_id = w->next_seg_id;
+    if (w->n_flushed) { /* room for them and the last one */
+        ix_manifest_entry *grown = realloc(m.e, (v->n + w->n_flushed + 1) * sizeof *m.e);
+        if (!grown) {
+            ix_manifest_free(&m);
+            writer_free(w);
+            return pl_err_set(err, PL_ERR_NOMEM, "%s: out of memory", ix->dir);
+        }
+        m.e = grown;
+    }
 
     /* Deletes in existing segments: a new delete file per touched segment,
      * or no entry at all for a segment left without a live document. */
@@ -465,24 +555,12 @@ int pl_index_commit(pl_index_writer *w, uint64_t seq, pl_err *err) {
         m.e[kept++] = e;
     }
     m.n = kept;
+    for (size_t i = 0; i < w->n_flushed; i++)
+        m.e[m.n++] = w->flushed[i];
 
     if (rc == PL_OK && w->n_docs > w->n_gone) {
-        ix_seg_builder *b = malloc(sizeof *b);
-        if (!b)
-            rc = pl_err_set(err, PL_ERR_NOMEM, "%s: out of memory", ix->dir);
-        else {
-            ix_builder_init(b);
-            uint64_t id = m.next_seg_id++, bytes = 0;
-            rc = fill_builder(w, b);
-            if (rc)
-                pl_err_set(err, rc, "%s: cannot build a segment: %s", ix->dir,
-                           pl_strerror(rc));
-            else
-                rc = ix_builder_finish(b, ix->dir, id, &bytes, err);
-            ix_builder_free(b);
-            free(b);
-            m.e[m.n++] = (ix_manifest_entry){id, w->n_docs - w->n_gone, bytes, 0, 0};
-        }
+        rc = write_segment(w, m.next_seg_id++, &m.e[m.n], err);
+        m.n++;
     }
     if (rc == PL_OK) rc = ix_publish(ix, &m, err);
     ix_manifest_free(&m);

@@ -679,6 +679,62 @@ static void test_abort_and_orphans(void) {
     CHECK(file_size(path) < 0);
 }
 
+/* A write that flushes its documents on the way: the commit publishes every
+ * flushed segment with the rest; an abort leaves no file behind. */
+static void test_flush(void) {
+    char dir[512], before[1024], after[1024], s[256];
+    make_dir(dir, "flush");
+    pl_err err = PL_ERR_INIT;
+    pl_index *ix;
+    pl_index_writer *w;
+    CHECK_INT(pl_index_open(dir, 0, &ix, &err), PL_OK);
+    CHECK_INT(pl_index_begin(ix, &w, &err), PL_OK);
+    CHECK_INT(pl_index_flush(w, &err), PL_OK); /* nothing to flush */
+    CHECK_INT(add_text(w, 1, "a b"), PL_OK);
+    CHECK_INT(add_text(w, 2, "b c"), PL_OK);
+    CHECK_INT(pl_index_flush(w, &err), PL_OK);
+    CHECK_INT(add_text(w, 3, "c d"), PL_OK);
+    CHECK_INT(pl_index_flush(w, &err), PL_OK);
+    CHECK_INT(add_text(w, 4, "d a"), PL_OK);
+    CHECK_INT(add_text(w, 5, "e"), PL_OK);
+    CHECK_INT(add_text(w, 1, "late"), PL_ERR_USAGE);      /* ids still ascend */
+    CHECK_INT(pl_index_delete(w, 2, &err), PL_ERR_USAGE); /* flushed */
+    CHECK_INT(pl_index_delete(w, 5, &err), PL_OK);        /* in memory */
+    CHECK_INT(pl_index_df(ix, "a", 1), 0); /* nothing visible before the commit */
+    CHECK_INT(pl_index_commit(w, 7, &err), PL_OK);
+    for (int round = 0; round < 2; round++) {
+        CHECK_INT(pl_index_seq(ix), 7);
+        postings_str(ix, "a", s, sizeof s);
+        CHECK_STR(s, "1:1 4:1");
+        postings_str(ix, "b", s, sizeof s);
+        CHECK_STR(s, "1:1 2:1");
+        postings_str(ix, "c", s, sizeof s);
+        CHECK_STR(s, "2:1 3:1");
+        postings_str(ix, "e", s, sizeof s);
+        CHECK_STR(s, "");
+        pl_index_stats st;
+        pl_index_get_stats(ix, &st);
+        CHECK_INT(st.docs, 4);
+        pl_index_close(ix);
+        CHECK_INT(pl_index_open(dir, 0, &ix, &err), PL_OK);
+    }
+
+    list_dir(dir, before, sizeof before);
+    CHECK_INT(pl_index_begin(ix, &w, &err), PL_OK);
+    CHECK_INT(add_text(w, 10, "zz"), PL_OK);
+    CHECK_INT(pl_index_flush(w, &err), PL_OK);
+    list_dir(dir, after, sizeof after);
+    CHECK(strcmp(after, before) != 0); /* the flushed segment's file */
+    CHECK_INT(add_text(w, 11, "zz"), PL_OK);
+    pl_index_abort(w);
+    list_dir(dir, after, sizeof after);
+    CHECK_STR(after, before);
+    CHECK_INT(pl_index_df(ix, "zz", 2), 0);
+    CHECK_INT(pl_index_seq(ix), 7);
+    pl_index_close(ix);
+    remove_tree(dir);
+}
+
 static void test_seq_only_commit(void) {
     char dir[512];
     make_dir(dir, "seq");
@@ -964,6 +1020,7 @@ int main(void) {
     test_seek();
     test_seq_only_commit();
     test_abort_and_orphans();
+    test_flush();
     test_two_handles();
     test_corruption();
     test_destroy();
