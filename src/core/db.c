@@ -96,45 +96,27 @@ void pl_db_close(pl_db *db) {
 
 /* ---- catching the index up -------------------------------------------- */
 
-/* Documents are committed to the index in chunks of this many bytes of text,
- * which bounds the writer's memory during a large catch-up. */
-#define SYNC_CHUNK_BYTES (64u << 20)
-
 /* A catch-up of this many changes or more (an import's) makes the handle's
  * memo of compound splits, if it has none, and has the helper thread
  * analyze ahead (below); a smaller one is a few writes, for which neither
  * pays. */
 #define LARGE_SYNC 64
 
-typedef struct term_ref {
-    size_t off; /* into the arena */
-    uint32_t len;
-    uint32_t pos;
-} term_ref;
-
-/* A synopsis's terms as analysis gives them: their bytes one after another
- * (which may move as they grow) and where each lies. */
-typedef struct doc_terms {
-    pl_buf arena;
-    term_ref *refs;
-    size_t n_refs, cap_refs;
-} doc_terms;
-
-static void doc_terms_free(doc_terms *d) {
+void pl_doc_terms_free(pl_doc_terms *d) {
     pl_buf_free(&d->arena);
     free(d->refs);
 }
 
 static int collect_token(void *vctx, const pl_token *t) {
-    doc_terms *d = vctx;
+    pl_doc_terms *d = vctx;
     if (d->n_refs == d->cap_refs) {
         size_t cap = d->cap_refs ? d->cap_refs * 2 : 256;
-        term_ref *grown = realloc(d->refs, cap * sizeof *grown);
+        pl_term_ref *grown = realloc(d->refs, cap * sizeof *grown);
         if (!grown) return PL_ERR_NOMEM;
         d->refs = grown;
         d->cap_refs = cap;
     }
-    d->refs[d->n_refs++] = (term_ref){d->arena.len, (uint32_t)t->len, t->pos};
+    d->refs[d->n_refs++] = (pl_term_ref){d->arena.len, (uint32_t)t->len, t->pos};
     pl_buf_append(&d->arena, t->term, t->len);
     return d->arena.oom ? PL_ERR_NOMEM : 0;
 }
@@ -145,7 +127,7 @@ static int collect_token(void *vctx, const pl_token *t) {
  * "test" or a translated "Test" then meets "Schwangerschaftstest". The query
  * side splits the same way (src/search/translate.c). */
 typedef struct split_ctx {
-    doc_terms *d;
+    pl_doc_terms *d;
     pl_memo *splits;
     const pl_xling *x;
     const char *lang, *text;
@@ -233,10 +215,8 @@ static int collect_with_parts(void *vctx, const pl_token *t) {
     return rc;
 }
 
-/* A synopsis's terms for the index, with the worker's analyzer and memo of
- * splits: PL_OK or PL_ERR_NOMEM. */
-static int analyze_doc(const pl_worker *w, const char *lang, const char *text, size_t len,
-                       doc_terms *d) {
+int pl_db_analyze_doc(const pl_worker *w, const char *lang, const char *text, size_t len,
+                      pl_doc_terms *d) {
     char base[PL_LANG_MAX];
     pl_base_lang(lang, base);
     pl_buf_reset(&d->arena);
@@ -267,28 +247,28 @@ typedef struct queued_change {
     char lang[PL_LANG_MAX];
     char *text; /* NULL when the change has none */
     size_t text_len, text_cap;
-    doc_terms terms;
+    pl_doc_terms terms;
     int rc; /* of the analysis */
 } queued_change;
 
 static void prepare_change(void *item, void *worker) {
     queued_change *q = item;
     q->rc = q->op == PL_CHANGE_ADD && q->text
-                ? analyze_doc(worker, q->lang, q->text, q->text_len, &q->terms)
+                ? pl_db_analyze_doc(worker, q->lang, q->text, q->text_len, &q->terms)
                 : PL_OK;
 }
 
 static void release_change(void *item) {
     queued_change *q = item;
     free(q->text);
-    doc_terms_free(&q->terms);
+    pl_doc_terms_free(&q->terms);
 }
 
 typedef struct sync_ctx {
     pl_db *db;
     pl_index_writer *w;
     pl_err *err;
-    doc_terms terms; /* of the current synopsis, when analyzed here */
+    pl_doc_terms terms; /* of the current synopsis, when analyzed here */
     pl_index_token *toks;
     size_t cap_toks;
     uint64_t chunk_bytes, last_seq, done, total;
@@ -297,30 +277,30 @@ typedef struct sync_ctx {
     pl_ahead *ahead; /* NULL: each change analyzed as it comes */
 } sync_ctx;
 
-/* Adds one synopsis's terms to the writer. */
-static int add_terms(sync_ctx *s, int64_t id, const doc_terms *d) {
-    if (d->n_refs > s->cap_toks) {
-        pl_index_token *grown = realloc(s->toks, d->n_refs * sizeof *grown);
-        if (!grown) return pl_err_set(s->err, PL_ERR_NOMEM, "out of memory");
-        s->toks = grown;
-        s->cap_toks = d->n_refs;
+int pl_doc_terms_add(pl_index_writer *w, int64_t id, const pl_doc_terms *d,
+                     pl_index_token **toks, size_t *cap, pl_err *err) {
+    if (d->n_refs > *cap) {
+        pl_index_token *grown = realloc(*toks, d->n_refs * sizeof *grown);
+        if (!grown) return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+        *toks = grown;
+        *cap = d->n_refs;
     }
     for (size_t i = 0; i < d->n_refs; i++)
-        s->toks[i] = (pl_index_token){(const char *)d->arena.data + d->refs[i].off,
+        (*toks)[i] = (pl_index_token){(const char *)d->arena.data + d->refs[i].off,
                                       d->refs[i].len, d->refs[i].pos};
-    return pl_index_add(s->w, id, s->toks, d->n_refs, s->err);
+    return pl_index_add(w, id, *toks, d->n_refs, err);
 }
 
 /* Applies one change in log order; `d`: its synopsis's terms (for an add
  * with text), `rc` the analysis's status. */
 static int apply_change(sync_ctx *s, uint64_t seq, int op, int64_t id, int has_text,
-                        size_t text_len, const doc_terms *d, int rc) {
+                        size_t text_len, const pl_doc_terms *d, int rc) {
     if (rc)
         return pl_err_set(s->err, PL_ERR_NOMEM, "indexing synopsis %lld: out of memory",
                           (long long)id);
     if (!s->w && (rc = pl_index_begin(s->db->ix, &s->w, s->err))) return rc;
     if (op == PL_CHANGE_ADD && has_text) {
-        rc = add_terms(s, id, d);
+        rc = pl_doc_terms_add(s->w, id, d, &s->toks, &s->cap_toks, s->err);
         s->chunk_bytes += text_len;
     } else if (op == PL_CHANGE_DELETE) {
         rc = pl_index_delete(s->w, id, s->err);
@@ -330,7 +310,7 @@ static int apply_change(sync_ctx *s, uint64_t seq, int op, int64_t id, int has_t
     if (rc) return rc;
     s->last_seq = seq;
     s->done++;
-    if (s->chunk_bytes >= SYNC_CHUNK_BYTES) {
+    if (s->chunk_bytes >= PL_INDEX_CHUNK_BYTES) {
         rc = pl_index_commit(s->w, s->last_seq, s->err);
         s->w = NULL;
         s->chunk_bytes = 0;
@@ -353,7 +333,7 @@ static int apply_oldest(sync_ctx *s) {
         free(q->text);
         q->text = NULL;
         q->text_cap = 0;
-        doc_terms_free(&q->terms);
+        pl_doc_terms_free(&q->terms);
         memset(&q->terms, 0, sizeof q->terms);
     }
     pl_ahead_pop(s->ahead);
@@ -400,7 +380,7 @@ static int sync_change(void *vctx, const pl_change *ch) {
     int rc = PL_OK;
     if (has_text) {
         pl_worker own = pl_db_worker(s->db);
-        rc = analyze_doc(&own, ch->lang, ch->text, ch->text_len, &s->terms);
+        rc = pl_db_analyze_doc(&own, ch->lang, ch->text, ch->text_len, &s->terms);
     }
     return apply_change(s, ch->seq, ch->op, ch->synopsis_id, ch->text != NULL, ch->text_len,
                         &s->terms, rc);
@@ -433,7 +413,7 @@ int pl_db_sync_index(pl_db *db, pl_progress_fn progress, void *pctx, pl_err *err
     }
     if (s.w) pl_index_abort(s.w);
     if (!rc && progress) progress(pctx, s.total, s.total);
-    doc_terms_free(&s.terms);
+    pl_doc_terms_free(&s.terms);
     free(s.toks);
     return rc;
 }

@@ -104,8 +104,8 @@ void pl_grouper_free(pl_grouper *g);
  * many items at most, so many bytes of their text at most, and a slot
  * keeps its item's room for the next one up to PL_AHEAD_KEEP_BYTES (a
  * slot each holding a record of PL_MAX_RECORD would be a gigabyte). */
-#define PL_AHEAD_DEPTH 1024
-#define PL_AHEAD_BYTES (8u << 20)
+#define PL_AHEAD_DEPTH 4096
+#define PL_AHEAD_BYTES (32u << 20)
 #define PL_AHEAD_KEEP_BYTES (64u << 10)
 
 /* The memos' sizes: some 150,000 words with their keys, 100,000 with
@@ -130,5 +130,60 @@ int pl_worker_keys(pl_worker *w, const char *lang, const char *text, size_t len,
 
 /* The base language of a tag for analysis ("pt-br" -> "pt"), in out[PL_LANG_MAX]. */
 void pl_base_lang(const char *tag, char *out);
+
+/* ---- a synopsis's index terms (db.c) ---- */
+
+/* Documents are committed to the index (or flushed) in chunks of this many
+ * bytes of text, which bounds the writer's memory. */
+#define PL_INDEX_CHUNK_BYTES (64u << 20)
+
+typedef struct pl_term_ref {
+    size_t off; /* into the arena */
+    uint32_t len;
+    uint32_t pos;
+} pl_term_ref;
+
+/* A synopsis's terms as analysis gives them: their bytes one after another
+ * (which may move as they grow) and where each lies. Zeroed to start; reused
+ * from one synopsis to the next. */
+typedef struct pl_doc_terms {
+    pl_buf arena;
+    pl_term_ref *refs;
+    size_t n_refs, cap_refs;
+} pl_doc_terms;
+
+/* A synopsis's terms for the index in its language, with the worker's
+ * analyzer and memo of splits: PL_OK or PL_ERR_NOMEM. */
+int pl_db_analyze_doc(const pl_worker *w, const char *lang, const char *text, size_t len,
+                      pl_doc_terms *d);
+/* Adds them to the writer as document id; *toks (*cap of them) is scratch
+ * that grows as needed, the caller's to free. */
+int pl_doc_terms_add(pl_index_writer *w, int64_t id, const pl_doc_terms *d,
+                     pl_index_token **toks, size_t *cap, pl_err *err);
+void pl_doc_terms_free(pl_doc_terms *d);
+
+/* ---- the index written beside a batch (feed.c) ---- */
+
+/* A batch that adds many synopses has them indexed while it goes on, by a
+ * thread of its own, into an index writer that is committed right after the
+ * catalog's transaction: the batch's catch-up is then mostly done by the
+ * time it commits. Only when the index holds every change before the batch
+ * (else the catch-up does it all, as for any batch). */
+typedef struct pl_feed pl_feed;
+
+/* The feed for a batch on db, or NULL when there is to be none: the index
+ * is behind the catalog, its writer is busy, or no thread or memory can be
+ * had. Called on the batch's thread before it stores anything. */
+pl_feed *pl_feed_start(pl_db *db);
+/* A synopsis the batch stored (the next change of the catalog's log):
+ * copied and queued for indexing; waits while the queue is full. */
+void pl_feed_add(pl_feed *f, int64_t id, const char *lang, const char *text, size_t len);
+/* After the catalog committed up to change `seq`: waits for the queue to
+ * empty, and commits the index with that seq when every change since the
+ * start was fed and indexed. Frees f. Returns PL_OK, or the failure (the
+ * index is then as before, and the ordinary catch-up does the work). */
+int pl_feed_finish(pl_feed *f, uint64_t seq, pl_err *err);
+/* Drops the feed and what it wrote (the batch was rolled back). */
+void pl_feed_abort(pl_feed *f);
 
 #endif

@@ -45,6 +45,9 @@ struct pl_batch {
      * helper. */
     pl_ahead *ahead;
     int ahead_tried;
+    /* The index written beside the batch (feed.c), started with the helper;
+     * NULL when there is none. */
+    pl_feed *feed;
     int failed; /* a queued record could not be stored: the batch only aborts */
 };
 
@@ -266,6 +269,8 @@ static int batch_store(pl_batch *b, const pl_record *rec, const char *prior, que
     int fresh;
     int rc =
         pl_catalog_add(b->db->cat, rec, g.lang, g.confidence, given, &sid, &fresh, err);
+    if (!rc && fresh && b->feed)
+        pl_feed_add(b->feed, sid, g.lang, rec->text, rec->text_len);
     if (!rc && fresh) {
         int labeled = rec->series && *rec->series && rec->episode > 0;
         if (ready) {
@@ -334,6 +339,9 @@ static int batch_add_later(pl_batch *b, const pl_record *rec, stored_fn fn, void
         if (helper)
             b->ahead = pl_ahead_start(sizeof(queued), PL_AHEAD_DEPTH, PL_AHEAD_BYTES,
                                       prepare_record, helper);
+        /* Records added this way are many, as a rule: the index is written
+         * beside them. */
+        if (b->ahead) b->feed = pl_feed_start(b->db);
     }
     if (!b->ahead) {
         const char *prior = next_prior(b);
@@ -372,6 +380,7 @@ int pl_batch_add(pl_batch *b, const pl_record *rec, int64_t *id, int *is_new) {
 
 static void batch_free(pl_batch *b) {
     pl_ahead_stop(b->ahead, release_record);
+    pl_feed_abort(b->feed);
     b->db->batch = NULL;
     pl_grouper_free(b->grouper);
     free(b);
@@ -393,6 +402,17 @@ int pl_batch_commit(pl_batch *b) {
         pl_catalog_rollback(db->cat);
     else
         rc = pl_catalog_commit(db->cat, &err);
+    if (!rc && b->feed) {
+        /* The index follows the catalog's commit; if it cannot, the
+         * catch-up below does the batch's indexing. */
+        pl_err ignored = PL_ERR_INIT;
+        uint64_t seq;
+        if (pl_catalog_last_seq(db->cat, &seq, &ignored) == PL_OK)
+            pl_feed_finish(b->feed, seq, &ignored);
+        else
+            pl_feed_abort(b->feed);
+        b->feed = NULL;
+    }
     batch_free(b);
     if (rc) return pl_db_fail(db, &err);
     /* The batch is durable now. An index failure does not undo it: the index
