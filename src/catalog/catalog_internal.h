@@ -59,6 +59,7 @@ struct pl_catalog {
      * COMMIT), dropped on ROLLBACK. */
     pl_key_posting *pend;
     size_t n_pend, cap_pend;
+    pl_key_posting *sorted; /* the sort's scratch, as large as pend */
 };
 
 /* Prepares (once) and returns statement `which`, or NULL with err set. */

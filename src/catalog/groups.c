@@ -42,6 +42,12 @@ int pl_catalog_put_keys(pl_catalog *c, int64_t id, const uint32_t *keys, size_t 
         if (!grown)
             return pl_err_set(err, PL_ERR_NOMEM, "storing match keys: out of memory");
         c->pend = grown;
+        /* The sort's scratch grows with it and is kept: a batch sorts a
+         * chunk's pending keys, megabytes, again and again. */
+        pl_key_posting *room = realloc(c->sorted, cap * sizeof *room);
+        if (!room)
+            return pl_err_set(err, PL_ERR_NOMEM, "storing match keys: out of memory");
+        c->sorted = room;
         c->cap_pend = cap;
     }
     for (size_t i = 0; i < n; i++)
@@ -124,8 +130,7 @@ int pl_catalog_flush_keys_df(pl_catalog *c,
                              void (*fn)(void *ctx, uint32_t key, uint64_t df), void *ctx,
                              pl_err *err) {
     if (!c->n_pend) return PL_OK;
-    if (pl_sort_by_u64(c->pend, c->n_pend, sizeof *c->pend))
-        return pl_err_set(err, PL_ERR_NOMEM, "storing match keys: out of memory");
+    pl_sort_by_u64_in(c->pend, c->n_pend, sizeof *c->pend, c->sorted);
     int rc = PL_OK;
     for (size_t i = 0; i < c->n_pend && !rc;) {
         uint32_t key = (uint32_t)c->pend[i].key;

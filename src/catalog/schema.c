@@ -247,6 +247,7 @@ void pl_catalog_close(pl_catalog *c) {
     for (int i = 0; i < ST__COUNT; i++)
         sqlite3_finalize(c->st[i]);
     free(c->pend);
+    free(c->sorted);
     sqlite3_close(c->db);
     free(c->path);
     free(c);

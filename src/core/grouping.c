@@ -48,6 +48,7 @@ struct pl_grouper {
      * weighed as candidates (weighed_candidate), and the synopses each
      * probed key finds (key_synopses) */
     pl_memo *cands, *key_ids;
+    pl_group_room room; /* the clustering's, kept from chunk to chunk */
 };
 
 /* Bounds of those memos: a weighed candidate takes some 12 bytes a key, a
@@ -63,6 +64,7 @@ void pl_grouper_free(pl_grouper *g) {
     pl_u32map_free(&g->weights);
     pl_memo_free(g->cands);
     pl_memo_free(g->key_ids);
+    pl_group_room_free(&g->room);
     free(g);
 }
 
@@ -413,7 +415,7 @@ int pl_grouper_run(pl_db *db, pl_grouper *g, pl_err *err) {
         ids[i] = g->p[i].id;
     }
     if (!rc)
-        rc = pl_group_cluster(items, g->n, PL_GROUP_THRESHOLD, group)
+        rc = pl_group_cluster_in(items, g->n, PL_GROUP_THRESHOLD, group, &g->room)
                  ? pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory")
                  : PL_OK;
     if (!rc) qsort(ids, g->n, sizeof *ids, cmp_id);

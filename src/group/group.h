@@ -71,6 +71,19 @@ double pl_group_similarity(const pl_group_item *a, const pl_group_item *b);
  */
 int pl_group_cluster(const pl_group_item *items, size_t n, double threshold, size_t *group);
 
+/* Room that pl_group_cluster_in keeps from one grouping to the next (tens of
+ * megabytes for a chunk of a few thousand synopses, which fresh would be
+ * pages handed over anew each time); zeroed to start, pl_group_room_free to
+ * end. */
+typedef struct pl_group_room {
+    void *p[16];
+    size_t cap[16];
+} pl_group_room;
+void pl_group_room_free(pl_group_room *room);
+/* pl_group_cluster in that room. */
+int pl_group_cluster_in(const pl_group_item *items, size_t n, double threshold,
+                        size_t *group, pl_group_room *room);
+
 /*
  * The phonetic Latin spelling of one word (already case-folded, as the
  * analyzer gives it) into out[0..cap), NUL-terminated; returns its length.

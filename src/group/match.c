@@ -166,32 +166,86 @@ static int pairs_of(cluster *c, const pl_group_item *items, uint32_t a, double t
     return rc;
 }
 
+/* The room's arrays, each by its number. */
+enum {
+    R_REFS,
+    R_SORT,
+    R_PARENT,
+    R_LANGS,
+    R_COMMON_SQ,
+    R_COFF,
+    R_POFF,
+    R_ACC,
+    R_TOUCH,
+    R_MARK,
+    R_CKEY,
+    R_CW,
+    R_POS,
+    R_CVEC,
+    R_PAIRS,
+    R__COUNT
+};
+
+/* Array `which` of the room with at least `bytes` (zeroed when `zero`), or
+ * NULL when out of memory. */
+static void *room_for(pl_group_room *room, int which, size_t bytes, int zero) {
+    if (!bytes) bytes = 1;
+    if (room->cap[which] < bytes) {
+        /* A quarter more: the next chunk is about as large, maybe larger. */
+        size_t want = bytes + bytes / 4;
+        free(room->p[which]);
+        room->p[which] = malloc(want);
+        room->cap[which] = room->p[which] ? want : 0;
+        if (!room->p[which]) return NULL;
+    }
+    if (zero) memset(room->p[which], 0, bytes);
+    return room->p[which];
+}
+
+void pl_group_room_free(pl_group_room *room) {
+    for (int i = 0; i < R__COUNT; i++) {
+        free(room->p[i]);
+        room->p[i] = NULL;
+        room->cap[i] = 0;
+    }
+}
+
 int pl_group_cluster(const pl_group_item *items, size_t n, double threshold,
                      size_t *group) {
+    pl_group_room room = {0};
+    int rc = pl_group_cluster_in(items, n, threshold, group, &room);
+    pl_group_room_free(&room);
+    return rc;
+}
+
+int pl_group_cluster_in(const pl_group_item *items, size_t n, double threshold,
+                        size_t *group, pl_group_room *room) {
     if (n > UINT32_MAX - 1) return PL_ERR_NOMEM;
     size_t n_refs = 0;
     for (size_t i = 0; i < n; i++)
         n_refs += items[i].n;
     if (n_refs > UINT32_MAX) return PL_ERR_NOMEM;
-    size_t one = n ? n : 1;
     cluster c = {0};
-    c.refs = malloc((n_refs ? n_refs : 1) * sizeof *c.refs);
-    size_t *parent = malloc(one * sizeof *parent);
-    c.langs = calloc(one, sizeof *c.langs);
+    c.pairs = room->p[R_PAIRS];
+    c.cap_pairs = room->cap[R_PAIRS] / sizeof *c.pairs;
+    c.refs = room_for(room, R_REFS, n_refs * sizeof *c.refs, 0);
+    void *sort_room = room_for(room, R_SORT, n_refs * sizeof *c.refs, 0);
+    size_t *parent = room_for(room, R_PARENT, n * sizeof *parent, 0);
+    c.langs = room_for(room, R_LANGS, n * sizeof *c.langs, 1);
     /* Per item, the squared weights of its keys too common to propose
      * pairs: with what the proposing keys add up, they bound a pair's
      * similarity before it is computed. */
-    c.common_sq = calloc(one, sizeof *c.common_sq);
-    c.coff = calloc(n + 1, sizeof *c.coff);
-    c.poff = calloc(n + 1, sizeof *c.poff);
-    c.acc = calloc(one, sizeof *c.acc);
-    c.touch = malloc(one * sizeof *c.touch);
-    c.mark = calloc(one, sizeof *c.mark);
+    c.common_sq = room_for(room, R_COMMON_SQ, n * sizeof *c.common_sq, 1);
+    c.coff = room_for(room, R_COFF, (n + 1) * sizeof *c.coff, 1);
+    c.poff = room_for(room, R_POFF, (n + 1) * sizeof *c.poff, 1);
+    c.acc = room_for(room, R_ACC, n * sizeof *c.acc, 1);
+    c.touch = room_for(room, R_TOUCH, n * sizeof *c.touch, 0);
+    c.mark = room_for(room, R_MARK, n * sizeof *c.mark, 1);
     char names[MAX_LANGS][16];
     size_t n_names = 0;
     int rc = PL_ERR_NOMEM;
-    if (!c.refs || !parent || !c.langs || !c.common_sq || !c.coff || !c.poff || !c.acc ||
-        !c.touch || !c.mark)
+    if (!c.refs || !sort_room || !parent || !c.langs || !c.common_sq || !c.coff ||
+        !c.poff || !c.acc || !c.touch || !c.mark)
         goto done;
     for (size_t i = 0, r = 0; i < n; i++) {
         parent[i] = i;
@@ -206,7 +260,7 @@ int pl_group_cluster(const pl_group_item *items, size_t n, double threshold,
             memcpy(names[n_names++], items[i].lang, 16);
         c.langs[i] = 1ull << (l < MAX_LANGS ? l : MAX_LANGS - 1);
     }
-    if (pl_sort_by_u64(c.refs, n_refs, sizeof *c.refs)) goto done;
+    pl_sort_by_u64_in(c.refs, n_refs, sizeof *c.refs, sort_room);
     /* Per item, its common keys with their weights and its proposing keys'
      * places, both in key order (refs are): counted, then filled. */
     size_t n_common = 0, n_prop = 0, n_ckeys = 0;
@@ -225,10 +279,10 @@ int pl_group_cluster(const pl_group_item *items, size_t n, double threshold,
         c.coff[i + 1] += c.coff[i];
         c.poff[i + 1] += c.poff[i];
     }
-    c.ckey = malloc((n_common ? n_common : 1) * sizeof *c.ckey);
-    c.cw = malloc((n_common ? n_common : 1) * sizeof *c.cw);
-    c.pos = malloc((n_prop ? n_prop : 1) * sizeof *c.pos);
-    c.cvec = calloc(n_ckeys ? n_ckeys : 1, sizeof *c.cvec);
+    c.ckey = room_for(room, R_CKEY, n_common * sizeof *c.ckey, 0);
+    c.cw = room_for(room, R_CW, n_common * sizeof *c.cw, 0);
+    c.pos = room_for(room, R_POS, n_prop * sizeof *c.pos, 0);
+    c.cvec = room_for(room, R_CVEC, n_ckeys * sizeof *c.cvec, 1);
     if (!c.ckey || !c.cw || !c.pos || !c.cvec) goto done;
     uint32_t kid = 0;
     for (size_t s = 0, e; s < n_refs; s = e) {
@@ -255,10 +309,16 @@ int pl_group_cluster(const pl_group_item *items, size_t n, double threshold,
     /* In item order, then best first (both sorts stable): ties are joined
      * in item order whatever order the partners were met in. */
     rc = PL_ERR_NOMEM;
-    if (pl_sort_by_u64(c.pairs, c.n_pairs, sizeof *c.pairs)) goto done;
+    /* The refs' room is free now: the pairs' sorts use it when it is large
+     * enough (it is, but for few keys and many pairs). */
+    void *pair_room = c.n_pairs * sizeof *c.pairs <= room->cap[R_SORT]
+                          ? sort_room
+                          : room_for(room, R_SORT, c.n_pairs * sizeof *c.pairs, 0);
+    if (!pair_room) goto done;
+    pl_sort_by_u64_in(c.pairs, c.n_pairs, sizeof *c.pairs, pair_room);
     for (size_t i = 0; i < c.n_pairs; i++)
         c.pairs[i].order = best_first(c.pairs[i].sim);
-    if (pl_sort_by_u64(c.pairs, c.n_pairs, sizeof *c.pairs)) goto done;
+    pl_sort_by_u64_in(c.pairs, c.n_pairs, sizeof *c.pairs, pair_room);
     for (size_t i = 0; i < c.n_pairs; i++) {
         size_t a = find(parent, c.pairs[i].ab >> 32),
                b = find(parent, c.pairs[i].ab & 0xffffffffu);
@@ -275,19 +335,8 @@ int pl_group_cluster(const pl_group_item *items, size_t n, double threshold,
         group[i] = find(parent, i);
     rc = PL_OK;
 done:
-    free(c.refs);
-    free(parent);
-    free(c.langs);
-    free(c.common_sq);
-    free(c.coff);
-    free(c.poff);
-    free(c.ckey);
-    free(c.cw);
-    free(c.cvec);
-    free(c.pos);
-    free(c.acc);
-    free(c.touch);
-    free(c.mark);
-    free(c.pairs);
+    /* The pairs grow by realloc (keep_pair): kept in the room as well. */
+    room->p[R_PAIRS] = c.pairs;
+    room->cap[R_PAIRS] = c.cap_pairs * sizeof *c.pairs;
     return rc;
 }

@@ -28,33 +28,28 @@ static inline __attribute__((always_inline)) void scatter(const unsigned char *f
     }
 }
 
-int pl_sort_by_u64(void *base, size_t n, size_t size) {
-    unsigned char *a = base;
+/* Insertion sort of a few elements (n < SMALL); t: room for one. */
+static void sort_small(unsigned char *a, size_t n, size_t size, unsigned char *t) {
+    for (size_t i = 1; i < n; i++) {
+        uint64_t k = key_at(a + i * size);
+        size_t j = i;
+        while (j > 0 && key_at(a + (j - 1) * size) > k)
+            j--;
+        if (j == i) continue;
+        memcpy(t, a + i * size, size);
+        memmove(a + (j + 1) * size, a + j * size, (i - j) * size);
+        memcpy(a + j * size, t, size);
+    }
+}
+
+int pl_sort_by_u64_in(void *base, size_t n, size_t size, void *scratch) {
+    unsigned char *a = base, *buf = scratch;
     if (n < 2) return 0;
     if (n < SMALL) {
-        unsigned char tmp[64];
-        unsigned char *t = size <= sizeof tmp ? tmp : malloc(size);
-        if (!t) return -1;
-        for (size_t i = 1; i < n; i++) {
-            uint64_t k = key_at(a + i * size);
-            size_t j = i;
-            while (j > 0 && key_at(a + (j - 1) * size) > k)
-                j--;
-            if (j == i) continue;
-            memcpy(t, a + i * size, size);
-            memmove(a + (j + 1) * size, a + j * size, (i - j) * size);
-            memcpy(a + j * size, t, size);
-        }
-        if (t != tmp) free(t);
+        sort_small(a, n, size, buf);
         return 0;
     }
-    size_t(*count)[256] = calloc(8, sizeof *count);
-    unsigned char *buf = malloc(n * size);
-    if (!count || !buf) {
-        free(count);
-        free(buf);
-        return -1;
-    }
+    size_t count[8][256] = {{0}};
     for (size_t i = 0; i < n; i++) {
         uint64_t k = key_at(a + i * size);
         for (int d = 0; d < 8; d++)
@@ -83,8 +78,17 @@ int pl_sort_by_u64(void *base, size_t n, size_t size) {
         to = t;
     }
     if (from != a) memcpy(a, from, n * size);
-    free(count);
-    free(buf);
+    return 0;
+}
+
+int pl_sort_by_u64(void *base, size_t n, size_t size) {
+    if (n < 2) return 0;
+    unsigned char small[SMALL * 32];
+    if (n < SMALL && size <= 32) return pl_sort_by_u64_in(base, n, size, small);
+    void *scratch = malloc(n * size);
+    if (!scratch) return -1;
+    pl_sort_by_u64_in(base, n, size, scratch);
+    free(scratch);
     return 0;
 }
 

@@ -17,6 +17,10 @@
  * are a uint64_t key, ascending by that key, stably. Returns 0, or -1 when
  * the scratch space cannot be had (the array is then unchanged). */
 int pl_sort_by_u64(void *base, size_t n, size_t size);
+/* The same in the caller's scratch of at least n * size bytes (returns 0):
+ * for arrays of megabytes sorted again and again, whose fresh scratch would
+ * be pages the system hands over anew each time. */
+int pl_sort_by_u64_in(void *base, size_t n, size_t size, void *scratch);
 
 /* Sorts n 32-bit integers ascending. Returns 0, or -1 as above. */
 int pl_sort_u32(uint32_t *a, size_t n);
