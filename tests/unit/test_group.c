@@ -3,6 +3,7 @@
  * inflections, and the seeds' versions of one episode share more rare keys
  * with each other than with other episodes.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,11 +125,77 @@ static void test_keys_memo(void) {
     pl_memo_free(memo);
 }
 
+/* Items whose keys are drawn from a few "stories" (translations of one
+ * story share most keys), in four languages; seeded, so reproducible. */
+static void make_items(pl_group_item *it, pl_group_key *keys, double *w, size_t n,
+                       unsigned seed) {
+    static const char *const langs[] = {"de", "en", "fr", "es"};
+    srand(seed);
+    for (size_t i = 0; i < n; i++) {
+        unsigned story = (unsigned)(rand() % (int)(n / 3 + 1));
+        size_t m = 0;
+        for (unsigned k = 0; k < 40; k++) {
+            /* most keys the story's, some the item's own, a few common */
+            unsigned r = (unsigned)rand() % 10;
+            pl_group_key key = r < 6   ? story * 1000 + k
+                               : r < 9 ? 5000000 + (unsigned)i * 100 + k
+                                       : 9000000 + (unsigned)rand() % 5;
+            keys[i * 40 + m] = key;
+            m++;
+        }
+        /* sorted, unique */
+        pl_group_key *ks = &keys[i * 40];
+        for (size_t a = 1; a < m; a++)
+            for (size_t b = a; b > 0 && ks[b - 1] > ks[b]; b--) {
+                pl_group_key t = ks[b];
+                ks[b] = ks[b - 1];
+                ks[b - 1] = t;
+            }
+        size_t u = 0;
+        for (size_t a = 0; a < m; a++)
+            if (u == 0 || ks[u - 1] != ks[a]) ks[u++] = ks[a];
+        for (size_t a = 0; a < u; a++)
+            w[i * 40 + a] = ks[a] >= 9000000 ? 0.2 : 1.0 + (double)(ks[a] % 7) / 7;
+        it[i] = (pl_group_item){.keys = ks, .w = &w[i * 40], .n = u};
+        snprintf(it[i].lang, sizeof it[i].lang, "%s", langs[rand() % 4]);
+        pl_group_norm(&it[i]);
+    }
+}
+
+/* Clustering in a room kept from one call to the next (larger, smaller,
+ * larger inputs) gives what clustering afresh gives; versions of one story
+ * in different languages end up together, never two of one language. */
+static void test_cluster_room(void) {
+    enum { MAX = 600 };
+    static pl_group_item it[MAX];
+    static pl_group_key keys[MAX * 40];
+    static double w[MAX * 40];
+    static size_t fresh[MAX], kept[MAX];
+    pl_group_room room = {0};
+    const size_t sizes[] = {600, 90, 450, 3, 600};
+    int joined = 0;
+    for (size_t r = 0; r < sizeof sizes / sizeof sizes[0]; r++) {
+        size_t n = sizes[r];
+        make_items(it, keys, w, n, 17u + (unsigned)r);
+        CHECK_INT(pl_group_cluster(it, n, 0.3, fresh), PL_OK);
+        CHECK_INT(pl_group_cluster_in(it, n, 0.3, kept, &room), PL_OK);
+        CHECK(memcmp(fresh, kept, n * sizeof *fresh) == 0);
+        for (size_t i = 0; i < n; i++) {
+            joined += kept[i] != i;
+            for (size_t j = i + 1; j < n; j++)
+                if (kept[i] == kept[j]) CHECK(strcmp(it[i].lang, it[j].lang) != 0);
+        }
+    }
+    CHECK(joined > 100); /* the stories' versions did meet */
+    pl_group_room_free(&room);
+}
+
 int main(void) {
     CHECK_INT(pl_analyzer_new(&an), PL_OK);
     test_phonetic();
     test_keys();
     test_keys_memo();
+    test_cluster_room();
     pl_analyzer_free(an);
     return CHECK_DONE();
 }
