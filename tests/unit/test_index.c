@@ -141,6 +141,14 @@ static void postings_str(pl_index *ix, const char *term, char *out, size_t cap) 
     pl_postings_close(p);
 }
 
+/* A fresh index folder `name` (its path into dir), opened, a writer begun. */
+static void open_writing(const char *name, char *dir, pl_index **ix, pl_index_writer **w) {
+    pl_err err = PL_ERR_INIT;
+    make_dir(dir, name);
+    CHECK_INT(pl_index_open(dir, 0, ix, &err), PL_OK);
+    CHECK_INT(pl_index_begin(*ix, w, &err), PL_OK);
+}
+
 /* ---- tests ---- */
 
 static void test_basic(void) {
@@ -625,12 +633,10 @@ static void test_random_model(void) {
 
 static void test_abort_and_orphans(void) {
     char dir[512], before[1024], after[1024], path[1024];
-    make_dir(dir, "abort");
     pl_err err = PL_ERR_INIT;
     pl_index *ix;
     pl_index_writer *w;
-    CHECK_INT(pl_index_open(dir, 0, &ix, &err), PL_OK);
-    CHECK_INT(pl_index_begin(ix, &w, &err), PL_OK);
+    open_writing("abort", dir, &ix, &w);
     add_text(w, 1, "kept");
     CHECK_INT(pl_index_commit(w, 1, &err), PL_OK);
     list_dir(dir, before, sizeof before);
@@ -683,12 +689,10 @@ static void test_abort_and_orphans(void) {
  * flushed segment with the rest; an abort leaves no file behind. */
 static void test_flush(void) {
     char dir[512], before[1024], after[1024], s[256];
-    make_dir(dir, "flush");
     pl_err err = PL_ERR_INIT;
     pl_index *ix;
     pl_index_writer *w;
-    CHECK_INT(pl_index_open(dir, 0, &ix, &err), PL_OK);
-    CHECK_INT(pl_index_begin(ix, &w, &err), PL_OK);
+    open_writing("flush", dir, &ix, &w);
     CHECK_INT(pl_index_flush(w, &err), PL_OK); /* nothing to flush */
     CHECK_INT(add_text(w, 1, "a b"), PL_OK);
     CHECK_INT(add_text(w, 2, "b c"), PL_OK);
@@ -737,12 +741,10 @@ static void test_flush(void) {
 
 static void test_seq_only_commit(void) {
     char dir[512];
-    make_dir(dir, "seq");
     pl_err err = PL_ERR_INIT;
     pl_index *ix;
     pl_index_writer *w;
-    CHECK_INT(pl_index_open(dir, 0, &ix, &err), PL_OK);
-    CHECK_INT(pl_index_begin(ix, &w, &err), PL_OK);
+    open_writing("seq", dir, &ix, &w);
     CHECK_INT(pl_index_commit(w, 123456789012ull, &err), PL_OK);
     pl_index_close(ix);
     CHECK_INT(pl_index_open(dir, 0, &ix, &err), PL_OK);
