@@ -86,6 +86,8 @@ void pl_db_close(pl_db *db) {
     pl_memo_free(db->word_keys);
     pl_memo_free(db->helper.word_keys);
     pl_memo_free(db->helper.splits);
+    pl_memo_free(db->feeder.splits);
+    pl_analyzer_free(db->feeder.an);
     pl_analyzer_free(db->helper.an);
     pl_analyzer_free(db->an);
     pl_catalog_close(db->cat);

@@ -57,6 +57,10 @@ struct pl_db {
      * batch to batch; helper.an is NULL until first made. */
     pl_worker helper;
     int helper_tried;
+    /* The analyzer and memo of splits of the thread that writes the index
+     * beside a batch (feed.c): kept, like the helper's, so that a batch after
+     * another does not learn the same splits again. */
+    pl_worker feeder;
 };
 
 /* The parts pl_xling_split_unknown finds in a word of lang (its index term

@@ -44,7 +44,7 @@ typedef struct feed_item {
 
 struct pl_feed {
     pl_index_writer *w;
-    pl_worker worker; /* the thread's own analyzer and memo of splits */
+    pl_worker *worker; /* the handle's feeder: the thread's alone while it runs */
     uint64_t start_seq, n_fed;
 
     pthread_t thread;
@@ -67,7 +67,7 @@ struct pl_feed {
 /* Indexes one synopsis; a failure stops the indexing, not the queue. */
 static void index_item(pl_feed *f, const feed_item *it) {
     if (f->status) return;
-    int rc = pl_db_analyze_doc(&f->worker, it->lang, it->text, it->len, &f->terms);
+    int rc = pl_db_analyze_doc(f->worker, it->lang, it->text, it->len, &f->terms);
     if (rc) {
         f->status = pl_err_set(&f->err, rc, "indexing synopsis %lld: out of memory",
                                (long long)it->id);
@@ -121,8 +121,6 @@ static void feed_free(pl_feed *f) {
         free(f->items[i].text);
     pl_doc_terms_free(&f->terms);
     free(f->toks);
-    pl_memo_free(f->worker.splits);
-    pl_analyzer_free(f->worker.an);
     free(f);
 }
 
@@ -131,14 +129,16 @@ pl_feed *pl_feed_start(pl_db *db) {
     uint64_t seq;
     if (pl_catalog_last_seq(db->cat, &seq, &err) || pl_index_seq(db->ix) != seq)
         return NULL;
+    pl_worker *fw = &db->feeder;
+    if (!fw->an && pl_analyzer_new(&fw->an)) {
+        fw->an = NULL;
+        return NULL;
+    }
+    if (!fw->splits) fw->splits = pl_memo_new(PL_SPLIT_MEMO_BYTES); /* none: only slower */
     pl_feed *f = calloc(1, sizeof *f);
     if (!f) return NULL;
     f->start_seq = seq;
-    f->worker.splits = pl_memo_new(PL_SPLIT_MEMO_BYTES); /* none: only slower */
-    if (pl_analyzer_new(&f->worker.an)) {
-        feed_free(f);
-        return NULL;
-    }
+    f->worker = fw;
     /* The writer is begun here, on the batch's thread: beginning reloads
      * the handle's view of the index, which only this thread may touch. */
     if (pl_index_begin(db->ix, &f->w, &err)) {
