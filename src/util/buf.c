@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int pl_buf_reserve(pl_buf *b, size_t extra) {
+int pl_buf_grow(pl_buf *b, size_t extra) {
     if (b->oom) return -1;
     if (extra <= b->cap - b->len) return 0;
     size_t need = b->len + extra;
@@ -34,12 +34,6 @@ int pl_buf_reserve(pl_buf *b, size_t extra) {
     return 0;
 }
 
-void pl_buf_append(pl_buf *b, const void *p, size_t n) {
-    if (n == 0 || pl_buf_reserve(b, n)) return;
-    memcpy(b->data + b->len, p, n);
-    b->len += n;
-}
-
 size_t pl_str_copy(char *dst, size_t cap, const char *src) {
     size_t n = strnlen(src, cap - 1);
     memcpy(dst, src, n);
@@ -49,11 +43,6 @@ size_t pl_str_copy(char *dst, size_t cap, const char *src) {
 
 void pl_buf_puts(pl_buf *b, const char *s) {
     pl_buf_append(b, s, strlen(s));
-}
-
-void pl_buf_putc(pl_buf *b, int c) {
-    unsigned char ch = (unsigned char)c;
-    pl_buf_append(b, &ch, 1);
 }
 
 void pl_buf_printf(pl_buf *b, const char *fmt, ...) {
@@ -109,22 +98,6 @@ void pl_buf_put_u32le(pl_buf *b, uint32_t v) {
 void pl_buf_put_u64le(pl_buf *b, uint64_t v) {
     pl_buf_put_u32le(b, (uint32_t)v);
     pl_buf_put_u32le(b, (uint32_t)(v >> 32));
-}
-
-size_t pl_varint_put(unsigned char *out, uint64_t v) {
-    size_t n = 0;
-    while (v >= 0x80) {
-        out[n++] = (unsigned char)(v | 0x80);
-        v >>= 7;
-    }
-    out[n++] = (unsigned char)v;
-    return n;
-}
-
-void pl_buf_put_varint(pl_buf *b, uint64_t v) {
-    /* Written in place: the index writer puts millions, mostly of one byte. */
-    if (pl_buf_reserve(b, 10)) return;
-    b->len += pl_varint_put(b->data + b->len, v);
 }
 
 char *pl_buf_cstr(pl_buf *b) {

@@ -23,11 +23,31 @@ typedef struct pl_buf {
 #define PL_BUF_INIT                                                                        \
     { NULL, 0, 0, 0 }
 
+/* pl_buf_reserve when the room is not there: grows the buffer (doubling). */
+int pl_buf_grow(pl_buf *b, size_t extra);
+
+/* The appends below are inline: analysis and the index writer call them a
+ * few times per byte, and the call cost more than the append (a twentieth
+ * of an import's instructions). */
+
 /* Ensures room for `extra` more bytes. Returns 0, or -1 (and sets oom). */
-int pl_buf_reserve(pl_buf *b, size_t extra);
-void pl_buf_append(pl_buf *b, const void *p, size_t n);
+static inline int pl_buf_reserve(pl_buf *b, size_t extra) {
+    if (!b->oom && extra <= b->cap - b->len) return 0;
+    return pl_buf_grow(b, extra);
+}
+
+static inline void pl_buf_append(pl_buf *b, const void *p, size_t n) {
+    if (n == 0 || pl_buf_reserve(b, n)) return;
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+}
+
+static inline void pl_buf_putc(pl_buf *b, int c) {
+    if (pl_buf_reserve(b, 1)) return;
+    b->data[b->len++] = (unsigned char)c;
+}
+
 void pl_buf_puts(pl_buf *b, const char *s);
-void pl_buf_putc(pl_buf *b, int c);
 void pl_buf_printf(pl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends `s` as the inside of a JSON string (quotes not included). */
 void pl_buf_json_str(pl_buf *b, const char *s, size_t n);
@@ -38,10 +58,24 @@ void pl_buf_put_u64le(pl_buf *b, uint64_t v);
  * but parses its format first, which the query planner's hot paths felt. */
 size_t pl_str_copy(char *dst, size_t cap, const char *src);
 
-/* LEB128 unsigned varint: 1 byte below 128, at most 10 bytes. */
-void pl_buf_put_varint(pl_buf *b, uint64_t v);
-/* The same into out[0..10); returns the bytes written. */
-size_t pl_varint_put(unsigned char *out, uint64_t v);
+/* LEB128 unsigned varint into out[0..10): 1 byte below 128, at most 10
+ * bytes; returns the bytes written. */
+static inline size_t pl_varint_put(unsigned char *out, uint64_t v) {
+    size_t n = 0;
+    while (v >= 0x80) {
+        out[n++] = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    out[n++] = (unsigned char)v;
+    return n;
+}
+
+/* The same appended, in place: the index writer puts millions, mostly of
+ * one byte. */
+static inline void pl_buf_put_varint(pl_buf *b, uint64_t v) {
+    if (pl_buf_reserve(b, 10)) return;
+    b->len += pl_varint_put(b->data + b->len, v);
+}
 /* NUL-terminates without counting the NUL in len; returns data or NULL on oom. */
 char *pl_buf_cstr(pl_buf *b);
 /* Hands the bytes to the caller (free() them) and empties the buffer. */
