@@ -141,6 +141,15 @@ static void postings_str(pl_index *ix, const char *term, char *out, size_t cap) 
     pl_postings_close(p);
 }
 
+/* Checks a term's live postings ("id:tf ..."); a macro, so that a failure
+ * names the line. */
+#define CHECK_POSTINGS(ix, term, want)                                                     \
+    do {                                                                                   \
+        char got_[256];                                                                    \
+        postings_str((ix), (term), got_, sizeof got_);                                     \
+        CHECK_STR(got_, (want));                                                           \
+    } while (0)
+
 /* A fresh index folder `name` (its path into dir), opened, a writer begun. */
 static void open_writing(const char *name, char *dir, pl_index **ix, pl_index_writer **w) {
     pl_err err = PL_ERR_INIT;
@@ -181,15 +190,10 @@ static void test_basic(void) {
     CHECK_INT(pl_index_df(ix, "zebra", 5), 0);
     CHECK_INT(pl_index_df(ix, "th", 2), 0);
 
-    char s[256];
-    postings_str(ix, "the", s, sizeof s);
-    CHECK_STR(s, "10:2 40:3");
-    postings_str(ix, "mat", s, sizeof s);
-    CHECK_STR(s, "10:1");
-    postings_str(ix, "zebra", s, sizeof s);
-    CHECK_STR(s, "");
-    postings_str(ix, "", s, sizeof s);
-    CHECK_STR(s, "");
+    CHECK_POSTINGS(ix, "the", "10:2 40:3");
+    CHECK_POSTINGS(ix, "mat", "10:1");
+    CHECK_POSTINGS(ix, "zebra", "");
+    CHECK_POSTINGS(ix, "", "");
 
     pl_postings *p;
     CHECK_INT(pl_postings_open(ix, "the", 3, 1, &p, &err), PL_OK);
@@ -688,7 +692,7 @@ static void test_abort_and_orphans(void) {
 /* A write that flushes its documents on the way: the commit publishes every
  * flushed segment with the rest; an abort leaves no file behind. */
 static void test_flush(void) {
-    char dir[512], before[1024], after[1024], s[256];
+    char dir[512], before[1024], after[1024];
     pl_err err = PL_ERR_INIT;
     pl_index *ix;
     pl_index_writer *w;
@@ -708,14 +712,10 @@ static void test_flush(void) {
     CHECK_INT(pl_index_commit(w, 7, &err), PL_OK);
     for (int round = 0; round < 2; round++) {
         CHECK_INT(pl_index_seq(ix), 7);
-        postings_str(ix, "a", s, sizeof s);
-        CHECK_STR(s, "1:1 4:1");
-        postings_str(ix, "b", s, sizeof s);
-        CHECK_STR(s, "1:1 2:1");
-        postings_str(ix, "c", s, sizeof s);
-        CHECK_STR(s, "2:1 3:1");
-        postings_str(ix, "e", s, sizeof s);
-        CHECK_STR(s, "");
+        CHECK_POSTINGS(ix, "a", "1:1 4:1");
+        CHECK_POSTINGS(ix, "b", "1:1 2:1");
+        CHECK_POSTINGS(ix, "c", "2:1 3:1");
+        CHECK_POSTINGS(ix, "e", "");
         pl_index_stats st;
         pl_index_get_stats(ix, &st);
         CHECK_INT(st.docs, 4);
