@@ -106,11 +106,13 @@ void pl_grouper_free(pl_grouper *g);
 
 /* The queues of work done ahead (write.c's records, db.c's changes): so
  * many items at most, so many bytes of their text at most, and a slot
- * keeps its item's room for the next one up to PL_AHEAD_KEEP_BYTES (a
- * slot each holding a record of PL_MAX_RECORD would be a gigabyte). */
+ * keeps its item's room for the next one up to PL_AHEAD_KEEP_BYTES, the
+ * queue's bytes shared out, so that what slots keep stays within the
+ * queue's bound too (a slot each holding a record of PL_MAX_RECORD would be
+ * gigabytes). */
 #define PL_AHEAD_DEPTH 4096
 #define PL_AHEAD_BYTES (32u << 20)
-#define PL_AHEAD_KEEP_BYTES (64u << 10)
+#define PL_AHEAD_KEEP_BYTES (PL_AHEAD_BYTES / PL_AHEAD_DEPTH)
 
 /* The memos' sizes: some 150,000 words with their keys, 100,000 with
  * their parts. */

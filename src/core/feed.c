@@ -28,7 +28,8 @@
 #include "db.h"
 
 /* Synopses queued at most, and bytes of their text: the batch waits for the
- * thread beyond these. */
+ * thread beyond these. A slot keeps its room for the next synopsis up to
+ * FEED_BYTES / FEED_DEPTH, so that what the slots keep is bounded too. */
 #define FEED_DEPTH 8192
 #define FEED_BYTES (64u << 20)
 
@@ -102,7 +103,7 @@ static void *feed_thread(void *arg) {
         feed_item *it = &f->items[f->head % FEED_DEPTH];
         pthread_mutex_unlock(&f->mu);
         index_item(f, it);
-        if (it->cap > PL_AHEAD_KEEP_BYTES) { /* a long synopsis's room is not kept */
+        if (it->cap > FEED_BYTES / FEED_DEPTH) { /* a long synopsis's room is not kept */
             free(it->text);
             it->text = NULL;
             it->cap = 0;
