@@ -389,8 +389,13 @@ static int sync_change(void *vctx, const pl_change *ch) {
 }
 
 int pl_db_sync_index(pl_db *db, pl_progress_fn progress, void *pctx, pl_err *err) {
+    /* Another handle may have indexed changes since this one last looked:
+     * the index's own seq, not the handle's view of it, says where to start
+     * (replaying what is indexed would fail on its first id). */
+    int rc = pl_index_refresh(db->ix, err);
+    if (rc) return rc;
     uint64_t have = pl_index_seq(db->ix), want;
-    int rc = pl_catalog_last_seq(db->cat, &want, err);
+    rc = pl_catalog_last_seq(db->cat, &want, err);
     if (rc || have >= want) return rc;
     sync_ctx s = {.db = db,
                   .err = err,

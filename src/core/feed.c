@@ -128,8 +128,7 @@ static void feed_free(pl_feed *f) {
 pl_feed *pl_feed_start(pl_db *db) {
     pl_err err = PL_ERR_INIT;
     uint64_t seq;
-    if (pl_catalog_last_seq(db->cat, &seq, &err) || pl_index_seq(db->ix) != seq)
-        return NULL;
+    if (pl_catalog_last_seq(db->cat, &seq, &err)) return NULL;
     pl_worker *fw = &db->feeder;
     if (!fw->an && pl_analyzer_new(&fw->an)) {
         fw->an = NULL;
@@ -141,8 +140,14 @@ pl_feed *pl_feed_start(pl_db *db) {
     f->start_seq = seq;
     f->worker = fw;
     /* The writer is begun here, on the batch's thread: beginning reloads
-     * the handle's view of the index, which only this thread may touch. */
+     * the handle's view of the index, which only this thread may touch;
+     * the view's seq is then the index's (another handle may have written). */
     if (pl_index_begin(db->ix, &f->w, &err)) {
+        feed_free(f);
+        return NULL;
+    }
+    if (pl_index_seq(db->ix) != seq) { /* behind: the catch-up does it all */
+        pl_index_abort(f->w);
         feed_free(f);
         return NULL;
     }
