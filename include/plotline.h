@@ -515,7 +515,9 @@ PL_EXPORT void pl_series_free(pl_series *s);
 /* Verifies every index segment's checksum, that the index holds exactly the
  * catalog's synopses, and that the catalog's grouping keys agree with each
  * other (each key's count of synopses, each synopsis's keys well formed).
- * PL_OK or PL_ERR_CORRUPT with a message saying what. */
+ * The index checked is the one last published, whatever other handles wrote
+ * since this one last looked. PL_OK or PL_ERR_CORRUPT with a message saying
+ * what. */
 PL_EXPORT int pl_integrity_check(pl_db *db);
 
 /* Throws the index away and builds it again from the catalog. */

@@ -91,7 +91,9 @@ int pl_integrity_check(pl_db *db) {
     pl_err err = PL_ERR_INIT;
     uint64_t seq;
     int rc;
-    if ((rc = pl_index_verify(db->ix, &err)) ||
+    /* The index as published, not this handle's view of it, which another
+     * handle's writes may have left behind (that is no damage). */
+    if ((rc = pl_index_refresh(db->ix, &err)) || (rc = pl_index_verify(db->ix, &err)) ||
         (rc = pl_catalog_check_keys(db->cat, &err)) ||
         (rc = pl_catalog_check_langs(db->cat, &err)) ||
         (rc = pl_catalog_last_seq(db->cat, &seq, &err)))

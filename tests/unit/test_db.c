@@ -279,6 +279,8 @@ static void test_two_writers(void) {
         CHECK_INT(n_synopses(db), (uint64_t)(100 * (round + 1)));
         CHECK_INT(hits(db, words[round]), 100);
     }
+    /* Checking a handle whose view is behind checks the index as published. */
+    CHECK_INT(pl_integrity_check(b), PL_OK);
     for (int h = 0; h < 2; h++) {
         pl_db *db = h ? b : a;
         CHECK_INT(pl_db_refresh(db), PL_OK); /* the other handle's writes */
