@@ -299,6 +299,26 @@ static void word_keys(key_ctx *c, pl_analyzer *an, const pl_xling *x, pl_memo *m
         pl_memo_put(memo, mk, klen, c->keys + first, (c->n - first) * sizeof *c->keys);
 }
 
+/* Whether word i is written as an earlier word of the text was: its keys
+ * are in already (a text repeats its names and words many times over).
+ * `seen` is an open-addressing set of word indexes + 1, `mask` + 1 slots. */
+static int repeated(const word_list *l, size_t i, const char *text, uint32_t *seen,
+                    size_t mask) {
+    const struct word *w = &l->w[i];
+    size_t wlen = w->end - w->start;
+    uint32_t h = fnv1a(text + w->start, wlen, 2166136261u);
+    for (size_t s = h & mask;; s = (s + 1) & mask) {
+        if (!seen[s]) {
+            seen[s] = (uint32_t)i + 1;
+            return 0;
+        }
+        const struct word *o = &l->w[seen[s] - 1];
+        if (o->end - o->start == wlen &&
+            memcmp(text + o->start, text + w->start, wlen) == 0)
+            return 1;
+    }
+}
+
 int pl_group_keys(pl_analyzer *an, const pl_xling *x, pl_memo *memo, const char *lang,
                   const char *text, size_t len, pl_group_key **keys, size_t *n) {
     key_ctx c = {0};
@@ -307,7 +327,13 @@ int pl_group_keys(pl_analyzer *an, const pl_xling *x, pl_memo *memo, const char 
      * names keep their letters. */
     int rc = pl_analyze(an, NULL, text, len, on_word, &words);
     if (!lang) lang = "";
+    size_t slots = 64;
+    while (slots < 2 * words.n)
+        slots *= 2;
+    uint32_t *seen = calloc(slots, sizeof *seen);
+    if (!seen) words.oom = 1;
     for (size_t i = 0; i < words.n && !rc && !words.oom && !c.oom; i++) {
+        if (repeated(&words, i, text, seen, slots - 1)) continue;
         const struct word *w = &words.w[i];
         const char *term = words.terms + w->term_off;
         if (is_number(term, w->term_len)) {
@@ -324,6 +350,7 @@ int pl_group_keys(pl_analyzer *an, const pl_xling *x, pl_memo *memo, const char 
         word_keys(&c, an, x, memo, lang, text, w, term);
     }
     int failed = rc || words.oom || c.oom;
+    free(seen);
     free(words.w);
     free(words.terms);
     if (failed) {

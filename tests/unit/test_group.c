@@ -125,6 +125,29 @@ static void test_keys_memo(void) {
     pl_memo_free(memo);
 }
 
+/* A word written again adds nothing: a text's keys are those of its words
+ * once each (the repeats are skipped before their keys are looked up); a
+ * word written in other capitals is keyed on its own and folds to the same
+ * keys. */
+static void test_keys_repeats(void) {
+    const pl_xling *x = pl_xling_default(NULL);
+    const char *once = "Carrie kauft Schuhe, Big kauft nichts.";
+    const char *again =
+        "Carrie kauft Schuhe, Big kauft nichts. Carrie kauft Schuhe, Carrie!";
+    const char *cased = "CARRIE kauft Schuhe, Big kauft nichts.";
+    pl_group_key *a, *b, *c;
+    size_t na, nb, nc;
+    CHECK_INT(pl_group_keys(an, x, NULL, "de", once, strlen(once), &a, &na), PL_OK);
+    CHECK_INT(pl_group_keys(an, x, NULL, "de", again, strlen(again), &b, &nb), PL_OK);
+    CHECK_INT(pl_group_keys(an, x, NULL, "de", cased, strlen(cased), &c, &nc), PL_OK);
+    CHECK(na > 0);
+    CHECK(na == nb && memcmp(a, b, na * sizeof *a) == 0);
+    CHECK(na == nc && memcmp(a, c, na * sizeof *a) == 0); /* folded alike */
+    free(a);
+    free(b);
+    free(c);
+}
+
 /* Items whose keys are drawn from a few "stories" (translations of one
  * story share most keys), in four languages; seeded, so reproducible. */
 static void make_items(pl_group_item *it, pl_group_key *keys, double *w, size_t n,
@@ -195,6 +218,7 @@ int main(void) {
     test_phonetic();
     test_keys();
     test_keys_memo();
+    test_keys_repeats();
     test_cluster_room();
     pl_analyzer_free(an);
     return CHECK_DONE();
