@@ -340,12 +340,22 @@ int pl_index_begin(pl_index *ix, pl_index_writer **out, pl_err *err) {
     return PL_OK;
 }
 
-static void writer_free(pl_index_writer *w) {
+/* Forgets the added documents (written out, or the writer ends): it holds
+ * none. */
+static void clear_added(pl_index_writer *w) {
     for (size_t i = 0; i < w->n_terms; i++)
         pl_buf_free(&w->terms[i].post);
     free(w->terms);
     free(w->table);
     pl_buf_free(&w->arena);
+    w->terms = NULL;
+    w->table = NULL;
+    w->n_terms = w->cap_terms = w->table_cap = 0;
+    w->n_docs = w->n_gone = 0;
+}
+
+static void writer_free(pl_index_writer *w) {
+    clear_added(w);
     free(w->ids);
     free(w->lens);
     free(w->gone);
@@ -470,19 +480,6 @@ static int write_segment(pl_index_writer *w, uint64_t id, ix_manifest_entry *e,
     free(b);
     *e = (ix_manifest_entry){id, w->n_docs - w->n_gone, bytes, 0, 0};
     return rc;
-}
-
-/* Forgets the added documents (written out): the writer holds none. */
-static void clear_added(pl_index_writer *w) {
-    for (size_t i = 0; i < w->n_terms; i++)
-        pl_buf_free(&w->terms[i].post);
-    free(w->terms);
-    free(w->table);
-    pl_buf_free(&w->arena);
-    w->terms = NULL;
-    w->table = NULL;
-    w->n_terms = w->cap_terms = w->table_cap = 0;
-    w->n_docs = w->n_gone = 0;
 }
 
 int pl_index_flush(pl_index_writer *w, pl_err *err) {
