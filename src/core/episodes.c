@@ -20,8 +20,10 @@
 
 int pl_db_refresh(pl_db *db) {
     pl_err err = PL_ERR_INIT;
-    int rc = pl_index_refresh(db->ix, &err);
-    if (!rc && !(db->flags & PL_OPEN_READONLY)) rc = pl_db_sync_index(db, NULL, NULL, &err);
+    /* The catch-up refreshes the index's view itself, before it reads the
+     * index's seq. */
+    int rc = db->flags & PL_OPEN_READONLY ? pl_index_refresh(db->ix, &err)
+                                          : pl_db_sync_index(db, NULL, NULL, &err);
     return rc ? pl_db_fail(db, &err) : PL_OK;
 }
 
