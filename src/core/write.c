@@ -68,10 +68,10 @@ static uint64_t prior_window(uint64_t place) {
     return place - lag;
 }
 
-/* The prior of the next record added, once every record of its window is
- * stored: their languages counted. */
-static const char *next_prior(pl_batch *b) {
-    uint64_t upto = prior_window(b->n_added);
+/* Counts the next record as added and returns its prior, once every record
+ * of its window is stored: their languages counted. */
+static const char *add_next(pl_batch *b) {
+    uint64_t upto = prior_window(b->n_added++);
     if (upto > b->n_stored) upto = b->n_stored; /* only after a record failed */
     for (; b->n_counted < upto; b->n_counted++) {
         int slot = b->noted[b->n_counted % (2 * PRIOR_LAG)];
@@ -242,7 +242,7 @@ static int batch_check(pl_batch *b, const pl_record *rec) {
 }
 
 /* Stores a checked record, the next in the batch's order, leaving any
- * error in b->err. `prior` is the one next_prior gave it; `ready`, when not
+ * error in b->err. `prior` is the one add_next gave it; `ready`, when not
  * NULL, is the helper's work on it: its language (identified with that
  * prior) and its match keys, taken from it. */
 static int batch_store(pl_batch *b, const pl_record *rec, const char *prior, queued *ready,
@@ -343,22 +343,17 @@ static int batch_add_later(pl_batch *b, const pl_record *rec, stored_fn fn, void
          * beside them. */
         if (b->ahead) b->feed = pl_feed_start(b->db);
     }
-    if (!b->ahead) {
-        const char *prior = next_prior(b);
-        b->n_added++;
-        return store_and_tell(b, rec, prior, NULL, fn, ctx);
-    }
+    if (!b->ahead) return store_and_tell(b, rec, add_next(b), NULL, fn, ctx);
     /* The queue holds no record of the next one's prior window. */
     while (!pl_ahead_empty(b->ahead) &&
            (pl_ahead_full(b->ahead) || b->n_stored < prior_window(b->n_added))) {
         int rc = take_oldest(b);
         if (rc) return rc;
     }
-    if (queue_fill(pl_ahead_slot(b->ahead), rec, next_prior(b), fn, ctx))
+    if (queue_fill(pl_ahead_slot(b->ahead), rec, add_next(b), fn, ctx))
         return pl_err_set(&b->err, PL_ERR_NOMEM, "%s: out of memory",
                           rec->source ? rec->source : "synopsis");
     pl_ahead_push(b->ahead, rec->text_len);
-    b->n_added++;
     return PL_OK;
 }
 
@@ -368,11 +363,7 @@ int pl_batch_add(pl_batch *b, const pl_record *rec, int64_t *id, int *is_new) {
         rc = batch_add_later(b, rec, NULL, NULL);
     } else if (!rc) { /* asked for its id: stored now, after those queued */
         rc = drain(b);
-        if (!rc) {
-            const char *prior = next_prior(b);
-            b->n_added++;
-            rc = batch_store(b, rec, prior, NULL, id, is_new);
-        }
+        if (!rc) rc = batch_store(b, rec, add_next(b), NULL, id, is_new);
     }
     if (rc) pl_db_fail(b->db, &b->err);
     return rc;
