@@ -15,6 +15,11 @@
  * The feed gives up rather than risk a wrong index: when anything fails, or
  * the synopses fed are not exactly the catalog's changes since the start,
  * the writer is dropped and the ordinary catch-up indexes the batch.
+ *
+ * Its queue is not util/ahead.h's: there the batch's thread takes every item
+ * back, and prepares one itself when the helper lags; here every synopsis
+ * must pass, in order, through the one thread that owns the writer, and the
+ * batch never takes anything back.
  */
 #include <pthread.h>
 #include <stdlib.h>
