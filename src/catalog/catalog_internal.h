@@ -6,6 +6,7 @@
 #define PL_CATALOG_INTERNAL_H
 
 #include "catalog.h"
+#include "util/u32map.h"
 
 /* Statements are prepared once per handle; each is reset after use. */
 enum {
@@ -24,6 +25,7 @@ enum {
     ST_PUT_KEYS,
     ST_GET_KEY,
     ST_SET_KEY,
+    ST_SET_KEY_DF,
     ST_DEL_KEY,
     ST_SYNOPSIS_KEYS,
     ST_DEL_KEYS,
@@ -60,6 +62,13 @@ struct pl_catalog {
     pl_key_posting *pend;
     size_t n_pend, cap_pend;
     pl_key_posting *sorted; /* the sort's scratch, as large as pend */
+    /* While a write is open (`writing`): the key rows this transaction
+     * read or wrote, as a key's count and how many first synopses its row
+     * lists (groups.c). Nobody else writes the table meanwhile, so a count
+     * is looked up once a transaction, and a key whose list is full is
+     * counted up without reading its row. Emptied when the write ends. */
+    pl_u32map known;
+    int writing;
 };
 
 /* Prepares (once) and returns statement `which`, or NULL with err set. */
@@ -73,6 +82,8 @@ int pl_catalog_drop_if_empty(pl_catalog *c, int64_t ep, pl_err *err);
 
 /* Drops the pending pairs (the transaction is rolled back). */
 void pl_catalog_drop_pending_keys(pl_catalog *c);
+/* Forgets the key rows known to the transaction (it ended, or is ending). */
+void pl_catalog_forget_keys(pl_catalog *c);
 /* Forgets a synopsis's keys, in the key table too. */
 int pl_catalog_delete_keys(pl_catalog *c, int64_t id, pl_err *err);
 

@@ -265,6 +265,7 @@ void pl_catalog_close(pl_catalog *c) {
         sqlite3_finalize(c->st[i]);
     free(c->pend);
     free(c->sorted);
+    pl_u32map_free(&c->known);
     sqlite3_close(c->db);
     free(c->path);
     free(c);
@@ -294,6 +295,7 @@ static const char *const STATEMENTS[ST__COUNT] = {
     [ST_PUT_KEYS] = "INSERT OR REPLACE INTO synopsis_keys(synopsis_id, keys) VALUES(?,?)",
     [ST_GET_KEY] = "SELECT df, first FROM key_index WHERE key=?",
     [ST_SET_KEY] = "INSERT OR REPLACE INTO key_index(key, df, first) VALUES(?,?,?)",
+    [ST_SET_KEY_DF] = "UPDATE key_index SET df=? WHERE key=?",
     [ST_DEL_KEY] = "DELETE FROM key_index WHERE key=?",
     [ST_SYNOPSIS_KEYS] = "SELECT keys FROM synopsis_keys WHERE synopsis_id=?",
     [ST_DEL_KEYS] = "DELETE FROM synopsis_keys WHERE synopsis_id=?",

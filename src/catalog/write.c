@@ -20,11 +20,14 @@ int pl_catalog_begin(pl_catalog *c, pl_err *err) {
     int rc = exec(c, "PRAGMA mmap_size=0", "starting a write", err);
     if (!rc && (rc = exec(c, "BEGIN IMMEDIATE", "starting a write", err)))
         sqlite3_exec(c->db, PL_CATALOG_MAP_PRAGMA, NULL, NULL, NULL);
+    pl_catalog_forget_keys(c);
+    c->writing = !rc;
     return rc;
 }
 
 int pl_catalog_commit(pl_catalog *c, pl_err *err) {
     int rc = pl_catalog_flush_keys(c, err);
+    pl_catalog_forget_keys(c);
     if (!rc) rc = exec(c, "COMMIT", "committing", err);
     if (rc)
         pl_catalog_rollback(c);
@@ -35,6 +38,7 @@ int pl_catalog_commit(pl_catalog *c, pl_err *err) {
 
 void pl_catalog_rollback(pl_catalog *c) {
     pl_catalog_drop_pending_keys(c);
+    pl_catalog_forget_keys(c);
     if (!sqlite3_get_autocommit(c->db)) sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_exec(c->db, PL_CATALOG_MAP_PRAGMA, NULL, NULL, NULL);
 }

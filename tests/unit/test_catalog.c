@@ -112,6 +112,62 @@ static void test_keys(pl_catalog *c) {
     free(keys);
 }
 
+/* Inside one write the catalog remembers the key rows it read or wrote
+ * (catalog_internal.h): a key's count read again, and a key whose list of
+ * first synopses is full counted up without its row being read. The
+ * counts and lists must be the table's, through a write's several
+ * flushes, a delete, and a rollback (which forgets what it remembered). */
+static void test_keys_known(pl_catalog *c) {
+    pl_err err = {0};
+    int64_t ids[60];
+    CHECK_INT(pl_catalog_begin(c, &err), PL_OK);
+    for (int round = 0; round < 3; round++) { /* key 2 in all, 200 + round */
+        for (int i = round * 20; i < round * 20 + 20; i++) {
+            ids[i] = add(c, 2000 + i);
+            uint32_t k[2] = {2, 200 + (uint32_t)round};
+            CHECK_INT(pl_catalog_put_keys(c, ids[i], k, 2, &err), PL_OK);
+        }
+        CHECK_INT(df(c, 2), 20 * (round + 1)); /* flushed, then remembered */
+        CHECK_INT(df(c, 200 + (uint32_t)round), 20);
+    }
+    check_first(c, 2, ids, PL_KEY_FIRST);
+    CHECK_INT(pl_catalog_delete(c, ids[59], &err), PL_OK); /* not among the first */
+    CHECK_INT(df(c, 2), 59);
+    CHECK_INT(df(c, 202), 19);
+    CHECK_INT(pl_catalog_commit(c, &err), PL_OK);
+    CHECK_INT(df(c, 2), 59);
+    check_first(c, 2, ids, PL_KEY_FIRST);
+
+    CHECK_INT(pl_catalog_begin(c, &err), PL_OK);
+    CHECK_INT(df(c, 2), 59);
+    int64_t more = add(c, 3000);
+    uint32_t k2 = 2;
+    CHECK_INT(pl_catalog_put_keys(c, more, &k2, 1, &err), PL_OK);
+    CHECK_INT(df(c, 2), 60);
+    pl_catalog_rollback(c);
+    CHECK_INT(df(c, 2), 59); /* not the rolled-back 60, outside a write */
+    CHECK_INT(pl_catalog_begin(c, &err), PL_OK);
+    CHECK_INT(df(c, 2), 59);                              /* not the rolled-back 60 */
+    CHECK_INT(pl_catalog_delete(c, ids[0], &err), PL_OK); /* one of the first */
+    more = add(c, 3001);
+    CHECK_INT(pl_catalog_put_keys(c, more, &k2, 1, &err), PL_OK);
+    CHECK_INT(df(c, 2), 59);
+    CHECK_INT(pl_catalog_commit(c, &err), PL_OK);
+    /* The list lost ids[0] and, having room again, took the newest. */
+    int64_t want[PL_KEY_FIRST];
+    for (int i = 0; i < PL_KEY_FIRST - 1; i++)
+        want[i] = ids[i + 1];
+    want[PL_KEY_FIRST - 1] = more;
+    check_first(c, 2, want, PL_KEY_FIRST);
+    sqlite3_stmt *s;
+    CHECK_INT(sqlite3_prepare_v2(pl_catalog_sqlite(c),
+                                 "SELECT df FROM key_index WHERE key=2", -1, &s, NULL),
+              SQLITE_OK);
+    CHECK_INT(sqlite3_step(s), SQLITE_ROW);
+    CHECK_INT(sqlite3_column_int64(s, 0), 59);
+    sqlite3_finalize(s);
+}
+
 static int exec(pl_catalog *c, const char *sql) {
     return sqlite3_exec(pl_catalog_sqlite(c), sql, NULL, NULL, NULL);
 }
@@ -407,6 +463,7 @@ int main(void) {
     CHECK_INT(pl_catalog_open(path, PL_OPEN_CREATE, &c, &err), PL_OK);
     if (c) {
         test_keys(c);
+        test_keys_known(c);
         test_check(c);
         test_read_scope(c);
         test_langs(c);
