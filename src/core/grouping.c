@@ -143,6 +143,23 @@ static int by_hits(const void *a, const void *b) {
     return (x->id > y->id) - (x->id < y->id);
 }
 
+/* Moves the k first of c[0..nc) in by_hits's order, in that order, to
+ * c[0..k) and returns how many there are: a synopsis compares CANDIDATES
+ * of the hundreds its keys find, and sorting them all was a tenth of
+ * finding them. */
+static size_t best_first(cand *c, size_t nc, size_t k) {
+    size_t n = 0;
+    for (size_t i = 0; i < nc && k; i++) {
+        if (n == k && by_hits(&c[i], &c[k - 1]) >= 0) continue;
+        cand x = c[i]; /* c[0..n) is kept, n <= i: no later one is written */
+        size_t j = n < k ? n++ : k - 1;
+        for (; j > 0 && by_hits(&x, &c[j - 1]) < 0; j--)
+            c[j] = c[j - 1];
+        c[j] = x;
+    }
+    return n;
+}
+
 /* The similarity of `it` to the stored synopsis `id`, weighed as weigh()
  * does. The same older synopses are candidates for many new ones (a
  * series' names are in all its episodes), and their keys and weights do
@@ -284,8 +301,8 @@ static int candidates(pl_db *db, pl_grouper *g, const pl_group_item *it,
     }
     nc = n_cand;
     if (!rc && nc) {
-        qsort(c, nc, sizeof *c, by_hits);
-        for (size_t i = 0; i < nc && i < max_out && !rc; i++) {
+        nc = best_first(c, nc, max_out);
+        for (size_t i = 0; i < nc && !rc; i++) {
             double sim;
             rc = weighed_candidate(db, g, c[i].id, it, &sim, err);
             if (!rc) out[(*n_out)++] = (cand){c[i].id, sim};
