@@ -29,6 +29,11 @@
 #define PROBE_KEYS 12 /* a synopsis's rarest keys looked up */
 #define PROBE_HITS 32 /* synopses read per key looked up */
 #define CANDIDATES 6  /* synopses compared in full per synopsis */
+/* A synopsis finds at most PROBE_KEYS x PROBE_HITS: the table that sums
+ * them is at most half full. */
+#define FOUND_BITS 10
+#define FOUND_SLOTS (1u << FOUND_BITS)
+_Static_assert(2 * PROBE_KEYS * PROBE_HITS <= FOUND_SLOTS, "the found table fills up");
 
 typedef struct pending {
     int64_t id;
@@ -49,6 +54,10 @@ struct pl_grouper {
      * probed key finds (key_synopses) */
     pl_memo *cands, *key_ids;
     pl_group_room room; /* the clustering's, kept from chunk to chunk */
+    /* candidates' table from a found synopsis to its place in the list of
+     * those found (0: empty; ids are positive), emptied after each use */
+    int64_t found_id[FOUND_SLOTS];
+    uint32_t found_at[FOUND_SLOTS];
 };
 
 /* Bounds of those memos: a weighed candidate takes some 12 bytes a key, a
@@ -127,15 +136,8 @@ typedef struct cand {
 /* A stored synopsis one of the probed keys found, and the key's weight. */
 typedef struct finding {
     int64_t id;
-    size_t order; /* the finding's place: sums follow it */
     double w;
 } finding;
-
-static int by_id_then_order(const void *a, const void *b) {
-    const finding *x = a, *y = b;
-    if (x->id != y->id) return (x->id > y->id) - (x->id < y->id);
-    return (x->order > y->order) - (x->order < y->order);
-}
 
 static int by_hits(const void *a, const void *b) {
     const cand *x = a, *y = b;
@@ -282,23 +284,32 @@ static int candidates(pl_db *db, pl_grouper *g, const pl_group_item *it,
             /* The chunk's own ids (skip) are the newest: most found are older. */
             if (!n_skip || ids[k] < skip[0] || ids[k] > skip[n_skip - 1] ||
                 !bsearch(&ids[k], skip, n_skip, sizeof *skip, cmp_id)) {
-                f[nc] = (finding){ids[k], nc, it->w[ord[i]]};
+                f[nc] = (finding){ids[k], it->w[ord[i]]};
                 nc++;
             }
         free(ids);
     }
-    if (!rc && nc) {
-        /* By id, then in the order found: the radix sort is stable, and
-         * ids are positive, so their bits sort as unsigned. */
-        if (pl_sort_by_u64(f, nc, sizeof *f)) qsort(f, nc, sizeof *f, by_id_then_order);
-        if (!(c = malloc(nc * sizeof *c)))
-            rc = pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
-    }
+    if (!rc && nc && !(c = malloc(nc * sizeof *c)))
+        rc = pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory");
+    /* Each synopsis found once, with its keys' weights summed in the order
+     * they were found (the order decides the sum's last bits). */
+    uint16_t used[2 * PROBE_KEYS * PROBE_HITS];
     size_t n_cand = 0;
     for (size_t i = 0; i < nc && !rc; i++) {
-        if (n_cand == 0 || c[n_cand - 1].id != f[i].id) c[n_cand++] = (cand){f[i].id, 0};
-        c[n_cand - 1].hits += f[i].w;
+        size_t s =
+            (size_t)(((uint64_t)f[i].id * 0x9E3779B97F4A7C15ull) >> (64 - FOUND_BITS));
+        while (g->found_id[s] && g->found_id[s] != f[i].id)
+            s = (s + 1) % FOUND_SLOTS;
+        if (!g->found_id[s]) {
+            g->found_id[s] = f[i].id;
+            g->found_at[s] = (uint32_t)n_cand;
+            used[n_cand] = (uint16_t)s;
+            c[n_cand++] = (cand){f[i].id, 0};
+        }
+        c[g->found_at[s]].hits += f[i].w;
     }
+    for (size_t i = 0; i < n_cand; i++)
+        g->found_id[used[i]] = 0;
     nc = n_cand;
     if (!rc && nc) {
         nc = best_first(c, nc, max_out);
