@@ -203,12 +203,17 @@ static int migrate(pl_catalog *c, int readonly, pl_err *err) {
  * then stays a file until the transaction ends. An import is one
  * transaction: once one insert's rebalancing passed 64 KiB, every later
  * statement wrote its pages through that file (382,000 writes for 50,000
- * records). Set before SQLite is first used; if the host program used it
- * already, its setting stands. */
-#define STMT_JOURNAL_IN_MEMORY (16 << 20)
+ * records). Here the journal is never spilled: each statement of the
+ * catalog changes a bounded set of pages (one synopsis, its keys, one
+ * episode's rows). A positive bound would not do: SQLite allocates the
+ * in-memory journal in chunks of the bound's size, 16 MiB for each
+ * statement that journals anything with a bound of 16 MiB. Set before
+ * SQLite is first used; if the host program used it already, its setting
+ * stands. */
+#define STMT_JOURNAL_NEVER_SPILLED (-1)
 
 static void configure_sqlite(void) {
-    sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STMT_JOURNAL_IN_MEMORY);
+    sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STMT_JOURNAL_NEVER_SPILLED);
 }
 
 int pl_catalog_open(const char *path, int flags, pl_catalog **out, pl_err *err) {

@@ -436,8 +436,9 @@ static int has_temp_file(void) {
 /* An import is one transaction, whose statements each journal the pages
  * they change. A statement journal past SQLite's default 64 KiB became a
  * temporary file that every later statement wrote through; opening a
- * catalog sets the bound higher (schema.c). A statement that changes some
- * 300 KB of pages inside a transaction must leave no such file. */
+ * catalog keeps statement journals in memory (schema.c). A statement that
+ * changes some 300 KB of pages inside a transaction must leave no such
+ * file. */
 static void test_statement_journal(pl_catalog *c) {
     if (has_temp_file() != 0) return; /* no /proc, or one open already */
     pl_err err = {0};
