@@ -76,6 +76,14 @@ int pl_db_open_progress(const char *path, int flags, pl_progress_fn progress, vo
     return PL_OK;
 }
 
+/* A helper's or the feeder's worker: the handle's own parts are freed
+ * one by one (its analyzer is also used outside any worker). */
+static void worker_free(pl_worker *w) {
+    pl_memo_free(w->word_keys);
+    pl_memo_free(w->splits);
+    pl_analyzer_free(w->an);
+}
+
 void pl_db_close(pl_db *db) {
     if (!db) return;
     if (db->batch) pl_batch_abort(db->batch);
@@ -84,11 +92,8 @@ void pl_db_close(pl_db *db) {
     pl_memo_free(db->lexicon_memo);
     pl_memo_free(db->splits);
     pl_memo_free(db->word_keys);
-    pl_memo_free(db->helper.word_keys);
-    pl_memo_free(db->helper.splits);
-    pl_memo_free(db->feeder.splits);
-    pl_analyzer_free(db->feeder.an);
-    pl_analyzer_free(db->helper.an);
+    worker_free(&db->helper);
+    worker_free(&db->feeder);
     pl_analyzer_free(db->an);
     pl_catalog_close(db->cat);
     free(db->path);
@@ -142,6 +147,16 @@ void pl_db_keep_splits(pl_db *db) {
 pl_worker pl_db_worker(pl_db *db) {
     if (!db->word_keys) db->word_keys = pl_memo_new(PL_WORD_MEMO_BYTES);
     return (pl_worker){db->an, db->word_keys, db->splits};
+}
+
+pl_worker *pl_db_feeder(pl_db *db) {
+    pl_worker *f = &db->feeder;
+    if (!f->an && pl_analyzer_new(&f->an)) {
+        f->an = NULL;
+        return NULL;
+    }
+    if (!f->splits) f->splits = pl_memo_new(PL_SPLIT_MEMO_BYTES); /* none: only slower */
+    return f;
 }
 
 pl_worker *pl_db_helper(pl_db *db) {

@@ -58,8 +58,7 @@ struct pl_db {
     pl_worker helper;
     int helper_tried;
     /* The analyzer and memo of splits of the thread that writes the index
-     * beside a batch (feed.c): kept, like the helper's, so that a batch after
-     * another does not learn the same splits again. */
+     * beside a batch (pl_db_feeder), kept like the helper's. */
     pl_worker feeder;
 };
 
@@ -122,6 +121,12 @@ void pl_grouper_free(pl_grouper *g);
 /* The handle's own worker (its memos made if missing: a memo that cannot
  * be had only costs time). */
 pl_worker pl_db_worker(pl_db *db);
+
+/* The worker of the thread that writes the index beside a batch (feed.c):
+ * an analyzer and a memo of splits, made on first use and kept with the
+ * handle, so that a batch after another does not learn the same splits
+ * again; NULL when out of memory. */
+pl_worker *pl_db_feeder(pl_db *db);
 
 /* The helper thread's worker, made on first use and kept with the handle;
  * NULL when the machine has one processor, when PLOTLINE_THREADS is 1, or

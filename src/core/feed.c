@@ -134,12 +134,8 @@ pl_feed *pl_feed_start(pl_db *db) {
     pl_err err = PL_ERR_INIT;
     uint64_t seq;
     if (pl_catalog_last_seq(db->cat, &seq, &err)) return NULL;
-    pl_worker *fw = &db->feeder;
-    if (!fw->an && pl_analyzer_new(&fw->an)) {
-        fw->an = NULL;
-        return NULL;
-    }
-    if (!fw->splits) fw->splits = pl_memo_new(PL_SPLIT_MEMO_BYTES); /* none: only slower */
+    pl_worker *fw = pl_db_feeder(db);
+    if (!fw) return NULL;
     pl_feed *f = calloc(1, sizeof *f);
     if (!f) return NULL;
     f->start_seq = seq;
