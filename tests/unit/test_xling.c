@@ -246,6 +246,11 @@ int main(void) {
     /* The sense the catalogs use, wherever the dictionary lists it: Ding
      * has "string" as Schnur first, Zeichenkette seventh. */
     CHECK(translates(x, a, "en", "string", "de", "Zeichenkette"));
+    /* Aligned in the catalogs: "afficher" and "ausgeben" mostly render
+     * "display" and "output", and only where no other word of a message
+     * can have them do they go to "print" ("print the version"). */
+    CHECK(translates(x, a, "en", "print", "fr", "afficher"));
+    CHECK(translates(x, a, "en", "print", "de", "ausgeben"));
 
     /* Inflected forms the stemmer keeps apart, by rule: a German weak
      * verb's third person and participle (with and without a separable

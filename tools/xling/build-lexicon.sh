@@ -129,7 +129,8 @@ done
 # Konsole, Plasma, Partition Manager, Info Center, System Log), Thunar,
 # Midnight Commander, GParted, Synaptic and aptitude; the messages of the C
 # library, GCC, Bison, Git, GnuPG, cryptsetup, NetworkManager and wget. They rank a word's dictionary senses by use and add the
-# pairs they show plainly (-x; see mine in xling_build.c). None of these
+# pairs they show plainly (-x; see mine in xling_build.c) and those that
+# aligning their words shows (-A; align). None of these
 # packages' programs has a man page in bench/xling's evaluation text. The
 # packages are only unpacked, never installed, and only their .mo files kept.
 lo=4:7.4.7-1+deb12u14
@@ -195,4 +196,4 @@ mkdir -p "$root/data/xling"
 # shellcheck disable=SC2086
 "$cache/xling_build" ${XLING_FLAGS:-} -o "$root/data/xling/lexicon.bin" \
     -l de "s es n en e er ens -e" -l nl "s e en" -l sv "s a u o e" -l da "s e" \
-    -l nb "s e" -l fi "" -l hu "" $wl $dicts $bidix -p es -x $cats
+    -l nb "s e" -l fi "" -l hu "" $wl $dicts $bidix -p es -x -A $cats

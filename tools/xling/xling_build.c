@@ -1707,6 +1707,193 @@ static void mine(int en) {
     fprintf(stderr, "xling_build: %zu pairs mined from the catalogs\n", added);
 }
 
+/*
+ * Alignment: Dice's coefficient asks of a pair only how often its two terms
+ * meet, so a word that mostly renders other English words never wins the
+ * ones it renders now and then: French "afficher" is mostly "display" and
+ * "show", and the messages where it renders "print" ("print the version" ->
+ * "afficher la version") leave Dice(print, afficher) far below that of
+ * "imprimer". IBM Model 1 (Brown et al., 1993) explains each target term of
+ * a message by the message's English terms or an empty word: t(f | e) is
+ * re-estimated by expectation-maximization from the share of f's
+ * occurrences that each e beside it explains, so in "show the version" ->
+ * "afficher la version" the "afficher" goes to "show" and "version" to
+ * "version", while in "print the version" it can only go to "print". A pair
+ * (e, f) met in ALIGN_MIN_COUNT messages or more, with t(f | e) of at least
+ * ALIGN_MIN_T and within ALIGN_NEAR of e's best, becomes a translation of e
+ * into the language, weighing ALIGNED × t over e's best t (a dictionary's
+ * pair weighs at least that, push_mined), if the model run the other way
+ * round, the language's terms explaining English ones, gives t(e | f) of
+ * ALIGN_MIN_BACK or more: a frequent word that a rare English one cannot
+ * otherwise explain fills its t(f | e) ("treasure", in 3 Greek messages,
+ * would be "ένα", one; t(treasure | ένα) is 0.0000), but is in turn
+ * explained by everything else (t(print | afficher) is 0.038). English to the other
+ * language only: the other way is how synopses are grouped (src/group/keys.c), which the
+ * dictionaries and Dice's pairs serve well (bench/xling: 0.991).
+ */
+#define ALIGN_ITERATIONS 5
+#define ALIGN_MIN_COUNT 3u
+#define ALIGN_MIN_T 0.05f
+#define ALIGN_NEAR 0.3f
+#define ALIGN_MIN_BACK 0.03f
+#define ALIGNED 1.0f
+
+typedef struct {
+    uint64_t *keys;  /* e << 32 | f; e = UINT32_MAX is the empty word */
+    uint32_t *slots; /* pair index + 1 */
+    size_t n, cap, nslots;
+} pair_map;
+
+static uint32_t pair_index(pair_map *pm, uint32_t e, uint32_t f) {
+    uint64_t k = (uint64_t)e << 32 | f;
+    if (2 * (pm->n + 1) > pm->nslots) {
+        size_t ns = pm->nslots ? pm->nslots * 2 : 1 << 20;
+        free(pm->slots);
+        pm->slots = xcalloc(ns, sizeof *pm->slots);
+        pm->nslots = ns;
+        for (size_t i = 0; i < pm->n; i++) {
+            size_t s = slot_of(pm->keys[i], ns);
+            while (pm->slots[s])
+                s = (s + 1) & (ns - 1);
+            pm->slots[s] = (uint32_t)i + 1;
+        }
+    }
+    size_t s = slot_of(k, pm->nslots);
+    while (pm->slots[s]) {
+        if (pm->keys[pm->slots[s] - 1] == k) return pm->slots[s] - 1;
+        s = (s + 1) & (pm->nslots - 1);
+    }
+    if (pm->n == pm->cap) {
+        pm->cap = pm->cap ? pm->cap * 2 : 1 << 20;
+        pm->keys = xrealloc(pm->keys, pm->cap * sizeof *pm->keys);
+    }
+    pm->keys[pm->n] = k;
+    pm->slots[s] = (uint32_t)pm->n + 1;
+    return (uint32_t)pm->n++;
+}
+
+/* A pair's source term as an index of the per-term arrays: the empty
+ * word's is n_strs. */
+static uint32_t pair_src(uint64_t key) {
+    uint32_t e = (uint32_t)(key >> 32);
+    return e == UINT32_MAX ? n_strs : e;
+}
+
+static uint32_t pair_find(const pair_map *pm, uint64_t k) {
+    size_t s = slot_of(k, pm->nslots);
+    while (pm->slots[s]) {
+        if (pm->keys[pm->slots[s] - 1] == k) return pm->slots[s] - 1;
+        s = (s + 1) & (pm->nslots - 1);
+    }
+    return UINT32_MAX;
+}
+
+/* Model 1 over the messages of stores[lang], English explaining the other
+ * language's single terms (reverse: the other way round): pm gets the pairs
+ * (source << 32 | target), *t their t(target | source), *met the messages
+ * holding both (a message's terms are distinct: a pair comes once each). */
+static void model1(int lang, int reverse, const unsigned char *is_phrase, pair_map *pm,
+                   float **t_out, uint32_t **met_out) {
+    const msg_store *st = &stores[lang];
+    memset(pm, 0, sizeof *pm);
+    /* Each message's pairs in order: for each target term, the pairs of
+     * it with each source term and then with the empty word. */
+    uint32_t *mp = NULL;
+    size_t n_mp = 0, mp_cap = 0;
+    for (uint32_t m = 0; m < par_messages[lang]; m++) {
+        uint32_t a0 = st->at[2 * m], a1 = st->at[2 * m + 1], a2 = st->at[2 * m + 2];
+        uint32_t s0 = reverse ? a1 : a0, s1 = reverse ? a2 : a1;
+        uint32_t t0 = reverse ? a0 : a1, t1 = reverse ? a1 : a2;
+        for (uint32_t j = t0; j < t1; j++) {
+            uint32_t f = st->ids[j];
+            if (is_phrase[f]) continue;
+            for (uint32_t i = s0; i <= s1; i++) {
+                if (i < s1 && is_phrase[st->ids[i]]) continue;
+                if (n_mp == mp_cap) {
+                    mp_cap = mp_cap ? mp_cap * 2 : 1 << 22;
+                    mp = xrealloc(mp, mp_cap * sizeof *mp);
+                }
+                mp[n_mp++] = pair_index(pm, i < s1 ? st->ids[i] : UINT32_MAX, f);
+            }
+        }
+    }
+    float *t = xrealloc(NULL, (pm->n ? pm->n : 1) * sizeof *t);
+    double *c = xrealloc(NULL, (pm->n ? pm->n : 1) * sizeof *c);
+    uint32_t *met = xcalloc(pm->n ? pm->n : 1, sizeof *met);
+    double *tot = xcalloc((size_t)n_strs + 1, sizeof *tot);
+    uint32_t *src = xrealloc(NULL, (pm->n ? pm->n : 1) * sizeof *src);
+    for (size_t p = 0; p < pm->n; p++)
+        t[p] = 1.0f, src[p] = pair_src(pm->keys[p]);
+    for (size_t q = 0; q < n_mp; q++)
+        met[mp[q]]++;
+    for (int it = 0; it < ALIGN_ITERATIONS; it++) {
+        memset(c, 0, pm->n * sizeof *c);
+        memset(tot, 0, ((size_t)n_strs + 1) * sizeof *tot);
+        /* The pairs of one target term are consecutive in mp; a run ends
+         * with the empty word's pair. */
+        for (size_t q = 0; q < n_mp;) {
+            size_t r = q;
+            double z = 0;
+            while (src[mp[r]] != n_strs)
+                z += t[mp[r++]];
+            z += t[mp[r++]];
+            for (; q < r; q++) {
+                double share = t[mp[q]] / z;
+                c[mp[q]] += share;
+                tot[src[mp[q]]] += share;
+            }
+        }
+        for (size_t p = 0; p < pm->n; p++)
+            t[p] = (float)(c[p] / tot[src[p]]);
+    }
+    free(src);
+    free(tot);
+    free(c);
+    free(mp);
+    *t_out = t;
+    *met_out = met;
+}
+
+/* The catalogs' pairs of English with `lang`, aligned both ways, added to
+ * tr (tr[0, sorted) sorted). */
+static void align_lang(int en, int lang, const unsigned char *is_phrase, size_t sorted,
+                       size_t *added) {
+    pair_map fw, bw;
+    float *t, *tb;
+    uint32_t *met, *metb;
+    model1(lang, 0, is_phrase, &fw, &t, &met);
+    model1(lang, 1, is_phrase, &bw, &tb, &metb);
+    float *best = xcalloc((size_t)n_strs + 1, sizeof *best);
+    for (size_t p = 0; p < fw.n; p++)
+        if (met[p] >= ALIGN_MIN_COUNT && t[p] > best[pair_src(fw.keys[p])])
+            best[pair_src(fw.keys[p])] = t[p];
+    for (size_t p = 0; p < fw.n; p++) {
+        uint32_t e = (uint32_t)(fw.keys[p] >> 32), f = (uint32_t)fw.keys[p];
+        if (e == UINT32_MAX || met[p] < ALIGN_MIN_COUNT || t[p] < ALIGN_MIN_T ||
+            t[p] < ALIGN_NEAR * best[e] || !minable(e) || !minable(f))
+            continue;
+        uint32_t back = pair_find(&bw, (uint64_t)f << 32 | e);
+        if (back == UINT32_MAX || tb[back] < ALIGN_MIN_BACK) continue;
+        push_mined(sorted, en, e, lang, f, ALIGNED * t[p] / best[e]);
+        (*added)++;
+    }
+    free(best);
+    free(t), free(met), free(fw.keys), free(fw.slots);
+    free(tb), free(metb), free(bw.keys), free(bw.slots);
+}
+
+static void align(int en) {
+    unsigned char *is_phrase = xcalloc(n_strs ? n_strs : 1, 1);
+    for (uint32_t i = 0; i < n_strs; i++)
+        is_phrase[i] = strchr(str_at(i), ' ') != NULL;
+    size_t added = 0, sorted = n_tr;
+    for (int l = 0; l < n_langs; l++)
+        if (par_on[l] && l != en) align_lang(en, l, is_phrase, sorted, &added);
+    free(is_phrase);
+    qsort(tr, n_tr, sizeof *tr, tr_cmp);
+    fprintf(stderr, "xling_build: %zu pairs aligned in the catalogs\n", added);
+}
+
 /* How many of the messages of p (a single term's, of language lang) hold
  * every term of `words` (a phrase) on the English side (en_side) or the other. */
 static uint32_t phrase_count(const plist *p, int lang, int en_side, uint32_t words) {
@@ -2230,7 +2417,7 @@ int main(int argc, char **argv) {
      * a translation weaker than that is never used (0.3 before: on
      * bench/xling recall@10 0.728, 0.2 gave 0.730, 0.15 0.731). */
     float min_direct = 0.6f, min_en = 0.15f;
-    int keep_direct = 1, keep_en = 4, mining = 0;
+    int keep_direct = 1, keep_en = 4, mining = 0, aligning = 0;
     if (pl_analyzer_new(&analyzer) != 0) die("out of memory", NULL);
     for (int i = 0; i < MAX_LANGS; i++)
         vocabs[i].linkers = UINT32_MAX;
@@ -2247,6 +2434,8 @@ int main(int argc, char **argv) {
             min_direct = (float)atof(argv[++i]);
         else if (strcmp(a, "-x") == 0)
             mining = 1;
+        else if (strcmp(a, "-A") == 0)
+            aligning = 1;
         else if (strcmp(a, "-k") == 0 && i + 1 < argc)
             keep_direct = atoi(argv[++i]);
         else if (strcmp(a, "-l") == 0 && i + 2 < argc) {
@@ -2278,7 +2467,7 @@ int main(int argc, char **argv) {
         } else {
             fprintf(stderr,
                     "usage: xling_build [-e keep_en] [-m min_en] [-k keep_direct] [-t "
-                    "min_direct] [-x] -o OUT "
+                    "min_direct] [-x] [-A] -o OUT "
                     "(-d SRC TGT INDEX DICT | -a SRC TGT ATT | -g LANG ATT | -c LANG MO | "
                     "-p PIVOT | -w LANG WORDS | -l LANG LINKERS)...\n");
             return 2;
@@ -2309,6 +2498,7 @@ int main(int argc, char **argv) {
             n_dict_pairs, n_tr);
     qsort(tr, n_tr, sizeof *tr, tr_cmp);
     if (mining) mine(en);
+    if (aligning) align(en);
     attest(en);
     scale_uncurated();
     qsort(tr, n_tr, sizeof *tr, tr_cmp); /* curated ones ahead now */
