@@ -249,6 +249,11 @@ PL_EXPORT void pl_batch_abort(pl_batch *b);
  * synopsis has that id. An episode left with no synopsis is deleted too. */
 PL_EXPORT int pl_delete(pl_db *db, int64_t synopsis_id);
 
+/* Deletes the synopses with the n ids (an id given twice counts once), all
+ * in one transaction: all of them, or, when one fails (PL_ERR_NOTFOUND for an
+ * id no synopsis has, named by pl_db_errmsg), none. The caller keeps `ids`. */
+PL_EXPORT int pl_delete_many(pl_db *db, const int64_t *ids, size_t n);
+
 /* ---- Reading the catalog --------------------------------------------- */
 
 typedef struct pl_synopsis {

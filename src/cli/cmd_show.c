@@ -17,8 +17,9 @@ static const char SHOW_HELP[] =
 static const char RM_HELP[] =
     "Usage: plotline rm ID...\n"
     "\n"
-    "Deletes the synopses with these ids from the catalog and the index. An\n"
-    "episode left without synopses is deleted too.\n";
+    "Deletes the synopses with these ids from the catalog and the index, all\n"
+    "at once: when an id has no synopsis, none is deleted. An episode left\n"
+    "without synopses is deleted too.\n";
 
 static void print_synopsis(const pl_synopsis *s, int json) {
     if (json) {
@@ -114,21 +115,34 @@ int cmd_rm(const cli *c, int argc, char **argv) {
         return cli_usage_error("rm", "bad option");
     }
     if (optind == argc) return cli_usage_error("rm", "give at least one ID");
-    long long id;
-    for (int i = optind; i < argc; i++)
-        if (cli_parse_int(argv[i], 1, INT64_MAX, &id))
-            return cli_usage_error("rm", "\"%s\" is not an id", argv[i]);
-    pl_db *db = cli_open(c, 0);
-    if (!db) return EXIT_FAIL;
-    int status = EXIT_OK;
-    for (int i = optind; i < argc; i++) {
-        cli_parse_int(argv[i], 1, INT64_MAX, &id);
-        int rc = pl_delete(db, id);
-        if (rc)
-            status = cli_fail("rm", db, rc);
-        else
-            printf("deleted synopsis %lld\n", id);
+    size_t n = (size_t)(argc - optind);
+    int64_t *ids = malloc(n * sizeof *ids);
+    if (!ids) {
+        fputs("plotline rm: out of memory\n", stderr);
+        return EXIT_FAIL;
     }
+    for (size_t i = 0; i < n; i++) {
+        long long id;
+        if (cli_parse_int(argv[optind + (int)i], 1, INT64_MAX, &id)) {
+            free(ids);
+            return cli_usage_error("rm", "\"%s\" is not an id", argv[optind + (int)i]);
+        }
+        ids[i] = id;
+    }
+    pl_db *db = cli_open(c, 0);
+    if (!db) {
+        free(ids);
+        return EXIT_FAIL;
+    }
+    int rc = pl_delete_many(db, ids, n), status = EXIT_OK;
+    if (rc) {
+        status = cli_fail("rm", db, rc);
+        if (n > 1) fprintf(stderr, "plotline rm: nothing deleted\n");
+    } else {
+        for (size_t i = 0; i < n; i++)
+            printf("deleted synopsis %lld\n", (long long)ids[i]);
+    }
+    free(ids);
     pl_db_close(db);
     return status;
 }

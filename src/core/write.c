@@ -515,11 +515,40 @@ int pl_import_file(pl_db *db, const char *path, const pl_import_opts *opts,
     return rc;
 }
 
-int pl_delete(pl_db *db, int64_t id) {
+int pl_delete(pl_db *db, int64_t id) { return pl_delete_many(db, &id, 1); }
+
+static int id_cmp(const void *pa, const void *pb) {
+    int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+    return (a > b) - (a < b);
+}
+
+/* One transaction for all: a commit is an fsync, and deleting ids one
+ * commit each took 9 s for 2,000 of them. */
+int pl_delete_many(pl_db *db, const int64_t *ids, size_t n) {
+    pl_err err = PL_ERR_INIT;
+    if (!ids && n) {
+        pl_err_set(&err, PL_ERR_USAGE, "pl_delete_many: no ids");
+        return pl_db_fail(db, &err);
+    }
+    /* Sorted, a repeated id is seen as such rather than as one missing. */
+    int64_t *sorted = malloc((n ? n : 1) * sizeof *sorted);
+    if (!sorted) {
+        pl_err_set(&err, PL_ERR_NOMEM, "deleting: out of memory");
+        return pl_db_fail(db, &err);
+    }
+    if (n) memcpy(sorted, ids, n * sizeof *ids);
+    qsort(sorted, n, sizeof *sorted, id_cmp);
     pl_batch *b;
     int rc = pl_batch_begin(db, &b);
-    if (rc) return rc;
-    if ((rc = pl_catalog_delete(db->cat, id, &b->err))) {
+    if (rc) {
+        free(sorted);
+        return rc;
+    }
+    for (size_t i = 0; !rc && i < n; i++)
+        if (i == 0 || sorted[i] != sorted[i - 1])
+            rc = pl_catalog_delete(db->cat, sorted[i], &b->err);
+    free(sorted);
+    if (rc) {
         pl_db_fail(db, &b->err);
         pl_batch_abort(b);
         return rc;

@@ -82,6 +82,10 @@ expect_contains "show episode 5" "$out" "season 1  episode 5"
 out=$("$PLOTLINE" stats --json)
 expect_contains "stats synopses" "$out" '"synopses":21'
 expect_contains "stats languages" "$out" '"de":13'
+err=$("$PLOTLINE" rm 10 999999 2>&1 >/dev/null)
+expect_eq "rm with a missing id exit" "$?" 1
+expect_contains "rm names the missing id" "$err" "999999"
+expect_eq "rm with a missing id deletes none" "$(first_source Schwangerschaftstest)" "000_a745887c23e04ec9.txt:10"
 "$PLOTLINE" rm 10 >/dev/null
 expect_eq "rm exit" "$?" 0
 got=$(first_source Schwangerschaftstest)

@@ -331,6 +331,15 @@ static void test_delete_and_reopen(pl_db **dbp) {
     CHECK_INT(r->total, 1);
     int64_t id = r->n_hits ? r->hits[0].synopsis_id : 0;
     pl_results_free(r);
+    /* Several at once are all deleted or none: an id no synopsis has
+     * leaves the others there, named in the error. */
+    uint64_t before = n_synopses(db);
+    int64_t with_missing[3] = {id, 987654321, id};
+    CHECK_INT(pl_delete_many(db, with_missing, 3), PL_ERR_NOTFOUND);
+    CHECK(strstr(pl_db_errmsg(db), "987654321") != NULL);
+    CHECK_INT(n_synopses(db), before);
+    CHECK_INT(hits(db, "Schuhe"), 1);
+    CHECK_INT(pl_delete_many(db, NULL, 0), PL_OK);
     CHECK_INT(pl_delete(db, id), PL_OK);
     CHECK_INT(pl_delete(db, id), PL_ERR_NOTFOUND);
     CHECK_INT(hits(db, "Schuhe"), 0);
