@@ -515,7 +515,9 @@ int pl_import_file(pl_db *db, const char *path, const pl_import_opts *opts,
     return rc;
 }
 
-int pl_delete(pl_db *db, int64_t id) { return pl_delete_many(db, &id, 1); }
+int pl_delete(pl_db *db, int64_t id) {
+    return pl_delete_many(db, &id, 1);
+}
 
 static int id_cmp(const void *pa, const void *pb) {
     int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
