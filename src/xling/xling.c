@@ -386,10 +386,19 @@ static void collect(const pl_xling *x, const unsigned char *p, int tl, double sc
     }
 }
 
-static int cand_cmp(const void *pa, const void *pb) {
-    const cand *a = pa, *b = pb;
+/* Weight descending; equal weights (a byte each in the file, so ties are
+ * common) by the target's bytes, not by where the pool put it: the pool
+ * orders strings by how often any pair refers to them, so pairs added
+ * anywhere would reorder a word's equal senses, and grouping keeps a
+ * word's first two (src/group/keys.c). */
+static int cand_cmp(const pl_xling *x, const cand *a, const cand *b) {
     if (a->w != b->w) return a->w > b->w ? -1 : 1;
-    return a->ref < b->ref ? -1 : a->ref > b->ref;
+    if (a->ref == b->ref) return 0;
+    const unsigned char *sa = NULL, *sb = NULL;
+    uint32_t na = 0, nb = 0;
+    pool_item(x, a->ref, &sa, &na);
+    pool_item(x, b->ref, &sb, &nb);
+    return pl_bytes_cmp(sa, na, sb, nb);
 }
 
 /* The English entries of an entry's English translations (at most
@@ -461,7 +470,7 @@ int pl_xling_translate(const pl_xling *x, const char *src_lang, const char *cons
             for (int v = 0; v < n_via; v++)
                 collect(x, via[v], tl, PIVOT * via_w[v], c, &n);
         for (int i = 1; i < n; i++) /* a few: insertion sort */
-            for (int j = i; j > 0 && cand_cmp(&c[j - 1], &c[j]) > 0; j--) {
+            for (int j = i; j > 0 && cand_cmp(x, &c[j - 1], &c[j]) > 0; j--) {
                 cand tmp = c[j];
                 c[j] = c[j - 1];
                 c[j - 1] = tmp;

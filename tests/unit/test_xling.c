@@ -49,12 +49,22 @@ typedef struct {
     double last_w;
     int ordered;
     char last_lang[8];
+    char last_term[128]; /* the previous translation's terms, space-joined */
 } sink;
 
 static int collect(void *ctx, const char *lang, const char *const *terms, int n, double w) {
     sink *s = ctx;
-    if (strcmp(s->last_lang, lang) == 0 && w > s->last_w + 1e-9) s->ordered = 0;
+    char term[128];
+    size_t tl = 0;
+    term[0] = 0;
+    for (int i = 0; i < n && tl < sizeof term; i++)
+        tl += (size_t)snprintf(term + tl, sizeof term - tl, "%s%s", i ? " " : "", terms[i]);
+    /* Best first, and equal weights in the order of their terms' bytes. */
+    if (strcmp(s->last_lang, lang) == 0 &&
+        (w > s->last_w + 1e-9 || (w > s->last_w - 1e-9 && strcmp(s->last_term, term) > 0)))
+        s->ordered = 0;
     snprintf(s->last_lang, sizeof s->last_lang, "%s", lang);
+    snprintf(s->last_term, sizeof s->last_term, "%s", term);
     s->last_w = w;
     s->len += (size_t)snprintf(s->out + s->len, sizeof s->out - s->len, "|%s:", lang);
     for (int i = 0; i < n && s->len < sizeof s->out; i++)
@@ -246,6 +256,20 @@ int main(void) {
     /* The sense the catalogs use, wherever the dictionary lists it: Ding
      * has "string" as Schnur first, Zeichenkette seventh. */
     CHECK(translates(x, a, "en", "string", "de", "Zeichenkette"));
+    /* A word's translations of equal weight come in the order of their
+     * terms, whatever else the lexicon holds: German "umgekehrt" is
+     * "invers" and "invert" alike, and grouping keys its first two senses. */
+    {
+        static const char *const de_words[] = {"umgekehrt", "herz", "schatz", "karte",
+                                               "datei",     "zeit", "spiel",  "lauf"};
+        for (size_t i = 0; i < sizeof de_words / sizeof *de_words; i++) {
+            sink ts = {.len = 0, .ordered = 1, .last_lang = ""};
+            pl_xling_translate_term(x, "de", de_words[i], strlen(de_words[i]), NULL, 0,
+                                    collect, &ts);
+            CHECK(ts.ordered);
+        }
+        CHECK(translates(x, a, "de", "umgekehrt", "en", "inverse"));
+    }
     /* Aligned in the catalogs: "afficher" and "ausgeben" mostly render
      * "display" and "output", and only where no other word of a message
      * can have them do they go to "print" ("print the version"). */
