@@ -1749,14 +1749,8 @@ static uint32_t pair_index(pair_map *pm, uint32_t e, uint32_t f) {
     if (2 * (pm->n + 1) > pm->nslots) {
         size_t ns = pm->nslots ? pm->nslots * 2 : 1 << 20;
         free(pm->slots);
-        pm->slots = xcalloc(ns, sizeof *pm->slots);
+        pm->slots = slots_for(pm->keys, pm->n, sizeof *pm->keys, ns);
         pm->nslots = ns;
-        for (size_t i = 0; i < pm->n; i++) {
-            size_t s = slot_of(pm->keys[i], ns);
-            while (pm->slots[s])
-                s = (s + 1) & (ns - 1);
-            pm->slots[s] = (uint32_t)i + 1;
-        }
     }
     size_t s = slot_of(k, pm->nslots);
     while (pm->slots[s]) {
@@ -1790,8 +1784,9 @@ static uint32_t pair_find(const pair_map *pm, uint64_t k) {
 
 /* Model 1 over the messages of stores[lang], English explaining the other
  * language's single terms (reverse: the other way round): pm gets the pairs
- * (source << 32 | target), *t their t(target | source), *met the messages
- * holding both (a message's terms are distinct: a pair comes once each). */
+ * (source << 32 | target), *t their t(target | source), and *met, unless
+ * met_out is NULL, the messages holding both (a message's terms are
+ * distinct: a pair comes once each). */
 static void model1(int lang, int reverse, const unsigned char *is_phrase, pair_map *pm,
                    float **t_out, uint32_t **met_out) {
     const msg_store *st = &stores[lang];
@@ -1819,13 +1814,16 @@ static void model1(int lang, int reverse, const unsigned char *is_phrase, pair_m
     }
     float *t = xrealloc(NULL, (pm->n ? pm->n : 1) * sizeof *t);
     double *c = xrealloc(NULL, (pm->n ? pm->n : 1) * sizeof *c);
-    uint32_t *met = xcalloc(pm->n ? pm->n : 1, sizeof *met);
     double *tot = xcalloc((size_t)n_strs + 1, sizeof *tot);
     uint32_t *src = xrealloc(NULL, (pm->n ? pm->n : 1) * sizeof *src);
     for (size_t p = 0; p < pm->n; p++)
         t[p] = 1.0f, src[p] = pair_src(pm->keys[p]);
-    for (size_t q = 0; q < n_mp; q++)
-        met[mp[q]]++;
+    if (met_out) {
+        uint32_t *met = xcalloc(pm->n ? pm->n : 1, sizeof *met);
+        for (size_t q = 0; q < n_mp; q++)
+            met[mp[q]]++;
+        *met_out = met;
+    }
     for (int it = 0; it < ALIGN_ITERATIONS; it++) {
         memset(c, 0, pm->n * sizeof *c);
         memset(tot, 0, ((size_t)n_strs + 1) * sizeof *tot);
@@ -1851,7 +1849,6 @@ static void model1(int lang, int reverse, const unsigned char *is_phrase, pair_m
     free(c);
     free(mp);
     *t_out = t;
-    *met_out = met;
 }
 
 /* The catalogs' pairs of English with `lang`, aligned both ways, added to
@@ -1860,9 +1857,9 @@ static void align_lang(int en, int lang, const unsigned char *is_phrase, size_t 
                        size_t *added) {
     pair_map fw, bw;
     float *t, *tb;
-    uint32_t *met, *metb;
+    uint32_t *met;
     model1(lang, 0, is_phrase, &fw, &t, &met);
-    model1(lang, 1, is_phrase, &bw, &tb, &metb);
+    model1(lang, 1, is_phrase, &bw, &tb, NULL);
     float *best = xcalloc((size_t)n_strs + 1, sizeof *best);
     for (size_t p = 0; p < fw.n; p++)
         if (met[p] >= ALIGN_MIN_COUNT && t[p] > best[pair_src(fw.keys[p])])
@@ -1879,7 +1876,7 @@ static void align_lang(int en, int lang, const unsigned char *is_phrase, size_t 
     }
     free(best);
     free(t), free(met), free(fw.keys), free(fw.slots);
-    free(tb), free(metb), free(bw.keys), free(bw.slots);
+    free(tb), free(bw.keys), free(bw.slots);
 }
 
 static void align(int en) {
