@@ -123,11 +123,6 @@ static int weigh(pl_db *db, pl_grouper *g, const pl_group_key *keys, size_t n,
 
 /* ---- matching against stored synopses ---- */
 
-static int cmp_id(const void *a, const void *b) {
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
 typedef struct cand {
     int64_t id;
     double hits;
@@ -283,7 +278,7 @@ static int candidates(pl_db *db, pl_grouper *g, const pl_group_item *it,
         for (size_t k = 0; k < n; k++)
             /* The chunk's own ids (skip) are the newest: most found are older. */
             if (!n_skip || ids[k] < skip[0] || ids[k] > skip[n_skip - 1] ||
-                !bsearch(&ids[k], skip, n_skip, sizeof *skip, cmp_id)) {
+                !bsearch(&ids[k], skip, n_skip, sizeof *skip, pl_cmp_i64)) {
                 f[nc] = (finding){ids[k], it->w[ord[i]]};
                 nc++;
             }
@@ -446,7 +441,7 @@ int pl_grouper_run(pl_db *db, pl_grouper *g, pl_err *err) {
         rc = pl_group_cluster_in(items, g->n, PL_GROUP_THRESHOLD, group, &g->room)
                  ? pl_err_set(err, PL_ERR_NOMEM, "grouping: out of memory")
                  : PL_OK;
-    if (!rc) qsort(ids, g->n, sizeof *ids, cmp_id);
+    if (!rc) qsort(ids, g->n, sizeof *ids, pl_cmp_i64);
     /* Each group in turn, in the order its first member came. */
     for (size_t i = 0; i < g->n && !rc; i++) {
         if (group[i] != i) continue;

@@ -130,3 +130,8 @@ int pl_sort_u32(uint32_t *a, size_t n) {
     free(buf);
     return 0;
 }
+
+int pl_cmp_i64(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}

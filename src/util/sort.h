@@ -25,4 +25,8 @@ int pl_sort_by_u64_in(void *base, size_t n, size_t size, void *scratch);
 /* Sorts n 32-bit integers ascending. Returns 0, or -1 as above. */
 int pl_sort_u32(uint32_t *a, size_t n);
 
+/* qsort's and bsearch's comparison of two int64_t (ids), ascending: for the
+ * small arrays not worth a radix sort's scratch. */
+int pl_cmp_i64(const void *a, const void *b);
+
 #endif

@@ -23,6 +23,7 @@
 #include "check.h"
 #include "index/index.h"
 #include "search/search.h"
+#include "util/sort.h"
 
 #define N_DOCS 3000
 #define VOCAB 400
@@ -450,11 +451,6 @@ static void add_word_clause(pl_plan *p, const char *term) {
     cl->alts[0].slots[0].v[0].weight = 1.0;
 }
 
-static int cmp_i64(const void *a, const void *b) {
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* Compares the documents of plan with those of an FTS5 MATCH expression. */
 static void compare_fts(pl_index *ix, sqlite3 *db, const pl_plan *plan, const char *match) {
     pl_err err = PL_ERR_INIT;
@@ -466,7 +462,7 @@ static void compare_fts(pl_index *ix, sqlite3 *db, const pl_plan *plan, const ch
     int64_t *ids = malloc((n + 1) * sizeof *ids);
     for (size_t i = 0; i < n; i++)
         ids[i] = got[i].doc;
-    qsort(ids, n, sizeof *ids, cmp_i64);
+    qsort(ids, n, sizeof *ids, pl_cmp_i64);
     sqlite3_stmt *st;
     CHECK_INT(sqlite3_prepare_v2(db, "SELECT rowid FROM f WHERE f MATCH ? ORDER BY rowid",
                                  -1, &st, NULL),
