@@ -6,7 +6,10 @@
  * tokens' byte offsets cut the excerpt out of the original text, with its
  * case, accents and punctuation intact. A compound that the index holds by
  * its parts too (core/db.c) is marked when a part is a term of the query:
- * the French "test" meets Schwangerschaftstest, and says so.
+ * the French "test" meets Schwangerschaftstest, and says so. A phrase
+ * (a quoted one, or a translation of several words: "interprete de
+ * órdenes" for "shell") marks its words only where they stand together, as
+ * scoring matches it: its "de" alone is no match.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +22,8 @@
 
 typedef struct tok {
     uint32_t start, end;
+    uint32_t pos;           /* the token's position (phrases need consecutive ones) */
+    size_t term, term_len;  /* its term, in the context's `terms` */
     int match; /* index+1 of the query term it matches, or 0 */
 } tok;
 
@@ -30,6 +35,7 @@ typedef struct snip_ctx {
     const pl_xling *split; /* the lexicon, when the language's words split */
     tok *toks;
     size_t n, cap;
+    pl_buf terms; /* the tokens' terms, one after another */
     const pl_variant **found; /* the variants met, each once */
     size_t n_found, cap_found;
     int oom;
@@ -51,29 +57,89 @@ static void note_found(snip_ctx *c, const pl_variant *v) {
     c->found[c->n_found++] = v;
 }
 
-/* The number (from 1) of the first query slot the term matches, or 0; every
- * variant with that term is noted as found. */
+/* Whether variant v is term t in this text's language: a translation
+ * counts only in its own language, as in scoring (PL_INDEX_LANG_PREFIX). */
+static int variant_is(const snip_ctx *x, const pl_variant *v, const char *t, size_t len) {
+    return v->len == len && memcmp(v->term, t, len) == 0 &&
+           (!v->scoped || strcmp(v->lang, x->lang) == 0);
+}
+
+/* The variant of slot sl that is term t here, or NULL. */
+static const pl_variant *slot_variant(const snip_ctx *x, const pl_slot *sl, const char *t,
+                                      size_t len) {
+    for (size_t v = 0; v < sl->n; v++)
+        if (variant_is(x, &sl->v[v], t, len)) return &sl->v[v];
+    return NULL;
+}
+
+/* The number (from 1) of the first query slot of a word (not a phrase) the
+ * term matches, or 0; every variant with that term is noted as found.
+ * Slots are numbered over all alternatives, phrases' included. */
 static int term_index(snip_ctx *x, const char *t, size_t len) {
     const pl_plan *p = x->plan;
     int k = 0, first = 0;
     for (size_t c = 0; c < p->n_clauses; c++) {
         if (p->clauses[c].excluded) continue;
-        for (size_t a = 0; a < p->clauses[c].n_alts; a++)
-            for (size_t s = 0; s < p->clauses[c].alts[a].n_slots; s++) {
-                const pl_slot *sl = &p->clauses[c].alts[a].slots[s];
-                k++;
-                for (size_t v = 0; v < sl->n; v++)
-                    /* A translation counts only in its own language, as
-                     * in scoring (PL_INDEX_LANG_PREFIX). */
-                    if (strlen(sl->v[v].term) == len &&
-                        memcmp(sl->v[v].term, t, len) == 0 &&
-                        (!sl->v[v].scoped || strcmp(sl->v[v].lang, x->lang) == 0)) {
-                        if (!first) first = k;
-                        note_found(x, &sl->v[v]);
-                    }
+        for (size_t a = 0; a < p->clauses[c].n_alts; a++) {
+            const pl_alt *alt = &p->clauses[c].alts[a];
+            if (alt->n_slots != 1) {
+                k += (int)alt->n_slots;
+                continue;
             }
+            k++;
+            /* Every variant with the term, not only the first: the same
+             * term can stand for two words of the query. */
+            const pl_slot *sl = &alt->slots[0];
+            for (size_t v = 0; v < sl->n; v++)
+                if (variant_is(x, &sl->v[v], t, len)) {
+                    if (!first) first = k;
+                    note_found(x, &sl->v[v]);
+                }
+        }
     }
     return first;
+}
+
+/* A phrase's slots at the tokens from `at` on, each at the next position:
+ * 1 when all are there (their variants then noted as found). */
+static int phrase_here(snip_ctx *x, const pl_alt *alt, size_t at) {
+    if (at + alt->n_slots > x->n) return 0;
+    const char *terms = (const char *)x->terms.data;
+    for (size_t s = 0; s < alt->n_slots; s++) {
+        const tok *t = &x->toks[at + s];
+        if (t->pos != x->toks[at].pos + s ||
+            !slot_variant(x, &alt->slots[s], terms + t->term, t->term_len))
+            return 0;
+    }
+    for (size_t s = 0; s < alt->n_slots; s++) {
+        const tok *t = &x->toks[at + s];
+        note_found(x, slot_variant(x, &alt->slots[s], terms + t->term, t->term_len));
+    }
+    return 1;
+}
+
+/* Marks the words of every phrase of the query where the whole phrase
+ * stands, with its slots' numbers (the lower kept where a word already
+ * matches). */
+static void mark_phrases(snip_ctx *x) {
+    const pl_plan *p = x->plan;
+    int k = 0;
+    for (size_t c = 0; c < p->n_clauses; c++) {
+        if (p->clauses[c].excluded) continue;
+        for (size_t a = 0; a < p->clauses[c].n_alts; a++) {
+            const pl_alt *alt = &p->clauses[c].alts[a];
+            if (alt->n_slots > 1)
+                for (size_t i = 0; i < x->n; i++) {
+                    if (!phrase_here(x, alt, i)) continue;
+                    for (size_t s = 0; s < alt->n_slots; s++) {
+                        int m = k + (int)s + 1;
+                        if (!x->toks[i + s].match || m < x->toks[i + s].match)
+                            x->toks[i + s].match = m;
+                    }
+                }
+            k += (int)alt->n_slots;
+        }
+    }
 }
 
 static int note_token(void *ctx, const pl_token *t) {
@@ -103,7 +169,8 @@ static int note_token(void *ctx, const pl_token *t) {
             if (pm && (!m || pm < m)) m = pm;
         }
     }
-    c->toks[c->n++] = (tok){t->start, t->end, m};
+    c->toks[c->n++] = (tok){t->start, t->end, t->pos, c->terms.len, t->len, m};
+    pl_buf_append(&c->terms, t->term, t->len);
     return 0;
 }
 
@@ -180,6 +247,11 @@ int pl_snippet(pl_db *db, const char *lang, const char *text, size_t len,
     if (c.split) pl_db_keep_splits(db);
     pl_analyze(db->an, base, text, len, note_token, &c);
     pl_buf out = PL_BUF_INIT;
+    if (c.oom || c.terms.oom) {
+        c.oom = 1;
+        goto done;
+    }
+    mark_phrases(&c);
     if (c.oom) goto done;
     if (c.n == 0) {
         pl_buf_append(&out, text, len < 200 ? len : 0);
@@ -203,6 +275,7 @@ int pl_snippet(pl_db *db, const char *lang, const char *text, size_t len,
     if (to < len) pl_buf_puts(&out, " ...");
 done:
     free(c.toks);
+    pl_buf_free(&c.terms);
     int rc = c.oom || out.oom || !pl_buf_cstr(&out) ? PL_ERR_NOMEM : explain(&c, h);
     free(c.found);
     if (rc) {

@@ -508,6 +508,41 @@ static void test_older_segments(void) {
     pl_db_close(db);
 }
 
+/* A phrase marks its words, in the excerpt and among the matches, only
+ * where they stand together, as scoring matches it: a synopsis that has
+ * "card" and "credit" apart matched the query by "shoes" alone. */
+static void test_phrase_marks(void) {
+    char p[300];
+    snprintf(p, sizeof p, "%s/phrase.db", dir);
+    pl_db *db;
+    CHECK_INT(pl_db_open(p, PL_OPEN_CREATE, &db), PL_OK);
+    static const char lines[] =
+        "Carrie pays with her credit card at the shoe shop in Manhattan.\n"
+        "Miranda plays a card game with Steve; the credit for the new shoes goes to "
+        "Samantha.\n";
+    CHECK_INT(pl_import(db, "p.txt", lines, sizeof lines - 1, NULL, NULL), PL_OK);
+    pl_search_opts o = {.lang = "en", .no_translation = 1};
+    pl_results *r;
+    CHECK_INT(pl_search(db, "\"credit card\" shoes", &o, &r), PL_OK);
+    CHECK_INT(r->n_hits, 2);
+    for (size_t i = 0; i < r->n_hits; i++) {
+        const pl_hit *h = &r->hits[i];
+        int together = strstr(h->snippet, "Carrie") != NULL;
+        CHECK_INT(i, together ? 0 : 1); /* the phrase ranks first */
+        CHECK_INT(strstr(h->snippet, "[credit] [card]") != NULL, together);
+        CHECK_INT(strstr(h->snippet, "[card]") != NULL, together);
+        CHECK_INT(strstr(h->snippet, "[credit]") != NULL, together);
+        CHECK_INT(h->n_matches, together ? 3 : 1);
+        int terms = 0;
+        for (size_t m = 0; m < h->n_matches; m++)
+            terms += strcmp(h->matches[m].term, "credit") == 0 ||
+                     strcmp(h->matches[m].term, "card") == 0;
+        CHECK_INT(terms, together ? 2 : 0);
+    }
+    pl_results_free(r);
+    pl_db_close(db);
+}
+
 int main(void) {
     CHECK(mkdtemp(dir) != NULL);
     snprintf(path, sizeof path, "%s/t.db", dir);
@@ -525,6 +560,7 @@ int main(void) {
     test_helper_thread();
     test_batch_prior();
     test_two_writers();
+    test_phrase_marks();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK_INT(system(cmd), 0);
