@@ -22,9 +22,9 @@
 
 typedef struct tok {
     uint32_t start, end;
-    uint32_t pos;           /* the token's position (phrases need consecutive ones) */
-    size_t term, term_len;  /* its term, in the context's `terms` */
-    int match; /* index+1 of the query term it matches, or 0 */
+    uint32_t pos;          /* the token's position (phrases need consecutive ones) */
+    size_t term, term_len; /* its term, in the context's `terms` */
+    int match;             /* index+1 of the query term it matches, or 0 */
 } tok;
 
 typedef struct snip_ctx {
@@ -35,7 +35,7 @@ typedef struct snip_ctx {
     const pl_xling *split; /* the lexicon, when the language's words split */
     tok *toks;
     size_t n, cap;
-    pl_buf terms; /* the tokens' terms, one after another */
+    pl_buf terms;             /* the tokens' terms, one after another */
     const pl_variant **found; /* the variants met, each once */
     size_t n_found, cap_found;
     int oom;
