@@ -42,7 +42,7 @@ void ix_view_release(ix_view *v) {
     free(v);
 }
 
-#define TERM_MEMO_BYTES (4u << 20) /* some 20,000 terms of a few segments */
+#define TERM_MEMO_BYTES (32u << 20) /* some 20,000 terms of a few segments */
 #define DF_MEMO_BYTES (4u << 20)   /* some 100,000 terms */
 
 /* A term's entries in each of v's segments (zeroed where it is absent). */
@@ -514,7 +514,9 @@ uint64_t pl_index_df(pl_index *ix, const char *term, size_t len) {
      * segment counts merging keeps. */
     ix_term_info few[2 * IX_MAX_SEGMENTS],
         *ti = v->n <= 2 * IX_MAX_SEGMENTS ? few : malloc(v->n * sizeof *ti);
-    int ok = ti && ix_segments_lookup(v, term, len, ti, NULL) == PL_OK;
+    /* Through the view's memo of entries: a term whose frequency is asked
+     * for is mostly opened next. */
+    int ok = ti && ix_view_lookup(v, term, len, ti, NULL) == PL_OK;
     if (ok)
         for (size_t i = 0; i < v->n; i++)
             df += ti[i].df;
