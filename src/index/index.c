@@ -42,8 +42,10 @@ void ix_view_release(ix_view *v) {
     free(v);
 }
 
-#define TERM_MEMO_BYTES (32u << 20) /* some 20,000 terms of a few segments */
-#define DF_MEMO_BYTES (4u << 20)   /* some 100,000 terms */
+/* Some 80,000 terms of an index of eight segments: a translated query looks
+ * up hundreds. Its pages are touched only as it fills. */
+#define TERM_MEMO_BYTES (32u << 20)
+#define DF_MEMO_BYTES (4u << 20) /* some 100,000 terms */
 
 /* A term's entries in each of v's segments (zeroed where it is absent). */
 static int ix_segments_lookup(ix_view *v, const char *term, size_t len, ix_term_info *ti,
