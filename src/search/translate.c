@@ -126,24 +126,31 @@ static int same_terms(const terms *a, const terms *b) {
     return 1;
 }
 
-/* Whether a and b, two words of one language, share a translation into
- * lang other than `except`: near synonyms ("heart", "core" -> Herz, Kern). */
-typedef struct related {
-    const char *except;
-    char first[MAX_BACK][PL_TERM_MAX + 1];
-    int n, pass, found;
-} related;
+/* The single-term translations of some terms into one language, NUL-ended
+ * one after another: what reading a translation back compares. */
+typedef struct tlist {
+    char s[PL_XLING_MAX_PER_LANG * (PL_TERM_MAX + 1)];
+    size_t len;
+} tlist;
 
-static int on_related(void *ctx, const char *lang, const char *const *t, int n, double w) {
-    related *r = ctx;
+static int on_into(void *ctx, const char *lang, const char *const *t, int n, double w) {
+    tlist *l = ctx;
     (void)lang, (void)w;
-    if (n != 1 || strcmp(t[0], r->except) == 0) return 0;
-    if (r->pass == 0) {
-        if (r->n < MAX_BACK) pl_str_copy(r->first[r->n++], sizeof r->first[0], t[0]);
-        return 0;
+    size_t k = strlen(t[0]) + 1;
+    if (n == 1 && k <= sizeof l->s - l->len) {
+        memcpy(l->s + l->len, t[0], k);
+        l->len += k;
     }
-    for (int i = 0; i < r->n; i++)
-        if (strcmp(r->first[i], t[0]) == 0) return r->found = 1;
+    return 0;
+}
+
+/* Whether the lists share a term other than `except`. */
+static int share_term(const tlist *a, const tlist *b, const char *except) {
+    for (size_t i = 0; i < a->len; i += strlen(a->s + i) + 1) {
+        if (strcmp(a->s + i, except) == 0) continue;
+        for (size_t j = 0; j < b->len; j += strlen(b->s + j) + 1)
+            if (strcmp(a->s + i, b->s + j) == 0) return 1;
+    }
     return 0;
 }
 
@@ -155,13 +162,16 @@ static int on_related(void *ctx, const char *lang, const char *const *t, int n, 
  * translation with the source (heart and core, both "Kern" or "innerst")
  * is the same sense, and counts for the source. Returns a factor in
  * (0, 1] for the translation's weight. */
+static void translations_into(const sink *s, const char *from, const char *const *t, int n,
+                              const char *lang, tlist *out);
+
 static double back_share_computed(const sink *s, const char *lang, const char *const *t,
                                   int n) {
     back b = {.n = 0};
     pl_xling_translate(s->x, lang, t, n, &s->src_lang, 1, on_back, &b);
     double total = 0, same = 0;
-    int found = 0;
-    related mine = {.except = t[0]};
+    int found = 0, have_mine = 0;
+    tlist mine;
     const char *src[MAX_TERMS];
     int n_src = term_ptrs(s->src, src);
     for (int i = 0; i < b.n; i++) {
@@ -171,16 +181,17 @@ static double back_share_computed(const sink *s, const char *lang, const char *c
             found = 1;
             continue;
         }
-        /* The source's other translations into lang, looked up once. */
-        if (!mine.pass) {
-            pl_xling_translate(s->x, s->src_lang, src, n_src, &lang, 1, on_related, &mine);
-            mine.pass = 1;
+        /* A meaning read back that shares another translation with the
+         * source: near synonyms ("heart", "core" -> Herz, Kern). */
+        if (!have_mine) {
+            translations_into(s, s->src_lang, src, n_src, lang, &mine);
+            have_mine = 1;
         }
-        related r = mine;
-        const char *other[MAX_TERMS];
-        int n_other = term_ptrs(&b.t[i], other);
-        pl_xling_translate(s->x, s->src_lang, other, n_other, &lang, 1, on_related, &r);
-        if (r.found) same += b.w[i];
+        tlist other;
+        const char *o[MAX_TERMS];
+        int n_o = term_ptrs(&b.t[i], o);
+        translations_into(s, s->src_lang, o, n_o, lang, &other);
+        if (share_term(&other, &mine, t[0])) same += b.w[i];
     }
     if (total <= 0) return 1.0; /* nothing known back: no evidence either way */
     /* A source missing from the way back (the dictionaries are not
@@ -218,6 +229,36 @@ static size_t key_str(char *key, size_t at, size_t cap, const char *s) {
     return at + len + 1;
 }
 
+/* Memo keys: a back_share key starts with a language code's letter; the
+ * others with a byte of their own kind. */
+#define KEY_COMPOUND_HEAD 1
+#define KEY_WORD_TERMS 2
+#define KEY_INFLECTIONS 3
+#define KEY_TRANSLATIONS 4
+
+/* The single-term translations of terms (of language `from`) into lang,
+ * through the handle's memo: the source's own, and those of each meaning
+ * its translations read back as, which recur from query to query. */
+static void translations_into(const sink *s, const char *from, const char *const *t, int n,
+                              const char *lang, tlist *out) {
+    char key[1024];
+    key[0] = KEY_TRANSLATIONS;
+    size_t at = key_str(key, key_str(key, 1, sizeof key, from), sizeof key, lang);
+    at = key_terms(key, at, sizeof key, t, n);
+    int memo = s->lexicon_memo && at < sizeof key;
+    const void *val;
+    size_t vlen;
+    if (memo && pl_memo_get(s->lexicon_memo, key, at, &val, &vlen) &&
+        vlen <= sizeof out->s) {
+        memcpy(out->s, val, vlen);
+        out->len = vlen;
+        return;
+    }
+    out->len = 0;
+    pl_xling_translate(s->x, from, t, n, &lang, 1, on_into, out);
+    if (memo) pl_memo_put(s->lexicon_memo, key, at, out->s, out->len);
+}
+
 /* back_share through the handle's memo (src language, source terms, target
  * language, translation). */
 static double back_share(const sink *s, const char *lang, const char *const *t, int n) {
@@ -251,12 +292,6 @@ static int indexed(const sink *s, const char *const *t, int n) {
         if (pl_index_df(s->ix, t[i], strlen(t[i])) == 0) return 0;
     return 1;
 }
-
-/* Memo keys: a back_share key starts with a language code's letter; the
- * others with a byte of their own kind. */
-#define KEY_COMPOUND_HEAD 1
-#define KEY_WORD_TERMS 2
-#define KEY_INFLECTIONS 3
 
 /* A memo key: the kind's byte, lang and its NUL, then s; 0 when it does
  * not fit in cap. */
@@ -515,7 +550,7 @@ static int sure_stopword(const langs *l, const pl_folded *text) {
     return 0;
 }
 
-#define LEXICON_MEMO_BYTES (4u << 20)
+#define LEXICON_MEMO_BYTES (16u << 20)
 
 /* The handle's memo of back_share and compound_head (made on first use; a
  * memo that cannot be had only costs time). */
