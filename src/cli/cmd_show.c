@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "util/sort.h"
 
 static const char SHOW_HELP[] =
     "Usage: plotline show [--episode] [--json] ID\n"
@@ -139,8 +140,11 @@ int cmd_rm(const cli *c, int argc, char **argv) {
         status = cli_fail("rm", db, rc);
         if (n > 1) fprintf(stderr, "plotline rm: nothing deleted\n");
     } else {
+        /* Each id once, as it was deleted once ("rm 5 5"), ascending. */
+        qsort(ids, n, sizeof *ids, pl_cmp_i64);
         for (size_t i = 0; i < n; i++)
-            printf("deleted synopsis %lld\n", (long long)ids[i]);
+            if (i == 0 || ids[i] != ids[i - 1])
+                printf("deleted synopsis %lld\n", (long long)ids[i]);
     }
     free(ids);
     pl_db_close(db);

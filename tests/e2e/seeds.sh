@@ -86,8 +86,9 @@ err=$("$PLOTLINE" rm 10 999999 2>&1 >/dev/null)
 expect_eq "rm with a missing id exit" "$?" 1
 expect_contains "rm names the missing id" "$err" "999999"
 expect_eq "rm with a missing id deletes none" "$(first_source Schwangerschaftstest)" "000_a745887c23e04ec9.txt:10"
-"$PLOTLINE" rm 10 >/dev/null
+out=$("$PLOTLINE" rm 10 10)
 expect_eq "rm exit" "$?" 0
+expect_eq "rm names a repeated id once" "$out" "deleted synopsis 10"
 got=$(first_source Schwangerschaftstest)
 expect_eq "deleted synopsis not found" "$got" ""
 "$PLOTLINE" show 10 >/dev/null 2>&1
