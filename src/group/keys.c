@@ -295,8 +295,9 @@ static void word_keys(key_ctx *c, pl_analyzer *an, const pl_xling *x, pl_memo *m
         concept_ctx cc = {c, x, lang, 0};
         pl_analyze(an, lang, text + w->start, w->end - w->start, on_concept, &cc);
     }
-    if (use_memo && !c->oom)
-        pl_memo_put(memo, mk, klen, c->keys + first, (c->n - first) * sizeof *c->keys);
+    if (use_memo && !c->oom) /* a word without keys is remembered too */
+        pl_memo_put(memo, mk, klen, c->n > first ? c->keys + first : NULL,
+                    (c->n - first) * sizeof *c->keys);
 }
 
 /* Whether word i is written as an earlier word of the text was: its keys
