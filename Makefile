@@ -7,7 +7,7 @@ JOBS ?= 2
 DEMO_DB ?= $(BUILD)/demo.db
 PLOTLINE = $(BUILD)/plotline
 
-.PHONY: all deps build demo check test test-asan format format-check model clean
+.PHONY: all deps build demo check test test-asan fuzz format format-check model clean
 
 all: build
 
@@ -42,6 +42,11 @@ test-asan: deps
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
 
+# The libFuzzer targets (tests/fuzz/), FUZZ_SECONDS each (default 60);
+# installs clang when it is missing.
+fuzz:
+	@tests/fuzz/run.sh
+
 # Lays out every C file as .clang-format says (format), or lists those that
 # differ (format-check); needs clang-format (Debian's clang-format package).
 C_FILES = $(shell git ls-files '*.c' '*.h')
@@ -55,4 +60,4 @@ model:
 	tools/langid/build-model.sh
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz
