@@ -3,7 +3,9 @@
  * text to identify), against a catalog of the samples and the web test's
  * fixture: the parser, the planner in several languages, translation,
  * scoring, snippets and the JSON writer must answer every query with
- * results or a usage or input error, and leak nothing.
+ * results or a usage or input error, and leak nothing; and the same bytes
+ * as a synopsis to group (pl_group_match) give candidates or an input
+ * error.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -78,6 +80,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     pl_lang_guess g[3];
     pl_langid(q, size, g, 3);
+    /* The same bytes as a synopsis to group: the keys of any text. */
+    pl_group_matches *m = NULL;
+    int rc = pl_group_match(db, (const char *)data, size, NULL, 3, &m);
+    if (rc == PL_OK)
+        pl_group_matches_free(m);
+    else if (rc != PL_ERR_INPUT)
+        abort();
     free(q);
     return 0;
 }

@@ -15,12 +15,13 @@ if ! command -v clang >/dev/null; then
 fi
 CC=clang cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPLOTLINE_FUZZ=ON \
     >/dev/null
-cmake --build "$build" -j "${JOBS:-2}" --target fuzz_ingest fuzz_search
+cmake --build "$build" -j "${JOBS:-2}" --target fuzz_ingest fuzz_search fuzz_import
 
 # Seeds: the import formats, and queries of every syntax.
 corpus="$build/fuzz-corpus"
-mkdir -p "$corpus/ingest" "$corpus/search"
+mkdir -p "$corpus/ingest" "$corpus/search" "$corpus/import"
 cp "$root"/data/samples/*.txt "$root/tests/web/fixture.jsonl" "$corpus/ingest/"
+cp "$root"/data/samples/*.txt "$corpus/import/"
 printf 'series\tseason\tepisode\tlang\ttitle\tsynopsis\nS\t1\t2\tde\tT\tEin Text.\n' \
     >"$corpus/ingest/seed.tsv"
 i=0
@@ -31,7 +32,7 @@ for q in "Kreditkarte zerschnitten" Herz-OP "credit card shoes" "test de grosses
 done
 
 status=0
-for t in ${*:-ingest search}; do
+for t in ${*:-ingest search import}; do
     echo "== fuzz_$t, ${seconds} s"
     (cd "$corpus" && ASAN_OPTIONS=detect_leaks=1 "$build/fuzz_$t" -max_total_time="$seconds" \
         -max_len=4096 -print_final_stats=1 "$t") || status=1
