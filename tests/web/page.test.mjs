@@ -53,6 +53,10 @@ try {
 
   // Typing searches by itself (no Enter), after a short pause.
   await page.locator("#q").pressSequentially("Flaschenpost Schatzkarte", { delay: 30 });
+  // A loaded machine can pause between keys long enough for a search of the
+  // words typed so far: the results are read once the status names the
+  // whole query.
+  await page.locator("#status", { hasText: "“Flaschenpost Schatzkarte”" }).waitFor();
   const first = page.locator("#results li").first();
   await first.waitFor();
   const heading = await first.locator("h3").textContent();
