@@ -6,16 +6,31 @@ flipped anywhere in the request. Any 5xx answer is a failure, and so is a
 server that stops answering. Run by tests/fuzz/run.sh (make fuzz), which
 starts a sanitized server with the token "tok".
 
-Usage: http_fuzz.py PORT SECONDS [SEED]
+Usage: http_fuzz.py PORT|SERVE_OUTPUT SECONDS [SEED]
+  SERVE_OUTPUT: the file the server prints its first line to; the port is
+  read from its address once the line is there (serve --listen ...:0).
 """
 import json
 import random
+import re
 import socket
 import sys
 import time
 import urllib.parse
 
-HOST, PORT = '127.0.0.1', int(sys.argv[1]); DUR = float(sys.argv[2]); TOKEN = 'tok'
+def server_port(arg):
+    if arg.isdigit():
+        return int(arg)
+    for _ in range(100):
+        with open(arg, encoding='utf-8', errors='replace') as f:
+            m = re.search(r'^plotline: serving .* on http://127\.0\.0\.1:(\d+)$', f.read(), re.M)
+        if m:
+            return int(m.group(1))
+        time.sleep(0.1)
+    sys.exit('FAIL: the server did not start')
+
+
+HOST, PORT = '127.0.0.1', server_port(sys.argv[1]); DUR = float(sys.argv[2]); TOKEN = 'tok'
 random.seed(int(sys.argv[3]) if len(sys.argv) > 3 else 1)
 words = ['Carrie','Herz-OP','Kreditkarte','"credit card"','-Big','+shoes','OR','AND','εγχείρηση','\u0000','\ud7ff','%','%zz','%ff%fe','a'*300,'日本語','🙂','coeur','q','-','"','((']
 def rstr(n=20):
