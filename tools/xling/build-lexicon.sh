@@ -130,7 +130,8 @@ done
 # Midnight Commander, GParted, Synaptic and aptitude; the messages of the C
 # library, GCC, Bison, Git, GnuPG, cryptsetup, NetworkManager and wget. They rank a word's dictionary senses by use and add the
 # pairs they show plainly (-x; see mine in xling_build.c) and those that
-# aligning their words shows (-A; align). None of these
+# aligning their words shows (-A; align), the command-line tools' catalogs
+# (-C) also on their own, for the senses such tools use. None of these
 # packages' programs has a man page in bench/xling's evaluation text. The
 # packages are only unpacked, never installed, and only their .mo files kept.
 lo=4:7.4.7-1+deb12u14
@@ -179,7 +180,14 @@ for l in da de el es fi fr hu it nb nl pl pt ru sv; do
                         done
                     done
                 done | LC_ALL=C sort | cut -f2); do
-        cats="$cats -c $l $mo"
+        # The command-line tools' messages (see -C in xling_build.c).
+        opt=-c
+        case "$mo" in
+        "$pk"/git/* | "$pk"/gcc-12-locales/* | "$pk"/libc-l10n/* | "$pk"/bison/* | \
+        "$pk"/wget/* | "$pk"/gnupg-l10n/* | "$pk"/cryptsetup-bin/* | \
+        "$pk"/network-manager/* | "$pk"/mc-data/* | "$pk"/aptitude-common/*) opt=-C ;;
+        esac
+        cats="$cats $opt $l $mo"
     done
 done
 

@@ -6,7 +6,8 @@
  * Usage: xling_build [-e keep_en] [-m min_en] [-k keep_direct] [-t min_direct] [-x]
  *                    -o OUT
  *                    (-d SRC TGT FILE.index FILE.dict | -a SRC TGT FILE.att |
- *                     -g LANG FILE.att | -c LANG FILE.mo | -p PIVOT | -w LANG WORDS |
+ *                     -g LANG FILE.att | -c LANG FILE.mo | -C LANG FILE.mo | -p PIVOT |
+ *                     -w LANG WORDS |
  *                     -l LANG "LINKERS")...
  *   -d  a dictd dictionary from SRC to TGT (ISO 639-3 codes as FreeDict names
  *       them, or plotline's codes), its .dict already decompressed
@@ -16,6 +17,8 @@
  *       `lt-print` writes it: the stems of a lemma's forms (see read_generator)
  *   -c  a gettext catalog (.mo) of English messages translated into LANG:
  *       counts of the dictionary's pairs in it rank a word's senses (attest)
+ *   -C  the same, of a command-line tool: its messages are also aligned
+ *       apart from the others (-A), for the senses such tools use
  *   -x  also adds the pairs the catalogs show plainly (mine)
  *   -p  joins the curated pairs read so far through PIVOT into pairs between
  *       English and the languages it has curated pairs with
@@ -1294,6 +1297,16 @@ typedef struct {
 
 static msg_store stores[MAX_LANGS];
 
+/* Which catalogs a message came from: the command-line tools' messages
+ * (-C) say "print" where the interfaces say "Print" for paper, and are
+ * aligned once more on their own (align_lang). */
+#define GROUP_ALL 0
+#define GROUP_TOOLS 1
+static int reading_group = GROUP_ALL;
+static int tools_read[MAX_LANGS]; /* a -C catalog of the language was read */
+static unsigned char *msg_group[MAX_LANGS];
+static size_t msg_group_cap[MAX_LANGS];
+
 static void store_put(uint32_t **v, size_t *n, size_t *cap, uint32_t x) {
     if (*n == *cap) {
         *cap = *cap ? *cap * 2 : 1 << 16;
@@ -1491,6 +1504,11 @@ static void read_catalog(int lang, const char *path) {
         il = unmark(id, il, ce), trl = unmark(tr_s, trl, ct);
         if (msg_analyze(en, ce, il, me) || msg_analyze(lang, ct, trl, mt)) continue;
         uint32_t msg = par_messages[lang]++;
+        if (msg >= msg_group_cap[lang]) {
+            msg_group_cap[lang] = msg_group_cap[lang] ? msg_group_cap[lang] * 2 : 1 << 16;
+            msg_group[lang] = xrealloc(msg_group[lang], msg_group_cap[lang]);
+        }
+        msg_group[lang][msg] = (unsigned char)reading_group;
         msg_store *st = &stores[lang];
         if (st->n_at == 0) store_put(&st->at, &st->n_at, &st->at_cap, 0);
         for (int side = 0; side < 2; side++) {
@@ -1730,6 +1748,13 @@ static void mine(int en) {
  * explained by everything else (t(print | afficher) is 0.038). English to the other
  * language only: the other way is how synopses are grouped (src/group/keys.c), which the
  * dictionaries and Dice's pairs serve well (bench/xling: 0.991).
+ *
+ * The command-line tools' messages (-C: Git, GCC, the C library, ...) are
+ * aligned once more on their own: among all messages the interfaces'
+ * "Print" buttons make Spanish "print" imprimir (t 0.563) and leave mostrar
+ * at 0.074, below ALIGN_NEAR, while a tool's "print the version" is
+ * "muestra la versión". A word's best senses in the tools' messages join
+ * those of all messages, by the same rules.
  */
 #define ALIGN_ITERATIONS 5
 #define ALIGN_MIN_COUNT 3u
@@ -1787,8 +1812,8 @@ static uint32_t pair_find(const pair_map *pm, uint64_t k) {
  * (source << 32 | target), *t their t(target | source), and *met, unless
  * met_out is NULL, the messages holding both (a message's terms are
  * distinct: a pair comes once each). */
-static void model1(int lang, int reverse, const unsigned char *is_phrase, pair_map *pm,
-                   float **t_out, uint32_t **met_out) {
+static void model1(int lang, int reverse, int group, const unsigned char *is_phrase,
+                   pair_map *pm, float **t_out, uint32_t **met_out) {
     const msg_store *st = &stores[lang];
     memset(pm, 0, sizeof *pm);
     /* Each message's pairs in order: for each target term, the pairs of
@@ -1796,6 +1821,7 @@ static void model1(int lang, int reverse, const unsigned char *is_phrase, pair_m
     uint32_t *mp = NULL;
     size_t n_mp = 0, mp_cap = 0;
     for (uint32_t m = 0; m < par_messages[lang]; m++) {
+        if (group != GROUP_ALL && msg_group[lang][m] != group) continue;
         uint32_t a0 = st->at[2 * m], a1 = st->at[2 * m + 1], a2 = st->at[2 * m + 2];
         uint32_t s0 = reverse ? a1 : a0, s1 = reverse ? a2 : a1;
         uint32_t t0 = reverse ? a0 : a1, t1 = reverse ? a1 : a2;
@@ -1853,13 +1879,13 @@ static void model1(int lang, int reverse, const unsigned char *is_phrase, pair_m
 
 /* The catalogs' pairs of English with `lang`, aligned both ways, added to
  * tr (tr[0, sorted) sorted). */
-static void align_lang(int en, int lang, const unsigned char *is_phrase, size_t sorted,
-                       size_t *added) {
+static void align_lang(int en, int lang, int group, const unsigned char *is_phrase,
+                       size_t sorted, size_t *added) {
     pair_map fw, bw;
     float *t, *tb;
     uint32_t *met;
-    model1(lang, 0, is_phrase, &fw, &t, &met);
-    model1(lang, 1, is_phrase, &bw, &tb, NULL);
+    model1(lang, 0, group, is_phrase, &fw, &t, &met);
+    model1(lang, 1, group, is_phrase, &bw, &tb, NULL);
     float *best = xcalloc((size_t)n_strs + 1, sizeof *best);
     for (size_t p = 0; p < fw.n; p++)
         if (met[p] >= ALIGN_MIN_COUNT && t[p] > best[pair_src(fw.keys[p])])
@@ -1885,7 +1911,10 @@ static void align(int en) {
         is_phrase[i] = strchr(str_at(i), ' ') != NULL;
     size_t added = 0, sorted = n_tr;
     for (int l = 0; l < n_langs; l++)
-        if (par_on[l] && l != en) align_lang(en, l, is_phrase, sorted, &added);
+        if (par_on[l] && l != en) {
+            align_lang(en, l, GROUP_ALL, is_phrase, sorted, &added);
+            if (tools_read[l]) align_lang(en, l, GROUP_TOOLS, is_phrase, sorted, &added);
+        }
     free(is_phrase);
     qsort(tr, n_tr, sizeof *tr, tr_cmp);
     fprintf(stderr, "xling_build: %zu pairs aligned in the catalogs\n", added);
@@ -2452,8 +2481,12 @@ int main(int argc, char **argv) {
         } else if (strcmp(a, "-g") == 0 && i + 2 < argc) {
             read_generator(lang_id(argv[i + 1]), argv[i + 2]);
             i += 2;
-        } else if (strcmp(a, "-c") == 0 && i + 2 < argc) {
-            read_catalog(lang_id(argv[i + 1]), argv[i + 2]);
+        } else if ((strcmp(a, "-c") == 0 || strcmp(a, "-C") == 0) && i + 2 < argc) {
+            int l = lang_id(argv[i + 1]);
+            reading_group = a[1] == 'C' ? GROUP_TOOLS : GROUP_ALL;
+            tools_read[l] |= reading_group == GROUP_TOOLS;
+            read_catalog(l, argv[i + 2]);
+            reading_group = GROUP_ALL;
             i += 2;
         } else if (strcmp(a, "-p") == 0 && i + 1 < argc) {
             pivot_curated(en, lang_id(argv[++i]));
@@ -2466,6 +2499,7 @@ int main(int argc, char **argv) {
                     "usage: xling_build [-e keep_en] [-m min_en] [-k keep_direct] [-t "
                     "min_direct] [-x] [-A] -o OUT "
                     "(-d SRC TGT INDEX DICT | -a SRC TGT ATT | -g LANG ATT | -c LANG MO | "
+                    "-C LANG MO | "
                     "-p PIVOT | -w LANG WORDS | -l LANG LINKERS)...\n");
             return 2;
         }
