@@ -4,8 +4,9 @@
  * For results that are costly to compute and asked for again and again
  * while a batch is indexed: a word's compound split, a word's match keys.
  * Words follow Zipf's law, so a few tens of thousands of entries answer
- * most of the asking. When the memo is full it is emptied whole, which
- * keeps it simple and its memory fixed. One thread at a time.
+ * most of the asking. A memo starts small and doubles as it fills, up to
+ * its bound; full there, it is emptied whole, which keeps it simple and
+ * its memory bounded. One thread at a time.
  */
 #ifndef PL_UTIL_MEMO_H
 #define PL_UTIL_MEMO_H
@@ -15,7 +16,8 @@
 typedef struct pl_memo pl_memo;
 
 /* A memo holding at most `max_bytes` of keys and values (and about 8 bytes
- * a slot for its table), or NULL when out of memory. */
+ * a slot for its table; it starts at 64 KB and grows as it fills), or NULL
+ * when out of memory. */
 pl_memo *pl_memo_new(size_t max_bytes);
 void pl_memo_free(pl_memo *m);
 

@@ -62,5 +62,36 @@ int main(void) {
     pl_memo_clear(NULL);
     pl_memo_free(m);
     pl_memo_free(NULL);
+
+    /* A large memo starts small and grows as it fills: 20,000 pairs (some
+     * 600 KB) in a memo of 4 MB are all there, each with its own answer,
+     * after the arena and the slots have doubled several times. */
+    m = pl_memo_new(4u << 20);
+    CHECK(m != NULL);
+    for (int i = 0; i < 20000; i++) {
+        snprintf(key, sizeof key, "grow%d", i);
+        snprintf(val, sizeof val, "value%d", i * 3);
+        pl_memo_put(m, key, strlen(key), val, strlen(val));
+    }
+    int missing = 0;
+    wrong = 0;
+    for (int i = 0; i < 20000; i++) {
+        snprintf(key, sizeof key, "grow%d", i);
+        snprintf(val, sizeof val, "value%d", i * 3);
+        if (!pl_memo_get(m, key, strlen(key), &v, &n))
+            missing++;
+        else
+            wrong += n != strlen(val) || memcmp(v, val, n) != 0;
+    }
+    CHECK_INT(missing, 0);
+    CHECK_INT(wrong, 0);
+    /* Its bound is the whole memo's: a pair of 200 KB is kept (a sixteenth
+     * of 4 MB is 256 KB) though the memo started at 64 KB. */
+    static char big2[200 << 10];
+    memset(big2, 'y', sizeof big2);
+    pl_memo_put(m, "big2", 4, big2, sizeof big2);
+    CHECK(pl_memo_get(m, "big2", 4, &v, &n) && n == sizeof big2);
+    CHECK(got(m, "grow19999", "value59997"));
+    pl_memo_free(m);
     return CHECK_DONE();
 }
