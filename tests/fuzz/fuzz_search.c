@@ -11,48 +11,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "plotline.h"
-
-static pl_db *db;
-static char dir[] = "/tmp/plotline-fuzz-XXXXXX";
-
-static void import_file(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "fuzz_search: cannot read %s\n", path);
-        exit(1);
-    }
-    static char buf[1 << 20];
-    size_t n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
-    if (pl_import(db, path, buf, n, NULL, NULL) != PL_OK) {
-        fprintf(stderr, "fuzz_search: %s: %s\n", path, pl_db_errmsg(db));
-        exit(1);
-    }
-}
-
-static void cleanup(void) {
-    pl_db_close(db);
-    char cmd[64];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0) fprintf(stderr, "fuzz_search: could not remove %s\n", dir);
-}
+#include "fuzz_db.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc, (void)argv;
-    char path[4096];
-    if (!mkdtemp(dir)) return 1;
-    snprintf(path, sizeof path, "%s/f.db", dir);
-    if (pl_db_open(path, PL_OPEN_CREATE, &db) != PL_OK) return 1;
-    atexit(cleanup);
+    if (fuzz_db_init()) return 1;
     static const char *const files[] = {"data/samples/000_a745887c23e04ec9.txt",
                                         "data/samples/003_c8ee2d876f44739e.txt",
                                         "tests/web/fixture.jsonl"};
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char path[4096];
         snprintf(path, sizeof path, "%s/%s", PLOTLINE_SOURCE_DIR, files[i]);
-        import_file(path);
+        if (pl_import_file(fuzz_db, path, NULL, NULL) != PL_OK) {
+            fprintf(stderr, "fuzz_search: %s: %s\n", path, pl_db_errmsg(fuzz_db));
+            exit(1);
+        }
     }
     return 0;
 }
@@ -67,14 +41,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         pl_search_opts o = {
             .lang = langs[(size + (size_t)t) % 4], .limit = 5, .no_translation = t};
         pl_results *r = NULL;
-        int rc = pl_search(db, q, &o, &r);
+        int rc = pl_search(fuzz_db, q, &o, &r);
         if (rc == PL_OK) {
             char *json = NULL;
             if (pl_results_json(r, &json) != PL_OK || !json) abort();
             free(json);
             pl_results_free(r);
         } else if (rc != PL_ERR_USAGE && rc != PL_ERR_INPUT) {
-            fprintf(stderr, "search failed: %s\n", pl_db_errmsg(db));
+            fprintf(stderr, "search failed: %s\n", pl_db_errmsg(fuzz_db));
             abort();
         }
     }
@@ -82,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     pl_langid(q, size, g, 3);
     /* The same bytes as a synopsis to group: the keys of any text. */
     pl_group_matches *m = NULL;
-    int rc = pl_group_match(db, (const char *)data, size, NULL, 3, &m);
+    int rc = pl_group_match(fuzz_db, (const char *)data, size, NULL, 3, &m);
     if (rc == PL_OK)
         pl_group_matches_free(m);
     else if (rc != PL_ERR_INPUT)
