@@ -128,12 +128,15 @@ done
 # Inkscape, GTK, GNOME (Settings, Files, Disks, Software), KDE (KIO, Dolphin,
 # Konsole, Plasma, Partition Manager, Info Center, System Log), Thunar,
 # Midnight Commander, GParted, Synaptic and aptitude; the messages of the C
-# library, GCC, Bison, Git, GnuPG, cryptsetup, NetworkManager and wget. They rank a word's dictionary senses by use and add the
-# pairs they show plainly (-x; see mine in xling_build.c) and those that
-# aligning their words shows (-A; align), the command-line tools' catalogs
-# (-C) also on their own, for the senses such tools use. None of these
-# packages' programs has a man page in bench/xling's evaluation text. The
-# packages are only unpacked, never installed, and only their .mo files kept.
+# library, GCC, Bison, Git, GnuPG, cryptsetup, NetworkManager and wget, and
+# of Mercurial, Subversion, Vim, GLib, flatpak, fwupd, udisks, PackageKit,
+# GVfs, aria2, xfsprogs, gphoto2, flex, GnuTLS and Lynx. They rank a word's
+# dictionary senses by use and add the pairs they show plainly (-x; see mine
+# in xling_build.c) and those that aligning their words shows (-A; align), the
+# command-line tools' catalogs (-C) also on their own, for the senses such
+# tools use. None of these packages' programs has a man page in bench/xling's
+# evaluation text. The packages are only unpacked, never installed, and only
+# their .mo files kept.
 lo=4:7.4.7-1+deb12u14
 catpkgs="vlc-l10n=3.0.24-0+deb12u1 gcc-12-locales=12.2.0-14+deb12u1
 git=1:2.39.5-0+deb12u3 mc-data=3:4.8.29-2 gnupg-l10n=2.2.40-1.1+deb12u2
@@ -145,7 +148,12 @@ gparted-common=1.3.1-1 kinfocenter=4:5.27.5-2 kio=5.103.0-1+deb12u1
 konsole=4:22.12.3-1+deb12u1 ksystemlog=4:22.12.3-1 libc-l10n=2.36-9+deb12u14
 nautilus-data=43.2-1 network-manager=1.42.4-1+deb12u1 partitionmanager=22.12.3-1
 plasma-workspace-data=4:5.27.5-2+deb12u2 synaptic=0.91.3 thunar-data=4.18.4-1
-wget=1.21.3-1+deb12u1"
+wget=1.21.3-1+deb12u1
+mercurial-common=6.3.2-1+deb12u1 subversion=1.14.2-4+deb12u1 vim-runtime=2:9.0.1378-2+deb12u2
+libglib2.0-data=2.74.6-2+deb12u9 flatpak=1.14.10-1~deb12u2 fwupd=2.0.20-1~deb12u2
+udisks2=2.9.4-4+deb12u2 packagekit=1.2.6-5+deb12u1 gvfs-common=1.50.3-1+deb12u1
+aria2=1.36.0-1 xfsprogs=6.1.0-1 gphoto2=2.5.28-2 flex=2.6.4-8.2
+libgnutls30=3.7.9-2+deb12u7 lynx-common=2.9.0dev.12-1"
 for d in data did dm dw ei httt l low nr sof sota sotbe thot trow tsg ttb utbs; do
     catpkgs="$catpkgs wesnoth-1.16-$d=1:1.16.9-1"
 done
@@ -170,9 +178,12 @@ done
 cats=""
 for l in da de el es fi fr hu it nb nl pl pt ru sv; do
     rels="usr/share/games/wesnoth/1.16/locale/$l usr/share/locale/$l
-          usr/lib/libreoffice/program/resource/$l"
+          usr/lib/libreoffice/program/resource/$l usr/share/vim/vim90/lang/$l
+          usr/lib/python3/dist-packages/mercurial/locale/$l"
     [ "$l" = pt ] && rels="$rels usr/share/locale/pt_BR usr/share/locale/pt_PT
-                                 usr/lib/libreoffice/program/resource/pt-BR"
+                                 usr/lib/libreoffice/program/resource/pt-BR
+                                 usr/share/vim/vim90/lang/pt_BR
+                                 usr/lib/python3/dist-packages/mercurial/locale/pt_BR"
     for mo in $(for pv in $catpkgs; do
                     for rel in $rels; do
                         for f in "$pk/${pv%%=*}/$rel"/LC_MESSAGES/*.mo; do
@@ -185,7 +196,12 @@ for l in da de el es fi fr hu it nb nl pl pt ru sv; do
         case "$mo" in
         "$pk"/git/* | "$pk"/gcc-12-locales/* | "$pk"/libc-l10n/* | "$pk"/bison/* | \
         "$pk"/wget/* | "$pk"/gnupg-l10n/* | "$pk"/cryptsetup-bin/* | \
-        "$pk"/network-manager/* | "$pk"/mc-data/* | "$pk"/aptitude-common/*) opt=-C ;;
+        "$pk"/network-manager/* | "$pk"/mc-data/* | "$pk"/aptitude-common/* | \
+        "$pk"/mercurial-common/* | "$pk"/subversion/* | "$pk"/vim-runtime/* | \
+        "$pk"/libglib2.0-data/* | "$pk"/flatpak/* | "$pk"/fwupd/* | "$pk"/udisks2/* | \
+        "$pk"/packagekit/* | "$pk"/gvfs-common/* | "$pk"/aria2/* | \
+        "$pk"/xfsprogs/* | "$pk"/gphoto2/* | "$pk"/flex/* | "$pk"/libgnutls30/* | \
+        "$pk"/lynx-common/*) opt=-C ;;
         esac
         cats="$cats $opt $l $mo"
     done
