@@ -63,14 +63,16 @@ typedef struct key_row {
 } key_row;
 
 /* Decodes a key's list of first synopses (ascending ids, each the varint of
- * its difference to the one before) in p[0..end): the first `max` ids into
+ * its difference to the one before) in p[0..len): the first `max` ids into
  * ids, how many the list holds into *n. -1 when a varint is cut short or
  * an id repeats. */
-static int decode_first(const unsigned char *p, const unsigned char *end, int64_t *ids,
-                        size_t max, size_t *n) {
+static int decode_first(const unsigned char *p, size_t len, int64_t *ids, size_t max,
+                        size_t *n) {
     uint64_t id = 0, delta;
     *n = 0;
-    while (p && p < end) {
+    if (!p) return 0; /* SQLite gives an empty blob as NULL: p + 0 is undefined */
+    const unsigned char *end = p + len;
+    while (p < end) {
         if (pl_varint_get(&p, end, &delta) || delta == 0) return -1;
         id += delta;
         if (*n < max) ids[*n] = (int64_t)id;
@@ -119,7 +121,7 @@ static int read_key_row(pl_catalog *c, uint32_t key, key_row *r, int *found, pl_
     if (!rc && *found) {
         r->df = sqlite3_column_int64(s, 0);
         const unsigned char *p = sqlite3_column_blob(s, 1);
-        if (decode_first(p, p + sqlite3_column_bytes(s, 1), r->first, PL_KEY_FIRST,
+        if (decode_first(p, (size_t)sqlite3_column_bytes(s, 1), r->first, PL_KEY_FIRST,
                          &r->n_first))
             rc = pl_err_set(err, PL_ERR_CORRUPT, "%s: match key %u: bad synopsis list",
                             c->path, (unsigned)key);
@@ -302,7 +304,7 @@ int pl_catalog_check_keys(pl_catalog *c, pl_err *err) {
                      have = pl_u32map_get(&kc, key);
             const unsigned char *p = sqlite3_column_blob(s, 2);
             size_t n;
-            int bad = decode_first(p, p + sqlite3_column_bytes(s, 2), NULL, 0, &n);
+            int bad = decode_first(p, (size_t)sqlite3_column_bytes(s, 2), NULL, 0, &n);
             rows++;
             if (df != have)
                 rc = pl_err_set(err, PL_ERR_CORRUPT,

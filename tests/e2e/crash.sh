@@ -46,7 +46,8 @@ for i in $(seq 1 $points); do
         # Remove the batch again (found by its word) so the next kill starts alike.
         ids=$("$PLOTLINE" search --json --limit 1000 Quokkafeder | grep -o '"synopsis_id":[0-9]*' | cut -d: -f2)
         while [ -n "$ids" ]; do
-            "$PLOTLINE" rm $ids >/dev/null
+            # A failing rm would leave the ids found again and again.
+            "$PLOTLINE" rm $ids >/dev/null || { fail "kill $i: rm failed"; break; }
             ids=$("$PLOTLINE" search --json --limit 1000 Quokkafeder | grep -o '"synopsis_id":[0-9]*' | cut -d: -f2)
         done
     else
