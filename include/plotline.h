@@ -528,6 +528,16 @@ PL_EXPORT int pl_integrity_check(pl_db *db);
 /* Throws the index away and builds it again from the catalog. */
 PL_EXPORT int pl_reindex(pl_db *db, pl_progress_fn progress, void *ctx);
 
+/* Merges the index's segments into as few as a merge's memory bound allows
+ * (one for an index of up to some 256 MB) and drops what deleted synopses
+ * left in them, so that a search looks each word up once: worth it after a
+ * large import (imports merge only as much as keeps them fast). `progress`
+ * (may be NULL) gets bytes of index merged of the total; cancelling stops
+ * after the merge under way (PL_ERR_USAGE), whose result stays. Each merge
+ * is published on its own, so a crash leaves a valid index. PL_ERR_BUSY
+ * while another handle writes. */
+PL_EXPORT int pl_optimize(pl_db *db, pl_progress_fn progress, void *ctx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -43,6 +43,7 @@ int cmd_rm(const cli *c, int argc, char **argv);
 int cmd_stats(const cli *c, int argc, char **argv);
 int cmd_check(const cli *c, int argc, char **argv);
 int cmd_reindex(const cli *c, int argc, char **argv);
+int cmd_optimize(const cli *c, int argc, char **argv);
 int cmd_serve(const cli *c, int argc, char **argv);
 int cmd_match(const cli *c, int argc, char **argv);
 int cmd_group(const cli *c, int argc, char **argv);

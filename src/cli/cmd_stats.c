@@ -1,6 +1,6 @@
 /*
- * cmd_stats.c - plotline stats, integrity-check and reindex: the state of a
- * database.
+ * cmd_stats.c - plotline stats, integrity-check, reindex and optimize: the state
+ * of a database, and its upkeep.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -115,6 +115,38 @@ int cmd_reindex(const cli *c, int argc, char **argv) {
     cli_progress_end(c);
     int status = rc ? cli_fail("reindex", db, rc) : EXIT_OK;
     if (!rc) printf("reindexed\n");
+    pl_db_close(db);
+    return status;
+}
+
+static const char OPTIMIZE_HELP[] =
+    "Usage: plotline optimize\n"
+    "\n"
+    "Merges the index's segments into as few as a merge's memory bound allows\n"
+    "(one for an index of up to some 256 MB) and drops what deleted synopses\n"
+    "left in them, so that searches look each word up once. Worth running after\n"
+    "a large import; later imports add segments again as usual. Interrupting it\n"
+    "keeps the merges already made.\n";
+
+int cmd_optimize(const cli *c, int argc, char **argv) {
+    int r = simple_opts("optimize", OPTIMIZE_HELP, argc, argv, NULL);
+    if (r >= 0) return r; /* --help or a usage error */
+    pl_db *db = cli_open(c, 0);
+    if (!db) return EXIT_FAIL;
+    pl_stats *before = NULL, *after = NULL;
+    int rc = pl_get_stats(db, &before);
+    if (!rc) rc = pl_optimize(db, c->progress ? cli_progress : NULL, (void *)"optimize");
+    cli_progress_end(c);
+    if (!rc) rc = pl_get_stats(db, &after);
+    int status = rc ? cli_fail("optimize", db, rc) : EXIT_OK;
+    if (!rc)
+        printf("optimized: %llu segment%s, %.1f KB -> %llu segment%s, %.1f KB\n",
+               (unsigned long long)before->index_segments,
+               before->index_segments == 1 ? "" : "s", before->index_bytes / 1e3,
+               (unsigned long long)after->index_segments,
+               after->index_segments == 1 ? "" : "s", after->index_bytes / 1e3);
+    pl_stats_free(before);
+    pl_stats_free(after);
     pl_db_close(db);
     return status;
 }

@@ -31,6 +31,7 @@ static const char USAGE[] =
     "  stats              counts by language, sizes\n"
     "  integrity-check    verify the index against the catalog\n"
     "  reindex            rebuild the index from the catalog\n"
+    "  optimize           merge the index's segments after a large import\n"
     "  serve              the HTTP API and search page (--listen ADDR:PORT)\n"
     "\n"
     "Options:\n"
@@ -51,6 +52,7 @@ static const struct {
     {"stats", cmd_stats},
     {"integrity-check", cmd_check},
     {"reindex", cmd_reindex},
+    {"optimize", cmd_optimize},
     {"serve", cmd_serve},
     {"match", cmd_match},
     {"group", cmd_group},

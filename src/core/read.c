@@ -119,6 +119,16 @@ int pl_integrity_check(pl_db *db) {
     return rc ? pl_db_fail(db, &err) : PL_OK;
 }
 
+int pl_optimize(pl_db *db, pl_progress_fn progress, void *ctx) {
+    pl_err err = PL_ERR_INIT;
+    if (db->flags & PL_OPEN_READONLY) {
+        pl_err_set(&err, PL_ERR_USAGE, "%s: opened read-only", db->path);
+        return pl_db_fail(db, &err);
+    }
+    int rc = pl_index_optimize(db->ix, progress, ctx, &err);
+    return rc ? pl_db_fail(db, &err) : PL_OK;
+}
+
 int pl_reindex(pl_db *db, pl_progress_fn progress, void *ctx) {
     pl_err err = PL_ERR_INIT;
     if (db->flags & PL_OPEN_READONLY) {

@@ -104,6 +104,18 @@ int pl_index_flush(pl_index_writer *w, pl_err *err);
 int pl_index_commit(pl_index_writer *w, uint64_t seq, pl_err *err);
 void pl_index_abort(pl_index_writer *w);
 
+/* Merges the segments into as few as a merge's memory bound allows (one up
+ * to some 256 MB of index) and rewrites a segment left alone without its
+ * deleted documents: a search then looks each term up once. Each merge is
+ * published on its own, so a failure or a crash leaves a valid index.
+ * `progress` (may be NULL) gets the live bytes merged so far of those to
+ * merge, after each merge; non-zero from it stops before the next one
+ * (PL_ERR_USAGE). Takes the write lock (PL_ERR_BUSY when another writer
+ * holds it). */
+int pl_index_optimize(pl_index *ix,
+                      int (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
+                      pl_err *err);
+
 /* ---- reading ---- */
 
 /* Documents containing `term` (deleted ones included, as BM25's statistics

@@ -45,6 +45,10 @@
  * commit's cost grow with the index. Past it, segments accumulate slowly
  * (one per this many bytes of index) instead. */
 #define IX_MERGE_MAX_BYTES (160ull << 20)
+/* pl_index_optimize merges runs of up to this many live bytes: asked for
+ * once, after a large import, it may cost more than a commit's merges, but
+ * a merge is still built in memory. */
+#define IX_OPTIMIZE_MAX_BYTES (256ull << 20)
 
 /* Longest path the folder may have so that every file name fits. */
 #define IX_PATH_MAX 4096

@@ -45,6 +45,63 @@ int ix_maybe_merge(pl_index *ix, pl_err *err) {
     return PL_OK;
 }
 
+/* The end of the run from segment i on that an optimize merges: as many
+ * segments as fit IX_OPTIMIZE_MAX_BYTES (at least segment i). */
+static size_t optimize_run(const ix_view *v, size_t i, double *bytes) {
+    double sum = live_weight(&v->segs[i]);
+    size_t j = i + 1;
+    while (j < v->n && sum + live_weight(&v->segs[j]) <= (double)IX_OPTIMIZE_MAX_BYTES)
+        sum += live_weight(&v->segs[j++]);
+    *bytes = sum;
+    return j;
+}
+
+/* Whether the run [i, j) is worth rewriting: several segments, or one that
+ * holds deleted documents. */
+static int worth_rewriting(const ix_view *v, size_t i, size_t j) {
+    const ix_view_seg *vs = &v->segs[i];
+    return j - i > 1 || (vs->del && vs->del->n_deleted > 0);
+}
+
+int pl_index_optimize(pl_index *ix,
+                      int (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
+                      pl_err *err) {
+    pl_index_writer *w;
+    int rc = pl_index_begin(ix, &w, err); /* the lock, on the latest commit */
+    if (rc) return rc;
+    /* The same runs are found again as the merges go, since a merged run
+     * becomes one segment that the next run cannot join. */
+    double total = 0, done = 0, bytes;
+    for (size_t i = 0, j; i < ix->view->n; i = j) {
+        j = optimize_run(ix->view, i, &bytes);
+        if (worth_rewriting(ix->view, i, j)) total += bytes;
+    }
+    size_t i = 0;
+    while (i < ix->view->n && rc == PL_OK) {
+        size_t j = optimize_run(ix->view, i, &bytes);
+        if (!worth_rewriting(ix->view, i, j)) {
+            i++;
+            continue;
+        }
+        size_t after = ix->view->n - (j - i);
+        rc = ix_merge_range(ix, i, j - i, err);
+        done += bytes;
+        if (rc == PL_OK && progress && progress(ctx, (uint64_t)done, (uint64_t)total))
+            rc = pl_err_set(err, PL_ERR_USAGE, "%s: optimize cancelled", ix->dir);
+        /* The merged segment takes the run's place; a run of nothing but
+         * deleted documents leaves none, and the next run begins there. */
+        if (ix->view->n > after) i++;
+    }
+    /* A merge that failed half-way may have left its segment file behind;
+     * the lock is still held, so it can go now. */
+    if (rc && rc != PL_ERR_USAGE) {
+        pl_err ignored = PL_ERR_INIT;
+        if (ix_reload(ix, &ignored) == PL_OK) ix_remove_orphans(ix);
+    }
+    pl_index_abort(w);
+    return rc;
+}
+
 /* Feeds the merged documents: the live ones of each segment, in order, with
  * remap[i][local] their new local number (UINT32_MAX when deleted). */
 static int merge_docs(const ix_view *v, size_t first, size_t count, ix_seg_builder *b,

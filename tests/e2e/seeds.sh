@@ -97,13 +97,28 @@ expect_eq "show deleted" "$?" 1
 expect_eq "rm twice" "$?" 1
 out=$("$PLOTLINE" integrity-check)
 expect_eq "integrity after rm" "$out" "ok"
+# The imports and the delete left several segments; optimize makes one, and
+# the same searches find the same synopses.
+segments() { "$PLOTLINE" stats --json | grep -o '"index_segments":[0-9]*' | cut -d: -f2; }
+before_segments=$(segments)
+before_search=$("$PLOTLINE" search --json "Kreditkarte zerschnitten")
+out=$("$PLOTLINE" optimize)
+expect_eq "optimize exit" "$?" 0
+expect_contains "optimize reports" "$out" "segments"
+expect_eq "one segment after optimize" "$(segments)" 1
+[ "$before_segments" -gt 1 ] || fail "several segments before optimize: $before_segments"
+CHECKS=$((CHECKS + 1))
+expect_eq "the same search after optimize" "$("$PLOTLINE" search --json "Kreditkarte zerschnitten")" "$before_search"
+expect_eq "deleted synopsis not found after optimize" "$(first_source Schwangerschaftstest)" ""
+out=$("$PLOTLINE" integrity-check)
+expect_eq "integrity after optimize" "$out" "ok"
 "$PLOTLINE" reindex >/dev/null
 expect_eq "Kreditkarte after reindex" "$(first_source Kreditkarte)" "000_a745887c23e04ec9.txt:5"
 out=$("$PLOTLINE" integrity-check)
 expect_eq "integrity after reindex" "$out" "ok"
 
 # Every command answers --help.
-for cmd in import search langid show rm stats integrity-check reindex; do
+for cmd in import search langid show rm stats integrity-check reindex optimize; do
     out=$("$PLOTLINE" $cmd --help)
     expect_contains "$cmd --help" "$out" "Usage: plotline"
 done

@@ -619,6 +619,15 @@ static void test_random_model(void) {
             CHECK_INT(pl_index_seq(reader), (uint64_t)commit * 10);
             CHECK_INT(compare_with_model(reader, "reader"), 0);
         }
+        if (commit % 11 == 0) {
+            /* Optimized: one segment (none when nothing lives), the same
+             * documents. */
+            CHECK_INT(pl_index_optimize(ix, NULL, NULL, &err), PL_OK);
+            pl_index_get_stats(ix, &st);
+            CHECK_INT(st.segments, st.docs ? 1 : 0);
+            CHECK_INT(compare_with_model(ix, "optimized"), 0);
+            CHECK_INT(pl_index_verify(ix, &err), PL_OK);
+        }
         if (commit % 9 == 0) {
             pl_index_close(ix);
             CHECK_INT(pl_index_open(dir, 0, &ix, &err), PL_OK);
@@ -735,6 +744,106 @@ static void test_flush(void) {
     CHECK_STR(after, before);
     CHECK_INT(pl_index_df(ix, "zz", 2), 0);
     CHECK_INT(pl_index_seq(ix), 7);
+    pl_index_close(ix);
+    remove_tree(dir);
+}
+
+typedef struct progress_seen {
+    int calls;
+    uint64_t done, total;
+} progress_seen;
+
+static int note_progress(void *ctx, uint64_t done, uint64_t total) {
+    progress_seen *p = ctx;
+    p->calls++;
+    p->done = done;
+    p->total = total;
+    return 0;
+}
+
+static int stop_at_once(void *ctx, uint64_t done, uint64_t total) {
+    (void)ctx, (void)done, (void)total;
+    return 1;
+}
+
+/* pl_index_optimize: the segments become one, deleted documents leave the
+ * statistics, the postings stay; once optimized, it changes nothing. */
+static void test_optimize(void) {
+    char dir[512], before[1024], after[1024];
+    pl_err err = PL_ERR_INIT;
+    pl_index *ix, *other;
+    pl_index_writer *w;
+    open_writing("optimize", dir, &ix, &w);
+    CHECK_INT(add_text(w, 1, "a b"), PL_OK);
+    CHECK_INT(add_text(w, 2, "b c"), PL_OK);
+    CHECK_INT(pl_index_commit(w, 1, &err), PL_OK);
+    for (int64_t id = 3; id <= 6; id++) {
+        CHECK_INT(pl_index_begin(ix, &w, &err), PL_OK);
+        CHECK_INT(add_text(w, id, id % 2 ? "a c" : "b d d"), PL_OK);
+        if (id == 5) CHECK_INT(pl_index_delete(w, 2, &err), PL_OK);
+        CHECK_INT(pl_index_commit(w, (uint64_t)id, &err), PL_OK);
+    }
+    pl_index_stats st;
+    pl_index_get_stats(ix, &st);
+    CHECK_INT(st.segments, 5);
+    CHECK_INT(pl_index_df(ix, "c", 1), 3); /* 2 is deleted but still counted */
+
+    /* Another handle holds the lock: busy, and nothing changes. */
+    CHECK_INT(pl_index_open(dir, 0, &other, &err), PL_OK);
+    CHECK_INT(pl_index_begin(other, &w, &err), PL_OK);
+    CHECK_INT(pl_index_optimize(ix, NULL, NULL, &err), PL_ERR_BUSY);
+    pl_index_abort(w);
+    /* Cancelled after the first merge (here the only one): it stays. */
+    CHECK_INT(pl_index_optimize(other, stop_at_once, NULL, &err), PL_ERR_USAGE);
+    pl_index_get_stats(other, &st);
+    CHECK_INT(st.segments, 1);
+    pl_index_close(other);
+
+    CHECK_INT(pl_index_refresh(ix, &err), PL_OK);
+    pl_index_get_stats(ix, &st);
+    CHECK_INT(st.segments, 1);
+    CHECK_INT(st.docs, 5);
+    CHECK_INT(st.total_len, 12);
+    CHECK_POSTINGS(ix, "a", "1:1 3:1 5:1");
+    CHECK_POSTINGS(ix, "b", "1:1 4:1 6:1");
+    CHECK_POSTINGS(ix, "d", "4:2 6:2");
+    CHECK_INT(pl_index_df(ix, "c", 1), 2); /* the deleted document is gone */
+    CHECK_INT(pl_index_seq(ix), 6);
+    CHECK_INT(pl_index_verify(ix, &err), PL_OK);
+
+    /* Optimized already: no merge, no file written. */
+    progress_seen seen = {0};
+    list_dir(dir, before, sizeof before);
+    CHECK_INT(pl_index_optimize(ix, note_progress, &seen, &err), PL_OK);
+    list_dir(dir, after, sizeof after);
+    CHECK_STR(after, before);
+    CHECK_INT(seen.calls, 0);
+
+    /* A lone segment with a deleted document is rewritten without it; a
+     * segment of nothing but deleted documents goes. */
+    CHECK_INT(pl_index_begin(ix, &w, &err), PL_OK);
+    CHECK_INT(pl_index_delete(w, 1, &err), PL_OK);
+    CHECK_INT(pl_index_commit(w, 7, &err), PL_OK);
+    CHECK_INT(pl_index_begin(ix, &w, &err), PL_OK);
+    CHECK_INT(add_text(w, 7, "e"), PL_OK);
+    CHECK_INT(pl_index_commit(w, 8, &err), PL_OK);
+    CHECK_INT(pl_index_begin(ix, &w, &err), PL_OK);
+    CHECK_INT(pl_index_delete(w, 7, &err), PL_OK);
+    CHECK_INT(pl_index_commit(w, 9, &err), PL_OK);
+    CHECK_INT(pl_index_optimize(ix, note_progress, &seen, &err), PL_OK);
+    CHECK(seen.calls >= 1);
+    CHECK_INT(seen.done, seen.total);
+    pl_index_get_stats(ix, &st);
+    CHECK_INT(st.segments, 1);
+    CHECK_INT(st.docs, 4);
+    CHECK_INT(pl_index_df(ix, "a", 1), 2);
+    CHECK_INT(pl_index_df(ix, "e", 1), 0);
+    CHECK_POSTINGS(ix, "a", "3:1 5:1");
+    CHECK_INT(pl_index_seq(ix), 9);
+    CHECK_INT(pl_index_verify(ix, &err), PL_OK);
+    pl_index_close(ix);
+    CHECK_INT(pl_index_open(dir, 0, &ix, &err), PL_OK);
+    CHECK_POSTINGS(ix, "b", "4:1 6:1");
     pl_index_close(ix);
     remove_tree(dir);
 }
@@ -1023,6 +1132,7 @@ int main(void) {
     test_seq_only_commit();
     test_abort_and_orphans();
     test_flush();
+    test_optimize();
     test_two_handles();
     test_corruption();
     test_destroy();
