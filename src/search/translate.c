@@ -678,6 +678,111 @@ static int pair(pl_db *db, const pl_xling *x, const langs *l, size_t si, const p
     return translate(x, l, l->src[si], &ts, &s) < 0 ? PL_ERR_NOMEM : PL_OK;
 }
 
+/* Two neighbouring words (or two with a function word between: "tarjeta
+ * de crédito") as one compound of a language that writes them so: word by
+ * word they are Karte and Kredit, which a German synopsis may not have at
+ * all where it says Kreditkarte, kept whole by its index. Each word's best
+ * translations (whether the index has them or not) are joined, in either
+ * order (credit card, but carte de crédit) and with each of the language's
+ * linking elements (Schwangerschaft-s-test); a join that the index holds
+ * stands for both words. */
+#define COMPOUND_PARTS 2      /* translations of each word tried as a part */
+#define COMPOUND_DISCOUNT 0.8 /* a join, against a translation the lexicon gives */
+#define MAX_LINKS 12
+
+/* The first `max` terms of a tlist. */
+static int first_terms(const tlist *tl, const char **out, int max) {
+    int n = 0;
+    for (size_t at = 0; at < tl->len && n < max; at += strlen(tl->s + at) + 1)
+        out[n++] = tl->s + at;
+    return n;
+}
+
+/* Joins the best translations (la, lb) of two words, and each word as
+ * written read in the language (a, b: Baby-party), into compounds of lang. */
+static int join_into(pl_db *db, sink *s, const char *lang, const tlist *la, const char *a,
+                     const tlist *lb, const char *b, double w) {
+    const char *pa[COMPOUND_PARTS + 1], *pb[COMPOUND_PARTS + 1], *lk;
+    int na = first_terms(la, pa, COMPOUND_PARTS), nb = first_terms(lb, pb, COMPOUND_PARTS);
+    pa[na++] = a;
+    pb[nb++] = b;
+    /* "" first, then each linker but "-e" (a part's dropped e, which its
+     * stem has dropped already). */
+    const char *links[MAX_LINKS] = {""};
+    size_t link_len[MAX_LINKS] = {0}, lk_len = pl_xling_linkers(s->x, lang, &lk);
+    int n_links = 1;
+    for (size_t at = 0, end; at < lk_len; at = end + 1) {
+        for (end = at; end < lk_len && lk[end] != ' ';)
+            end++;
+        if (end > at && lk[at] != '-' && n_links < MAX_LINKS)
+            links[n_links] = lk + at, link_len[n_links++] = end - at;
+    }
+    for (int ka = 0; ka < na; ka++)
+        for (int kb = 0; kb < nb; kb++)
+            for (int order = 0; order < 2; order++)
+                for (int k = 0; k < n_links; k++) {
+                    const char *first = order ? pb[kb] : pa[ka],
+                               *second = order ? pa[ka] : pb[kb];
+                    char t[2 * PL_TERM_MAX + 16];
+                    int n = snprintf(t, sizeof t, "%s%.*s%s", first, (int)link_len[k],
+                                     links[k], second);
+                    if (n <= 0 || n > PL_TERM_MAX || pl_index_df(db->ix, t, (size_t)n) == 0)
+                        continue;
+                    const char *tt[1] = {t};
+                    if (add_to_clauses(s, lang, tt, 1, w)) return PL_ERR_NOMEM;
+                }
+    return PL_OK;
+}
+
+/* Whether w is a function word of any language the query is read in. */
+static int stopword_of_any(const langs *l, const char *w) {
+    for (size_t si = 0; si < l->n_src; si++)
+        if (pl_plan_stopword(l->src[si], w)) return 1;
+    return 0;
+}
+
+static int compounds(pl_db *db, const pl_xling *x, const langs *l, const pl_query *q,
+                     pl_plan *p, size_t i) {
+    const char *a = plain_word(q, p, i);
+    if (!a || !db->ix || stopword_of_any(l, a)) return PL_OK;
+    size_t j = i + 1;
+    const char *b = j < q->n_clauses ? plain_word(q, p, j) : NULL;
+    if (b && stopword_of_any(l, b)) { /* one function word between */
+        b = ++j < q->n_clauses ? plain_word(q, p, j) : NULL;
+        if (b && stopword_of_any(l, b)) b = NULL;
+    }
+    if (!b) return PL_OK;
+    char both[2 * 4096 + 2];
+    snprintf(both, sizeof both, "%s %s", a, b);
+    sink s = {.c = {&p->clauses[i], &p->clauses[j]},
+              .alt = {0, 0},
+              .word = both,
+              .x = x,
+              .lexicon_memo = lexicon_memo(db)};
+    for (size_t si = 0; si < l->n_src; si++) {
+        double w = l->src_w[si] * DISCOUNT * COMPOUND_DISCOUNT;
+        if (w < MIN_WEIGHT) continue; /* a join from an unlikely reading is noise */
+        terms ta, tb;
+        word_terms(s.lexicon_memo, db->an, l->src[si], a, &ta);
+        word_terms(s.lexicon_memo, db->an, l->src[si], b, &tb);
+        if (ta.n != 1 || tb.n != 1) continue;
+        const char *sa[1] = {ta.t[0]}, *sb[1] = {tb.t[0]};
+        for (size_t ti = 0; ti < l->n_tgt; ti++) {
+            const char *lang = l->tgt[ti];
+            if (strcmp(lang, l->src[si]) == 0 || !pl_xling_can_split(x, lang)) continue;
+            tlist la, lb;
+            translations_into(&s, l->src[si], sa, 1, lang, &la);
+            translations_into(&s, l->src[si], sb, 1, lang, &lb);
+            terms ca, cb; /* the words as written, read in lang */
+            word_terms(s.lexicon_memo, db->an, lang, a, &ca);
+            word_terms(s.lexicon_memo, db->an, lang, b, &cb);
+            if (ca.n != 1 || cb.n != 1) continue;
+            if (join_into(db, &s, lang, &la, ca.t[0], &lb, cb.t[0], w)) return PL_ERR_NOMEM;
+        }
+    }
+    return PL_OK;
+}
+
 int pl_plan_translate(pl_db *db, const pl_query *q, pl_plan *p, pl_err *err) {
     const pl_xling *x = pl_xling_default(NULL);
     if (!x) return PL_OK; /* no lexicon: search in the query's languages only */
@@ -705,6 +810,8 @@ int pl_plan_translate(pl_db *db, const pl_query *q, pl_plan *p, pl_err *err) {
             if (pair(db, x, &l, si, q, p, i)) goto oom;
         }
     }
+    for (size_t i = 0; i + 1 < q->n_clauses; i++)
+        if (compounds(db, x, &l, q, p, i)) goto oom;
     free(folded);
     return PL_OK;
 oom:

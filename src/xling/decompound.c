@@ -320,6 +320,14 @@ int pl_xling_can_split(const pl_xling *x, const char *lang) {
     return li >= 0 && x->langs[li].vblocks > 0;
 }
 
+size_t pl_xling_linkers(const pl_xling *x, const char *lang, const char **out) {
+    int li = x && lang ? xl_lang_find(x, lang) : -1;
+    *out = "";
+    if (li < 0 || x->langs[li].vblocks == 0) return 0;
+    *out = (const char *)x->langs[li].linkers;
+    return x->langs[li].linkers_len;
+}
+
 int pl_xling_split_unknown(const pl_xling *x, const char *lang, const char *word,
                            size_t len, const char *term, size_t term_len,
                            pl_xling_part *parts, int max_parts) {

@@ -47,6 +47,14 @@ expect_eq "fart" "$(first_source 'fart')" "000_a745887c23e04ec9.txt:11"
 expect_eq "test de grossesse" "$(first_source 'test de grossesse')" "000_a745887c23e04ec9.txt:10"
 expect_eq "tarjeta de crédito zapatos" "$(first_source 'tarjeta de crédito zapatos')" \
     "000_a745887c23e04ec9.txt:5"
+# "zapatos de diseñador" is Schuh and Designer word by word; the German text
+# says Designerschuhe, which the index keeps whole: the two words' joined
+# translations (in Spanish order turned round) meet it, as both words.
+out=$("$PLOTLINE" search --json --limit 1 "zapatos de diseñador")
+expect_contains "a compound of two words' translations" "$out" \
+    '{"word":"zapatos diseñador","term":"designerschuh","lang":"de","translated":true}'
+expect_eq "zapatos de diseñador" "$(first_source 'zapatos de diseñador')" \
+    "000_a745887c23e04ec9.txt:5"
 ep003=$(sqlite3 "$PLOTLINE_DB" "SELECT episode_id FROM synopses WHERE source LIKE '003%' LIMIT 1")
 first_episode() { "$PLOTLINE" search --json --limit 1 "$1" | grep -o '"episode_id":[0-9]*' | cut -d: -f2; }
 expect_eq "heart surgery" "$(first_episode 'heart surgery')" "$ep003"
