@@ -58,6 +58,10 @@ expect_eq "zapatos de diseñador" "$(first_source 'zapatos de diseñador')" \
 ep003=$(sqlite3 "$PLOTLINE_DB" "SELECT episode_id FROM synopses WHERE source LIKE '003%' LIMIT 1")
 first_episode() { "$PLOTLINE" search --json --limit 1 "$1" | grep -o '"episode_id":[0-9]*' | cut -d: -f2; }
 expect_eq "heart surgery" "$(first_episode 'heart surgery')" "$ep003"
+# As readers name an episode: "one" is no word to translate (German "mehr",
+# "einzig" found another episode first).
+expect_eq "the one with the heart surgery" "$(first_episode 'the one with the heart surgery')" \
+    "$ep003"
 expect_eq "operazione al cuore" "$(first_episode 'operazione al cuore')" "$ep003"
 
 # Why: the translation is named; without translation nothing is found.

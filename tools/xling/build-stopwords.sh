@@ -23,10 +23,13 @@ fi
     echo "# function words per language: code, then words (tools/xling/build-stopwords.sh, $pkg $version)"
     LC_ALL=C perl -CS -MLingua::StopWords=getStopWords -e '
         my %code = (no => "nb");
+        # Beside Snowball'"'"'s lists: the pronoun of "the one where ...", the
+        # way readers of episode guides name an episode.
+        my %extra = (en => ["one"]);
         for my $l (qw(da de en es fi fr hu id it nl no pt ro ru sv)) {
             my $s = getStopWords($l, "UTF-8");
             my %seen;
-            my @w = sort grep { !$seen{$_}++ } map { fc($_) } keys %$s;
+            my @w = sort grep { !$seen{$_}++ } map { fc($_) } keys(%$s), @{$extra{$l} // []};
             print(($code{$l} // $l), " ", join(" ", @w), "\n");
         }' -M'feature=fc'
 } >"$out.tmp"
