@@ -2,7 +2,7 @@
 # The build itself is CMake's; this file only strings the steps together.
 
 BUILD ?= build
-ASAN_BUILD ?= build-asan
+ASAN_BUILD ?= build-sanitize
 JOBS ?= 2
 DEMO_DB ?= $(BUILD)/demo.db
 PLOTLINE = $(BUILD)/plotline
@@ -63,4 +63,4 @@ model:
 	tools/langid/build-model.sh
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz
+	rm -rf $(BUILD) $(ASAN_BUILD) build-asan build-fuzz

@@ -533,9 +533,11 @@ PL_EXPORT int pl_reindex(pl_db *db, pl_progress_fn progress, void *ctx);
  * left in them, so that a search looks each word up once: worth it after a
  * large import (imports merge only as much as keeps them fast). `progress`
  * (may be NULL) gets bytes of index merged of the total; cancelling stops
- * after the merge under way (PL_ERR_USAGE), whose result stays. Each merge
- * is published on its own, so a crash leaves a valid index. PL_ERR_BUSY
- * while another handle writes. */
+ * before the next merge (PL_ERR_USAGE), and the merges made stay. Each
+ * merge is published on its own, so a crash leaves a valid index. Where
+ * synopses were deleted, their words leave the statistics, so scores may
+ * move a little. PL_ERR_BUSY while another handle writes; PL_ERR_USAGE
+ * while this one does (an import under way). */
 PL_EXPORT int pl_optimize(pl_db *db, pl_progress_fn progress, void *ctx);
 
 #ifdef __cplusplus

@@ -125,6 +125,11 @@ int pl_optimize(pl_db *db, pl_progress_fn progress, void *ctx) {
         pl_err_set(&err, PL_ERR_USAGE, "%s: opened read-only", db->path);
         return pl_db_fail(db, &err);
     }
+    if (!db->ix) {
+        pl_err_set(&err, PL_ERR_USAGE, "%s: the index is not open (a reindex failed)",
+                   db->path);
+        return pl_db_fail(db, &err);
+    }
     int rc = pl_index_optimize(db->ix, progress, ctx, &err);
     return rc ? pl_db_fail(db, &err) : PL_OK;
 }
@@ -142,5 +147,11 @@ int pl_reindex(pl_db *db, pl_progress_fn progress, void *ctx) {
     int rc = pl_index_destroy(db->index_path, &err);
     if (!rc) rc = pl_index_open(db->index_path, 0, &db->ix, &err);
     if (!rc) rc = pl_db_sync_index(db, progress, ctx, &err);
+    if (rc && !db->ix) {
+        /* Not destroyed (another writer holds the folder): the handle goes
+         * on with the index as it is, which every other call expects open. */
+        pl_err again = PL_ERR_INIT;
+        if (pl_index_open(db->index_path, 0, &db->ix, &again) != PL_OK) db->ix = NULL;
+    }
     return rc ? pl_db_fail(db, &err) : PL_OK;
 }

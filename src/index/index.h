@@ -109,9 +109,9 @@ void pl_index_abort(pl_index_writer *w);
  * deleted documents: a search then looks each term up once. Each merge is
  * published on its own, so a failure or a crash leaves a valid index.
  * `progress` (may be NULL) gets the live bytes merged so far of those to
- * merge, after each merge; non-zero from it stops before the next one
- * (PL_ERR_USAGE). Takes the write lock (PL_ERR_BUSY when another writer
- * holds it). */
+ * merge, before the first merge and after each; non-zero from it stops
+ * before the next one (PL_ERR_USAGE). Takes the write lock (PL_ERR_BUSY
+ * when another handle holds it, PL_ERR_USAGE while this one writes). */
 int pl_index_optimize(pl_index *ix,
                       int (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
                       pl_err *err);
@@ -148,8 +148,8 @@ int pl_postings_status(const pl_postings *p);
  * bits[d / 64]; ids from *n_ids on are not in it): for testing many
  * documents against a long list, such as a language term, without walking
  * it. Made on first use and kept with the index's current view (at most 64
- * terms); valid until the handle next moves to a new view (a refresh or a
- * commit). *bits is NULL when the cache is full; PL_ERR_NOMEM or a corrupt
+ * terms); valid until the handle next moves to a new view (a refresh, a
+ * commit or an optimize). *bits is NULL when the cache is full; PL_ERR_NOMEM or a corrupt
  * segment's status fail. */
 int pl_index_term_bits(pl_index *ix, const char *term, size_t len, const uint64_t **bits,
                        int64_t *n_ids, pl_err *err);

@@ -66,16 +66,19 @@ static int worth_rewriting(const ix_view *v, size_t i, size_t j) {
 int pl_index_optimize(pl_index *ix,
                       int (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
                       pl_err *err) {
+    /* A writer, though nothing is added: it holds the folder's lock, and
+     * keeps this handle from starting another write while the merges
+     * publish their views. */
     pl_index_writer *w;
     int rc = pl_index_begin(ix, &w, err); /* the lock, on the latest commit */
     if (rc) return rc;
-    /* The same runs are found again as the merges go, since a merged run
-     * becomes one segment that the next run cannot join. */
     double total = 0, done = 0, bytes;
     for (size_t i = 0, j; i < ix->view->n; i = j) {
         j = optimize_run(ix->view, i, &bytes);
         if (worth_rewriting(ix->view, i, j)) total += bytes;
     }
+    /* A stop asked for is heeded before the next merge, if there is one. */
+    int stop = progress && total > 0 && progress(ctx, 0, (uint64_t)total), cancelled = 0;
     size_t i = 0;
     while (i < ix->view->n && rc == PL_OK) {
         size_t j = optimize_run(ix->view, i, &bytes);
@@ -83,18 +86,22 @@ int pl_index_optimize(pl_index *ix,
             i++;
             continue;
         }
-        size_t after = ix->view->n - (j - i);
-        rc = ix_merge_range(ix, i, j - i, err);
-        done += bytes;
-        if (rc == PL_OK && progress && progress(ctx, (uint64_t)done, (uint64_t)total))
+        if (stop) {
+            cancelled = 1;
             rc = pl_err_set(err, PL_ERR_USAGE, "%s: optimize cancelled", ix->dir);
-        /* The merged segment takes the run's place; a run of nothing but
-         * deleted documents leaves none, and the next run begins there. */
-        if (ix->view->n > after) i++;
+            break;
+        }
+        rc = ix_merge_range(ix, i, j - i, err);
+        done = done + bytes < total ? done + bytes : total;
+        if (rc == PL_OK && progress) stop = progress(ctx, (uint64_t)done, (uint64_t)total);
+        /* The next run begins at the merged segment, now at its own size,
+         * which is less than its inputs' (what deleted documents and
+         * repeated dictionary entries took): it may take in neighbours
+         * that did not fit before. (A run with nothing live left none.) */
     }
     /* A merge that failed half-way may have left its segment file behind;
      * the lock is still held, so it can go now. */
-    if (rc && rc != PL_ERR_USAGE) {
+    if (rc && !cancelled) {
         pl_err ignored = PL_ERR_INIT;
         if (ix_reload(ix, &ignored) == PL_OK) ix_remove_orphans(ix);
     }

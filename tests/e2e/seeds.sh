@@ -101,14 +101,17 @@ expect_eq "integrity after rm" "$out" "ok"
 # the same searches find the same synopses.
 segments() { "$PLOTLINE" stats --json | grep -o '"index_segments":[0-9]*' | cut -d: -f2; }
 before_segments=$(segments)
-before_search=$("$PLOTLINE" search --json "Kreditkarte zerschnitten")
+# (The ids in order: a deleted synopsis's words leave the statistics, so
+# scores may move.)
+ids_of() { "$PLOTLINE" search --json "$1" | grep -o '"synopsis_id":[0-9]*' | tr '\n' ' '; }
+before_search=$(ids_of "Kreditkarte zerschnitten")
 out=$("$PLOTLINE" optimize)
 expect_eq "optimize exit" "$?" 0
 expect_contains "optimize reports" "$out" "segments"
 expect_eq "one segment after optimize" "$(segments)" 1
 [ "$before_segments" -gt 1 ] || fail "several segments before optimize: $before_segments"
 CHECKS=$((CHECKS + 1))
-expect_eq "the same search after optimize" "$("$PLOTLINE" search --json "Kreditkarte zerschnitten")" "$before_search"
+expect_eq "the same search after optimize" "$(ids_of "Kreditkarte zerschnitten")" "$before_search"
 expect_eq "deleted synopsis not found after optimize" "$(first_source Schwangerschaftstest)" ""
 out=$("$PLOTLINE" integrity-check)
 expect_eq "integrity after optimize" "$out" "ok"

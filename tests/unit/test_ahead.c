@@ -32,7 +32,7 @@ static void prepare(void *p, void *w) {
      * ahead of the other. */
     volatile long sink = 0;
     for (int i = 0; i < (it->value % 7) * 2000; i++)
-        sink += i;
+        sink = sink + i;
     it->square = it->value * it->value;
     it->times++;
     it->by = wk->id;

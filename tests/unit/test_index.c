@@ -766,6 +766,11 @@ static int stop_at_once(void *ctx, uint64_t done, uint64_t total) {
     return 1;
 }
 
+static int stop_when_done(void *ctx, uint64_t done, uint64_t total) {
+    (void)ctx;
+    return done > 0 && done == total;
+}
+
 /* pl_index_optimize: the segments become one, deleted documents leave the
  * statistics, the postings stay; once optimized, it changes nothing. */
 static void test_optimize(void) {
@@ -793,8 +798,12 @@ static void test_optimize(void) {
     CHECK_INT(pl_index_begin(other, &w, &err), PL_OK);
     CHECK_INT(pl_index_optimize(ix, NULL, NULL, &err), PL_ERR_BUSY);
     pl_index_abort(w);
-    /* Cancelled after the first merge (here the only one): it stays. */
+    /* Stopped at once: nothing merged. Asked to stop once all is merged:
+     * done, not cancelled. */
     CHECK_INT(pl_index_optimize(other, stop_at_once, NULL, &err), PL_ERR_USAGE);
+    pl_index_get_stats(other, &st);
+    CHECK_INT(st.segments, 5);
+    CHECK_INT(pl_index_optimize(other, stop_when_done, NULL, &err), PL_OK);
     pl_index_get_stats(other, &st);
     CHECK_INT(st.segments, 1);
     pl_index_close(other);
@@ -819,8 +828,8 @@ static void test_optimize(void) {
     CHECK_STR(after, before);
     CHECK_INT(seen.calls, 0);
 
-    /* A lone segment with a deleted document is rewritten without it; a
-     * segment of nothing but deleted documents goes. */
+    /* A lone segment with a deleted document is rewritten without it (a
+     * segment whose every document is deleted, 7's, the commit drops). */
     CHECK_INT(pl_index_begin(ix, &w, &err), PL_OK);
     CHECK_INT(pl_index_delete(w, 1, &err), PL_OK);
     CHECK_INT(pl_index_commit(w, 7, &err), PL_OK);
