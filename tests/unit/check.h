@@ -66,4 +66,19 @@ static inline uint32_t rnd_below(uint32_t n) {
 #define CHECK_DONE()                                                                       \
     (printf("%d checks, %d failed\n", check_count, check_failures), check_failures ? 1 : 0)
 
+/* What a progress callback (pl_progress_fn's shape) was told: how often,
+ * and the last figures; a non-zero `cancel` asks the work to stop. */
+typedef struct progress_seen {
+    int calls, cancel;
+    uint64_t done, total;
+} progress_seen;
+
+static inline int on_progress(void *ctx, uint64_t done, uint64_t total) {
+    progress_seen *p = ctx;
+    p->calls++;
+    p->done = done;
+    p->total = total;
+    return p->cancel;
+}
+
 #endif

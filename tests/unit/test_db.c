@@ -459,19 +459,6 @@ static int segments_v2(int mark) {
     return n;
 }
 
-typedef struct progress_seen {
-    int calls, cancel;
-    uint64_t done, total;
-} progress_seen;
-
-static int on_progress(void *ctx, uint64_t done, uint64_t total) {
-    progress_seen *p = ctx;
-    p->calls++;
-    p->done = done;
-    p->total = total;
-    return p->cancel;
-}
-
 /* An index of an older segment format is rebuilt from the catalog when a
  * writable handle opens it, reporting its progress (and cancelled when the
  * callback asks): the same answers after as before. */

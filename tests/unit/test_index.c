@@ -748,19 +748,6 @@ static void test_flush(void) {
     remove_tree(dir);
 }
 
-typedef struct progress_seen {
-    int calls;
-    uint64_t done, total;
-} progress_seen;
-
-static int note_progress(void *ctx, uint64_t done, uint64_t total) {
-    progress_seen *p = ctx;
-    p->calls++;
-    p->done = done;
-    p->total = total;
-    return 0;
-}
-
 static int stop_at_once(void *ctx, uint64_t done, uint64_t total) {
     (void)ctx, (void)done, (void)total;
     return 1;
@@ -823,7 +810,7 @@ static void test_optimize(void) {
     /* Optimized already: no merge, no file written. */
     progress_seen seen = {0};
     list_dir(dir, before, sizeof before);
-    CHECK_INT(pl_index_optimize(ix, note_progress, &seen, &err), PL_OK);
+    CHECK_INT(pl_index_optimize(ix, on_progress, &seen, &err), PL_OK);
     list_dir(dir, after, sizeof after);
     CHECK_STR(after, before);
     CHECK_INT(seen.calls, 0);
@@ -839,7 +826,7 @@ static void test_optimize(void) {
     CHECK_INT(pl_index_begin(ix, &w, &err), PL_OK);
     CHECK_INT(pl_index_delete(w, 7, &err), PL_OK);
     CHECK_INT(pl_index_commit(w, 9, &err), PL_OK);
-    CHECK_INT(pl_index_optimize(ix, note_progress, &seen, &err), PL_OK);
+    CHECK_INT(pl_index_optimize(ix, on_progress, &seen, &err), PL_OK);
     CHECK(seen.calls >= 1);
     CHECK_INT(seen.done, seen.total);
     pl_index_get_stats(ix, &st);
