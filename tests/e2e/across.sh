@@ -55,6 +55,10 @@ expect_contains "a compound of two words' translations" "$out" \
     '{"word":"zapatos diseñador","term":"designerschuh","lang":"de","translated":true}'
 expect_eq "zapatos de diseñador" "$(first_source 'zapatos de diseñador')" \
     "000_a745887c23e04ec9.txt:5"
+# The same join from French and Spanish, "credit" being Kredit once the
+# English-German entries are ranked by the reverse dictionary.
+expect_eq "tarjeta de crédito" "$(first_source 'tarjeta de crédito')" "000_a745887c23e04ec9.txt:5"
+expect_eq "carte de crédit" "$(first_source 'carte de crédit')" "000_a745887c23e04ec9.txt:5"
 ep003=$(sqlite3 "$PLOTLINE_DB" "SELECT episode_id FROM synopses WHERE source LIKE '003%' LIMIT 1")
 first_episode() { "$PLOTLINE" search --json --limit 1 "$1" | grep -o '"episode_id":[0-9]*' | cut -d: -f2; }
 expect_eq "heart surgery" "$(first_episode 'heart surgery')" "$ep003"

@@ -280,6 +280,10 @@ int main(void) {
      * ("muestra la versión"), Hungarian "kiírás". */
     CHECK(translates(x, a, "en", "print", "es", "mostrar"));
     CHECK(translates(x, a, "en", "print", "hu", "kiírás"));
+    /* eng-deu's entries come in the German side's alphabetical order: ranked
+     * by the reverse dictionary instead, "credit" keeps Kredit (sixth entry,
+     * after Anrechnung, Glaubwürdigkeit, Gutpunkt, Gutschrift). */
+    CHECK(translates(x, a, "en", "credit", "de", "Kredit"));
 
     /* Inflected forms the stemmer keeps apart, by rule: a German weak
      * verb's third person and participle (with and without a separable

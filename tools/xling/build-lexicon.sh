@@ -82,7 +82,11 @@ for p in $(printf '%s\n' $pkgs | sed -n 's/^dict-freedict-\([a-z]*-[a-z]*\)=.*/\
     d=/usr/share/dictd/freedict-$p
     [ -s "$cache/dict/$p.dict" ] && [ "$cache/dict/$p.dict" -nt "$d.dict.dz" ] ||
         gzip -dc "$d.dict.dz" > "$cache/dict/$p.dict"
-    dicts="$dicts -d $src $tgt $d.index $cache/dict/$p.dict"
+    # eng-deu is Ding's German-English list turned round: a headword's
+    # entries come in the order of their German side, not of its senses.
+    opt=-d
+    [ "$p" = eng-deu ] && opt=-D
+    dicts="$dicts $opt $src $tgt $d.index $cache/dict/$p.dict"
 done
 
 # Word lists for decompounding: hunspell's stems (flags dropped), as UTF-8.

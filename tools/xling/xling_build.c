@@ -5,12 +5,14 @@
  *
  * Usage: xling_build [-e keep_en] [-m min_en] [-k keep_direct] [-t min_direct] [-x]
  *                    -o OUT
- *                    (-d SRC TGT FILE.index FILE.dict | -a SRC TGT FILE.att |
+ *                    (-d|-D SRC TGT FILE.index FILE.dict | -a SRC TGT FILE.att |
  *                     -g LANG FILE.att | -c LANG FILE.mo | -C LANG FILE.mo | -p PIVOT |
  *                     -w LANG WORDS |
  *                     -l LANG "LINKERS")...
  *   -d  a dictd dictionary from SRC to TGT (ISO 639-3 codes as FreeDict names
  *       them, or plotline's codes), its .dict already decompressed
+ *   -D  the same, where a headword's entries come in the alphabetical order
+ *       of their translations rather than of its senses (see read_dict)
  *   -a  a curated bilingual dictionary from SRC to TGT: an Apertium
  *       transducer as `lt-print` writes it (see read_bidix)
  *   -g  an Apertium generator for LANG (lemma and tags to word forms), as
@@ -538,7 +540,8 @@ static size_t n_dict_pairs;
 
 /* Reads one dictionary: each entry's translations become evidence for the
  * pair in both directions, and its words enter the vocabularies. */
-static void read_dict(int src, int tgt, const char *index_path, const char *dict_path) {
+static void read_dict(int src, int tgt, const char *index_path, const char *dict_path,
+                      int by_translation) {
     size_t ilen, dlen;
     char *index = read_file(index_path, &ilen);
     char *dict = read_file(dict_path, &dlen);
@@ -554,6 +557,12 @@ static void read_dict(int src, int tgt, const char *index_path, const char *dict
         heads[i].key = UINT32_MAX;
     size_t pairs = 0;
     dict_read[src][tgt] = 1;
+    /* Where a headword's entries come in the alphabetical order of their
+     * translations (-D: FreeDict's eng-deu, Ding's German-English list
+     * turned round, has "credit" as Anrechnung, Glaubwürdigkeit, Gutpunkt,
+     * Gutschrift, then Kredit), each entry is taken as a first sense,
+     * weighed by how the reverse dictionary (read before) ranks the pair:
+     * Kredit gives "credit" first, Anrechnung gives "charges". */
 
     char *line = index, *iend = index + ilen;
     while (line < iend) {
@@ -620,7 +629,7 @@ static void read_dict(int src, int tgt, const char *index_path, const char *dict
             while (heads[hh].key != UINT32_MAX && heads[hh].key != keys[0])
                 hh = (hh + 1) & (nslots - 1);
             heads[hh].key = keys[0];
-            base = heads[hh].count++;
+            base = by_translation ? 0 : heads[hh].count++;
         }
 
         /* Translation lines: numbered senses "2. a, b", or else the first line. */
@@ -664,6 +673,11 @@ static void read_dict(int src, int tgt, const char *index_path, const char *dict
                         if (tk != UINT32_MAX) {
                             float r = rank_weight(base + sense, pos);
                             for (int k = 0; k < n_keys; k++) {
+                                if (by_translation) {
+                                    float back =
+                                        edge_get(edge_key(tgt, tk, src, keys[k]))->fwd;
+                                    r = rank_weight(sense, pos) * (0.5f + 0.5f * back);
+                                }
                                 /* A headword without its function words
                                  * ("above named") may be another word
                                  * ("name"): its pairs count only as the
@@ -2490,17 +2504,18 @@ int main(int argc, char **argv) {
             i += 2;
         } else if (strcmp(a, "-p") == 0 && i + 1 < argc) {
             pivot_curated(en, lang_id(argv[++i]));
-        } else if (strcmp(a, "-d") == 0 && i + 4 < argc) {
+        } else if ((strcmp(a, "-d") == 0 || strcmp(a, "-D") == 0) && i + 4 < argc) {
             int s = lang_id(argv[i + 1]), t = lang_id(argv[i + 2]);
-            read_dict(s, t, argv[i + 3], argv[i + 4]);
+            read_dict(s, t, argv[i + 3], argv[i + 4], a[1] == 'D');
             i += 4;
         } else {
-            fprintf(stderr,
-                    "usage: xling_build [-e keep_en] [-m min_en] [-k keep_direct] [-t "
-                    "min_direct] [-x] [-A] -o OUT "
-                    "(-d SRC TGT INDEX DICT | -a SRC TGT ATT | -g LANG ATT | -c LANG MO | "
-                    "-C LANG MO | "
-                    "-p PIVOT | -w LANG WORDS | -l LANG LINKERS)...\n");
+            fprintf(
+                stderr,
+                "usage: xling_build [-e keep_en] [-m min_en] [-k keep_direct] [-t "
+                "min_direct] [-x] [-A] -o OUT "
+                "(-d|-D SRC TGT INDEX DICT | -a SRC TGT ATT | -g LANG ATT | -c LANG MO | "
+                "-C LANG MO | "
+                "-p PIVOT | -w LANG WORDS | -l LANG LINKERS)...\n");
             return 2;
         }
     }
