@@ -532,8 +532,9 @@ PL_EXPORT int pl_reindex(pl_db *db, pl_progress_fn progress, void *ctx);
  * (one for an index of up to some 256 MB) and drops what deleted synopses
  * left in them, so that a search looks each word up once: worth it after a
  * large import (imports merge only as much as keeps them fast). `progress`
- * (may be NULL) gets bytes of index merged of the total; cancelling stops
- * before the next merge (PL_ERR_USAGE), and the merges made stay. Each
+ * (may be NULL) gets bytes of index merged of the total, also during a
+ * merge; cancelling stops the merge under way, which leaves nothing, or the
+ * next (PL_ERR_USAGE), and the merges made stay. Each
  * merge is published on its own, so a crash leaves a valid index. Where
  * synopses were deleted, their words leave the statistics, so scores may
  * move a little. PL_ERR_BUSY while another handle writes; PL_ERR_USAGE

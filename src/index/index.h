@@ -109,9 +109,11 @@ void pl_index_abort(pl_index_writer *w);
  * deleted documents: a search then looks each term up once. Each merge is
  * published on its own, so a failure or a crash leaves a valid index.
  * `progress` (may be NULL) gets the live bytes merged so far of those to
- * merge, before the first merge and after each; non-zero from it stops
- * before the next one (PL_ERR_USAGE). Takes the write lock (PL_ERR_BUSY
- * when another handle holds it, PL_ERR_USAGE while this one writes). */
+ * merge, before the first merge, during each (by the share of its input
+ * terms merged) and after it; non-zero from it stops the merge under way,
+ * which leaves nothing, or the next one (PL_ERR_USAGE): the merges made
+ * stay. Takes the write lock (PL_ERR_BUSY when another handle holds it,
+ * PL_ERR_USAGE while this one writes). */
 int pl_index_optimize(pl_index *ix,
                       int (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
                       pl_err *err);

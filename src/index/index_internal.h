@@ -393,7 +393,17 @@ static inline uint32_t ix_ratio(uint32_t dl, uint32_t tf) {
 /* Merges adjacent segments while there are more than IX_MAX_SEGMENTS.
  * The lock must be held. */
 int ix_maybe_merge(pl_index *ix, pl_err *err);
-/* Merges view segments [first, first+count) into one new segment. */
-int ix_merge_range(pl_index *ix, size_t first, size_t count, pl_err *err);
+/* Told now and then during a merge what share of its input terms is
+ * merged (0 to 1); non-zero from it stops the merge, which then publishes
+ * and leaves nothing (PL_ERR_USAGE). */
+typedef struct ix_merge_watch {
+    int (*fn)(void *ctx, double share);
+    void *ctx;
+} ix_merge_watch;
+
+/* Merges view segments [first, first+count) into one new segment; `watch`
+ * may be NULL. */
+int ix_merge_range(pl_index *ix, size_t first, size_t count, const ix_merge_watch *watch,
+                   pl_err *err);
 
 #endif

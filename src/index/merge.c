@@ -39,7 +39,7 @@ int ix_maybe_merge(pl_index *ix, pl_err *err) {
             }
         }
         if (best == v->n) return PL_OK; /* every run is too large to merge */
-        int rc = ix_merge_range(ix, best, width, err);
+        int rc = ix_merge_range(ix, best, width, NULL, err);
         if (rc) return rc;
     }
     return PL_OK;
@@ -63,6 +63,23 @@ static int worth_rewriting(const ix_view *v, size_t i, size_t j) {
     return j - i > 1 || (vs->del && vs->del->n_deleted > 0);
 }
 
+/* What an optimize tells its caller: the bytes merged so far, counting the
+ * merge under way by the share of its input terms merged. */
+typedef struct optimize_watch {
+    int (*progress)(void *ctx, uint64_t done, uint64_t total);
+    void *ctx;
+    double done, bytes, total; /* before this merge; this merge's; all */
+    int stopped;               /* the caller asked to stop */
+} optimize_watch;
+
+static int on_merge_share(void *ctx, double share) {
+    optimize_watch *o = ctx;
+    double at = o->done + share * o->bytes;
+    o->stopped = o->progress(o->ctx, (uint64_t)(at < o->total ? at : o->total),
+                             (uint64_t)o->total) != 0;
+    return o->stopped;
+}
+
 int pl_index_optimize(pl_index *ix,
                       int (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
                       pl_err *err) {
@@ -77,7 +94,8 @@ int pl_index_optimize(pl_index *ix,
         j = optimize_run(ix->view, i, &bytes);
         if (worth_rewriting(ix->view, i, j)) total += bytes;
     }
-    /* A stop asked for is heeded before the next merge, if there is one. */
+    /* A stop asked for is heeded in the merge under way (which then leaves
+     * nothing) or before the next, if there is one. */
     int stop = progress && total > 0 && progress(ctx, 0, (uint64_t)total), cancelled = 0;
     size_t i = 0;
     while (i < ix->view->n && rc == PL_OK) {
@@ -91,7 +109,14 @@ int pl_index_optimize(pl_index *ix,
             rc = pl_err_set(err, PL_ERR_USAGE, "%s: optimize cancelled", ix->dir);
             break;
         }
-        rc = ix_merge_range(ix, i, j - i, err);
+        optimize_watch o = {progress, ctx, done, bytes, total, 0};
+        ix_merge_watch mw = {on_merge_share, &o};
+        rc = ix_merge_range(ix, i, j - i, progress ? &mw : NULL, err);
+        if (rc == PL_ERR_USAGE && o.stopped) { /* asked to stop mid-merge */
+            cancelled = 1;
+            rc = pl_err_set(err, PL_ERR_USAGE, "%s: optimize cancelled", ix->dir);
+            break;
+        }
         done = done + bytes < total ? done + bytes : total;
         if (rc == PL_OK && progress) stop = progress(ctx, (uint64_t)done, (uint64_t)total);
         /* The next run begins at the merged segment, now at its own size,
@@ -135,8 +160,13 @@ static int merge_docs(const ix_view *v, size_t first, size_t count, ix_seg_build
 
 /* Merges the dictionaries term by term; for each term, the postings of the
  * segments holding it are appended in segment order with remapped docs. */
+#define WATCH_EVERY 4096 /* input terms between two reports to a watch */
+
 static int merge_terms(const ix_view *v, size_t first, size_t count, ix_seg_builder *b,
-                       uint32_t **remap, pl_err *err) {
+                       uint32_t **remap, const ix_merge_watch *watch, pl_err *err) {
+    uint64_t in_terms = 0, seen = 0;
+    for (size_t i = 0; i < count; i++)
+        in_terms += v->segs[first + i].seg->n_terms;
     ix_term_cursor *tc = malloc(count * sizeof *tc);
     int *live = calloc(count, sizeof *live);
     ix_seg_cursor cur;
@@ -178,6 +208,9 @@ static int merge_terms(const ix_view *v, size_t first, size_t count, ix_seg_buil
                 live[i] = ix_terms_next(&tc[i]);
                 if (live[i] < 0) rc = live[i], bad = i;
             }
+            if (rc == PL_OK && watch && ++seen % WATCH_EVERY == 0 &&
+                watch->fn(watch->ctx, (double)seen / (double)(in_terms ? in_terms : 1)))
+                rc = PL_ERR_USAGE;
         }
         if (rc == PL_OK) rc = ix_builder_term_end(b);
     }
@@ -190,7 +223,8 @@ static int merge_terms(const ix_view *v, size_t first, size_t count, ix_seg_buil
     return rc;
 }
 
-int ix_merge_range(pl_index *ix, size_t first, size_t count, pl_err *err) {
+int ix_merge_range(pl_index *ix, size_t first, size_t count, const ix_merge_watch *watch,
+                   pl_err *err) {
     ix_view *v = ix->view;
     v->refs++; /* publishing replaces ix->view */
     ix_manifest m;
@@ -200,7 +234,8 @@ int ix_merge_range(pl_index *ix, size_t first, size_t count, pl_err *err) {
     int rc = (!b || !remap) ? PL_ERR_NOMEM : PL_OK;
     if (b) ix_builder_init(b);
     if (rc == PL_OK) rc = merge_docs(v, first, count, b, remap);
-    if (rc == PL_OK && b->n_docs > 0) rc = merge_terms(v, first, count, b, remap, err);
+    if (rc == PL_OK && b->n_docs > 0)
+        rc = merge_terms(v, first, count, b, remap, watch, err);
     if (rc == PL_OK) rc = ix_manifest_from_view(v, &m, err);
     if (rc == PL_OK) {
         m.gen = v->gen + 1;

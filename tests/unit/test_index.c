@@ -758,6 +758,55 @@ static int stop_when_done(void *ctx, uint64_t done, uint64_t total) {
     return done > 0 && done == total;
 }
 
+static int stop_mid_merge(void *ctx, uint64_t done, uint64_t total) {
+    on_progress(ctx, done, total);
+    return done > 0 && done < total;
+}
+
+/* An optimize told to stop during its merge: nothing published, no file
+ * left; let go on, it reports progress during the merge too. */
+static void test_optimize_progress(void) {
+    char dir[512], before[1024], after[1024];
+    pl_err err = PL_ERR_INIT;
+    pl_index *ix;
+    pl_index_writer *w;
+    open_writing("optimize-progress", dir, &ix, &w);
+    int64_t id = 1;
+    for (int commit = 0; commit < 3; commit++) {
+        if (commit) CHECK_INT(pl_index_begin(ix, &w, &err), PL_OK);
+        for (int d = 0; d < 300; d++, id++) {
+            char text[512];
+            int at = 0;
+            for (int k = 0; k < 10; k++) /* 3,000 distinct terms a commit */
+                at += snprintf(text + at, sizeof text - (size_t)at, "t%lld ",
+                               (long long)(id * 10 + k));
+            CHECK_INT(add_text(w, id, text), PL_OK);
+        }
+        CHECK_INT(pl_index_commit(w, (uint64_t)commit + 1, &err), PL_OK);
+    }
+    pl_index_stats st;
+    list_dir(dir, before, sizeof before);
+    progress_seen seen = {0};
+    CHECK_INT(pl_index_optimize(ix, stop_mid_merge, &seen, &err), PL_ERR_USAGE);
+    CHECK(seen.calls >= 2 && seen.done > 0 && seen.done < seen.total);
+    list_dir(dir, after, sizeof after);
+    CHECK_STR(after, before);
+    pl_index_get_stats(ix, &st);
+    CHECK_INT(st.segments, 3);
+    CHECK_INT(pl_index_verify(ix, &err), PL_OK);
+    memset(&seen, 0, sizeof seen);
+    CHECK_INT(pl_index_optimize(ix, on_progress, &seen, &err), PL_OK);
+    CHECK(seen.calls >= 3); /* before, during, after */
+    CHECK_INT(seen.done, seen.total);
+    pl_index_get_stats(ix, &st);
+    CHECK_INT(st.segments, 1);
+    CHECK_INT(st.docs, 900);
+    CHECK_POSTINGS(ix, "t8995", "899:1");
+    CHECK_INT(pl_index_verify(ix, &err), PL_OK);
+    pl_index_close(ix);
+    remove_tree(dir);
+}
+
 /* pl_index_optimize: the segments become one, deleted documents leave the
  * statistics, the postings stay; once optimized, it changes nothing. */
 static void test_optimize(void) {
@@ -1129,6 +1178,7 @@ int main(void) {
     test_abort_and_orphans();
     test_flush();
     test_optimize();
+    test_optimize_progress();
     test_two_handles();
     test_corruption();
     test_destroy();
