@@ -72,12 +72,16 @@ typedef struct optimize_watch {
     int stopped;               /* the caller asked to stop */
 } optimize_watch;
 
+/* Reports `at` of the total, short of it until all is merged: a caller
+ * may take "done == total" for the end. */
+static int report(optimize_watch *o, double at) {
+    if (at > o->total - 1) at = o->total - 1;
+    return o->progress(o->ctx, (uint64_t)(at > 0 ? at : 0), (uint64_t)o->total) != 0;
+}
+
 static int on_merge_share(void *ctx, double share) {
     optimize_watch *o = ctx;
-    double at = o->done + share * o->bytes;
-    o->stopped = o->progress(o->ctx, (uint64_t)(at < o->total ? at : o->total),
-                             (uint64_t)o->total) != 0;
-    return o->stopped;
+    return o->stopped = share < 1 && report(o, o->done + share * o->bytes);
 }
 
 int pl_index_optimize(pl_index *ix,
@@ -89,14 +93,15 @@ int pl_index_optimize(pl_index *ix,
     pl_index_writer *w;
     int rc = pl_index_begin(ix, &w, err); /* the lock, on the latest commit */
     if (rc) return rc;
-    double total = 0, done = 0, bytes;
+    optimize_watch o = {progress, ctx, 0, 0, 0, 0};
+    double bytes;
     for (size_t i = 0, j; i < ix->view->n; i = j) {
         j = optimize_run(ix->view, i, &bytes);
-        if (worth_rewriting(ix->view, i, j)) total += bytes;
+        if (worth_rewriting(ix->view, i, j)) o.total += bytes;
     }
     /* A stop asked for is heeded in the merge under way (which then leaves
      * nothing) or before the next, if there is one. */
-    int stop = progress && total > 0 && progress(ctx, 0, (uint64_t)total), cancelled = 0;
+    int stop = progress && o.total > 0 && report(&o, 0), cancelled = 0, merged = 0;
     size_t i = 0;
     while (i < ix->view->n && rc == PL_OK) {
         size_t j = optimize_run(ix->view, i, &bytes);
@@ -106,23 +111,30 @@ int pl_index_optimize(pl_index *ix,
         }
         if (stop) {
             cancelled = 1;
-            rc = pl_err_set(err, PL_ERR_USAGE, "%s: optimize cancelled", ix->dir);
             break;
         }
-        optimize_watch o = {progress, ctx, done, bytes, total, 0};
+        o.bytes = bytes;
         ix_merge_watch mw = {on_merge_share, &o};
         rc = ix_merge_range(ix, i, j - i, progress ? &mw : NULL, err);
         if (rc == PL_ERR_USAGE && o.stopped) { /* asked to stop mid-merge */
             cancelled = 1;
-            rc = pl_err_set(err, PL_ERR_USAGE, "%s: optimize cancelled", ix->dir);
             break;
         }
-        done = done + bytes < total ? done + bytes : total;
-        if (rc == PL_OK && progress) stop = progress(ctx, (uint64_t)done, (uint64_t)total);
+        merged = 1;
+        /* A later run may take in this merge's segment again: the bytes
+         * count once, and the report stays short of the total. */
+        o.done += bytes;
+        if (rc == PL_OK && progress) stop = report(&o, o.done);
         /* The next run begins at the merged segment, now at its own size,
          * which is less than its inputs' (what deleted documents and
          * repeated dictionary entries took): it may take in neighbours
          * that did not fit before. (A run with nothing live left none.) */
+    }
+    if (cancelled) {
+        pl_err_clear(err); /* the merge's own "failed" is no failure */
+        rc = pl_err_set(err, PL_ERR_USAGE, "%s: optimize cancelled", ix->dir);
+    } else if (rc == PL_OK && merged && progress) {
+        progress(ctx, (uint64_t)o.total, (uint64_t)o.total); /* all merged */
     }
     /* A merge that failed half-way may have left its segment file behind;
      * the lock is still held, so it can go now. */

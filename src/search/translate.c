@@ -686,7 +686,10 @@ static int pair(pl_db *db, const pl_xling *x, const langs *l, size_t si, const p
  * order (credit card, but carte de crédit) and with each of the language's
  * linking elements (Schwangerschaft-s-test); a join that the index holds
  * stands for both words. */
-#define COMPOUND_PARTS 2      /* translations of each word tried as a part */
+#define COMPOUND_PARTS 2 /* translations of each word tried as a part */
+#define COMPOUND_PAIRS                                                                     \
+    16                        /* pairs of a query joined, at most: each costs some         \
+                                 hundred dictionary look-ups a language */
 #define COMPOUND_DISCOUNT 0.8 /* a join, against a translation the lexicon gives */
 #define MAX_LINKS 12
 
@@ -698,14 +701,25 @@ static int first_terms(const tlist *tl, const char **out, int max) {
     return n;
 }
 
+/* Adds term t to parts (n of them) unless it is there already; `written`
+ * marks the word as written, read in the language. */
+static void add_part(const char **parts, int *written, int *n, const char *t, int w) {
+    for (int i = 0; i < *n; i++)
+        if (strcmp(parts[i], t) == 0) return;
+    parts[*n] = t;
+    written[(*n)++] = w;
+}
+
 /* Joins the best translations (la, lb) of two words, and each word as
- * written read in the language (a, b: Baby-party), into compounds of lang. */
+ * written read in the language (a, b: Baby-party, at a cognate's weight),
+ * into compounds of lang. */
 static int join_into(pl_db *db, sink *s, const char *lang, const tlist *la, const char *a,
                      const tlist *lb, const char *b, double w) {
     const char *pa[COMPOUND_PARTS + 1], *pb[COMPOUND_PARTS + 1], *lk;
+    int wa[COMPOUND_PARTS + 1] = {0}, wb[COMPOUND_PARTS + 1] = {0};
     int na = first_terms(la, pa, COMPOUND_PARTS), nb = first_terms(lb, pb, COMPOUND_PARTS);
-    pa[na++] = a;
-    pb[nb++] = b;
+    add_part(pa, wa, &na, a, 1);
+    add_part(pb, wb, &nb, b, 1);
     /* "" first, then each linker but "-e" (a part's dropped e, which its
      * stem has dropped already). */
     const char *links[MAX_LINKS] = {""};
@@ -729,7 +743,10 @@ static int join_into(pl_db *db, sink *s, const char *lang, const tlist *la, cons
                     if (n <= 0 || n > PL_TERM_MAX || pl_index_df(db->ix, t, (size_t)n) == 0)
                         continue;
                     const char *tt[1] = {t};
-                    if (add_to_clauses(s, lang, tt, 1, w)) return PL_ERR_NOMEM;
+                    if (stop_term(s, lang, tt, 1)) continue;
+                    double wj = w * (wa[ka] ? COGNATE : 1) * (wb[kb] ? COGNATE : 1);
+                    if (wj >= MIN_WEIGHT && add_to_clauses(s, lang, tt, 1, wj))
+                        return PL_ERR_NOMEM;
                 }
     return PL_OK;
 }
@@ -754,10 +771,12 @@ static int compounds(pl_db *db, const pl_xling *x, const langs *l, const pl_quer
     if (!b) return PL_OK;
     char both[2 * 4096 + 2];
     snprintf(both, sizeof both, "%s %s", a, b);
+    /* The sink serves add_to_clauses, stop_term and translations_into. */
     sink s = {.c = {&p->clauses[i], &p->clauses[j]},
               .alt = {0, 0},
               .word = both,
               .x = x,
+              .an = db->an,
               .lexicon_memo = lexicon_memo(db)};
     for (size_t si = 0; si < l->n_src; si++) {
         double w = l->src_w[si] * DISCOUNT * COMPOUND_DISCOUNT;
@@ -810,7 +829,7 @@ int pl_plan_translate(pl_db *db, const pl_query *q, pl_plan *p, pl_err *err) {
             if (pair(db, x, &l, si, q, p, i)) goto oom;
         }
     }
-    for (size_t i = 0; i + 1 < q->n_clauses; i++)
+    for (size_t i = 0; i + 1 < q->n_clauses && i < COMPOUND_PAIRS; i++)
         if (compounds(db, x, &l, q, p, i)) goto oom;
     free(folded);
     return PL_OK;

@@ -556,6 +556,8 @@ static void read_dict(int src, int tgt, const char *index_path, const char *dict
     for (size_t i = 0; i < nslots; i++)
         heads[i].key = UINT32_MAX;
     size_t pairs = 0;
+    if (by_translation && !dict_read[tgt][src])
+        die("-D needs the reverse dictionary read before it", dict_path);
     dict_read[src][tgt] = 1;
     /* Where a headword's entries come in the alphabetical order of their
      * translations (-D: FreeDict's eng-deu, Ding's German-English list
@@ -677,6 +679,7 @@ static void read_dict(int src, int tgt, const char *index_path, const char *dict
                                     float back =
                                         edge_get(edge_key(tgt, tk, src, keys[k]))->fwd;
                                     r = rank_weight(sense, pos) * (0.5f + 0.5f * back);
+                                    if (r < 0.15f) r = 0.15f; /* rank_weight's floor */
                                 }
                                 /* A headword without its function words
                                  * ("above named") may be another word
