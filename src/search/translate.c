@@ -687,9 +687,9 @@ static int pair(pl_db *db, const pl_xling *x, const langs *l, size_t si, const p
  * linking elements (Schwangerschaft-s-test); a join that the index holds
  * stands for both words. */
 #define COMPOUND_PARTS 2 /* translations of each word tried as a part */
-#define COMPOUND_PAIRS                                                                     \
-    16                        /* pairs of a query joined, at most: each costs some         \
-                                 hundred dictionary look-ups a language */
+/* Pairs of a query joined, at most: each costs some hundred dictionary
+ * look-ups a language. */
+#define COMPOUND_PAIRS 16
 #define COMPOUND_DISCOUNT 0.8 /* a join, against a translation the lexicon gives */
 #define MAX_LINKS 12
 
@@ -715,22 +715,15 @@ static void add_part(const char **parts, int *written, int *n, const char *t, in
  * into compounds of lang. */
 static int join_into(pl_db *db, sink *s, const char *lang, const tlist *la, const char *a,
                      const tlist *lb, const char *b, double w) {
-    const char *pa[COMPOUND_PARTS + 1], *pb[COMPOUND_PARTS + 1], *lk;
+    const char *pa[COMPOUND_PARTS + 1], *pb[COMPOUND_PARTS + 1];
     int wa[COMPOUND_PARTS + 1] = {0}, wb[COMPOUND_PARTS + 1] = {0};
     int na = first_terms(la, pa, COMPOUND_PARTS), nb = first_terms(lb, pb, COMPOUND_PARTS);
     add_part(pa, wa, &na, a, 1);
     add_part(pb, wb, &nb, b, 1);
-    /* "" first, then each linker but "-e" (a part's dropped e, which its
-     * stem has dropped already). */
+    /* No linking element first, then the language's. */
     const char *links[MAX_LINKS] = {""};
-    size_t link_len[MAX_LINKS] = {0}, lk_len = pl_xling_linkers(s->x, lang, &lk);
-    int n_links = 1;
-    for (size_t at = 0, end; at < lk_len; at = end + 1) {
-        for (end = at; end < lk_len && lk[end] != ' ';)
-            end++;
-        if (end > at && lk[at] != '-' && n_links < MAX_LINKS)
-            links[n_links] = lk + at, link_len[n_links++] = end - at;
-    }
+    size_t link_len[MAX_LINKS] = {0};
+    int n_links = 1 + pl_xling_linkers(s->x, lang, links + 1, link_len + 1, MAX_LINKS - 1);
     for (int ka = 0; ka < na; ka++)
         for (int kb = 0; kb < nb; kb++)
             for (int order = 0; order < 2; order++)

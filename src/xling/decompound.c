@@ -194,28 +194,37 @@ static int nchars(const char *s, size_t n) {
     return c;
 }
 
+/* Language l's linking elements, at most max, into lk and their lengths
+ * into lkn; "-e", a dropped final e, is none of them but sets *elide_e.
+ * Returns how many. */
+static int parse_linkers(const xl_lang *l, const char **lk, size_t *lkn, int max,
+                         int *elide_e) {
+    int n = 0;
+    *elide_e = 0;
+    for (size_t i = 0; i < l->linkers_len && n < max;) {
+        size_t j = i;
+        while (j < l->linkers_len && l->linkers[j] != ' ')
+            j++;
+        if (j - i == 2 && l->linkers[i] == '-' && l->linkers[i + 1] == 'e')
+            *elide_e = 1;
+        else if (j > i) {
+            lk[n] = (const char *)l->linkers + i;
+            lkn[n++] = j - i;
+        }
+        i = j + 1;
+    }
+    return n;
+}
+
 /* The split of s[0..n), a word already folded, in language li. */
 static int decompound_folded(const pl_xling *x, int li, const char *s, int n,
                              pl_xling_part *parts, int max_parts) {
     if (n < 2 * MIN_PART_CHARS) return 0;
 
-    /* The language's linking elements; "-e" means a dropped final e. */
     const xl_lang *l = &x->langs[li];
     const char *lk[MAX_LINKERS];
     size_t lkn[MAX_LINKERS];
-    int n_lk = 0, elide_e = 0;
-    for (size_t i = 0; i < l->linkers_len && n_lk < MAX_LINKERS;) {
-        size_t j = i;
-        while (j < l->linkers_len && l->linkers[j] != ' ')
-            j++;
-        if (j - i == 2 && l->linkers[i] == '-' && l->linkers[i + 1] == 'e')
-            elide_e = 1;
-        else if (j > i) {
-            lk[n_lk] = (const char *)l->linkers + i;
-            lkn[n_lk++] = j - i;
-        }
-        i = j + 1;
-    }
+    int elide_e, n_lk = parse_linkers(l, lk, lkn, MAX_LINKERS, &elide_e);
 
     step st[PL_TERM_MAX + 1];
     memset(st, 0, sizeof st);
@@ -320,12 +329,11 @@ int pl_xling_can_split(const pl_xling *x, const char *lang) {
     return li >= 0 && x->langs[li].vblocks > 0;
 }
 
-size_t pl_xling_linkers(const pl_xling *x, const char *lang, const char **out) {
-    int li = x && lang ? xl_lang_find(x, lang) : -1;
-    *out = "";
+int pl_xling_linkers(const pl_xling *x, const char *lang, const char **links, size_t *lens,
+                     int max) {
+    int li = x && lang ? xl_lang_find(x, lang) : -1, elide_e;
     if (li < 0 || x->langs[li].vblocks == 0) return 0;
-    *out = (const char *)x->langs[li].linkers;
-    return x->langs[li].linkers_len;
+    return parse_linkers(&x->langs[li], links, lens, max, &elide_e);
 }
 
 int pl_xling_split_unknown(const pl_xling *x, const char *lang, const char *word,

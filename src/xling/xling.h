@@ -160,11 +160,13 @@ int pl_xling_decompound(const pl_xling *x, const char *lang, const char *word, s
 /* 1 when `lang` has a vocabulary to split compounds with (see above). */
 int pl_xling_can_split(const pl_xling *x, const char *lang);
 
-/* The linking elements of `lang`'s compounds (German "s es n en e er ens",
- * "-e" for a dropped final e), space-separated, into *out (not
- * NUL-terminated; owned by the lexicon); returns the length, 0 when the
- * language joins its parts as they are or has no vocabulary. */
-size_t pl_xling_linkers(const pl_xling *x, const char *lang, const char **out);
+/* The linking elements of `lang`'s compounds (German s, es, n, en, e, er,
+ * ens; not the dropped final e its compounds also allow): at most max of
+ * them into links (not NUL-terminated; owned by the lexicon) and their
+ * lengths into lens. Returns how many, 0 when the language joins its parts
+ * as they are or has no vocabulary. */
+int pl_xling_linkers(const pl_xling *x, const char *lang, const char **links, size_t *lens,
+                     int max);
 
 /*
  * Splits a word of a synopsis for indexing, so that a query for one part
