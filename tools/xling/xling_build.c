@@ -439,9 +439,11 @@ static int b64num(const char *s, const char *end, uint64_t *v) {
 }
 
 /* The rank weight of translation t (1-based, counting a ';' as two) of sense s. */
+#define RANK_FLOOR 0.15f /* the least rank weight */
+
 static float rank_weight(int s, int t) {
     float w = 1.0f / (1.0f + 0.35f * (float)(s - 1) + 0.12f * (float)(t - 1));
-    return w < 0.15f ? 0.15f : w;
+    return w < RANK_FLOOR ? RANK_FLOOR : w;
 }
 
 /* Removes (...), [...], {...} and <...> with what they hold; collapses blanks. */
@@ -679,7 +681,7 @@ static void read_dict(int src, int tgt, const char *index_path, const char *dict
                                     float back =
                                         edge_get(edge_key(tgt, tk, src, keys[k]))->fwd;
                                     r = rank_weight(sense, pos) * (0.5f + 0.5f * back);
-                                    if (r < 0.15f) r = 0.15f; /* rank_weight's floor */
+                                    if (r < RANK_FLOOR) r = RANK_FLOOR;
                                 }
                                 /* A headword without its function words
                                  * ("above named") may be another word
