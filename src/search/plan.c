@@ -245,6 +245,11 @@ int pl_plan_make(pl_db *db, const pl_query *q, const char *lang, int no_translat
             for (size_t k = 0; k < p->n_langs && !stop; k++)
                 stop = p->lang_weight[k] >= PL_PLAN_SURE_LANG &&
                        pl_plan_stopword_folded(p->langs[k], &folded);
+            /* Nor is a function word a name, spelled alike in every
+             * language: even when the query's language is not sure, its
+             * likeliest reading's function words match only synopses in
+             * that language (English "a" is not French "à"). */
+            int own = stop || (p->n_langs && pl_plan_stopword_folded(p->langs[0], &folded));
             /* No language known at all: analyze without stemming. */
             size_t nl = p->n_langs ? p->n_langs : 1;
             const char *codes[PL_PLAN_LANGS];
@@ -259,7 +264,7 @@ int pl_plan_make(pl_db *db, const pl_query *q, const char *lang, int no_translat
                  * reading matches its own language's synopses, so that
                  * French "grossesse" read as Portuguese ("gross") does not
                  * meet German "groß". */
-                col.origin[k] = k > 0 ? PL_VARIANT_SCOPED : 0;
+                col.origin[k] = k > 0 || own ? PL_VARIANT_SCOPED : 0;
             }
             int arc =
                 pl_analyze_langs(db->an, codes, nl, text, strlen(text), add_variant, &col);

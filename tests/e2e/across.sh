@@ -67,6 +67,13 @@ expect_eq "heart surgery" "$(first_episode 'heart surgery')" "$ep003"
 expect_eq "the one with the heart surgery" "$(first_episode 'the one with the heart surgery')" \
     "$ep003"
 expect_eq "operazione al cuore" "$(first_episode 'operazione al cuore')" "$ep003"
+# A function word of the query's language is no name spelled alike
+# everywhere: English "a" meets the English synopsis, not French "à".
+out=$("$PLOTLINE" search --lang en --json --limit 9 "a heart surgery")
+expect_contains "a function word in its own language" "$out" \
+    '"lang":"en","source":"003_c8ee2d876f44739e.txt:2","snippet"'
+expect_eq "a function word not across languages" \
+    "$(printf '%s' "$out" | grep -o '{"word":"a","term":"a",' | wc -l)" 1
 
 # Why: the translation is named; without translation nothing is found.
 out=$("$PLOTLINE" search --json --limit 1 "credit card shoes")
