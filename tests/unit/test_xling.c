@@ -284,6 +284,13 @@ int main(void) {
      * by the reverse dictionary instead, "credit" keeps Kredit (sixth entry,
      * after Anrechnung, Glaubwürdigkeit, Gutpunkt, Gutschrift). */
     CHECK(translates(x, a, "en", "credit", "de", "Kredit"));
+    /* Qt's rich-text messages share a style sheet on both sides; read as
+     * words, "9pt" and "0px" were each other's translations and German
+     * "sans" (as "san") read as "qrichtext". The builder skips HTML tags. */
+    s.len = 0;
+    s.out[0] = 0;
+    CHECK_INT(pl_xling_translate_term(x, "en", "9pt", 3, NULL, 0, collect, &s), 0);
+    CHECK_INT(pl_xling_translate_term(x, "de", "san", 3, NULL, 0, collect, &s), 0);
 
     /* Inflected forms the stemmer keeps apart, by rule: a German weak
      * verb's third person and participle (with and without a separable

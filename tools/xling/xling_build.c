@@ -44,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <utf8proc.h>
 #include <xxhash.h>
 
@@ -1464,13 +1465,64 @@ static uint32_t le32(const unsigned char *p, int swap) {
     return swap ? __builtin_bswap32(v) : v;
 }
 
-/* A message without its markup for the analyzer: accelerator marks
- * ("~File", "_Datei", "&Fichier") that would glue to or split a word, and
- * entities ("&amp;"). Writes at most n bytes to out; returns the length. */
+/* The length of the HTML tag at s[0] == '<' (through its '>'), or 0 when
+ * it is none: Qt's rich-text messages carry a page head and style sheet
+ * ("<meta name=\"qrichtext\" ...>", "font-size:9pt; margin:0px") that
+ * both sides share, which paired "9pt" and "qrichtext" with every word of
+ * the message. Only HTML's own names count: "<Datei>" and "<file>" are
+ * placeholders a translator translates. A style sheet or page head is
+ * skipped with its contents. */
+static size_t html_tag(const char *s, size_t n) {
+    static const char *const names[] = {
+        "!doctype", "a",     "b",    "big",    "body",  "br",  "center", "code",  "div",
+        "em",       "font",  "h1",   "h2",     "h3",    "h4",  "head",   "html",  "hr",
+        "i",        "img",   "li",   "meta",   "nobr",  "ol",  "p",      "pre",   "qt",
+        "s",        "small", "span", "strong", "style", "sub", "sup",    "table", "td",
+        "th",       "title", "tr",   "tt",     "u",     "ul"};
+    size_t i = 1;
+    int closing = i < n && s[i] == '/';
+    i += (size_t)closing;
+    size_t start = i;
+    while (i < n && i - start < 9 && (isalnum((unsigned char)s[i]) || s[i] == '!'))
+        i++;
+    if (i == start || i >= n || !(s[i] == '>' || s[i] == ' ' || s[i] == '/')) return 0;
+    char name[10];
+    size_t len = i - start;
+    for (size_t k = 0; k < len; k++)
+        name[k] = (char)tolower((unsigned char)s[start + k]);
+    name[len] = 0;
+    int known = 0;
+    for (size_t k = 0; k < sizeof names / sizeof *names && !known; k++)
+        known = strcmp(name, names[k]) == 0;
+    if (!known) return 0;
+    const char *end = memchr(s + i, '>', n - i);
+    if (!end) return 0;
+    size_t tag = (size_t)(end - s) + 1;
+    if (closing || (strcmp(name, "style") != 0 && strcmp(name, "head") != 0)) return tag;
+    /* Through the matching end tag, or the tag alone when there is none. */
+    for (size_t k = tag; k + len + 3 <= n; k++)
+        if (s[k] == '<' && s[k + 1] == '/' && strncasecmp(s + k + 2, name, len) == 0 &&
+            s[k + 2 + len] == '>')
+            return k + len + 3;
+    return tag;
+}
+
+/* A message without its markup for the analyzer: HTML tags (html_tag),
+ * accelerator marks ("~File", "_Datei", "&Fichier") that would glue to or
+ * split a word, and entities ("&amp;"). Writes at most n bytes to out;
+ * returns the length. */
 static size_t unmark(const char *s, size_t n, char *out) {
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         char ch = s[i];
+        if (ch == '<') {
+            size_t tag = html_tag(s + i, n - i);
+            if (tag) {
+                out[o++] = ' ';
+                i += tag - 1;
+                continue;
+            }
+        }
         if (ch == '&') {
             size_t j = i + 1;
             while (j < n && j < i + 8 && isalnum((unsigned char)s[j]))
