@@ -10,13 +10,13 @@
  * one that repeats a single word, while a query's stopwords (low IDF) barely
  * count either way:
  *
- *     score(d) = (sum over clauses c of s_c(d)) * (W(d) / W)^2
+ *     score(d) = (sum over clauses c of s_c(d)) * W(d) / W
  *
  * s_c(d) is the best of clause c's alternatives (a word: its best variant,
  * weight x BM25; a phrase: the sum over its words), W(d) the IDF weight of
  * the clauses d matches and W that of all positive clauses. A query of one
  * positive clause (a word, or words joined by OR) takes the alternative
- * with the best s x w^2 instead, w the weight it brings: that is then the
+ * with the best s x w instead, w the weight it brings: that is then the
  * document's score, so each alternative is bounded by its own weight and a
  * common word ORed with a rare one passes over most of its blocks.
  *
@@ -660,10 +660,10 @@ static int by_score(const void *a, const void *b) {
     return x->doc < y->doc ? -1 : x->doc > y->doc;
 }
 
-/* (sum of bounds) x (weight share)^2: the most a document can score. */
+/* (sum of bounds) x weight share: the most a document can score. */
 static double coord_bound(double s, double w, double total_w) {
     double coord = total_w > 0 ? w / total_w : 1.0;
-    return s * coord * coord;
+    return s * coord;
 }
 
 /* ---- evaluation ---- */
@@ -716,9 +716,9 @@ static double clause_at(eval *e, clause *c, int64_t d, int *hit, double *w) {
         *hit = 1;
         double sc = unit_score(e->x, u);
         /* Alone in the query, a clause is the document's score: its unit
-         * with the best score x weight^2 decides, so that each unit's
+         * with the best score x weight decides, so that each unit's
          * blocks are bounded by its own weight (see the moving loop). */
-        double key = e->single ? sc * u->w * u->w : sc;
+        double key = e->single ? sc * u->w : sc;
         if (key > best_key || (key == best_key && u->w > *w))
             best = sc, best_key = key, *w = u->w;
         if (2 * i + 1 < c->n) stack[top++] = 2 * i + 1;
@@ -896,7 +896,7 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
                 for (size_t c = 0; c < e.n_pos; c++)
                     if (hit[c]) sum += cs[c], mw += cm[c];
                 double coord = e.total_w > 0 ? mw / e.total_w : 1.0;
-                pl_scored cand = {d, sum * coord * coord};
+                pl_scored cand = {d, sum * coord};
                 if (nh < k) {
                     heap[nh] = cand;
                     heap_up(heap, nh++);
@@ -925,13 +925,12 @@ int pl_score(pl_index *ix, const pl_plan *plan, size_t k, pl_scored **out, size_
             while (clause_top(c) < next) {
                 unit *u = &c->u[c->heap[0]];
                 /* A lone clause's document scores at most a unit's block
-                 * bound x (its weight / the query's)^2: the unit passes
+                 * bound x its weight / the query's: the unit passes
                  * over blocks whose bound falls short of theta scaled back.
                  * (A word OR a common word: the common word's blocks.) */
                 double fl = floor;
                 if (e.single && e.total_w > 0 && nh == k && floor > 0)
-                    fl = u->w > 0 ? theta * (e.total_w / u->w) * (e.total_w / u->w)
-                                  : INFINITY;
+                    fl = u->w > 0 ? theta * e.total_w / u->w : INFINITY;
                 if (u->t && nh == k && floor > 0) {
                     term_seek_competitive(&x, u->t, next, fl, &pruned);
                     u->doc = u->t->doc;

@@ -162,7 +162,7 @@ static double ref_concept_idf(pl_index *ix, const ref_stats *st, const pl_slot *
 /* The best variant of a word in d (0 and *hit 0 when none is there); *w
  * gets that variant's weight toward coordination (the greater on a tie):
  * the word's concept IDF times the variant's weight. Best: by score, or
- * when the query has one positive clause (`single`), by score x weight^2,
+ * when the query has one positive clause (`single`), by score x weight,
  * which is then the document's score up to a constant. */
 static double ref_slot(pl_index *ix, const ref_stats *st, const mdoc *d, const pl_slot *s,
                        int single, int *hit, double *w) {
@@ -177,7 +177,7 @@ static double ref_slot(pl_index *ix, const ref_stats *st, const mdoc *d, const p
         double sc =
             s->v[v].weight * ref_bm25(ref_idf(ix, st, s->v[v].term), tf, doc_len(d), st);
         double x = ref_concept_idf(ix, st, s) * s->v[v].weight;
-        double key = single ? sc * x * x : sc;
+        double key = single ? sc * x : sc;
         if (key > best_key || (key == best_key && x > *w))
             best = sc, best_key = key, *w = x;
     }
@@ -277,8 +277,8 @@ static size_t reference(pl_index *ix, const pl_plan *plan, pl_scored *out) {
                 double s = ref_alt(ix, &st, d, &cl->alts[k], one, &h, &w);
                 /* The clause's score and coordination weight come from its
                  * best-scoring alternative (the greater weight on a tie);
-                 * alone, from the best by score x weight^2. */
-                double key = one ? s * w * w : s;
+                 * alone, from the best by score x weight. */
+                double key = one ? s * w : s;
                 if (h && (!hit || key > best_key || (key == best_key && w > bw)))
                     best = s, bw = w, best_key = key;
                 if (h) hit = 1;
@@ -295,7 +295,7 @@ static size_t reference(pl_index *ix, const pl_plan *plan, pl_scored *out) {
         }
         if (!any || out_ || !all) continue;
         double coord = total_w > 0 ? b / total_w : 1.0;
-        out[n++] = (pl_scored){d->id, a * coord * coord};
+        out[n++] = (pl_scored){d->id, a * coord};
     }
     qsort(out, n, sizeof *out, by_score);
     return n;
