@@ -11,6 +11,7 @@
  * órdenes" for "shell") marks its words only where they stand together, as
  * scoring matches it: its "de" alone is no match.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -199,6 +200,20 @@ static size_t best_window(const tok *t, size_t n) {
     return best;
 }
 
+/* A query word as the reader meant it, without the ASCII punctuation around
+ * it ("shoes," in "shoes, credit card"); the word as written when it is all
+ * punctuation. Only for naming it: the search itself reads the word whole
+ * (".so" is a roff request, "so" a function word). */
+static char *bare_word(const char *w) {
+    size_t from = 0, to = strlen(w);
+    while (from < to && (unsigned char)w[from] < 0x80 && ispunct((unsigned char)w[from]))
+        from++;
+    while (to > from && (unsigned char)w[to - 1] < 0x80 &&
+           ispunct((unsigned char)w[to - 1]))
+        to--;
+    return from < to ? strndup(w + from, to - from) : strdup(w);
+}
+
 /* The found variants as matches, in query order, each word and term once. */
 static int explain(snip_ctx *c, pl_hit *h) {
     if (!c->n_found) return PL_OK;
@@ -213,15 +228,21 @@ static int explain(snip_ctx *c, pl_hit *h) {
                     int met = 0;
                     for (size_t i = 0; i < c->n_found && !met; i++)
                         met = c->found[i] == pv;
+                    if (!met) continue;
+                    char *word = bare_word(pv->word);
+                    if (!word) return PL_ERR_NOMEM;
                     for (size_t i = 0; i < h->n_matches && met; i++)
-                        if (strcmp(h->matches[i].word, pv->word) == 0 &&
+                        if (strcmp(h->matches[i].word, word) == 0 &&
                             strcmp(h->matches[i].term, pv->term) == 0)
                             met = 0;
-                    if (!met) continue;
+                    if (!met) {
+                        free(word);
+                        continue;
+                    }
                     pl_match *m = &h->matches[h->n_matches];
-                    m->word = strdup(pv->word);
+                    m->word = word;
                     m->term = strdup(pv->term);
-                    if (!m->word || !m->term) {
+                    if (!m->term) {
                         free(m->word);
                         free(m->term);
                         return PL_ERR_NOMEM;

@@ -79,6 +79,10 @@ expect_eq "a function word not across languages" \
 out=$("$PLOTLINE" search --json --limit 1 "credit card shoes")
 expect_contains "why names the translation" "$out" \
     '{"word":"shoes","term":"schuh","lang":"de","translated":true}'
+# The word named as the reader meant it, without the punctuation around it.
+expect_contains "why: a word without its comma" \
+    "$("$PLOTLINE" search --json --limit 1 "shoes, (credit card)")" \
+    '"why":[{"word":"shoes","term":"schuh","lang":"de","translated":true},{"word":"credit card",'
 # "credit" is also "glaubwürdig" (credible), whose head würdig is "wurd" as
 # wurde ("was") is: no translation may become a function word's term.
 expect_lacks "no function word's term as a translation" "$out" '"term":"wurd"'
