@@ -159,13 +159,23 @@ static double ref_concept_idf(pl_index *ix, const ref_stats *st, const pl_slot *
     return idf;
 }
 
+/* The most IDF a variant of the word scores with: the word's own, from its
+ * indexed variants' document frequencies summed at their weights. */
+static double ref_word_idf(pl_index *ix, const ref_stats *st, const pl_slot *s) {
+    double df = 0;
+    for (size_t v = 0; v < s->n; v++)
+        df += s->v[v].weight * (double)pl_index_df(ix, s->v[v].term, strlen(s->v[v].term));
+    return log(1.0 + (st->n - df + 0.5) / (df + 0.5));
+}
+
 /* The best variant of a word in d (0 and *hit 0 when none is there); *w
  * gets that variant's weight toward coordination (the greater on a tie):
  * the word's concept IDF times the variant's weight. Best: by score, or
  * when the query has one positive clause (`single`), by score x weight,
- * which is then the document's score up to a constant. */
+ * which is then the document's score up to a constant. A word alone scores
+ * at most its word's IDF (ref_word_idf); a phrase's words, their own. */
 static double ref_slot(pl_index *ix, const ref_stats *st, const mdoc *d, const pl_slot *s,
-                       int single, int *hit, double *w) {
+                       int single, int in_phrase, int *hit, double *w) {
     double best = 0, best_key = 0;
     *hit = 0;
     *w = 0;
@@ -174,8 +184,9 @@ static double ref_slot(pl_index *ix, const ref_stats *st, const mdoc *d, const p
         /* A scoped variant matches only documents in its language. */
         if (!tf || (s->v[v].scoped && strcmp(s->v[v].lang, d->lang) != 0)) continue;
         *hit = 1;
-        double sc =
-            s->v[v].weight * ref_bm25(ref_idf(ix, st, s->v[v].term), tf, doc_len(d), st);
+        double idf = ref_idf(ix, st, s->v[v].term);
+        if (!in_phrase) idf = fmin(idf, ref_word_idf(ix, st, s));
+        double sc = s->v[v].weight * ref_bm25(idf, tf, doc_len(d), st);
         double x = ref_concept_idf(ix, st, s) * s->v[v].weight;
         double key = single ? sc * x : sc;
         if (key > best_key || (key == best_key && x > *w))
@@ -193,12 +204,12 @@ static double ref_alt(pl_index *ix, const ref_stats *st, const mdoc *d, const pl
     *hit = 0;
     *w = 0;
     if (a->n_slots == 0) return 0;
-    if (a->n_slots == 1) return ref_slot(ix, st, d, &a->slots[0], single, hit, w);
+    if (a->n_slots == 1) return ref_slot(ix, st, d, &a->slots[0], single, 0, hit, w);
     double unused;
     double sum = 0;
     for (size_t i = 0; i < a->n_slots; i++) {
         int h;
-        sum += ref_slot(ix, st, d, &a->slots[i], 0, &h, &unused);
+        sum += ref_slot(ix, st, d, &a->slots[i], 0, 1, &h, &unused);
         if (!h) return 0;
     }
     for (uint32_t p = 0; p < d->n; p++) {
