@@ -36,25 +36,6 @@ static void add_lang(pl_plan *p, const char *lang, double w) {
     p->lang_weight[p->n_langs++] = w;
 }
 
-/* The query text as one string, for the identifier. */
-static char *query_text(const pl_query *q) {
-    size_t n = 1;
-    for (size_t i = 0; i < q->n_clauses; i++)
-        for (size_t j = 0; j < q->clauses[i].n_alts; j++)
-            n += strlen(q->clauses[i].alts[j].text) + 1;
-    char *s = malloc(n), *p = s;
-    if (!s) return NULL;
-    for (size_t i = 0; i < q->n_clauses; i++)
-        for (size_t j = 0; j < q->clauses[i].n_alts; j++) {
-            size_t k = strlen(q->clauses[i].alts[j].text);
-            memcpy(p, q->clauses[i].alts[j].text, k);
-            p += k;
-            *p++ = ' ';
-        }
-    *p = 0;
-    return s;
-}
-
 /* The catalog's languages, most synopses first: counting them is a scan,
  * so they are kept while the index's seq (which follows every write) holds. */
 static int catalog_langs(pl_db *db, pl_err *err) {
@@ -80,11 +61,10 @@ static int choose_langs(pl_db *db, const pl_query *q, const char *hint, pl_plan 
         add_lang(p, hint, 1.0);
         if (p->n_langs) return PL_OK;
     }
-    char *text = query_text(q);
-    if (!text) return pl_err_set(err, PL_ERR_NOMEM, "planning the query: out of memory");
+    /* The words as written (pl_query.text): "Herz-OP" is German, its
+     * clauses "Herz OP" read as Dutch. */
     pl_lang_guess g[3];
-    int n = pl_langid(text, strlen(text), g, 3);
-    free(text);
+    int n = q->text ? pl_langid(q->text, strlen(q->text), g, 3) : 0;
     /* The identifier's candidates rank first, by confidence; the catalog's
      * languages follow with a lower weight, so that a query word that is
      * really German still meets its German stem. */

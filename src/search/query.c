@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "search.h"
+#include "util/buf.h"
 
 typedef struct spans {
     uint32_t start[64], end[64];
@@ -46,8 +47,10 @@ void pl_query_free(pl_query *q) {
         free(q->clauses[i].alts);
     }
     free(q->clauses);
+    free(q->text);
     q->clauses = NULL;
     q->n_clauses = 0;
+    q->text = NULL;
 }
 
 static int is_space(char c) {
@@ -110,6 +113,7 @@ int pl_query_parse(pl_analyzer *an, const char *q, pl_query *out, pl_err *err) {
     if (n > 0) items[0].is_and = items[n - 1].is_and = 0;
 
     int rc = PL_OK;
+    pl_buf text = PL_BUF_INIT;
     for (size_t i = 0; i < n && !rc; i++) {
         item *it = &items[i];
         if (it->is_and) continue;
@@ -122,6 +126,8 @@ int pl_query_parse(pl_analyzer *an, const char *q, pl_query *out, pl_err *err) {
         spans sp = {.n = 0};
         pl_analyze(an, NULL, it->s, it->n, note_span, &sp);
         if (sp.n == 0) continue; /* punctuation only */
+        if (text.len) pl_buf_putc(&text, ' ');
+        pl_buf_append(&text, it->s, it->n);
         if (joins_prev) {
             pl_qclause *c = &out->clauses[out->n_clauses - 1];
             /* A group "a OR b" is required when one of its words is. */
@@ -143,7 +149,10 @@ int pl_query_parse(pl_analyzer *an, const char *q, pl_query *out, pl_err *err) {
                 rc = add_alt(&out->clauses[out->n_clauses - 1], it->s + sp.start[k],
                              sp.end[k] - sp.start[k], 0);
     }
+    if (!rc && !pl_buf_cstr(&text)) rc = PL_ERR_NOMEM;
+    if (!rc) out->text = (char *)pl_buf_detach(&text, NULL);
     if (rc) {
+        pl_buf_free(&text);
         pl_query_free(out);
         return pl_err_set(err, PL_ERR_NOMEM, "parsing the query: out of memory");
     }

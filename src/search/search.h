@@ -34,6 +34,8 @@ typedef struct pl_qclause {
 typedef struct pl_query {
     pl_qclause *clauses; /* owned */
     size_t n_clauses;
+    char *text; /* its words as written, without operators and quotes, for
+                   identifying its language ("Herz-OP" stays one word); owned */
 } pl_query;
 
 /* Parses a query. Lenient like a search box should be: an unclosed quote

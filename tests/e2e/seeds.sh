@@ -33,6 +33,9 @@ expect_eq "Kreditkarten" "$(first_source Kreditkarten)" "000_a745887c23e04ec9.tx
 expect_eq "Schuh" "$(first_source Schuh)" "000_a745887c23e04ec9.txt:5"
 expect_eq "Schwangerschaftstest" "$(first_source Schwangerschaftstest)" "000_a745887c23e04ec9.txt:10"
 expect_eq "Herz-OP" "$(first_source Herz-OP)" "003_c8ee2d876f44739e.txt:1"
+# Read as German, as written: split into "Herz OP" it read as Dutch.
+expect_contains "Herz-OP read as German" "$("$PLOTLINE" search --json --limit 1 Herz-OP)" \
+    '"why":[{"word":"Herz","term":"herz","lang":"de","translated":false},{"word":"OP","term":"op","lang":"de",'
 expect_eq "Schildkröte mit Mundgeruch" "$(first_source 'Schildkröte mit Mundgeruch')" "000_a745887c23e04ec9.txt:9"
 expect_eq "--lang de" "$(first_source --lang de Kreditkarte)" "000_a745887c23e04ec9.txt:5"
 expect_eq "phrase" "$(first_source '"Schildkröte mit Mundgeruch"')" "000_a745887c23e04ec9.txt:9"

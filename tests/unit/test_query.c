@@ -29,6 +29,12 @@ static void test_split_word(void) {
     CHECK_INT(q.n_clauses, 2);
     CHECK_STR(q.clauses[0].alts[0].text, "Herz");
     CHECK_STR(q.clauses[1].alts[0].text, "OP");
+    /* Its language is told from the word as written, not from "Herz OP". */
+    CHECK_STR(q.text, "Herz-OP");
+    pl_query_free(&q);
+    /* The text for the identifier: words and phrases, no operators. */
+    CHECK_INT(parse("Herz-OP OR \"neuer Lover\" -Furz AND Schuhe ...", &q), PL_OK);
+    CHECK_STR(q.text, "Herz-OP neuer Lover Furz Schuhe");
     pl_query_free(&q);
 }
 
