@@ -521,10 +521,13 @@ static int add_unit(clause *c, unit *u) {
  * unchanged (0.849); every variant at the word's IDF, the common ones raised
  * too: 0.786; at the rarest variant's: 0.765. */
 static void cap_idf(ctx *x, clause *c, size_t first) {
-    double df = 0;
+    double df = 0, n = (double)x->st.n_docs;
     for (size_t k = first; k < c->n; k++)
         df += c->u[k].t->weight * (double)c->u[k].t->df;
-    double idf = log(1.0 + (x->st.n_docs - df + 0.5) / (df + 0.5));
+    /* Variants share documents: their sum can pass the count of documents,
+     * where the IDF would turn negative. */
+    if (df > n) df = n;
+    double idf = log(1.0 + (n - df + 0.5) / (df + 0.5));
     for (size_t k = first; k < c->n; k++) {
         term *t = c->u[k].t;
         if (t->idf <= idf) continue;

@@ -165,6 +165,7 @@ static double ref_word_idf(pl_index *ix, const ref_stats *st, const pl_slot *s) 
     double df = 0;
     for (size_t v = 0; v < s->n; v++)
         df += s->v[v].weight * (double)pl_index_df(ix, s->v[v].term, strlen(s->v[v].term));
+    df = fmin(df, st->n);
     return log(1.0 + (st->n - df + 0.5) / (df + 0.5));
 }
 
@@ -400,8 +401,10 @@ static int compare_plan(pl_index *ix, const pl_plan *plan, pl_scored *want, size
     }
     size_t expect = n_want < k ? n_want : k;
     int bad = n != expect;
+    /* Scores are positive: a word's IDF from its variants' summed document
+     * frequencies must not turn negative where they pass the count. */
     for (size_t i = 0; !bad && i < n; i++)
-        bad = got[i].doc != want[i].doc ||
+        bad = got[i].doc != want[i].doc || !(got[i].score > 0) ||
               fabs(got[i].score - want[i].score) > 1e-9 * (1 + fabs(want[i].score));
     if (exact ? total != n_want : total < n) bad = 1;
     if (bad) {
