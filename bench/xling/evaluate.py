@@ -180,6 +180,10 @@ def retrieval(corpus, run):
             row[setup] = score(path, [int(r[col]) for r in key])
             row["hard"][setup] = score(path, [int(r[col]) for r in key], hard)
         row["n_hard"] = len(hard)
+        # The default search with the queries' language guessed (no --lang).
+        path = os.path.join(run, "search.%s.guessed.jsonl" % lang)
+        row["guessed"] = score(path, [int(r["target_line"]) for r in key]) \
+            if os.path.exists(path) else None
         rows.append(row)
     return rows
 
@@ -293,6 +297,29 @@ def report(corpus, run):
         cells += [fmt(v[0]), fmt(v[1])]
     out.append("| all (per query) | %d | %s |" % (sum(r["n_hard"] for r in rows), " | ".join(cells)))
     out.append("")
+    if any(r["guessed"] is not None for r in rows):
+        out += ["The default search again with the queries' language guessed, as the CLI does"
+                " without `--lang` (above it is given, `--lang en`):", "",
+                "| target | queries | given R@10 | MRR | guessed R@10 | MRR |",
+                "|---|---:|---:|---:|---:|---:|"]
+        gtot = {k: [0, 0.0, 0, 0] for k in ("translate", "guessed")}
+        for r in rows:
+            cells = []
+            for k, x in (("translate", r["translate"]), ("guessed", r["guessed"])):
+                if x is not None:
+                    for i in range(4):
+                        gtot[k][i] += x[i]
+                v = rec(x)
+                cells += [fmt(v[0]), fmt(v[1])]
+            out.append("| %s (%s) | %d | %s |" % (LANG_NAMES[r["lang"]], r["lang"], r["queries"],
+                                               " | ".join(cells)))
+        cells = []
+        for k in ("translate", "guessed"):
+            v = rec(gtot[k])
+            cells += [fmt(v[0]), fmt(v[1])]
+        out.append("| all (per query) | %d | %s |" % (sum(r["queries"] for r in rows),
+                                                   " | ".join(cells)))
+        out.append("")
     if not avail["no-translate"]:
         out.append("no-translate: n/a, this plotline's `search` has no `--no-translate`.")
     for s in SETUPS:

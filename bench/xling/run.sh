@@ -91,11 +91,14 @@ else
     no_translate=0
     log "this plotline's search has no --no-translate: that setup is n/a"
 fi
-search() { # DB QUERIES OUT [FLAGS...]
-    local db=$1 q=$2 o=$3
+search() { # DB QUERIES OUT [--guess] [FLAGS...]
+    local db=$1 q=$2 o=$3 lang="--lang en"
     shift 3
+    # --guess: the queries' language is left to plotline, as the CLI does by default.
+    [ "${1:-}" = --guess ] && { lang=""; shift; }
     # A failing query is reported in its JSON line (and exit status 1): go on.
-    "$PLOTLINE" --db "$RUN/$db.db" search --batch "$CORPUS/$q" --limit 10 --lang en "$@" \
+    # shellcheck disable=SC2086
+    "$PLOTLINE" --db "$RUN/$db.db" search --batch "$CORPUS/$q" --limit 10 $lang "$@" \
         >"$RUN/$o" 2>>"$RUN/search.err" || true
 }
 
@@ -107,6 +110,7 @@ for L in $LANGS; do
     search "$L" "queries.$L.txt" "search.$L.translate.jsonl"
     [ $no_translate = 1 ] && search "$L" "queries.$L.txt" "search.$L.no-translate.jsonl" --no-translate
     search "en-$L" "queries.$L.txt" "search.$L.ceiling.jsonl"
+    search "$L" "queries.$L.txt" "search.$L.guessed.jsonl" --guess
 done
 
 # ---- the report ---------------------------------------------------------------
