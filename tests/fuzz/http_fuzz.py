@@ -31,6 +31,7 @@ def server_port(arg):
 
 
 HOST, PORT = '127.0.0.1', server_port(sys.argv[1]); DUR = float(sys.argv[2]); TOKEN = 'tok'
+POOL = 64 << 10  # the server's connection memory (CONNECTION_MEMORY in src/server/http.c)
 random.seed(int(sys.argv[3]) if len(sys.argv) > 3 else 1)
 words = ['Carrie','Herz-OP','Kreditkarte','"credit card"','-Big','+shoes','OR','AND','εγχείρηση','\u0000','\ud7ff','%','%zz','%ff%fe','a'*300,'日本語','🙂','coeur','q','-','"','((']
 def rstr(n=20):
@@ -104,6 +105,13 @@ while time.time() - t0 < DUR:
     except BrokenPipeError:
         data = b'PIPE'
     st = data[9:12].decode('latin1') if data.startswith(b'HTTP/') else data[:8].decode('latin1')
+    # libmicrohttpd 0.9.75 (Debian 12's) closes without an answer a request
+    # whose line and headers fill its 64 KiB of connection memory to within
+    # some 700 bytes (64,866-65,264 measured): the request fits, the
+    # response's headers do not. docs/API.md says so; counted apart.
+    head = req.find(b'\r\n\r\n') + 4
+    if st == '' and POOL - 1024 <= head <= POOL:
+        st = 'pool-edge'
     stats[st] = stats.get(st, 0) + 1
     # A request the server is still waiting on (a length longer than the
     # body, a connection kept open) times out on our side: that is HTTP.
