@@ -194,6 +194,38 @@ def fmt(x, nd=3):
     return "n/a" if x is None else ("%.*f" % (nd, x))
 
 
+def rec(x):
+    """recall@K and MRR of a (found, sum of 1/rank, queries, errors)."""
+    return (x[0] / x[2], x[1] / x[2]) if x and x[2] else (None, None)
+
+
+def recall_rows(rows, getters, count):
+    """Table rows per language, then over all queries: recall@K and MRR of
+    each getter's (found, sum of 1/rank, queries, errors) for a row (None: not
+    run); count(row) is the queries column."""
+    tot = [[0, 0.0, 0, 0] for _ in getters]
+    ran = [False] * len(getters)
+    out = []
+    for r in rows:
+        cells = []
+        for j, get in enumerate(getters):
+            x = get(r)
+            if x is not None:
+                ran[j] = True
+                for i in range(4):
+                    tot[j][i] += x[i]
+            v = rec(x)
+            cells += [fmt(v[0]), fmt(v[1])]
+        out.append("| %s (%s) | %d | %s |" % (LANG_NAMES[r["lang"]], r["lang"], count(r),
+                                           " | ".join(cells)))
+    cells = []
+    for j in range(len(getters)):
+        v = rec(tot[j]) if ran[j] else (None, None)
+        cells += [fmt(v[0]), fmt(v[1])]
+    out.append("| all (per query) | %d | %s |" % (sum(count(r) for r in rows), " | ".join(cells)))
+    return out
+
+
 def report(corpus, run):
     g = grouping(corpus, run)
     rows = retrieval(corpus, run)
@@ -246,9 +278,6 @@ def report(corpus, run):
     avail = {s: True for s in SETUPS}
     errors = collections.Counter()
 
-    def rec(x):
-        return (x[0] / x[2], x[1] / x[2]) if x and x[2] else (None, None)
-
     for r in rows:
         cells = []
         vals = {}
@@ -279,46 +308,16 @@ def report(corpus, run):
             " their target text, where only translation can find the target:", "",
             "| target | queries | translate R@10 | MRR | no-translate R@10 | MRR | ceiling R@10 | MRR |",
             "|---|---:|---:|---:|---:|---:|---:|---:|"]
-    htot = {s: [0, 0.0, 0, 0] for s in SETUPS}
-    for r in rows:
-        cells = []
-        for s in SETUPS:
-            x = r["hard"][s]
-            if x is not None:
-                for i in range(4):
-                    htot[s][i] += x[i]
-            v = rec(x)
-            cells += [fmt(v[0]), fmt(v[1])]
-        out.append("| %s (%s) | %d | %s |" % (LANG_NAMES[r["lang"]], r["lang"], r["n_hard"],
-                                           " | ".join(cells)))
-    cells = []
-    for s in SETUPS:
-        v = rec(htot[s]) if avail[s] else (None, None)
-        cells += [fmt(v[0]), fmt(v[1])]
-    out.append("| all (per query) | %d | %s |" % (sum(r["n_hard"] for r in rows), " | ".join(cells)))
+    out += recall_rows(rows, [lambda r, s=s: r["hard"][s] for s in SETUPS],
+                       lambda r: r["n_hard"])
     out.append("")
     if any(r["guessed"] is not None for r in rows):
         out += ["The default search again with the queries' language guessed, as the CLI does"
                 " without `--lang` (above it is given, `--lang en`):", "",
                 "| target | queries | given R@10 | MRR | guessed R@10 | MRR |",
                 "|---|---:|---:|---:|---:|---:|"]
-        gtot = {k: [0, 0.0, 0, 0] for k in ("translate", "guessed")}
-        for r in rows:
-            cells = []
-            for k, x in (("translate", r["translate"]), ("guessed", r["guessed"])):
-                if x is not None:
-                    for i in range(4):
-                        gtot[k][i] += x[i]
-                v = rec(x)
-                cells += [fmt(v[0]), fmt(v[1])]
-            out.append("| %s (%s) | %d | %s |" % (LANG_NAMES[r["lang"]], r["lang"], r["queries"],
-                                               " | ".join(cells)))
-        cells = []
-        for k in ("translate", "guessed"):
-            v = rec(gtot[k])
-            cells += [fmt(v[0]), fmt(v[1])]
-        out.append("| all (per query) | %d | %s |" % (sum(r["queries"] for r in rows),
-                                                   " | ".join(cells)))
+        out += recall_rows(rows, [lambda r: r["translate"], lambda r: r["guessed"]],
+                           lambda r: r["queries"])
         out.append("")
     if not avail["no-translate"]:
         out.append("no-translate: n/a, this plotline's `search` has no `--no-translate`.")
