@@ -678,12 +678,14 @@ static void read_dict(int src, int tgt, const char *index_path, const char *dict
                         if (tk != UINT32_MAX) {
                             float r = rank_weight(base + sense, pos);
                             for (int k = 0; k < n_keys; k++) {
+                                /* The reverse edge first: edge_get may move
+                                 * the edges, so b is done with before f. */
+                                edge *b = edge_get(edge_key(tgt, tk, src, keys[k]));
                                 if (by_translation) {
-                                    float back =
-                                        edge_get(edge_key(tgt, tk, src, keys[k]))->fwd;
-                                    r = rank_weight(sense, pos) * (0.5f + 0.5f * back);
+                                    r = rank_weight(sense, pos) * (0.5f + 0.5f * b->fwd);
                                     if (r < RANK_FLOOR) r = RANK_FLOOR;
                                 }
+                                if (r > b->rev) b->rev = r;
                                 /* A headword without its function words
                                  * ("above named") may be another word
                                  * ("name"): its pairs count only as the
@@ -694,8 +696,6 @@ static void read_dict(int src, int tgt, const char *index_path, const char *dict
                                     edge *f = edge_get(edge_key(src, keys[k], tgt, tk));
                                     if (r > f->fwd) f->fwd = r;
                                 }
-                                edge *b = edge_get(edge_key(tgt, tk, src, keys[k]));
-                                if (r > b->rev) b->rev = r;
                             }
                             pairs++;
                         }
